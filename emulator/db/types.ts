@@ -1,0 +1,112 @@
+/**
+ * The local cloud's document store: MongoDB query/update/aggregate semantics over PostgreSQL rows
+ * (PGlite embedded by default, a real server with DATABASE_URL). Values are plain JS values
+ * (Date, RegExp, number, string, boolean, null, arrays, objects); the wire protocol layer turns
+ * the SDK's Extended JSON into these before calling the store.
+ */
+export type Doc = { _id?: unknown } & Record<string, unknown>;
+export type Query = Record<string, unknown>;
+export type Update = Record<string, unknown>;
+export type SortSpec = Array<[field: string, direction: 1 | -1]>;
+export type Projection = Record<string, 0 | 1 | boolean>;
+
+export interface FindOptions {
+  sort?: SortSpec;
+  skip?: number;
+  limit?: number;
+  projection?: Projection;
+}
+
+export interface UpdateOptions {
+  /** false: first match only (doc().update, updateOne); true: every match (where().update). */
+  multi?: boolean;
+  upsert?: boolean;
+  /** true: `update` is a whole replacement document (doc().set()), not operators. */
+  replace?: boolean;
+}
+
+export interface UpdateResult {
+  matched: number;
+  modified: number;
+  upsertedId?: string;
+}
+
+/** Error codes follow CloudBase's database errors so the wire layer can pass them through. */
+export type StoreErrorCode =
+  | 'DATABASE_COLLECTION_NOT_EXIST'
+  | 'DATABASE_COLLECTION_ALREADY_EXIST'
+  | 'DATABASE_DUPLICATE_WRITE'
+  | 'DATABASE_TRANSACTION_CONFLICT'
+  | 'DATABASE_TRANSACTION_NOT_FOUND'
+  | 'INVALID_PARAM'
+  | 'NOT_SUPPORTED';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export type Change =
+  | { collection: string; type: 'insert'; id: string; doc: Doc }
+  | { collection: string; type: 'update' | 'replace'; id: string; doc: Doc }
+  | { collection: string; type: 'remove'; id: string };
+
+/** Operations shared by the store and a transaction. */
+export interface DocumentOps {
+  find(collection: string, query: Query, options?: FindOptions): Promise<Doc[]>;
+  /** Inserts and returns the `_id`s in order; generates a 32-hex `_id` when absent. */
+  insert(collection: string, docs: Doc[]): Promise<string[]>;
+  update(collection: string, query: Query, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  remove(collection: string, query: Query, options?: { multi?: boolean }): Promise<number>;
+}
+
+export interface Transaction extends DocumentOps {
+  readonly id: string;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface DocumentStore extends DocumentOps {
+  count(collection: string, query: Query): Promise<number>;
+  /** modifyAndReturnDoc: atomically updates the first match and returns it (after the update). */
+  findOneAndUpdate(
+    collection: string,
+    query: Query,
+    update: Update,
+    options?: { upsert?: boolean },
+  ): Promise<Doc | null>;
+  aggregate(collection: string, pipeline: Record<string, unknown>[]): Promise<Doc[]>;
+
+  listCollections(): Promise<string[]>;
+  /** CloudBase auto-creates on first insert; this is db.createCollection (errors when it exists). */
+  createCollection(name: string): Promise<void>;
+  dropCollection(name: string): Promise<void>;
+  /** Declares an index (from database/indexes); the store may use it to push predicates down. */
+  ensureIndex?(collection: string, keys: Record<string, 1 | -1>, options?: { unique?: boolean }): Promise<void>;
+
+  /** Optimistic transaction: reads and writes are tracked; commit fails with CONFLICT when a doc it touched changed. */
+  startTransaction(): Promise<Transaction>;
+  getTransaction(id: string): Transaction | undefined;
+
+  /** Every committed change, in commit order (feeds watch()). Returns an unsubscribe function. */
+  onChange(listener: (change: Change) => void): () => void;
+
+  /** Every document of every collection, for --export-on-exit. */
+  exportAll(): Promise<Record<string, Doc[]>>;
+  /** Replaces the named collections' contents, for --import. */
+  importAll(data: Record<string, Doc[]>): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Folder for PGlite's files; undefined means in-memory (tests). Ignored with databaseUrl. */
+  dataDir?: string;
+  /** postgres://... of a real PostgreSQL server. */
+  databaseUrl?: string;
+}

@@ -1,0 +1,36 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'miniprogram/miniprogram_npm/',
+      'cloudfunctions/*/index.js',
+      '.cloud/',
+      '.cloud-*/',
+      'artifacts/',
+      'coverage/',
+      'test/fixtures/**/*.js',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs', 'scripts/**/*.js'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
+    // WXS is ES5 run by WeChat's own engine: `var`, `module.exports` and its built-ins are the language.
+    files: ['**/*.wxs'],
+    languageOptions: { globals: { module: 'writable', getRegExp: 'readonly', getDate: 'readonly' } },
+    rules: { 'no-var': 'off' },
+  },
+);
