@@ -1,0 +1,27 @@
+// Plain JS: Jest reads a .ts config only through ts-node, which this project does not need.
+// Every test runs in China Standard Time, the zone the product displays; workers inherit it.
+process.env.TZ = 'Asia/Shanghai';
+
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+const node = (name) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+});
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    node('unit'),
+    {
+      displayName: 'component',
+      testEnvironment: 'jsdom',
+      transform,
+      testMatch: ['<rootDir>/test/component/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/component-setup.ts'],
+    },
+    node('emulator'),
+    node('cloud'),
+  ],
+};

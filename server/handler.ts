@@ -1,0 +1,101 @@
+/**
+ * The one shape of a cloud function entry (style.md, guideline 5): validate the event, take the
+ * caller's identity from the platform (never from the event), run the action, return the contract.
+ */
+import type { ApiResult } from '../typings/contract';
+import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
+import { AppError, fail, ok } from './errors';
+import { check, type Schema } from './schema';
+
+/** The part of `cloud.getWXContext()` a handler reads. */
+export interface WXContext {
+  OPENID?: string;
+  APPID?: string;
+  UNIONID?: string;
+  ENV?: string;
+  CLIENTIP?: string;
+}
+
+export interface Identity {
+  openid: string;
+  appid: string;
+  unionid?: string;
+  env: string;
+}
+
+export interface ActionContext {
+  /** The caller; empty openid only for actions declared `anonymous` (timers, other functions). */
+  identity: Identity;
+  /** One clock reading per call, so every timestamp a call writes agrees (guideline 9). */
+  now: Date;
+}
+
+export interface ActionSpec<Request, Response> {
+  schema: Schema<Request>;
+  run(request: Request, ctx: ActionContext): Promise<Response>;
+  /** True for actions a timer or another function may call without a WeChat user. */
+  anonymous?: boolean;
+}
+
+export type ActionTable<F extends FunctionName> = {
+  [A in ActionName<F>]: ActionSpec<RequestOf<F, A>, ResponseOf<F, A>>;
+};
+
+export interface HandlerDeps {
+  getWXContext(): WXContext;
+  now?: () => Date;
+  /** Where unexpected errors are reported; CloudBase keeps console output in the function's logs. */
+  log?: (message: string, error: unknown) => void;
+}
+
+// CloudBase adds `userInfo` to every event sent by a client; it is the platform's, not the caller's.
+const PLATFORM_KEYS = new Set(['action', 'userInfo']);
+
+export function defineFunction<F extends FunctionName>(
+  name: F,
+  actions: ActionTable<F>,
+  deps: HandlerDeps,
+): (event: unknown) => Promise<ApiResult<ResponseOf<F, ActionName<F>>>> {
+  const table = actions as Record<string, ActionSpec<unknown, unknown> | undefined>;
+  const log = deps.log ?? ((message, error) => console.error(message, error));
+
+  return async (event) => {
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      return fail('INVALID_ARGUMENT', 'The event must be an object with an "action" field.');
+    }
+    const { action } = event as { action?: unknown };
+    const spec = typeof action === 'string' && Object.hasOwn(table, action) ? table[action] : undefined;
+    if (!spec) {
+      return fail('UNKNOWN_ACTION', `${name} has no action ${JSON.stringify(action ?? null)}.`);
+    }
+
+    const payload = Object.fromEntries(Object.entries(event).filter(([key]) => !PLATFORM_KEYS.has(key)));
+    const parsed = check(spec.schema, payload);
+    if (!parsed.ok) {
+      const summary = Object.entries(parsed.issues)
+        .map(([field, reason]) => `${field} ${reason}`)
+        .join('; ');
+      return fail('INVALID_ARGUMENT', summary, parsed.issues);
+    }
+
+    const wx = deps.getWXContext();
+    if (!wx.OPENID && !spec.anonymous) {
+      return fail('UNAUTHENTICATED', 'This action needs a signed-in WeChat user.');
+    }
+    const identity: Identity = {
+      openid: wx.OPENID ?? '',
+      appid: wx.APPID ?? '',
+      env: wx.ENV ?? '',
+      ...(wx.UNIONID ? { unionid: wx.UNIONID } : {}),
+    };
+
+    try {
+      const data = await spec.run(parsed.value, { identity, now: deps.now?.() ?? new Date() });
+      return ok(data) as ApiResult<ResponseOf<F, ActionName<F>>>;
+    } catch (error) {
+      if (error instanceof AppError) return fail(error.code, error.message, error.fields);
+      log(`${name}.${action} failed`, error);
+      return fail('INTERNAL', 'The service hit an unexpected error.');
+    }
+  };
+}

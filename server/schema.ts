@@ -1,0 +1,159 @@
+/**
+ * A small typed schema checker for cloud function events. Each schema parses an unknown value
+ * into a typed one or collects per-path reasons; nothing is coerced silently except trimming
+ * strings that ask for it.
+ */
+export type Issues = Record<string, string>;
+
+export interface Schema<T> {
+  /** Returns the parsed value, or records issues under `path` and returns undefined. */
+  parse(value: unknown, path: string, issues: Issues): T | undefined;
+  readonly optional?: boolean;
+}
+
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+export function string(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp } = {}): Schema<string> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value !== 'string') {
+        issues[path] = `must be a string, got ${describe(value)}`;
+        return undefined;
+      }
+      const s = opts.trim ? value.trim() : value;
+      // Length in code points, so an emoji counts as one character as a person would count it.
+      const length = [...s].length;
+      if (opts.min !== undefined && length < opts.min) {
+        issues[path] = opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`;
+      } else if (opts.max !== undefined && length > opts.max) {
+        issues[path] = `must be at most ${opts.max} characters`;
+      } else if (opts.pattern && !opts.pattern.test(s)) {
+        issues[path] = 'has an invalid format';
+      } else {
+        return s;
+      }
+      return undefined;
+    },
+  };
+}
+
+export function integer(opts: { min?: number; max?: number } = {}): Schema<number> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        issues[path] = `must be an integer, got ${describe(value)}`;
+      } else if (opts.min !== undefined && value < opts.min) {
+        issues[path] = `must be at least ${opts.min}`;
+      } else if (opts.max !== undefined && value > opts.max) {
+        issues[path] = `must be at most ${opts.max}`;
+      } else {
+        return value;
+      }
+      return undefined;
+    },
+  };
+}
+
+export function boolean(): Schema<boolean> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value === 'boolean') return value;
+      issues[path] = `must be a boolean, got ${describe(value)}`;
+      return undefined;
+    },
+  };
+}
+
+export function oneOf<const T extends string | number>(values: readonly T[]): Schema<T> {
+  return {
+    parse(value, path, issues) {
+      if ((values as readonly unknown[]).includes(value)) return value as T;
+      issues[path] = `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return undefined;
+    },
+  };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant with an explicit zone ("Z" or "+08:00"), parsed to a Date. */
+export function isoDate(): Schema<Date> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value === 'string' && ISO_INSTANT.test(value)) {
+        const date = new Date(value);
+        if (!Number.isNaN(date.getTime())) return date;
+      }
+      issues[path] = 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:00:00+08:00';
+      return undefined;
+    },
+  };
+}
+
+export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
+  return {
+    optional: true,
+    parse(value, path, issues) {
+      return value === undefined ? undefined : inner.parse(value, path, issues);
+    },
+  };
+}
+
+export function nullable<T>(inner: Schema<T>): Schema<T | null> {
+  return {
+    parse(value, path, issues) {
+      return value === null ? null : inner.parse(value, path, issues);
+    },
+  };
+}
+
+type Shape = Record<string, Schema<unknown>>;
+type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
+type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & {
+  [K in OptionalKeys<S>]?: Infer<S[K]>;
+};
+
+/**
+ * An object with exactly these keys: unknown keys are rejected so a typo in a client never
+ * passes silently. `ignore` lists keys the platform adds to every event (e.g. `userInfo`).
+ */
+export function object<S extends Shape>(shape: S, opts: { ignore?: readonly string[] } = {}): Schema<ObjectOf<S>> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        issues[path || '(event)'] = `must be an object, got ${describe(value)}`;
+        return undefined;
+      }
+      const input = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      const before = Object.keys(issues).length;
+      for (const key of Object.keys(input)) {
+        if (!(key in shape) && !opts.ignore?.includes(key)) issues[join(path, key)] = 'is not a known field';
+      }
+      for (const [key, schema] of Object.entries(shape)) {
+        const parsed = schema.parse(input[key], join(path, key), issues);
+        if (parsed !== undefined) out[key] = parsed;
+        else if (!schema.optional && !(join(path, key) in issues)) issues[join(path, key)] = 'is required';
+      }
+      return Object.keys(issues).length === before ? (out as ObjectOf<S>) : undefined;
+    },
+  };
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+/** Parses or returns the issues; the entry point handlers use. */
+export function check<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issues } {
+  const issues: Issues = {};
+  const parsed = schema.parse(value, '', issues);
+  if (Object.keys(issues).length > 0 || parsed === undefined) return { ok: false, issues };
+  return { ok: true, value: parsed };
+}

@@ -1,0 +1,95 @@
+/**
+ * The `wx` double for component tests: a fixed device, storage in memory, UI calls recorded, and
+ * `wx.cloud.callFunction` answered by a handler the test gives (or by the local cloud itself).
+ * Installed before miniprogram-simulate, which merges its own APIs underneath these.
+ */
+export type CloudHandler = (name: string, data: Record<string, unknown>) => unknown;
+
+export interface WxDouble {
+  storage: Map<string, unknown>;
+  /** Answers wx.cloud.callFunction; throw `{ errCode, errMsg }` to act as a platform failure. */
+  cloudHandler: CloudHandler;
+  /** Where navigation calls go; the page stack installs itself here. */
+  router?: {
+    navigateTo(url: string): void;
+    redirectTo(url: string): void;
+    navigateBack(delta: number): void;
+    switchTab(url: string): void;
+    reLaunch(url: string): void;
+  };
+  theme: 'light' | 'dark';
+  loginCode: () => string;
+  api: Record<string, jest.Mock>;
+}
+
+let codes = 0;
+
+function createDouble(): WxDouble {
+  const double: WxDouble = {
+    storage: new Map(),
+    cloudHandler: (name) => {
+      throw { errCode: -501000, errMsg: `cloud.callFunction:fail no handler for ${name} in this test` };
+    },
+    theme: 'light',
+    loginCode: () => `test-code-${++codes}`,
+    api: {},
+  };
+  const fn = <A extends unknown[], R>(impl: (...args: A) => R) => jest.fn(impl);
+  const route = (method: keyof NonNullable<WxDouble['router']>) =>
+    fn(async (options: { url?: string; delta?: number }) => {
+      const router = double.router;
+      if (!router) throw new Error(`wx.${method} called with no page stack in this test`);
+      if (method === 'navigateBack') router.navigateBack(options.delta ?? 1);
+      else router[method](options.url ?? '');
+      return { errMsg: `${method}:ok` };
+    });
+
+  double.api = {
+    getStorageSync: fn((key: string) => (double.storage.has(key) ? structuredClone(double.storage.get(key)) : '')),
+    setStorageSync: fn((key: string, value: unknown) => void double.storage.set(key, structuredClone(value))),
+    removeStorageSync: fn((key: string) => void double.storage.delete(key)),
+    login: fn(async () => ({ code: double.loginCode(), errMsg: 'login:ok' })),
+    showToast: fn(async () => ({ errMsg: 'showToast:ok' })),
+    showModal: fn(async () => ({ confirm: true, cancel: false, errMsg: 'showModal:ok' })),
+    showLoading: fn(async () => ({ errMsg: 'showLoading:ok' })),
+    hideLoading: fn(async () => ({ errMsg: 'hideLoading:ok' })),
+    stopPullDownRefresh: fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
+    getAppBaseInfo: fn(() => ({ theme: double.theme, SDKVersion: '3.7.0', language: 'zh_CN', version: '8.0.50' })),
+    navigateTo: route('navigateTo'),
+    redirectTo: route('redirectTo'),
+    navigateBack: route('navigateBack'),
+    switchTab: route('switchTab'),
+    reLaunch: route('reLaunch'),
+  };
+  return double;
+}
+
+export const wxDouble: WxDouble = createDouble();
+
+const cloud = {
+  init: jest.fn(),
+  callFunction: jest.fn(async ({ name, data }: { name: string; data?: Record<string, unknown> }) => {
+    // Like the platform, the handler sees a copy: nothing the page mutates later leaks into it.
+    const result = await wxDouble.cloudHandler(name, structuredClone(data ?? {}));
+    return { result: structuredClone(result), errMsg: 'cloud.callFunction:ok', requestID: 'test' };
+  }),
+};
+
+/** Installs the double as the global `wx`; call before requiring miniprogram-simulate. */
+export function installWx(): void {
+  const target = (globalThis as { wx?: Record<string, unknown> }).wx ?? {};
+  Object.assign(target, wxDouble.api, { cloud });
+  (globalThis as { wx?: Record<string, unknown> }).wx = target;
+}
+
+/** Fresh storage, handlers and recorded calls for the next test. */
+export function resetWx(): void {
+  const fresh = createDouble();
+  wxDouble.storage = fresh.storage;
+  wxDouble.cloudHandler = fresh.cloudHandler;
+  wxDouble.router = undefined;
+  wxDouble.theme = 'light';
+  for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction]) mock.mockClear();
+}
+
+export const cloudDouble = cloud;

@@ -1,0 +1,43 @@
+/**
+ * The one error contract shared by every cloud function and the client (style.md, guideline 4).
+ * Type-only: the mini-program imports it with `import type`, since DevTools ships nothing outside
+ * `miniprogram/`.
+ */
+
+/** Codes a cloud function returns. */
+export type ServerErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'CONTENT_BLOCKED'
+  | 'UPSTREAM'
+  | 'UNKNOWN_ACTION'
+  | 'INTERNAL';
+
+/** Codes the client adds when the call itself fails before a function answers. */
+export type TransportErrorCode = 'NETWORK' | 'TIMEOUT' | 'UNAVAILABLE';
+
+export type ErrorCode = ServerErrorCode | TransportErrorCode;
+
+export interface ApiError<C extends ErrorCode = ErrorCode> {
+  ok: false;
+  code: C;
+  /** Developer-facing detail; users see the text the client maps from `code`. */
+  message: string;
+  /** Per-field reasons for INVALID_ARGUMENT, keyed by the event's field path. */
+  fields?: Record<string, string>;
+}
+
+export interface ApiSuccess<T> {
+  ok: true;
+  data: T;
+}
+
+/** What a cloud function returns. */
+export type ApiResult<T> = ApiSuccess<T> | ApiError<ServerErrorCode>;
+
+/** What a client service resolves with: the function's answer or a transport failure. */
+export type CallResult<T> = ApiSuccess<T> | ApiError;

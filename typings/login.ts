@@ -1,0 +1,28 @@
+import type { Action } from './functions';
+
+/** A user as the client sees it. Dates travel as ISO 8601 strings (UTC). */
+export interface UserProfile {
+  openid: string;
+  /** Present only when the mini-program is bound to a WeChat Open Platform account. */
+  unionid?: string;
+  /** 1–32 characters, trimmed; empty until the user sets one. */
+  nickname: string;
+  /** A storage fileID (cloud://...), empty until the user picks an avatar. */
+  avatarFileId: string;
+  createdAt: string;
+  lastLoginAt: string;
+  loginCount: number;
+}
+
+export interface LoginResult {
+  openid: string;
+  unionid?: string;
+  isNewUser: boolean;
+  profile: UserProfile;
+}
+
+export interface LoginActions {
+  /** `code` from wx.login; used for jscode2session when an AppSecret is configured. */
+  login: Action<{ code?: string }, LoginResult>;
+  updateProfile: Action<{ nickname?: string; avatarFileId?: string }, { profile: UserProfile }>;
+}
