@@ -137,9 +137,12 @@ export function object<S extends Shape>(shape: S, opts: { ignore?: readonly stri
         if (!(key in shape) && !opts.ignore?.includes(key)) issues[join(path, key)] = 'is not a known field';
       }
       for (const [key, schema] of Object.entries(shape)) {
+        if (input[key] === undefined && !schema.optional) {
+          issues[join(path, key)] = 'is required';
+          continue;
+        }
         const parsed = schema.parse(input[key], join(path, key), issues);
         if (parsed !== undefined) out[key] = parsed;
-        else if (!schema.optional && !(join(path, key) in issues)) issues[join(path, key)] = 'is required';
       }
       return Object.keys(issues).length === before ? (out as ObjectOf<S>) : undefined;
     },

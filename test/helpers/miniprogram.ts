@@ -232,8 +232,12 @@ export class PageStack {
     while (this.current && !this.tabs.includes(this.current.route)) this.close(this.pages.pop() as PageEntry);
     if (this.current?.route === route) return this.current;
     if (this.current) this.fire(this.current, 'onHide');
-    this.pages = this.pages.filter((p) => p.route !== route);
-    return this.open(url);
+    // A tab page stays alive once opened: switching back shows the same instance again.
+    const opened = this.pages.find((p) => p.route === route);
+    if (!opened) return this.open(url);
+    this.pages = [...this.pages.filter((p) => p !== opened), opened];
+    this.fire(opened, 'onShow');
+    return opened;
   }
 
   reLaunch(url: string, opts: { silent?: boolean } = {}): PageEntry {

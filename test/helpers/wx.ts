@@ -24,6 +24,9 @@ export interface WxDouble {
 
 let codes = 0;
 
+// Storage and cloud calls both serialise values; JSON is what crosses those boundaries in WeChat.
+const copy = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+
 function createDouble(): WxDouble {
   const double: WxDouble = {
     storage: new Map(),
@@ -45,8 +48,8 @@ function createDouble(): WxDouble {
     });
 
   double.api = {
-    getStorageSync: fn((key: string) => (double.storage.has(key) ? structuredClone(double.storage.get(key)) : '')),
-    setStorageSync: fn((key: string, value: unknown) => void double.storage.set(key, structuredClone(value))),
+    getStorageSync: fn((key: string) => (double.storage.has(key) ? copy(double.storage.get(key)) : '')),
+    setStorageSync: fn((key: string, value: unknown) => void double.storage.set(key, copy(value))),
     removeStorageSync: fn((key: string) => void double.storage.delete(key)),
     login: fn(async () => ({ code: double.loginCode(), errMsg: 'login:ok' })),
     showToast: fn(async () => ({ errMsg: 'showToast:ok' })),
@@ -70,8 +73,8 @@ const cloud = {
   init: jest.fn(),
   callFunction: jest.fn(async ({ name, data }: { name: string; data?: Record<string, unknown> }) => {
     // Like the platform, the handler sees a copy: nothing the page mutates later leaks into it.
-    const result = await wxDouble.cloudHandler(name, structuredClone(data ?? {}));
-    return { result: structuredClone(result), errMsg: 'cloud.callFunction:ok', requestID: 'test' };
+    const result = await wxDouble.cloudHandler(name, copy(data ?? {}));
+    return { result: copy(result), errMsg: 'cloud.callFunction:ok', requestID: 'test' };
   }),
 };
 

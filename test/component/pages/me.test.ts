@@ -1,0 +1,93 @@
+import { launchApp, resetMiniProgram } from '../../helpers/miniprogram';
+import { tap, textOf, waitFor, waitForText } from '../../helpers/dom';
+import { cloudDouble, wxDouble } from '../../helpers/wx';
+
+const profile = (over: Record<string, unknown> = {}) => ({
+  openid: 'oAbCdEf1234567890xyz',
+  nickname: '小明',
+  avatarFileId: '',
+  createdAt: '2026-05-01T00:00:00.000Z',
+  lastLoginAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+  loginCount: 4,
+  ...over,
+});
+
+describe('Me page', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('shows a skeleton while logging in, then the user', async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    wxDouble.cloudHandler = () => new Promise((resolve) => (answer = resolve));
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    expect(page.data.loading).toBe(true);
+    expect(page.dom?.innerHTML).toContain('van-skeleton');
+    expect(textOf(page)).not.toContain('登录次数');
+
+    await waitFor(() => cloudDouble.callFunction.mock.calls.length === 1, 'the login call');
+    answer({ ok: true, data: { openid: 'oAbCdEf1234567890xyz', isNewUser: false, profile: profile() } });
+    await waitForText(page, '小明');
+    expect(textOf(page)).toBe('小 小明 ID oAbCdE…0xyz 上次登录 5 分钟前 登录次数 4 已关联开放平台 否');
+  });
+
+  it('says when no nickname is set, and marks a unionid link', async () => {
+    wxDouble.cloudHandler = () => ({
+      ok: true,
+      data: {
+        openid: 'o-short',
+        unionid: 'u-1',
+        isNewUser: true,
+        profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '' }),
+      },
+    });
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    await waitForText(page, '未设置昵称');
+    expect(textOf(page)).toContain('ID o-short');
+    expect(textOf(page)).toContain('已关联开放平台 是');
+  });
+
+  it('shows a failed login in words with a retry that works', async () => {
+    wxDouble.cloudHandler = () => ({ ok: false, code: 'UPSTREAM', message: '40029 invalid code' });
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    await waitForText(page, '服务暂时繁忙，请稍后再试');
+
+    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    tap(page, '#retry');
+    await waitForText(page, '小明');
+    expect(page.data.error).toBe('');
+  });
+
+  it('pull-down refresh logs in again, shows the new profile and stops the spinner', async () => {
+    let nickname = '小明';
+    wxDouble.cloudHandler = () => ({
+      ok: true,
+      data: { openid: 'o-1', isNewUser: false, profile: profile({ nickname }) },
+    });
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    await waitForText(page, '小明');
+
+    nickname = '小红';
+    await stack.trigger('onPullDownRefresh');
+    expect(textOf(page)).toContain('小红');
+    expect(wxDouble.api.stopPullDownRefresh).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the shown profile when a refresh fails, and says so in a toast', async () => {
+    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    await waitForText(page, '小明');
+
+    wxDouble.cloudHandler = () => ({ ok: false, code: 'RATE_LIMITED', message: 'slow down' });
+    await stack.trigger('onPullDownRefresh');
+    expect(textOf(page)).toContain('小明');
+    expect(wxDouble.api.showToast).toHaveBeenCalledWith({ title: '操作太频繁，请稍后再试', icon: 'none' });
+  });
+});

@@ -1,0 +1,104 @@
+import { launchApp, resetMiniProgram } from '../../helpers/miniprogram';
+import { textOf, waitFor, waitForText } from '../../helpers/dom';
+import { wxDouble } from '../../helpers/wx';
+
+const loginOk = {
+  ok: true,
+  data: {
+    openid: 'o-1',
+    isNewUser: false,
+    profile: {
+      openid: 'o-1',
+      nickname: '',
+      avatarFileId: '',
+      createdAt: '2026-05-01T00:00:00Z',
+      lastLoginAt: '2026-05-01T00:00:00Z',
+      loginCount: 1,
+    },
+  },
+};
+
+describe('Todos page', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    wxDouble.cloudHandler = () => loginOk;
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('shows the four quadrants and an empty state once signed in', async () => {
+    const { stack } = launchApp('pages/todos/index');
+    const page = stack.current!.component;
+    await waitFor(() => !page.data.loading, 'loading to end');
+    for (const label of ['马上做', '计划做', '尽快了', '少做', '重要且紧急', '这里还没有待办']) {
+      expect(textOf(page)).toContain(label);
+    }
+  });
+
+  it('reopens on the quadrant last looked at', async () => {
+    wxDouble.storage.set('todos.activeTab', 2);
+    const { stack } = launchApp('pages/todos/index');
+    expect(stack.current!.component.data.active).toBe(2);
+  });
+
+  it('remembers a tab change', () => {
+    const { stack } = launchApp('pages/todos/index');
+    (
+      stack.current!.component.instance as unknown as { onTabChange(e: { detail: { name: number } }): void }
+    ).onTabChange({
+      detail: { name: 3 },
+    });
+    expect(stack.current!.component.data.active).toBe(3);
+    expect(wxDouble.storage.get('todos.activeTab')).toBe(3);
+  });
+
+  it('shows a failed sign-in with a retry, and tries again when the tab is shown again', async () => {
+    wxDouble.cloudHandler = () => ({ ok: false, code: 'PERMISSION_DENIED', message: 'no' });
+    const { stack } = launchApp('pages/todos/index');
+    const page = stack.current!.component;
+    await waitForText(page, '没有权限进行此操作');
+
+    wxDouble.cloudHandler = () => loginOk;
+    stack.switchTab('/pages/me/index');
+    stack.switchTab('/pages/todos/index');
+    await waitForText(page, '这里还没有待办');
+  });
+
+  it('stops the pull-down spinner after refreshing, and shares the home page', async () => {
+    const { stack } = launchApp('pages/todos/index');
+    await stack.trigger('onPullDownRefresh');
+    expect(wxDouble.api.stopPullDownRefresh).toHaveBeenCalledTimes(1);
+    expect(stack.trigger('onShareAppMessage', { from: 'menu' })).toEqual({
+      title: '用四象限安排你的待办',
+      path: '/pages/todos/index',
+    });
+  });
+});
+
+describe('Chat page', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    wxDouble.cloudHandler = () => loginOk;
+  });
+
+  it('shows "connecting" until the user is known, then the empty conversation', async () => {
+    const { stack } = launchApp('pages/chat/index');
+    const page = stack.current!.component;
+    expect(textOf(page)).toContain('正在连接');
+    await waitForText(page, '问我任何问题');
+  });
+
+  it('keeps an unsent draft across leaving the tab and a cold start', async () => {
+    const { stack } = launchApp('pages/chat/index');
+    const page = stack.current!.component;
+    (page.instance as unknown as { onDraftChange(e: { detail: string }): void }).onDraftChange({
+      detail: '帮我拆解周报',
+    });
+    stack.switchTab('/pages/todos/index');
+    expect(wxDouble.storage.get('chat.draft')).toBe('帮我拆解周报');
+
+    resetMiniProgram();
+    const again = launchApp('pages/chat/index');
+    expect(again.stack.current!.component.data.draft).toBe('帮我拆解周报');
+  });
+});

@@ -1,0 +1,36 @@
+/** Reading and driving rendered components the way a person would: by text and by tap. */
+import type { Rendered } from './miniprogram';
+
+type Node = Pick<Rendered, 'dom' | 'querySelector' | 'dispatchEvent'>;
+
+/** Rendered text, one space between separate pieces, as a person reads the screen. */
+export function textOf(component: Pick<Rendered, 'dom'>): string {
+  const pieces: string[] = [];
+  const walk = (node: globalThis.Node): void => {
+    if (node.nodeType === 3) pieces.push(node.textContent ?? '');
+    node.childNodes.forEach(walk);
+  };
+  if (component.dom) walk(component.dom);
+  return pieces.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Polls until `condition` holds (no fixed sleeps); fails with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export async function waitForText(component: Pick<Rendered, 'dom'>, text: string, timeoutMs?: number): Promise<void> {
+  await waitFor(() => textOf(component).includes(text), `text "${text}" (shown: "${textOf(component)}")`, timeoutMs);
+}
+
+/** Taps a Vant button (or any Vant component whose root carries `rootClass`) found by selector. */
+export function tap(root: Node, selector: string, rootClass = '.van-button'): void {
+  const target = root.querySelector(selector);
+  if (!target) throw new Error(`nothing matches ${selector}`);
+  const inner = target.querySelector(rootClass);
+  (inner ?? target).dispatchEvent('tap');
+}

@@ -1,0 +1,74 @@
+import { boolean, check, integer, isoDate, nullable, object, oneOf, optional, string } from '../../server/schema';
+
+describe('schema', () => {
+  const todo = object({
+    title: string({ min: 1, max: 5, trim: true }),
+    note: optional(string({ max: 3 })),
+    quadrant: oneOf(['q1', 'q2'] as const),
+    dueAt: nullable(isoDate()),
+    priority: optional(integer({ min: 0, max: 9 })),
+    done: optional(boolean()),
+  });
+
+  it('parses a valid object, trimming where asked', () => {
+    expect(check(todo, { title: '  buy ', quadrant: 'q2', dueAt: '2026-05-01T09:00:00+08:00' })).toEqual({
+      ok: true,
+      value: { title: 'buy', quadrant: 'q2', dueAt: new Date('2026-05-01T01:00:00Z') },
+    });
+  });
+
+  it('counts characters as people do (an emoji is one)', () => {
+    expect(check(todo, { title: '🍎🍎🍎🍎🍎', quadrant: 'q1', dueAt: null })).toMatchObject({ ok: true });
+    expect(check(todo, { title: '🍎🍎🍎🍎🍎🍎', quadrant: 'q1', dueAt: null })).toEqual({
+      ok: false,
+      issues: { title: 'must be at most 5 characters' },
+    });
+  });
+
+  it('reports every bad field at once, with its path and a reason', () => {
+    const result = check(todo, {
+      title: '   ',
+      note: 'long note',
+      quadrant: 'q9',
+      dueAt: '2026-05-01 09:00',
+      priority: 1.5,
+      done: 'yes',
+      owner: 'someone-else',
+    });
+    expect(result).toEqual({
+      ok: false,
+      issues: {
+        title: 'must not be empty',
+        note: 'must be at most 3 characters',
+        quadrant: 'must be one of "q1", "q2"',
+        dueAt: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:00:00+08:00',
+        priority: 'must be an integer, got a number',
+        done: 'must be a boolean, got a string',
+        owner: 'is not a known field',
+      },
+    });
+  });
+
+  it('names missing required fields and wrong top-level types', () => {
+    expect(check(todo, {})).toEqual({
+      ok: false,
+      issues: { title: 'is required', quadrant: 'is required', dueAt: 'is required' },
+    });
+    expect(check(todo, ['x'])).toEqual({ ok: false, issues: { '(event)': 'must be an object, got an array' } });
+  });
+
+  it('rejects dates without a zone and impossible dates', () => {
+    const date = object({ at: isoDate() });
+    expect(check(date, { at: '2026-05-01T09:00:00' })).toMatchObject({ ok: false });
+    expect(check(date, { at: '2026-02-30T09:00:00Z' })).toMatchObject({ ok: true });
+    expect(check(date, { at: '2026-13-01T09:00:00Z' })).toMatchObject({ ok: false });
+  });
+
+  it('checks nested objects by path', () => {
+    const nested = object({ range: object({ from: integer({ min: 0 }) }) });
+    expect(check(nested, { range: { from: -1 } })).toEqual({
+      ok: false,
+      issues: { 'range.from': 'must be at least 0' },
+    });
+  });
+});
