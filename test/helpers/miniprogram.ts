@@ -117,17 +117,18 @@ export function launchApp<T extends AppOptions>(
   call(app, 'onLaunch', launch);
   call(app, 'onShow', launch);
   const pages = new PageStack(root, readTabs(root));
+  stack = pages;
   if (entry) pages.reLaunch(entry, { silent: true });
   return {
     instance: app,
     stack: pages,
     background() {
-      pages.current && pages.fire(pages.current, 'onHide');
+      if (pages.current) pages.fire(pages.current, 'onHide');
       call(app, 'onHide');
     },
     foreground() {
       call(app, 'onShow', launch);
-      pages.current && pages.fire(pages.current, 'onShow');
+      if (pages.current) pages.fire(pages.current, 'onShow');
     },
   };
 }
@@ -178,7 +179,6 @@ export class PageStack {
     private readonly root: string,
     private readonly tabs: string[],
   ) {
-    stack = this;
     wxDouble.router = {
       navigateTo: (url) => this.navigateTo(url),
       redirectTo: (url) => this.redirectTo(url),
