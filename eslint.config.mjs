@@ -25,6 +25,8 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.js'],
+    // Plain .js files here are CommonJS on purpose (Jest config and setup, Node scripts).
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
     languageOptions: {
       globals: {
         console: 'readonly',
@@ -43,7 +45,9 @@ export default tseslint.config(
   {
     // WXS is ES5 run by WeChat's own engine: `var`, `module.exports` and its built-ins are the language.
     files: ['**/*.wxs'],
-    languageOptions: { globals: { module: 'writable', getRegExp: 'readonly', getDate: 'readonly' } },
-    rules: { 'no-var': 'off' },
+    languageOptions: {
+      globals: { module: 'writable', require: 'readonly', getRegExp: 'readonly', getDate: 'readonly' },
+    },
+    rules: { 'no-var': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
 );

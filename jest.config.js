@@ -19,9 +19,9 @@ module.exports = {
       testEnvironment: 'jsdom',
       transform,
       testMatch: ['<rootDir>/test/component/**/*.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/helpers/component-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/component/helpers/component-setup.ts'],
     },
     node('emulator'),
-    node('cloud'),
+    { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
   ],
 };

@@ -1,8 +1,8 @@
 import type { AppOption } from '../../miniprogram/types';
 import { SESSION_KEY } from '../../miniprogram/services/auth';
-import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
-import { waitFor } from '../helpers/dom';
-import { cloudDouble, wxDouble } from '../helpers/wx';
+import { launchApp, resetMiniProgram } from './helpers/miniprogram';
+import { waitFor } from './helpers/dom';
+import { cloudDouble, wxDouble } from './helpers/wx';
 
 const loginOk = (openid = 'o-app') => ({
   ok: true,
@@ -85,7 +85,7 @@ describe('App lifecycle', () => {
     const { instance } = launchApp<AppOption>();
     const app = instance as unknown as WechatMiniprogram.App.Option;
     for (let i = 0; i < 25; i++) app.onError(`script error ${i}`);
-    app.onUnhandledRejection({ reason: new Error('lost promise'), promise: Promise.resolve() });
+    app.onUnhandledRejection({ reason: 'lost promise', promise: Promise.resolve() });
     const { errors } = instance.globalData;
     expect(errors).toHaveLength(20);
     expect(errors[0].message).toBe('script error 6');

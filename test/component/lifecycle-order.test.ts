@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
+import { launchApp, resetMiniProgram } from './helpers/miniprogram';
 
 const root = join(__dirname, '../fixtures/lifecycle');
 const logOf = (app: { globalData: { log: string[] } }) => app.globalData.log.splice(0);

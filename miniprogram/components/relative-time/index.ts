@@ -6,7 +6,7 @@ import type { AppOption } from '../../types';
 import { formatRelative, msToNextMinute } from '../../utils/time';
 
 interface Custom {
-  timer: number | undefined;
+  timer: ReturnType<typeof setTimeout> | undefined;
   visible: boolean;
   /** Injected clock, so tests can pin "now". */
   now: () => number;

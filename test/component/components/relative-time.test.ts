@@ -1,6 +1,6 @@
-import { launchApp, renderComponent, resetMiniProgram } from '../../helpers/miniprogram';
-import { textOf } from '../../helpers/dom';
-import { wxDouble } from '../../helpers/wx';
+import { launchApp, renderComponent, resetMiniProgram } from '../helpers/miniprogram';
+import { textOf } from '../helpers/dom';
+import { wxDouble } from '../helpers/wx';
 
 const NOW = Date.parse('2026-05-01T10:30:00+08:00');
 

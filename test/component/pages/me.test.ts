@@ -1,6 +1,6 @@
-import { launchApp, resetMiniProgram } from '../../helpers/miniprogram';
-import { tap, textOf, waitFor, waitForText } from '../../helpers/dom';
-import { cloudDouble, wxDouble } from '../../helpers/wx';
+import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
+import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { cloudDouble, wxDouble } from '../helpers/wx';
 
 const profile = (over: Record<string, unknown> = {}) => ({
   openid: 'oAbCdEf1234567890xyz',

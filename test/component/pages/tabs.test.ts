@@ -1,6 +1,6 @@
-import { launchApp, resetMiniProgram } from '../../helpers/miniprogram';
-import { textOf, waitFor, waitForText } from '../../helpers/dom';
-import { wxDouble } from '../../helpers/wx';
+import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
+import { textOf, waitFor, waitForText } from '../helpers/dom';
+import { wxDouble } from '../helpers/wx';
 
 const loginOk = {
   ok: true,

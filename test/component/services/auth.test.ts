@@ -1,7 +1,7 @@
 import { Auth, AuthError, createAuth, SESSION_KEY, type AuthDeps } from '../../../miniprogram/services/auth';
 import type { CallResult } from '../../../typings/contract';
 import type { LoginResult } from '../../../typings/login';
-import { cloudDouble, wxDouble } from '../../helpers/wx';
+import { cloudDouble, wxDouble } from '../helpers/wx';
 
 const result = (openid: string): LoginResult => ({
   openid,

@@ -1,6 +1,6 @@
 import { callCloud, platformError } from '../../../miniprogram/services/cloud';
 import { showError, userMessage } from '../../../miniprogram/services/errors';
-import { cloudDouble, wxDouble } from '../../helpers/wx';
+import { cloudDouble, wxDouble } from '../helpers/wx';
 
 const profile = {
   openid: 'o-1',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as simulate from 'miniprogram-simulate';
 import { wxDouble } from './wx';
 
-export const MINIPROGRAM_ROOT = join(__dirname, '../../miniprogram');
+export const MINIPROGRAM_ROOT = join(__dirname, '../../../miniprogram');
 const VANT_DIR = join(MINIPROGRAM_ROOT, 'miniprogram_npm/@vant/weapp');
 
 // j-component has triggerPageLifeTime at runtime but not in its typings.
@@ -104,14 +104,14 @@ globals.getCurrentPages = () => stack?.pages.map((p) => p.component.instance) ??
  * Requires app.ts afresh and launches it: onLaunch then onShow, as WeChat does, and opens the
  * entry page when one is given (its onLoad, onShow, onReady follow).
  */
-export function launchApp<T extends AppOptions>(
+export function launchApp<T extends object>(
   entry?: string,
   options: { root?: string; scene?: number } = {},
 ): AppHandle<T> & { stack: PageStack } {
   const root = options.root ?? MINIPROGRAM_ROOT;
   appInstance = undefined;
   require(join(root, 'app'));
-  const app = appInstance as T | undefined;
+  const app = appInstance as (T & AppOptions) | undefined;
   if (!app) throw new Error(`${root}/app did not call App()`);
   const launch = { path: entry?.replace(/^\//, '').split('?')[0] ?? '', query: {}, scene: options.scene ?? 1001 };
   call(app, 'onLaunch', launch);
