@@ -18,7 +18,7 @@ export interface FindOptions {
 }
 
 export interface UpdateOptions {
-  /** false: first match only (doc().update, updateOne); true: every match (where().update). */
+  /** false: first match only (doc().update, updateOne); true (default): every match (where().update). */
   multi?: boolean;
   upsert?: boolean;
   /** true: `update` is a whole replacement document (doc().set()), not operators. */
@@ -62,6 +62,7 @@ export interface DocumentOps {
   /** Inserts and returns the `_id`s in order; generates a 32-hex `_id` when absent. */
   insert(collection: string, docs: Doc[]): Promise<string[]>;
   update(collection: string, query: Query, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  /** `multi` defaults to true; false removes the first match (in insertion order) only. */
   remove(collection: string, query: Query, options?: { multi?: boolean }): Promise<number>;
 }
 
@@ -105,8 +106,15 @@ export interface DocumentStore extends DocumentOps {
 }
 
 export interface OpenStoreOptions {
-  /** Folder for PGlite's files; undefined means in-memory (tests). Ignored with databaseUrl. */
+  /**
+   * Folder for PGlite's files; undefined means in-memory (tests). Ignored with databaseUrl.
+   * The store keeps Postgres' files in `<dataDir>/pgdata` and holds `<dataDir>/LOCK` while open.
+   */
   dataDir?: string;
   /** postgres://... of a real PostgreSQL server. */
   databaseUrl?: string;
+  /** Postgres schema holding the store's tables (default `public`); lets tests share one server. */
+  schema?: string;
+  /** Open transactions older than this are aborted (default 60 000 ms, CloudBase's limit). */
+  transactionTimeoutMs?: number;
 }

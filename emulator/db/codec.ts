@@ -1,0 +1,76 @@
+import { StoreError, type Doc } from './types';
+
+/**
+ * How documents live in jsonb. JSON has no Date, RegExp, NaN or Infinity, so those become tagged
+ * objects. Stored field names may not start with `$` (MongoDB forbids them too), which keeps every
+ * tag unambiguous and lets plain strings, numbers and booleans stay plain jsonb for SQL pushdown.
+ */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const DATE = '$date';
+const REGEX = '$regex';
+const OPTIONS = '$options';
+const DOUBLE = '$numberDouble';
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function encodeValue(value: unknown, path = ''): Json {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? value : { [DOUBLE]: String(value) };
+  }
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw new StoreError('INVALID_PARAM', `invalid Date at '${path}'`);
+    return { [DATE]: ms };
+  }
+  if (value instanceof RegExp) return { [REGEX]: value.source, [OPTIONS]: value.flags };
+  if (Array.isArray(value)) {
+    // JSON turns undefined array slots into null; do the same explicitly.
+    return value.map((item, i) => (item === undefined ? null : encodeValue(item, `${path}.${i}`)));
+  }
+  if (typeof value === 'object' && isPlainObject(value)) {
+    const out: { [key: string]: Json } = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith('$')) {
+        throw new StoreError('INVALID_PARAM', `field names may not start with '$': '${path ? `${path}.` : ''}${key}'`);
+      }
+      if (item !== undefined) out[key] = encodeValue(item, path ? `${path}.${key}` : key);
+    }
+    return out;
+  }
+  throw new StoreError('INVALID_PARAM', `unsupported value of type ${typeof value} at '${path}'`);
+}
+
+export function decodeValue(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // Array.from, not value.map: rows may come from another realm (PGlite loaded outside Jest's
+  // sandbox), and map would build the copy with that realm's Array, which mingo's isEqual rejects.
+  if (Array.isArray(value)) return Array.from(value, decodeValue);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === DATE) return new Date(record[DATE] as number);
+  if (keys.length === 2 && typeof record[REGEX] === 'string' && typeof record[OPTIONS] === 'string') {
+    return new RegExp(record[REGEX], record[OPTIONS]);
+  }
+  if (keys.length === 1 && keys[0] === DOUBLE) return Number(record[DOUBLE]);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = decodeValue(record[key]);
+  return out;
+}
+
+export function encodeDoc(doc: Doc): { [key: string]: Json } {
+  return encodeValue(doc) as { [key: string]: Json };
+}
+
+export function decodeDoc(value: unknown): Doc {
+  return decodeValue(value) as Doc;
+}
+
+/** Deep copy of a plain document (Dates and RegExps copied, not shared). */
+export function cloneDoc<T>(value: T): T {
+  return decodeValue(encodeValue(value)) as T;
+}

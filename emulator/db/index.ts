@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { lockDataDir } from './lock';
+import { FieldKinds } from './fieldkinds';
+import { checkSchemaName, comparesBytewise, createSchema } from './schema';
+import { openPglite, openPostgres, type SqlBackend } from './sql';
+import { PostgresDocumentStore } from './store';
+import { StoreError, type DocumentStore, type OpenStoreOptions, type Transaction } from './types';
+
+export * from './types';
+
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * Opens the local cloud's document store: a real PostgreSQL server when `databaseUrl` is set,
+ * otherwise embedded PGlite (files in `<dataDir>/pgdata`, or memory). Close it with `close()`.
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<DocumentStore> {
+  const schema = checkSchemaName(options.schema ?? 'public');
+  let release: (() => void) | undefined;
+  let sql: SqlBackend;
+  if (options.databaseUrl) {
+    sql = await openPostgres(options.databaseUrl, schema);
+  } else {
+    release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+    try {
+      sql = await openPglite(options.dataDir ? join(options.dataDir, 'pgdata') : undefined);
+    } catch (error) {
+      release?.();
+      throw error;
+    }
+  }
+  const kinds = new FieldKinds();
+  let stringsInByteOrder: boolean;
+  try {
+    await createSchema(sql, schema);
+    await kinds.load(sql);
+    stringsInByteOrder = await comparesBytewise(sql);
+  } catch (error) {
+    await sql.close().catch(() => undefined);
+    release?.();
+    throw error;
+  }
+  return new PostgresDocumentStore(sql, kinds, {
+    stringsInByteOrder,
+    transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+    onClose: release,
+  });
+}
+
+/** getTransaction for the wire layer: an unknown, committed, aborted or expired id is an error. */
+export function requireTransaction(store: DocumentStore, id: string): Transaction {
+  const tx = store.getTransaction(id);
+  if (!tx) throw new StoreError('DATABASE_TRANSACTION_NOT_FOUND', `transaction ${id} not found`);
+  return tx;
+}

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from './helpers/conformance';
+import { openMemoryStore } from './helpers/db';
+
+defineConformanceSuite('PGlite in memory', () => openMemoryStore());

@@ -1,0 +1,35 @@
+import { StoreError, openStore, type DocumentStore, type OpenStoreOptions } from '../../../emulator/db';
+
+/** PGlite compiles its WASM and runs initdb on open: seconds on a busy 2-core machine. */
+export const OPEN_TIMEOUT_MS = 120_000;
+
+export function openMemoryStore(options: OpenStoreOptions = {}): Promise<DocumentStore> {
+  return openStore(options);
+}
+
+/** The StoreError code a promise rejects with (fails the test if it resolves or throws something else). */
+export async function errorCode(promise: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (error) {
+    if (error instanceof StoreError) return error.code;
+    throw error;
+  }
+  throw new Error('expected a StoreError, but the call succeeded');
+}
+
+/** Polls a condition on the event loop instead of sleeping a fixed time. */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+let counter = 0;
+/** A collection name no other case of this file uses. */
+export function freshName(prefix = 'c'): string {
+  counter += 1;
+  return `${prefix}_${counter}`;
+}
