@@ -6,16 +6,39 @@ export interface CallerIdentity {
   clientIp?: string;
 }
 
-export type InvokeOutcome = { ok: true; result: unknown } | { ok: false; errCode: number; errMsg: string };
+/** How an invocation arrived; CloudBase exposes this to the function through environment variables. */
+export interface InvokeOptions {
+  /** `TCB_SOURCE` (getWXContext().SOURCE), e.g. 'wx_client' from the mini-program, 'wx_devtools'. */
+  source?: string;
+  /** 'timer' sets `TRIGGER_SRC=timer`, as CloudBase does for timer-triggered runs. */
+  trigger?: 'timer';
+  /** Reuse a request id chosen by the caller (the server's requestId) instead of a fresh UUID. */
+  requestId?: string;
+}
+
+/**
+ * errCode/errMsg follow what CloudBase reports to callers:
+ * -504002 "functions execute fail" (throw, crash, load error), -504003 "functions time out error"
+ * (`Invoking task timed out after N seconds`), -501000 "FunctionName parameter could not be found.".
+ * `resultJson` is the function's return value as CloudBase serialises it (JSON.stringify,
+ * `undefined` -> `null`): the exact `response_data` string for `functions.invokeFunction`.
+ */
+export type InvokeOutcome =
+  | { ok: true; result: unknown; resultJson: string; requestId: string }
+  | { ok: false; errCode: number; errMsg: string; requestId: string };
 
 export interface InvocationRecord {
   id: string;
   name: string;
   startedAt: Date;
+  /** Time spent in main (CloudBase's billed duration); queueing and code loading are not included. */
   durationMs: number;
   coldStart: boolean;
+  /** Cold starts only: how long loading the function's code took before main could run. */
+  initMs?: number;
   outcome: 'ok' | 'error' | 'timeout' | 'crash';
   errMsg?: string;
+  openid?: string;
   logs: Array<{ level: 'log' | 'info' | 'warn' | 'error'; at: Date; text: string }>;
 }
 
@@ -26,11 +49,56 @@ export interface FunctionConfig {
   permissions?: { openapi?: string[] };
 }
 
+/** Who is making an SDK call, found from the per-invocation `WX_API_TOKEN` the SDK sends as `wxCloudApiToken`. */
+export interface CallerContext {
+  name: string;
+  requestId: string;
+  identity: CallerIdentity;
+  config: FunctionConfig;
+}
+
+export interface FunctionHostOptions {
+  /** Folder holding one folder per function, each with a built `index.js` and optional `config.json`. */
+  functionsDir: string;
+  /** The local cloud's `/admin` URL, handed to workers as `TCB_CONTEXT_CNFG`. */
+  serviceUrl: string;
+  envId: string;
+  /** Extra environment for every function (WX_APP_SECRET, TZ, NODE_EXTRA_CA_CERTS ...); wins over defaults. */
+  env?: Record<string, string>;
+  /** Instances per function before invocations queue; default 4. */
+  maxInstances?: number;
+  /** Invocation records kept for recent(); default 200. */
+  historySize?: number;
+  /** An idle instance is reclaimed after this long, as CloudBase does; default 10 minutes. */
+  idleTimeoutMs?: number;
+  /**
+   * Keep one runner booted with wx-server-sdk already required, so a cold start only loads the
+   * function's own code (CloudBase likewise keeps warm runtime containers); default true.
+   */
+  prewarm?: boolean;
+  /** Called after every invocation (the CLI prints logs, the dev page refreshes). */
+  onRecord?: (record: InvocationRecord) => void;
+}
+
+export interface InstanceCounts {
+  /** Booting or loading the function's code (a cold start in progress). */
+  starting: number;
+  busy: number;
+  idle: number;
+  queued: number;
+}
+
 export interface FunctionHost {
   /** Names of the functions found under the functions root (folders with a built index.js). */
   list(): string[];
+  /** Throws when the function does not exist or its config.json is malformed. */
   config(name: string): FunctionConfig;
-  invoke(name: string, event: unknown, identity: CallerIdentity): Promise<InvokeOutcome>;
+  invoke(name: string, event: unknown, identity?: CallerIdentity, options?: InvokeOptions): Promise<InvokeOutcome>;
+  /** The invocation behind an SDK request's `wxCloudApiToken`, while that invocation runs. */
+  callerOf(apiToken: string): CallerContext | undefined;
+  /** Most recent first. */
   recent(limit?: number): InvocationRecord[];
+  /** Live instances of a function and invocations waiting for one, for the dev page and tests. */
+  instances(name: string): InstanceCounts;
   close(): Promise<void>;
 }

@@ -1,0 +1,27 @@
+/**
+ * Messages between the function host and a worker (runner.ts) over the fork IPC channel.
+ * Kept small and flat: the warm path is one `invoke` out and `log`* + one `done` back.
+ */
+
+export type LogLevel = 'log' | 'info' | 'warn' | 'error';
+
+export type HostMessage =
+  /** Load a function's code into a booted runner; `env` is merged into process.env first. */
+  | { t: 'load'; file: string; dir: string; env: Record<string, string> }
+  /** `env` entries set to null are deleted, so one caller's identity never leaks into the next. */
+  | {
+      t: 'invoke';
+      id: string;
+      event: unknown;
+      context: Record<string, unknown>;
+      env: Record<string, string | null>;
+    };
+
+export type WorkerMessage =
+  | { t: 'loaded' }
+  | { t: 'load-failed'; message: string }
+  | { t: 'log'; id: string; level: LogLevel; text: string; at: number }
+  | { t: 'done'; id: string; ok: true; json: string }
+  | { t: 'done'; id: string; ok: false; message: string }
+  /** An uncaught exception or unhandled rejection; the runner exits right after sending it. */
+  | { t: 'fatal'; id: string; message: string };
