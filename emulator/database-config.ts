@@ -1,0 +1,52 @@
+/**
+ * Applies database/collections.json to a store: creates the declared collections (CloudBase
+ * requires a collection to exist before any read or write) and their indexes.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocumentStore } from './db/types';
+
+export interface IndexSpec {
+  name: string;
+  keys: Record<string, 1 | -1>;
+  unique?: boolean;
+}
+
+export interface CollectionSpec {
+  description?: string;
+  /** CloudBase custom security rules; enforced for client access only, never for functions. */
+  rules: { read: string | boolean; write: string | boolean };
+  indexes?: IndexSpec[];
+}
+
+export interface DatabaseConfig {
+  collections: Record<string, CollectionSpec>;
+}
+
+export const DATABASE_DIR = join(__dirname, '..', 'database');
+
+export function readDatabaseConfig(dir: string = DATABASE_DIR): DatabaseConfig {
+  const file = join(dir, 'collections.json');
+  if (!existsSync(file)) return { collections: {} };
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DatabaseConfig>;
+  if (typeof parsed.collections !== 'object' || parsed.collections === null) {
+    throw new Error(`${file}: "collections" must be an object of collection specs`);
+  }
+  return { collections: parsed.collections };
+}
+
+/** Creates what is missing; returns the names of the collections it created. */
+export async function applyDatabaseConfig(store: DocumentStore, config: DatabaseConfig): Promise<string[]> {
+  const existing = new Set(await store.listCollections());
+  const created: string[] = [];
+  for (const [name, spec] of Object.entries(config.collections)) {
+    if (!existing.has(name)) {
+      await store.createCollection(name);
+      created.push(name);
+    }
+    for (const index of spec.indexes ?? []) {
+      await store.ensureIndex?.(name, index.keys, { unique: index.unique });
+    }
+  }
+  return created;
+}

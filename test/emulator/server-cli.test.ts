@@ -1,0 +1,188 @@
+/**
+ * `npm start` as a real process: stale lock taken over, a second local cloud on the same data
+ * folder refused with the holder's PID, --import of Extended JSON lines, SIGTERM shutting down
+ * cleanly with --export-on-exit, and the exported Dates reading back equal.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs, parseEnvFile } from '../../emulator/cli';
+import { readImportDir } from '../../emulator/jsonl';
+import { acquireDataDirLock, LOCK_FILE, LockError } from '../../emulator/lock';
+import { startLocalCloud } from '../../emulator/server';
+import { FIXTURE_FUNCTIONS, FIXTURE_IMPORT, postJson } from '../fixtures/emulator/harness';
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `local-cloud-${label}-`));
+}
+
+/** A PID that certainly belonged to a process that has exited. */
+function deadPid(): number {
+  const { pid } = spawnSync(process.execPath, ['-e', '']);
+  if (pid === undefined) throw new Error('could not spawn node');
+  return pid;
+}
+
+/** Collects a child's output lines and resolves waits on them (no sleeping). */
+function watchOutput(child: ChildProcess): {
+  lines: string[];
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+} {
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  let partial = '';
+  const onData = (chunk: Buffer): void => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const wake of [...waiters]) wake();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        for (const line of lines) {
+          const match = pattern.exec(line);
+          if (match) {
+            waiters.delete(check);
+            child.off('exit', onExit);
+            resolve(match);
+            return;
+          }
+        }
+      };
+      const onExit = (code: number | null): void => {
+        waiters.delete(check);
+        reject(new Error(`exited with ${code} before ${pattern}:\n${lines.join('\n')}`));
+      };
+      waiters.add(check);
+      child.once('exit', onExit);
+      check();
+    });
+  return { lines, waitFor };
+}
+
+describe('parseArgs', () => {
+  it('reads flags, PORT and DATABASE_URL', () => {
+    expect(parseArgs(['--data', 'd', '--import', 'in', '--export-on-exit', '--quiet'], { PORT: '9100' })).toMatchObject(
+      {
+        port: 9100,
+        host: '127.0.0.1',
+        dataDir: 'd',
+        importDir: 'in',
+        exportDir: '.export',
+        quiet: true,
+      },
+    );
+    expect(parseArgs(['--export-on-exit', 'out', '--port=0'], {})).toMatchObject({ exportDir: 'out', port: 0 });
+    expect(parseArgs(['--in-memory'], { DATABASE_URL: 'postgres://x/y' })).toMatchObject({
+      databaseUrl: 'postgres://x/y',
+    });
+    expect(parseArgs(['--in-memory'], {}).dataDir).toBeUndefined();
+    expect(() => parseArgs(['--bogus'], {})).toThrow('unknown option --bogus');
+    expect(() => parseArgs(['--port', 'abc'], {})).toThrow('--port expects a non-negative integer');
+  });
+
+  it('reads .env files for function environment', () => {
+    expect(parseEnvFile('# comment\nA=1\nexport B="two words"\nC=three # note\n\nbad line')).toEqual({
+      A: '1',
+      B: 'two words',
+      C: 'three',
+    });
+  });
+});
+
+describe('the data folder lock', () => {
+  it('is refused while held and taken over when its PID is dead', () => {
+    const dir = tempDir('lock');
+    const first = acquireDataDirLock(dir);
+    expect(() => acquireDataDirLock(dir)).toThrow(LockError);
+    first.release();
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+
+    fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: deadPid(), token: 'old', startedAt: 'then' }));
+    const second = acquireDataDirLock(dir);
+    expect(second.info.pid).toBe(process.pid);
+    second.release();
+  });
+});
+
+describe('npm start', () => {
+  jest.setTimeout(180_000);
+
+  it('imports, refuses a second instance, and exports on SIGTERM with Dates intact', async () => {
+    const dataDir = tempDir('data');
+    const exportDir = path.join(tempDir('export'), 'out');
+    // A lock left behind by a crashed local cloud must not block the next start.
+    fs.writeFileSync(
+      path.join(dataDir, LOCK_FILE),
+      JSON.stringify({ pid: deadPid(), token: 'stale', startedAt: 'then' }),
+    );
+
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'emulator/cli.ts',
+        '--port',
+        '0',
+        '--data',
+        dataDir,
+        '--functions',
+        FIXTURE_FUNCTIONS,
+        '--import',
+        FIXTURE_IMPORT,
+        '--export-on-exit',
+        exportDir,
+      ],
+      { cwd: REPO, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const { lines: output, waitFor } = watchOutput(child);
+    // 'close' (not 'exit') so every line the process printed has been read.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    try {
+      const [, url] = await waitFor(/Local cloud listening on (http:\/\/\S+)/);
+      await waitFor(/^Ctrl-C stops/);
+      expect(output.join('\n')).toMatch(/imported from .*todos 2, users 1/);
+      expect(output.join('\n')).toMatch(/collections\s+todos \(2\), users \(1\)/);
+
+      // The lock now names the running process; a second local cloud on the folder is refused.
+      expect(JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: child.pid, url });
+      const refused = startLocalCloud({ port: 0, quiet: true, dataDir, functionsDir: FIXTURE_FUNCTIONS });
+      await expect(refused).rejects.toThrow(`in use by another local cloud (PID ${child.pid} at ${url}`);
+
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      const written = await postJson(`${url}/admin?env=local`, {
+        action: 'database.insertDocument',
+        collectionName: 'todos',
+        data: [JSON.stringify({ _id: 'todo-3', title: 'New', due: { $date: { $numberLong: '1717200000000' } } })],
+      });
+      expect(written.body.data).toEqual({ insertedIds: ['todo-3'] });
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await waitFor(/^Local cloud stopped/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+
+    expect(output.join('\n')).toMatch(/exported to .*todos 3/);
+    expect(fs.existsSync(path.join(dataDir, LOCK_FILE))).toBe(false);
+    const exported = readImportDir(exportDir);
+    const original = readImportDir(FIXTURE_IMPORT);
+    const byId = (docs: Array<{ _id?: unknown }>): Array<{ _id?: unknown }> =>
+      [...docs].sort((a, b) => String(a._id).localeCompare(String(b._id)));
+    expect(byId(exported.todos)).toEqual(
+      byId([...original.todos, { _id: 'todo-3', title: 'New', due: new Date(1717200000000) }]),
+    );
+    expect(exported.users).toEqual(original.users);
+    expect(exported.todos.find((d) => d._id === 'todo-1')?.due).toEqual(new Date('2024-05-01T02:00:00.000Z'));
+    expect(exported.users[0].score).toBe(Infinity);
+  });
+});
