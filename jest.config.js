@@ -20,6 +20,8 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/component/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/component/helpers/component-setup.ts'],
+      // Cloud functions are bundled before any test starts a local cloud that runs them.
+      globalSetup: '<rootDir>/test/helpers/build-functions.global.js',
     },
     node('emulator'),
     { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },

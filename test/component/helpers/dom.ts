@@ -15,16 +15,24 @@ export function textOf(component: Pick<Rendered, 'dom'>): string {
 }
 
 /** Polls until `condition` holds (no fixed sleeps); fails with `what` after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string | (() => string),
+  timeoutMs = 2000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
 export async function waitForText(component: Pick<Rendered, 'dom'>, text: string, timeoutMs?: number): Promise<void> {
-  await waitFor(() => textOf(component).includes(text), `text "${text}" (shown: "${textOf(component)}")`, timeoutMs);
+  await waitFor(
+    () => textOf(component).includes(text),
+    () => `text "${text}" (shown: "${textOf(component)}")`,
+    timeoutMs,
+  );
 }
 
 /** Taps a Vant button (or any Vant component whose root carries `rootClass`) found by selector. */

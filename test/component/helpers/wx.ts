@@ -4,11 +4,14 @@
  * Installed before miniprogram-simulate, which merges its own APIs underneath these.
  */
 export type CloudHandler = (name: string, data: Record<string, unknown>) => unknown;
+export type UploadHandler = (cloudPath: string, filePath: string) => Promise<{ fileID: string }>;
 
 export interface WxDouble {
   storage: Map<string, unknown>;
   /** Answers wx.cloud.callFunction; throw `{ errCode, errMsg }` to act as a platform failure. */
   cloudHandler: CloudHandler;
+  /** Answers wx.cloud.uploadFile; throw `{ errCode, errMsg }` to act as a failed upload. */
+  uploadHandler: UploadHandler;
   /** Where navigation calls go; the page stack installs itself here. */
   router?: {
     navigateTo(url: string): void;
@@ -32,6 +35,9 @@ function createDouble(): WxDouble {
     storage: new Map(),
     cloudHandler: (name) => {
       throw { errCode: -501000, errMsg: `cloud.callFunction:fail no handler for ${name} in this test` };
+    },
+    uploadHandler: async () => {
+      throw { errCode: -1, errMsg: 'cloud.uploadFile:fail no upload handler in this test' };
     },
     theme: 'light',
     loginCode: () => `test-code-${++codes}`,
@@ -76,6 +82,10 @@ const cloud = {
     const result = await wxDouble.cloudHandler(name, copy(data ?? {}));
     return { result: copy(result), errMsg: 'cloud.callFunction:ok', requestID: 'test' };
   }),
+  uploadFile: jest.fn(async ({ cloudPath, filePath }: { cloudPath: string; filePath: string }) => {
+    const { fileID } = await wxDouble.uploadHandler(cloudPath, filePath);
+    return { fileID, statusCode: 204, errMsg: 'cloud.uploadFile:ok' };
+  }),
 };
 
 /** Installs the double as the global `wx`; call before requiring miniprogram-simulate. */
@@ -90,9 +100,11 @@ export function resetWx(): void {
   const fresh = createDouble();
   wxDouble.storage = fresh.storage;
   wxDouble.cloudHandler = fresh.cloudHandler;
+  wxDouble.uploadHandler = fresh.uploadHandler;
   wxDouble.router = undefined;
   wxDouble.theme = 'light';
-  for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction]) mock.mockClear();
+  for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction, cloud.uploadFile])
+    mock.mockClear();
 }
 
 export const cloudDouble = cloud;

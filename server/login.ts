@@ -1,0 +1,79 @@
+/** The `login` cloud function: who is calling, recorded in `users`, and their profile. */
+import type { LoginResult, UserProfile } from '../typings/login';
+import type { Database } from './db';
+import { AppError } from './errors';
+import { defineFunction, type HandlerDeps } from './handler';
+import { object, optional, string } from './schema';
+import { toProfile, Users } from './users';
+import { jscode2session, type WechatApiOptions } from './wechat';
+
+export interface LoginConfig {
+  /** With both set, a login code is checked with WeChat (jscode2session) as well. */
+  appid?: string;
+  appSecret?: string;
+  wechatApiBase?: string;
+}
+
+/** Reads the function's environment variables (set in the CloudBase console, or the local cloud). */
+export function loginConfigFromEnv(env: Record<string, string | undefined>): LoginConfig {
+  return {
+    appid: env.WX_APPID || undefined,
+    appSecret: env.WX_APP_SECRET || undefined,
+    wechatApiBase: env.WECHAT_API_BASE || undefined,
+  };
+}
+
+// A storage fileID as CloudBase issues them: cloud://<env>.<bucket>/<path>.
+const FILE_ID = /^cloud:\/\/[\w.-]+\/\S+$/;
+
+export function createLogin(deps: HandlerDeps & { db: Database; config: LoginConfig; fetch?: typeof fetch }) {
+  const users = new Users(deps.db);
+
+  async function login(
+    code: string | undefined,
+    caller: { openid: string; unionid?: string; appid: string },
+    now: Date,
+  ): Promise<LoginResult> {
+    let { openid, unionid } = caller;
+    const { appid, appSecret, wechatApiBase } = deps.config;
+    if (code && appid && appSecret) {
+      const options: WechatApiOptions = { appid, secret: appSecret, baseUrl: wechatApiBase, fetch: deps.fetch };
+      const session = await jscode2session(code, options);
+      // The platform already vouches for the caller; a code for someone else is a forged call.
+      if (session.openid !== openid) {
+        throw new AppError('PERMISSION_DENIED', 'The login code belongs to a different user.');
+      }
+      unionid ??= session.unionid;
+    }
+    const { user, isNew } = await users.recordLogin({ openid, unionid, appid: caller.appid }, now);
+    openid = user.openid;
+    return { openid, ...(user.unionid ? { unionid: user.unionid } : {}), isNewUser: isNew, profile: toProfile(user) };
+  }
+
+  return defineFunction(
+    'login',
+    {
+      login: {
+        schema: object({ code: optional(string({ min: 1, max: 128 })) }),
+        run: ({ code }, { identity, now }) => login(code, identity, now),
+      },
+      updateProfile: {
+        schema: object({
+          nickname: optional(string({ min: 1, max: 32, trim: true })),
+          avatarFileId: optional(string({ max: 512, pattern: FILE_ID })),
+        }),
+        async run(patch, { identity }): Promise<{ profile: UserProfile }> {
+          if (patch.nickname === undefined && patch.avatarFileId === undefined) {
+            throw new AppError('INVALID_ARGUMENT', 'Nothing to update: send nickname or avatarFileId.', {
+              nickname: 'or avatarFileId is required',
+            });
+          }
+          const user = await users.updateProfile(identity.openid, patch);
+          if (!user) throw new AppError('NOT_FOUND', 'No such user: log in before editing the profile.');
+          return { profile: toProfile(user) };
+        },
+      },
+    },
+    deps,
+  );
+}

@@ -1,0 +1,177 @@
+import type { LocalCloud } from '../../emulator/server';
+import type { ApiResult } from '../../typings/contract';
+import type { LoginResult, UserProfile } from '../../typings/login';
+import { startFakeWechat, type FakeWechat } from '../helpers/fake-wechat';
+import { invoke, startTestCloud } from '../helpers/local-cloud';
+
+type Login = ApiResult<LoginResult>;
+type Profile = ApiResult<{ profile: UserProfile }>;
+
+let cloud: LocalCloud;
+let wechat: FakeWechat;
+
+beforeAll(async () => {
+  wechat = await startFakeWechat();
+  cloud = await startTestCloud({
+    functionEnv: { WX_APPID: wechat.appid, WX_APP_SECRET: wechat.secret, WECHAT_API_BASE: wechat.baseUrl },
+  });
+});
+afterAll(async () => {
+  await cloud?.close();
+  await wechat?.close();
+});
+
+const users = () => cloud.store.find('users', {}).catch(() => []);
+
+describe('login', () => {
+  it('creates the user on first login, from the WeChat context, and counts later logins', async () => {
+    const first = await invoke<Login>(cloud, 'login', { action: 'login' }, { openid: 'o-first' });
+    expect(first).toMatchObject({
+      ok: true,
+      data: { openid: 'o-first', isNewUser: true, profile: { openid: 'o-first', nickname: '', loginCount: 1 } },
+    });
+    const [doc] = await cloud.store.find('users', { _id: 'o-first' });
+    expect(doc).toMatchObject({ openid: 'o-first', appid: 'wx-test-app', loginCount: 1 });
+    expect(doc.createdAt).toBeInstanceOf(Date);
+
+    const second = await invoke<Login>(cloud, 'login', { action: 'login' }, { openid: 'o-first' });
+    expect(second).toMatchObject({ ok: true, data: { isNewUser: false, profile: { loginCount: 2 } } });
+    const [after] = await cloud.store.find('users', { _id: 'o-first' });
+    expect(after.createdAt).toEqual(doc.createdAt);
+    expect((after.lastLoginAt as Date).getTime()).toBeGreaterThanOrEqual((doc.lastLoginAt as Date).getTime());
+  });
+
+  it('checks a code with jscode2session, keeps the unionid, and never returns or stores session_key', async () => {
+    const code = wechat.issueCode('o-code', 'u-code');
+    const result = await invoke<Login>(cloud, 'login', { action: 'login', code }, { openid: 'o-code' });
+    expect(result).toMatchObject({ ok: true, data: { openid: 'o-code', unionid: 'u-code', isNewUser: true } });
+    expect(wechat.requests.at(-1)).toEqual({
+      path: '/sns/jscode2session',
+      query: { appid: 'wx-test-app', secret: 'test-secret-not-real', js_code: code, grant_type: 'authorization_code' },
+    });
+    const [doc] = await cloud.store.find('users', { _id: 'o-code' });
+    expect(doc.unionid).toBe('u-code');
+    expect(JSON.stringify(result)).not.toMatch(/sk-|session/i);
+    expect(JSON.stringify(doc)).not.toMatch(/sk-|session/i);
+  });
+
+  it.each([
+    [40029, 'INVALID_ARGUMENT'],
+    [45011, 'RATE_LIMITED'],
+    [40226, 'PERMISSION_DENIED'],
+    [-1, 'UPSTREAM'],
+  ])('maps jscode2session errcode %i to %s and writes nothing', async (errcode, code) => {
+    const before = await users();
+    wechat.failNext(errcode);
+    const result = await invoke<Login>(
+      cloud,
+      'login',
+      { action: 'login', code: wechat.issueCode(`o-${errcode}`) },
+      { openid: `o-${errcode}` },
+    );
+    expect(result).toMatchObject({ ok: false, code });
+    expect(await users()).toEqual(before);
+  });
+
+  it('refuses a reused code and a code issued to someone else', async () => {
+    const code = wechat.issueCode('o-reuse');
+    await expect(
+      invoke<Login>(cloud, 'login', { action: 'login', code }, { openid: 'o-reuse' }),
+    ).resolves.toMatchObject({ ok: true });
+    await expect(
+      invoke<Login>(cloud, 'login', { action: 'login', code }, { openid: 'o-reuse' }),
+    ).resolves.toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+    });
+    const stolen = wechat.issueCode('o-victim');
+    await expect(
+      invoke<Login>(cloud, 'login', { action: 'login', code: stolen }, { openid: 'o-thief' }),
+    ).resolves.toEqual({
+      ok: false,
+      code: 'PERMISSION_DENIED',
+      message: 'The login code belongs to a different user.',
+    });
+    expect(await cloud.store.find('users', { _id: { $in: ['o-victim', 'o-thief'] } })).toEqual([]);
+  });
+
+  it('refuses a caller without an openid, unknown actions and malformed events', async () => {
+    await expect(invoke<Login>(cloud, 'login', { action: 'login' }, {})).resolves.toMatchObject({
+      ok: false,
+      code: 'UNAUTHENTICATED',
+    });
+    await expect(invoke<Login>(cloud, 'login', { action: 'logout' }, { openid: 'o-x' })).resolves.toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_ACTION',
+    });
+    await expect(invoke<Login>(cloud, 'login', { action: 'login', code: 7 }, { openid: 'o-x' })).resolves.toMatchObject(
+      {
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        fields: { code: 'must be a string, got a number' },
+      },
+    );
+    expect(await cloud.store.find('users', { _id: 'o-x' })).toEqual([]);
+  });
+
+  it('counts every one of several simultaneous first logins on one document', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => invoke<Login>(cloud, 'login', { action: 'login' }, { openid: 'o-race' })),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.filter((r) => r.ok && r.data.isNewUser)).toHaveLength(1);
+    const docs = await cloud.store.find('users', { _id: 'o-race' });
+    expect(docs).toHaveLength(1);
+    expect(docs[0].loginCount).toBe(4);
+  });
+});
+
+describe('updateProfile', () => {
+  beforeAll(async () => {
+    await invoke(cloud, 'login', { action: 'login' }, { openid: 'o-profile' });
+  });
+
+  it('saves a trimmed nickname and an avatar fileID, and returns the profile', async () => {
+    const result = await invoke<Profile>(
+      cloud,
+      'login',
+      { action: 'updateProfile', nickname: '  小明  ', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' },
+      { openid: 'o-profile' },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      data: { profile: { nickname: '小明', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' } },
+    });
+    const [doc] = await cloud.store.find('users', { _id: 'o-profile' });
+    expect(doc).toMatchObject({ nickname: '小明', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' });
+  });
+
+  it.each([
+    [{ nickname: '   ' }, { nickname: 'must not be empty' }],
+    [{ nickname: 'x'.repeat(33) }, { nickname: 'must be at most 32 characters' }],
+    [{ avatarFileId: 'https://evil.example/a.png' }, { avatarFileId: 'has an invalid format' }],
+    [{}, { nickname: 'or avatarFileId is required' }],
+    [{ nickname: 'ok', openid: 'o-other' }, { openid: 'is not a known field' }],
+  ])('rejects %j and changes nothing', async (patch, fields) => {
+    const [before] = await cloud.store.find('users', { _id: 'o-profile' });
+    const result = await invoke<Profile>(
+      cloud,
+      'login',
+      { action: 'updateProfile', ...patch },
+      { openid: 'o-profile' },
+    );
+    expect(result).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', fields });
+    expect(await cloud.store.find('users', { _id: 'o-profile' })).toEqual([before]);
+  });
+
+  it('is NOT_FOUND for someone who never logged in, and creates nothing', async () => {
+    const result = await invoke<Profile>(
+      cloud,
+      'login',
+      { action: 'updateProfile', nickname: 'ghost' },
+      { openid: 'o-ghost' },
+    );
+    expect(result).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await cloud.store.find('users', { _id: 'o-ghost' })).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * A local cloud in a child process, and the wx double pointed at it: callFunction goes to its
+ * /functions endpoint as the chosen user, uploadFile into its storage. The page under test talks
+ * to the real functions over HTTP, as the browser preview does.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { wxDouble } from './wx';
+
+const ROOT = join(__dirname, '../../..');
+
+// node:http rather than fetch: the jsdom environment does not expose Node's fetch.
+function send(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface RemoteCloud {
+  url: string;
+  /** Documents of a collection as the inspector API gives them (Extended JSON, ISO dates). */
+  docs(collection: string): Promise<Array<Record<string, unknown>>>;
+  file(fileID: string): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+export async function startCloudProcess(): Promise<RemoteCloud> {
+  const child: ChildProcess = spawn(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    [join(ROOT, 'test/helpers/serve-local-cloud.ts')],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) =>
+      resolve((JSON.parse(line) as { url: string }).url),
+    );
+    child.once('exit', (code) => reject(new Error(`the local cloud process exited (${code}) before serving`)));
+  });
+  return {
+    url,
+    async docs(collection) {
+      const { body } = await send('GET', `${url}/_/api/collections/${collection}/docs?size=200`, {});
+      return (JSON.parse(body.toString('utf8')) as { docs: Array<Record<string, unknown>> }).docs;
+    },
+    async file(fileID) {
+      const { status, body } = await send('GET', `${url}/_/api/files?fileID=${encodeURIComponent(fileID)}`, {});
+      return status === 200 ? body : undefined;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin?.end();
+      }),
+  };
+}
+
+export function connectToLocalCloud(cloud: RemoteCloud, user: { openid: string; appid?: string }): void {
+  wxDouble.cloudHandler = async (name, data) => {
+    const headers = {
+      'content-type': 'application/json',
+      'x-wx-openid': user.openid,
+      'x-wx-appid': user.appid ?? 'wx-test-app',
+    };
+    const { body } = await send('POST', `${cloud.url}/functions/${name}`, headers, JSON.stringify(data));
+    const answer = JSON.parse(body.toString('utf8')) as { result?: unknown; errCode?: number; errMsg?: string };
+    // The platform rejects callFunction when the function itself failed; so does this.
+    if (answer.errCode) throw { errCode: answer.errCode, errMsg: `cloud.callFunction:fail ${answer.errMsg}` };
+    return answer.result;
+  };
+  wxDouble.uploadHandler = async (cloudPath, filePath) => {
+    const { status, body } = await send(
+      'PUT',
+      `${cloud.url}/_/api/files?cloudPath=${encodeURIComponent(cloudPath)}`,
+      {},
+      readFileSync(filePath),
+    );
+    if (status !== 200) throw { errCode: -1, errMsg: `cloud.uploadFile:fail ${body.toString('utf8')}` };
+    return JSON.parse(body.toString('utf8')) as { fileID: string };
+  };
+}

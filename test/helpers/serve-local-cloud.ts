@@ -1,0 +1,16 @@
+// Runs a test local cloud in its own process (for the jsdom tests, whose globals PGlite and
+// esbuild cannot use) and prints {"url": ...} once it serves. Stops when stdin closes.
+import { startTestCloud } from './local-cloud';
+
+startTestCloud().then(
+  (cloud) => {
+    process.stdout.write(`${JSON.stringify({ url: cloud.url })}\n`);
+    const stop = (): void => void cloud.close().finally(() => process.exit(0));
+    process.stdin.on('end', stop).resume();
+    process.on('SIGTERM', stop);
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
