@@ -49,6 +49,8 @@ export interface LocalCloudOptions {
   functionsDir?: string;
   /** Extra environment variables for every function. */
   functionEnv?: Record<string, string>;
+  /** Keep one spare worker booted with wx-server-sdk loaded, so cold starts are short; default true. */
+  functionsPrewarm?: boolean;
   /** The env id functions see as TCB_ENV; default 'local'. */
   envId?: string;
   /** Most documents one get() returns; default 1000 (CloudBase's cloud-function limit). */
@@ -196,6 +198,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       serviceUrl: `${url}/admin`,
       envId,
       ...(options.functionEnv ? { env: options.functionEnv } : {}),
+      ...(options.functionsPrewarm === false ? { prewarm: false } : {}),
       onRecord: (record: InvocationRecord) => {
         const status = record.outcome === 'ok' ? 'ok' : `${record.outcome}: ${record.errMsg ?? ''}`;
         log(`[fn] ${record.name} ${record.durationMs} ms${record.coldStart ? ' (cold)' : ''} ${status}`);

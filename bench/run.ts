@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark in this folder, one after another (never in parallel, so they
+ * do not share the two cores), printing its figures. `npm run bench -- cloud` runs one by name.
+ */
+import { consoleReporter, type Reporter } from './report';
+
+interface Bench {
+  name: string;
+  title: string;
+  load(): Promise<{ run(report: Reporter): Promise<void> }>;
+}
+
+const BENCHES: Bench[] = [{ name: 'cloud', title: 'Local cloud and login', load: () => import('./cloud') }];
+
+async function main(): Promise<void> {
+  process.env.TZ = 'Asia/Shanghai';
+  const only = process.argv.slice(2);
+  const selected = only.length ? BENCHES.filter((b) => only.includes(b.name)) : BENCHES;
+  if (selected.length === 0)
+    throw new Error(`no benchmark named ${only.join(', ')}; have ${BENCHES.map((b) => b.name).join(', ')}`);
+  const report = consoleReporter();
+  for (const bench of selected) {
+    console.log(`\n${bench.title} (${bench.name})`);
+    await (await bench.load()).run(report);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
