@@ -1,3 +1,4 @@
+import { isPlainObject } from './engine';
 import { encodeValue, type Json } from './codec';
 import { sqlSortable, type KindsOf } from './fieldkinds';
 import { quoteLiteral, type SqlParams } from './sql';
@@ -15,16 +16,6 @@ export interface Narrowing {
 /** Beyond this many path segments the 2^n containment variants cost more than they save. */
 const MAX_PUSHED_DEPTH = 3;
 const MAX_IN_VALUES = 50;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof RegExp)
-  );
-}
 
 function isOperatorObject(value: unknown): value is Record<string, unknown> {
   return isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));

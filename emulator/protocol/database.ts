@@ -14,6 +14,7 @@ import type {
   Transaction,
   Update,
 } from '../db/types';
+import { isPlainObject } from '../db/engine';
 import * as ejson from './ejson';
 import { invalidParam, WireError } from './errors';
 
@@ -70,22 +71,12 @@ function collectionName(params: Params): string {
   return name;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof RegExp)
-  );
-}
-
 /** An Extended JSON string parameter that must hold an object (query, data, order, projection). */
 function ejsonObject(ctx: Ctx, key: string): Record<string, unknown> | undefined {
   const text = optStr(ctx.params, key);
   if (text === undefined || text === '') return undefined;
   const value = ejson.parse(text, ctx.decode);
-  if (!isRecord(value)) throw invalidParam(`${key} must be an Extended JSON object`);
+  if (!isPlainObject(value)) throw invalidParam(`${key} must be an Extended JSON object`);
   return value;
 }
 
@@ -106,7 +97,7 @@ function projection(ctx: Ctx): Projection | undefined {
   const value = ejsonObject(ctx, 'projection');
   if (!value) return undefined;
   for (const [field, flag] of Object.entries(value)) {
-    if (typeof flag !== 'number' && typeof flag !== 'boolean' && !isRecord(flag)) {
+    if (typeof flag !== 'number' && typeof flag !== 'boolean' && !isPlainObject(flag)) {
       throw invalidParam(`projection.${field} must be 0, 1, a boolean or a projection operator`);
     }
   }
@@ -158,7 +149,7 @@ async function insertDocument(ctx: Ctx): Promise<Body> {
   const docs = raw.map((item, index): Doc => {
     if (typeof item !== 'string') throw invalidParam(`data[${index}] must be an Extended JSON string`);
     const doc = ejson.parse(item, ctx.decode);
-    if (!isRecord(doc)) throw invalidParam(`data[${index}] must be an object`);
+    if (!isPlainObject(doc)) throw invalidParam(`data[${index}] must be an object`);
     return doc;
   });
   const insertedIds = await opsFor(ctx).insert(coll, docs);
@@ -221,7 +212,7 @@ async function aggregateDocuments(ctx: Ctx): Promise<Body> {
   if (!Array.isArray(stages)) throw invalidParam('stages must be an array');
   // Each stage is {stageKey:'$match', stageValue:<EJSON text>}; non-object values ($limit: 3) are plain JSON.
   const pipeline = stages.map((stage: unknown, index): Record<string, unknown> => {
-    if (!isRecord(stage) || typeof stage.stageKey !== 'string' || typeof stage.stageValue !== 'string') {
+    if (!isPlainObject(stage) || typeof stage.stageKey !== 'string' || typeof stage.stageValue !== 'string') {
       throw invalidParam(`stages[${index}] must be {stageKey, stageValue}`);
     }
     if (!stage.stageKey.startsWith('$')) throw invalidParam(`stages[${index}].stageKey must start with $`);
