@@ -1,3 +1,4 @@
+import type { AppOption } from '../../../miniprogram/types';
 import { launchApp, renderComponent, resetMiniProgram } from '../helpers/miniprogram';
 import { textOf } from '../helpers/dom';
 import { wxDouble } from '../helpers/wx';
@@ -5,12 +6,13 @@ import { wxDouble } from '../helpers/wx';
 const NOW = Date.parse('2026-05-01T10:30:00+08:00');
 
 describe('relative-time', () => {
+  let app: AppOption;
   beforeEach(() => {
     resetMiniProgram();
     jest.useFakeTimers({ now: NOW });
     // The component reports its errors to the App; a login that succeeds leaves no retry timers.
     wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: {} } });
-    launchApp();
+    app = launchApp<AppOption>().instance;
   });
   afterEach(() => jest.useRealTimers());
 
@@ -60,5 +62,12 @@ describe('relative-time', () => {
     jest.setSystemTime(NOW + 2 * 60_000);
     comp.triggerLifeTime('moved');
     expect(textOf(comp)).toBe('3 分钟后');
+  });
+
+  it('reports an error thrown inside it to the App instead of losing it', () => {
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const comp = renderComponent('components/relative-time/index', { time: '2026-05-01T10:35:00+08:00' });
+    (comp.triggerLifeTime as (name: string, error: Error) => void)('error', new Error('render blew up'));
+    expect(app.globalData.errors.at(-1)).toMatchObject({ source: 'component', message: 'render blew up' });
   });
 });
