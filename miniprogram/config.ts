@@ -12,4 +12,11 @@ export const config = {
   /** First retry delay; each later one doubles it. */
   retryBaseMs: 400,
   homePage: '/pages/todos/index',
+  /**
+   * The one-time subscription template reminders use (WeChat admin > 订阅消息). Must equal the
+   * remind function's REMIND_TEMPLATE_ID; the local cloud's example .env uses this placeholder.
+   */
+  remindTemplateId: 'local-remind-template',
+  /** How long a deleted todo can be brought back before it is removed for good. */
+  undoMs: 4000,
 } as const;

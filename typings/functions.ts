@@ -3,6 +3,7 @@
  * functions both compile against this map, so a drifted contract is a compile error.
  */
 import type { LoginActions } from './login';
+import type { TodoActions } from './todo';
 
 export interface Action<Request, Response> {
   request: Request;
@@ -11,6 +12,7 @@ export interface Action<Request, Response> {
 
 export interface CloudFunctions {
   login: LoginActions;
+  todo: TodoActions;
 }
 
 export type FunctionName = keyof CloudFunctions;

@@ -1,39 +1,81 @@
+/**
+ * The todo list, one quadrant per tab. Every change shows at once and is rolled back with a
+ * message when the cloud refuses it; setData sends only the rows that changed, by path
+ * (`items[3].done`), so a long list stays smooth.
+ */
+import type { ApiError } from '../../../typings/contract';
+import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
+import type { EditorSave } from '../../components/todo-editor/index';
+import { config } from '../../config';
 import { auth, AuthError } from '../../services/auth';
-import { userMessage } from '../../services/errors';
+import { showError, userMessage } from '../../services/errors';
+import { todos } from '../../services/todos';
 import { definePage } from '../../utils/define';
 import { QUADRANTS } from '../../utils/quadrants';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
 
-definePage()({
+/** A row: the todo, and whether it is hidden while its delete can still be undone (or moved away). */
+export type Row = Todo & { removed?: boolean };
+
+interface PendingDelete {
+  id: string;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+interface Custom {
+  cursor: string | null;
+  /** Bumped by every fresh load, so an answer for a tab no longer shown is dropped. */
+  generation: number;
+  pendingDelete: PendingDelete | undefined;
+}
+
+type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
+
+definePage<Custom>()({
   data: {
     loading: true,
+    loadingMore: false,
     error: '',
     active: 0,
     quadrants: QUADRANTS.map((q) => ({ ...q, count: 0 })),
-    /** Todos shown in the active quadrant. */
-    count: 0,
+    items: [] as Row[],
     hasMore: false,
+    /** When the list was loaded (ms): what "overdue" is measured against. */
+    now: 0,
+    quickTitle: '',
+    undo: { show: false, title: '' },
+    editor: { show: false, todo: null as Todo | null },
   },
 
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined>) {
+      this.cursor = null;
+      this.generation = 0;
+      this.pendingDelete = undefined;
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
       if (Number.isInteger(saved) && saved >= 0 && saved < QUADRANTS.length) this.setData({ active: saved });
       void this.load();
+      // A reminder's "open" lands here with the todo's id: show that todo.
+      if (query.id) void this.openById(query.id);
     },
     onShow() {
       // Coming back from another tab: a failed first load gets a second chance.
       if (this.data.error) void this.load();
+    },
+    onHide() {
+      this.commitDelete();
+    },
+    onUnload() {
+      this.commitDelete();
     },
     async onPullDownRefresh() {
       await this.load();
       wx.stopPullDownRefresh();
     },
     onReachBottom() {
-      if (this.data.loading || !this.data.hasMore) return;
-      void this.load();
+      void this.loadMore();
     },
     onShareAppMessage() {
       return { title: '用四象限安排你的待办', path: '/pages/todos/index' };
@@ -41,21 +83,239 @@ definePage()({
     onTabChange(event: WechatMiniprogram.CustomEvent<{ name: number }>) {
       this.setData({ active: event.detail.name });
       wx.setStorageSync(ACTIVE_TAB_KEY, event.detail.name);
+      void this.load();
     },
     onRetry() {
       void this.load();
     },
+
+    activeQuadrant(): Quadrant {
+      return QUADRANTS[this.data.active].key;
+    },
+
+    /** First page of the active quadrant, replacing the list. */
     async load() {
-      this.setData({ loading: true, error: '' });
+      this.commitDelete();
+      const generation = ++this.generation;
+      this.setData({ loading: this.data.items.length === 0, error: '' });
       try {
         await auth.ensure();
-        this.setData({ loading: false });
       } catch (error) {
-        this.setData({
-          loading: false,
-          error: userMessage(error instanceof AuthError ? error.error : { code: 'INTERNAL' }),
-        });
+        const text = userMessage(error instanceof AuthError ? error.error : { code: 'INTERNAL' });
+        this.setData({ loading: false, error: text });
+        return;
       }
+      const result = await todos.list({ quadrant: this.activeQuadrant() });
+      if (generation !== this.generation) return;
+      if (!result.ok) {
+        if (this.data.items.length) showError(result);
+        else this.setData({ loading: false, error: userMessage(result) });
+        return;
+      }
+      this.cursor = result.data.nextCursor;
+      const counts: Record<string, number> = {};
+      QUADRANTS.forEach((q, i) => (counts[`quadrants[${i}].count`] = result.data.counts[q.key]));
+      this.setData({
+        loading: false,
+        items: result.data.items,
+        hasMore: result.data.nextCursor !== null,
+        now: Date.now(),
+        ...counts,
+      });
+    },
+
+    /** The next page, appended by path: rows already shown are not sent again. */
+    async loadMore() {
+      if (this.data.loading || this.data.loadingMore || !this.cursor) return;
+      const generation = this.generation;
+      this.setData({ loadingMore: true });
+      const result = await todos.list({ quadrant: this.activeQuadrant(), cursor: this.cursor });
+      if (generation !== this.generation) return;
+      if (!result.ok) {
+        this.setData({ loadingMore: false });
+        showError(result);
+        return;
+      }
+      this.cursor = result.data.nextCursor;
+      const start = this.data.items.length;
+      const update: Record<string, unknown> = { loadingMore: false, hasMore: result.data.nextCursor !== null };
+      result.data.items.forEach((todo, i) => (update[`items[${start + i}]`] = todo));
+      this.setData(update);
+    },
+
+    indexOf(id: string): number {
+      return this.data.items.findIndex((row) => row.id === id);
+    },
+
+    /** Adds `delta` to a quadrant's open count (the tab badge). */
+    countPath(quadrant: Quadrant, delta: number): Record<string, number> {
+      const i = QUADRANTS.findIndex((q) => q.key === quadrant);
+      return { [`quadrants[${i}].count`]: Math.max(0, this.data.quadrants[i].count + delta) };
+    },
+
+    async onToggle(event: { detail: boolean; currentTarget: { dataset: { index: number } } }) {
+      const index = event.currentTarget.dataset.index;
+      const row = this.data.items[index];
+      const done = event.detail;
+      if (!row || row.done === done) return;
+      const id = row.id;
+      this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
+      const result = done ? await todos.complete(id) : await todos.reopen(id);
+      const at = this.indexOf(id);
+      if (result.ok) {
+        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: result.data.todo.doneAt });
+        return;
+      }
+      if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
+      this.failed(result, done ? '没能标记完成' : '没能恢复待办');
+    },
+
+    /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
+    onDelete(event: IndexEvent) {
+      const index = event.currentTarget.dataset.index;
+      const row = this.data.items[index];
+      if (!row || row.removed) return;
+      this.commitDelete();
+      const timer = setTimeout(() => this.commitDelete(), config.undoMs);
+      this.pendingDelete = { id: row.id, timer };
+      this.setData({
+        [`items[${index}].removed`]: true,
+        undo: { show: true, title: row.title },
+        ...(row.done ? {} : this.countPath(row.quadrant, -1)),
+      });
+    },
+
+    onUndo() {
+      const pending = this.pendingDelete;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      this.pendingDelete = undefined;
+      const at = this.indexOf(pending.id);
+      const row = this.data.items[at];
+      this.setData({
+        undo: { show: false, title: '' },
+        ...(row ? { [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) } : {}),
+      });
+    },
+
+    /** Sends the pending delete now (undo time over, another delete, or leaving the page). */
+    commitDelete() {
+      const pending = this.pendingDelete;
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      this.pendingDelete = undefined;
+      this.setData({ undo: { show: false, title: '' } });
+      void todos.remove(pending.id).then((result) => {
+        // Already gone (removed elsewhere) is what the person wanted.
+        if (result.ok || result.code === 'NOT_FOUND') return;
+        const at = this.indexOf(pending.id);
+        const row = this.data.items[at];
+        if (row)
+          this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
+        this.failed(result, '没能删除');
+      });
+    },
+
+    onEdit(event: IndexEvent) {
+      const row = this.data.items[event.currentTarget.dataset.index];
+      if (row) this.setData({ editor: { show: true, todo: row } });
+    },
+    onNew() {
+      this.setData({ editor: { show: true, todo: null } });
+    },
+    onEditorClose() {
+      this.setData({ 'editor.show': false });
+    },
+
+    async openById(id: string) {
+      const result = await todos.get(id);
+      if (result.ok) this.setData({ editor: { show: true, todo: result.data.todo } });
+      else showError(result);
+    },
+
+    onQuickInput(event: { detail: string }) {
+      this.setData({ quickTitle: event.detail });
+    },
+    onQuickAdd() {
+      const title = this.data.quickTitle.trim();
+      if (!title) return;
+      this.setData({ quickTitle: '' });
+      void this.create({ title, quadrant: this.activeQuadrant() });
+    },
+
+    onSave(event: WechatMiniprogram.CustomEvent<EditorSave>) {
+      this.setData({ 'editor.show': false });
+      if (event.detail.draft) void this.create(event.detail.draft);
+      else if (event.detail.patch) void this.update(event.detail.patch);
+    },
+
+    /** A new todo goes on top of its quadrant's list at once; the saved one replaces it. */
+    async create(draft: TodoDraft) {
+      // A first list still loading was read before this todo existed and would wipe it from the
+      // screen: drop that answer, and load the list again once the todo is saved.
+      const listInFlight = this.data.loading;
+      if (listInFlight) this.generation++;
+      const shown = draft.quadrant === this.activeQuadrant();
+      const now = new Date().toISOString();
+      const placeholder: Row = {
+        id: `local-${Date.now()}`,
+        title: draft.title,
+        note: draft.note ?? '',
+        quadrant: draft.quadrant,
+        done: false,
+        dueAt: draft.dueAt ?? null,
+        remindAt: draft.remindAt ?? null,
+        reminder: { state: draft.remindAt ? 'pending' : 'none', attempts: 0, error: null, sentAt: null },
+        createdAt: now,
+        updatedAt: now,
+        doneAt: null,
+      };
+      // Prepending shifts every index, so this one change sends the list.
+      if (shown) this.setData({ items: [placeholder, ...this.data.items], ...this.countPath(draft.quadrant, 1) });
+      else this.setData(this.countPath(draft.quadrant, 1));
+      const result = await todos.create(draft);
+      if (listInFlight) void this.load();
+      const at = this.indexOf(placeholder.id);
+      if (result.ok) {
+        if (at >= 0) this.setData({ [`items[${at}]`]: result.data.todo });
+        return;
+      }
+      this.setData({
+        ...(at >= 0 ? { [`items[${at}].removed`]: true } : {}),
+        ...this.countPath(draft.quadrant, -1),
+        // Give the title back so nothing typed is lost.
+        ...(this.data.quickTitle ? {} : { quickTitle: draft.title }),
+      });
+      this.failed(result, '没能保存');
+    },
+
+    /** Shows the edit at once; a todo moved to another quadrant leaves this list. */
+    async update(patch: TodoPatch) {
+      const at = this.indexOf(patch.id);
+      const before = this.data.items[at];
+      if (!before || Object.keys(patch).length === 1) return;
+      const { id: _id, ...fields } = patch;
+      const edited: Row = { ...before, ...fields };
+      const moved = patch.quadrant !== undefined && patch.quadrant !== before.quadrant;
+      const counts =
+        moved && !before.done ? { ...this.countPath(before.quadrant, -1), ...this.countPath(edited.quadrant, 1) } : {};
+      this.setData({ [`items[${at}]`]: { ...edited, removed: moved }, ...counts });
+      const result = await todos.update(patch);
+      const now = this.indexOf(patch.id);
+      if (now < 0) return;
+      if (result.ok) {
+        this.setData({ [`items[${now}]`]: { ...result.data.todo, removed: moved } });
+        return;
+      }
+      const undoCounts =
+        moved && !before.done ? { ...this.countPath(edited.quadrant, -1), ...this.countPath(before.quadrant, 1) } : {};
+      this.setData({ [`items[${now}]`]: before, ...undoCounts });
+      this.failed(result, '没能保存修改');
+    },
+
+    /** The rollback message: what did not happen, and why. */
+    failed(error: ApiError, what: string) {
+      wx.showToast({ title: `${what}：${userMessage(error)}`, icon: 'none', duration: 3000 });
     },
   },
 });

@@ -63,6 +63,11 @@ function createDouble(): WxDouble {
     showLoading: fn(async () => ({ errMsg: 'showLoading:ok' })),
     hideLoading: fn(async () => ({ errMsg: 'hideLoading:ok' })),
     stopPullDownRefresh: fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
+    // Answers as a person tapping "allow" would; tests replace the implementation for other answers.
+    requestSubscribeMessage: fn(async ({ tmplIds }: { tmplIds: string[] }) => ({
+      errMsg: 'requestSubscribeMessage:ok',
+      ...Object.fromEntries(tmplIds.map((id) => [id, 'accept'])),
+    })),
     getAppBaseInfo: fn(() => ({ theme: double.theme, SDKVersion: '3.7.0', language: 'zh_CN', version: '8.0.50' })),
     navigateTo: route('navigateTo'),
     redirectTo: route('redirectTo'),

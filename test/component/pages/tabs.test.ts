@@ -18,11 +18,13 @@ const loginOk = {
   },
 };
 
+const emptyList = { ok: true, data: { items: [], nextCursor: null, counts: { q1: 0, q2: 0, q3: 0, q4: 0 } } };
+
 describe('Todos page', () => {
   beforeEach(() => {
     resetMiniProgram();
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    wxDouble.cloudHandler = () => loginOk;
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -58,7 +60,7 @@ describe('Todos page', () => {
     const page = stack.current!.component;
     await waitForText(page, '没有权限进行此操作');
 
-    wxDouble.cloudHandler = () => loginOk;
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
     stack.switchTab('/pages/me/index');
     stack.switchTab('/pages/todos/index');
     await waitForText(page, '这里还没有待办');
@@ -78,7 +80,7 @@ describe('Todos page', () => {
 describe('Chat page', () => {
   beforeEach(() => {
     resetMiniProgram();
-    wxDouble.cloudHandler = () => loginOk;
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
   });
 
   it('shows "connecting" until the user is known, then the empty conversation', async () => {

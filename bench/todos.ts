@@ -1,0 +1,182 @@
+/**
+ * Todo figures: `list` latency for a user with 10k todos among 100k (seeded through the store,
+ * called through the function as the app does), and one `remind` pass over 2,000 due reminders
+ * run as two overlapping timer runs: wall time, sends per second, and duplicate sends (must be 0).
+ */
+import { join } from 'node:path';
+import { startLocalCloud, type LocalCloud } from '../emulator/server';
+import { buildFunctions } from '../scripts/build-functions';
+import type { ApiResult } from '../typings/contract';
+import type { RemindRunSummary, TodoListResult } from '../typings/todo';
+import { timed, type Reporter } from './report';
+
+const ROOT = join(__dirname, '..');
+const FUNCTIONS = join(ROOT, 'cloudfunctions');
+const TEMPLATE = 'bench-template';
+const USER = 'o-bench-heavy';
+const QUADRANTS = ['q1', 'q2', 'q3', 'q4'] as const;
+const NO_DUE = new Date(Date.UTC(9999, 11, 31));
+
+function todoDoc(
+  i: number,
+  openid: string,
+  now: number,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const due = i % 5 === 0 ? null : new Date(now + ((i * 7919) % 100_000) * 60_000);
+  return {
+    _openid: openid,
+    title: `todo ${i}`,
+    note: '',
+    quadrant: QUADRANTS[i % 4],
+    done: i % 3 === 0,
+    dueAt: due,
+    sortDue: due ?? NO_DUE,
+    remindAt: null,
+    remindState: 'none',
+    remindNextAt: null,
+    remindAttempts: 0,
+    remindError: null,
+    remindSentAt: null,
+    remindClaim: null,
+    remindClaimedAt: null,
+    createdAt: new Date(now - i * 1000),
+    updatedAt: new Date(now),
+    doneAt: null,
+    ...fields,
+  };
+}
+
+async function insertAll(cloud: LocalCloud, collection: string, docs: Array<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < docs.length; i += 2000) await cloud.store.insert(collection, docs.slice(i, i + 2000));
+}
+
+async function list(cloud: LocalCloud, request: object): Promise<TodoListResult> {
+  const response = await fetch(`${cloud.url}/functions/todo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': USER, 'x-wx-appid': 'wx-bench' },
+    body: JSON.stringify({ action: 'list', ...request }),
+  });
+  const body = (await response.json()) as { result?: ApiResult<TodoListResult> };
+  if (!body.result?.ok) throw new Error(`list failed: ${JSON.stringify(body)}`);
+  return body.result.data;
+}
+
+async function listLatency(cloud: LocalCloud, report: Reporter): Promise<void> {
+  const now = Date.now();
+  const seed = timed(async () => {
+    await insertAll(
+      cloud,
+      'todos',
+      Array.from({ length: 10_000 }, (_, i) => todoDoc(i, USER, now)),
+    );
+    await insertAll(
+      cloud,
+      'todos',
+      Array.from({ length: 90_000 }, (_, i) => todoDoc(i, `o-bench-${i % 900}`, now)),
+    );
+  });
+  report.figure('seed 100k todos through the store', await seed, 'ms');
+
+  for (let i = 0; i < 10; i++) await list(cloud, { quadrant: 'q1' });
+  const first: number[] = [];
+  const deeper: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const quadrant = QUADRANTS[i % 4];
+    let page: TodoListResult | undefined;
+    first.push(await timed(async () => (page = await list(cloud, { quadrant }))));
+    const cursor = page?.nextCursor;
+    if (cursor) deeper.push(await timed(() => list(cloud, { quadrant, cursor })));
+  }
+  report.latencies('todo.list first page + counts (10k of 100k todos)', first);
+  report.latencies('todo.list next page by cursor', deeper);
+}
+
+async function remindThroughput(cloud: LocalCloud, report: Reporter): Promise<void> {
+  const now = Date.now();
+  const due = new Date(now - 60_000);
+  const users = 200;
+  const reminders = 2000;
+  await insertAll(
+    cloud,
+    'todos',
+    Array.from({ length: reminders }, (_, i) =>
+      todoDoc(i, `o-remind-${i % users}`, now, {
+        done: false,
+        dueAt: new Date(now + 3600_000),
+        sortDue: new Date(now + 3600_000),
+        remindAt: due,
+        remindState: 'pending',
+        remindNextAt: due,
+      }),
+    ),
+  );
+  await insertAll(
+    cloud,
+    'subscriptions',
+    Array.from({ length: users }, (_, u) => ({
+      _id: `o-remind-${u}:${TEMPLATE}`,
+      _openid: `o-remind-${u}`,
+      templateId: TEMPLATE,
+      credits: reminders / users,
+      acceptedAt: new Date(now),
+      updatedAt: new Date(now),
+    })),
+  );
+
+  // Counted as calls arrive: the outbox itself keeps only its latest 1000 entries.
+  const pages = new Map<string, number>();
+  const call = cloud.outbox.call.bind(cloud.outbox);
+  cloud.outbox.call = (apiName, payload) => {
+    if (apiName === 'subscribeMessage.send')
+      pages.set(String(payload.page), (pages.get(String(payload.page)) ?? 0) + 1);
+    return call(apiName, payload);
+  };
+
+  const summaries: RemindRunSummary[] = [];
+  const runOnce = async (at = new Date(now)) => {
+    const outcome = await cloud.timers.fire('remind', 'everyMinute', at);
+    if (!outcome.ok) throw new Error(`remind failed: ${outcome.errMsg}`);
+    const result = outcome.result as ApiResult<RemindRunSummary>;
+    if (!result.ok) throw new Error(`remind failed: ${result.message}`);
+    summaries.push(result.data);
+  };
+  // Warm two instances (at a time when nothing is due yet) so the measured runs overlap from their first second.
+  const before = new Date(now - 10 * 60_000);
+  await Promise.all([runOnce(before), runOnce(before)]);
+  summaries.length = 0;
+
+  const wall = await timed(async () => {
+    // Two overlapping runs, as the timer gives when one run outlasts its minute; then more until done.
+    await Promise.all([runOnce(), runOnce()]);
+    while ((await cloud.store.count('todos', { remindState: 'pending' })) > 0) await runOnce();
+  });
+  const sends = [...pages.values()].reduce((a, b) => a + b, 0);
+  const duplicates = [...pages.values()].filter((n) => n > 1).length;
+  report.figure('remind: due reminders', reminders, 'todos');
+  report.figure('remind: wall time (two overlapping runs)', wall, 'ms');
+  report.figure('remind: sends per second', (sends / wall) * 1000, '/s');
+  report.figure('remind: messages sent', sends, 'sends');
+  report.figure('remind: duplicate sends', duplicates, 'todos');
+  report.note(
+    `runs: ${summaries.map((s) => `claimed ${s.claimed}, sent ${s.sent}, deferred ${s.deferred}`).join(' | ')}`,
+  );
+  if (duplicates > 0 || sends !== reminders) throw new Error(`expected ${reminders} sends and no duplicates`);
+}
+
+export async function run(report: Reporter): Promise<void> {
+  await buildFunctions(FUNCTIONS, '4.0.2');
+  const cloud = await startLocalCloud({
+    port: 0,
+    quiet: true,
+    functionsDir: FUNCTIONS,
+    databaseDir: join(ROOT, 'database'),
+    functionEnv: { REMIND_TEMPLATE_ID: TEMPLATE },
+  });
+  try {
+    await listLatency(cloud, report);
+    await remindThroughput(cloud, report);
+  } finally {
+    await cloud.close();
+  }
+}

@@ -1,0 +1,10 @@
+import * as cloud from 'wx-server-sdk';
+import { createTodo } from '../../server/todo';
+
+// The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+
+export const main = createTodo({
+  db: cloud.database(),
+  getWXContext: () => cloud.getWXContext(),
+});

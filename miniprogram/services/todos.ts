@@ -1,0 +1,25 @@
+/** Typed calls to the `todo` cloud function; the page never knows how they travel. */
+import type { CallResult } from '../../typings/contract';
+import type {
+  SubscriptionCredit,
+  Todo,
+  TodoDraft,
+  TodoListRequest,
+  TodoListResult,
+  TodoPatch,
+} from '../../typings/todo';
+import { callCloud } from './cloud';
+
+type One = Promise<CallResult<{ todo: Todo }>>;
+
+export const todos = {
+  list: (request: TodoListRequest): Promise<CallResult<TodoListResult>> => callCloud('todo', 'list', request),
+  get: (id: string): One => callCloud('todo', 'get', { id }),
+  create: (draft: TodoDraft): One => callCloud('todo', 'create', draft),
+  update: (patch: TodoPatch): One => callCloud('todo', 'update', patch),
+  complete: (id: string): One => callCloud('todo', 'complete', { id }),
+  reopen: (id: string): One => callCloud('todo', 'reopen', { id }),
+  remove: (id: string): Promise<CallResult<{ id: string }>> => callCloud('todo', 'remove', { id }),
+  subscribe: (templateId: string): Promise<CallResult<SubscriptionCredit>> =>
+    callCloud('todo', 'subscribe', { templateId }),
+};

@@ -1,0 +1,303 @@
+/**
+ * The `remind` cloud function, run by a timer every minute: finds todos whose reminder is due,
+ * claims each one atomically (two overlapping runs never send the same reminder), spends one of
+ * the user's subscription credits and sends the subscription message. Every outcome is written
+ * back on the todo, where the app shows it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ApiResult } from '../typings/contract';
+import type { RemindRunSummary } from '../typings/todo';
+import { settle, type Database } from './db';
+import { fail, ok } from './errors';
+import type { WXContext } from './handler';
+import { subscriptionId, SUBSCRIPTIONS, TODOS, type ReminderError, type TodoDoc } from './todos';
+
+export interface RemindConfig {
+  templateId: string;
+  /** Template field keys, e.g. `thing1` for the title and `time2` for the due time. */
+  titleField: string;
+  timeField: string;
+  /** Optional third field for the note (a `thing`, 20 characters). */
+  noteField?: string;
+  /** The page a tap on the message opens; the todo's id is added as `?id=`. */
+  page: string;
+  miniprogramState: 'formal' | 'trial' | 'developer';
+}
+
+/** Reads the function's environment; undefined when no template is configured. */
+export function remindConfigFromEnv(env: Record<string, string | undefined>): RemindConfig | undefined {
+  const templateId = env.REMIND_TEMPLATE_ID?.trim();
+  if (!templateId) return undefined;
+  const state = env.REMIND_MINIPROGRAM_STATE;
+  return {
+    templateId,
+    titleField: env.REMIND_FIELD_TITLE || 'thing1',
+    timeField: env.REMIND_FIELD_TIME || 'time2',
+    ...(env.REMIND_FIELD_NOTE ? { noteField: env.REMIND_FIELD_NOTE } : {}),
+    page: env.REMIND_PAGE || 'pages/todos/index',
+    miniprogramState: state === 'trial' || state === 'developer' ? state : 'formal',
+  };
+}
+
+export interface SubscribeMessage {
+  touser: string;
+  templateId: string;
+  page: string;
+  data: Record<string, { value: string }>;
+  miniprogramState: RemindConfig['miniprogramState'];
+  lang: 'zh_CN';
+}
+
+export interface RemindDeps {
+  db: Database;
+  config: RemindConfig | undefined;
+  getWXContext(): WXContext;
+  /** `cloud.openapi.subscribeMessage.send`; rejects with `{ errCode, errMsg }` as the SDK does. */
+  send(message: SubscribeMessage): Promise<unknown>;
+  now?: () => Date;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface RunOptions {
+  /** Stop claiming new reminders after this long, leaving time to finish those in flight. */
+  budgetMs?: number;
+}
+
+/** Sends tried per reminder before a transient error (-1, timeouts) becomes `failed`. */
+export const MAX_ATTEMPTS = 3;
+/** A `thing` template value holds at most 20 characters. */
+export const THING_MAX = 20;
+const BATCH = 100;
+const PARALLEL_SENDS = 8;
+const SEND_TIMEOUT_MS = 5000;
+/** A claim older than this belongs to a run that died mid-send. */
+const STALE_CLAIM_MS = 10 * 60_000;
+const NO_CREDIT = 43101;
+const OFFSET_MS = 8 * 3600_000;
+
+/** Cuts to `max` characters (code points, as WeChat counts them), marking the cut. */
+export function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/** "2026年5月1日 09:00" in China Standard Time (no daylight saving, so +8 h is exact). */
+export function formatShanghai(date: Date): string {
+  const d = new Date(date.getTime() + OFFSET_MS);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+export function messageFor(doc: TodoDoc, config: RemindConfig): SubscribeMessage {
+  const data: SubscribeMessage['data'] = {
+    [config.titleField]: { value: cut(doc.title, THING_MAX) },
+    [config.timeField]: { value: formatShanghai(new Date(doc.dueAt ?? doc.remindAt ?? doc.createdAt)) },
+  };
+  if (config.noteField) data[config.noteField] = { value: cut(doc.note || '无备注', THING_MAX) };
+  return {
+    touser: doc._openid,
+    templateId: config.templateId,
+    page: `${config.page}?id=${doc._id}`,
+    data,
+    miniprogramState: config.miniprogramState,
+    lang: 'zh_CN',
+  };
+}
+
+type Outcome =
+  | { kind: 'sent' }
+  | { kind: 'no_credit'; error: ReminderError | null }
+  | { kind: 'failed'; error: ReminderError }
+  | { kind: 'retry'; error: ReminderError };
+
+function errorOf(error: unknown): ReminderError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    errCode?: unknown;
+    errMsg?: unknown;
+    message?: unknown;
+  };
+  const errcode = typeof e.errCode === 'number' ? e.errCode : -1;
+  const errmsg = typeof e.errMsg === 'string' ? e.errMsg : typeof e.message === 'string' ? e.message : String(error);
+  return { errcode, errmsg: errmsg.slice(0, 200) };
+}
+
+/** -1 is WeChat's "system busy"; our own timeouts and network failures carry it too. */
+const isTransient = (error: ReminderError): boolean => error.errcode === -1;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject({ errCode: -1, errMsg: `send timed out after ${ms} ms` }), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+export function createRemind(deps: RemindDeps) {
+  const { db } = deps;
+  const _ = db.command;
+  const todos = db.collection(TODOS);
+  const subscriptions = db.collection(SUBSCRIPTIONS);
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+
+  const dueQuery = (now: Date) => ({ remindState: 'pending', done: false, remindNextAt: _.lte(now) });
+
+  /** True when one credit was taken; the condition makes it atomic, so credits never go negative. */
+  async function spendCredit(openid: string, templateId: string, now: Date): Promise<boolean> {
+    const { stats } = await settle(
+      subscriptions
+        .where({ _id: subscriptionId(openid, templateId), credits: _.gt(0) })
+        .update({ data: { credits: _.inc(-1), updatedAt: now } }),
+    );
+    return stats.updated > 0;
+  }
+
+  async function deliver(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
+    if (!(await spendCredit(doc._openid, config.templateId, now))) return { kind: 'no_credit', error: null };
+    try {
+      await withTimeout(deps.send(messageFor(doc, config)), SEND_TIMEOUT_MS);
+      return { kind: 'sent' };
+    } catch (thrown) {
+      const error = errorOf(thrown);
+      const credit = subscriptions.doc(subscriptionId(doc._openid, config.templateId));
+      if (error.errcode === NO_CREDIT) {
+        // WeChat is the authority on credits: the user has none left (or turned them off).
+        await settle(credit.update({ data: { credits: 0, updatedAt: now } }));
+        return { kind: 'no_credit', error };
+      }
+      // WeChat spends a credit only on a delivered message: give ours back.
+      await settle(credit.update({ data: { credits: _.inc(1), updatedAt: now } }));
+      if (isTransient(error) && doc.remindAttempts + 1 < MAX_ATTEMPTS) return { kind: 'retry', error };
+      return { kind: 'failed', error };
+    }
+  }
+
+  function patchFor(doc: TodoDoc, outcome: Outcome, now: Date): Record<string, unknown> {
+    const released = { remindClaim: null, remindClaimedAt: null };
+    const attempted =
+      outcome.kind === 'no_credit' && outcome.error === null ? doc.remindAttempts : doc.remindAttempts + 1;
+    switch (outcome.kind) {
+      case 'sent':
+        return { ...released, remindState: 'sent', remindSentAt: now, remindAttempts: attempted, remindError: null };
+      case 'no_credit':
+        return { ...released, remindState: 'no_credit', remindAttempts: attempted, remindError: outcome.error };
+      case 'failed':
+        return { ...released, remindState: 'failed', remindAttempts: attempted, remindError: outcome.error };
+      case 'retry':
+        // Back off a minute per attempt, so the retry lands on a later run, never this one.
+        return {
+          ...released,
+          remindState: 'pending',
+          remindNextAt: new Date(now.getTime() + attempted * 60_000),
+          remindAttempts: attempted,
+          remindError: outcome.error,
+        };
+    }
+  }
+
+  /** Writes outcomes, one update per distinct patch; only where this run still holds the claim. */
+  async function record(runId: string, results: Array<{ doc: TodoDoc; outcome: Outcome }>, now: Date): Promise<void> {
+    const groups = new Map<string, { patch: Record<string, unknown>; ids: string[] }>();
+    for (const { doc, outcome } of results) {
+      const patch = patchFor(doc, outcome, now);
+      const key = JSON.stringify(patch);
+      const group = groups.get(key) ?? { patch, ids: [] };
+      group.ids.push(doc._id);
+      groups.set(key, group);
+    }
+    for (const { patch, ids } of groups.values()) {
+      // update() merges a plain object field by field (and cannot into null): _.set replaces it.
+      const data = { ...patch, ...(patch.remindError ? { remindError: _.set(patch.remindError) } : {}) };
+      await settle(todos.where({ _id: _.in(ids), remindClaim: runId }).update({ data }));
+    }
+  }
+
+  async function run(now: Date, options: RunOptions): Promise<RemindRunSummary> {
+    const config = deps.config;
+    const summary: RemindRunSummary = { due: 0, claimed: 0, sent: 0, noCredit: 0, failed: 0, retrying: 0, deferred: 0 };
+    if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
+    const runId = randomBytes(8).toString('hex');
+    const deadline = Date.now() + (options.budgetMs ?? 45_000);
+
+    // A run that died mid-send leaves its claims behind; whether WeChat got the message is
+    // unknown, so they end as failed rather than risk a second message.
+    await settle(
+      todos.where({ remindState: 'sending', remindClaimedAt: _.lt(new Date(now.getTime() - STALE_CLAIM_MS)) }).update({
+        data: {
+          remindState: 'failed',
+          remindError: _.set({ errcode: -1, errmsg: 'interrupted while sending' }),
+          remindClaim: null,
+          remindClaimedAt: null,
+        },
+      }),
+    );
+
+    for (;;) {
+      if (Date.now() > deadline) {
+        const { total } = await settle(todos.where(dueQuery(now)).count());
+        summary.deferred = total;
+        break;
+      }
+      const { data } = await settle(
+        todos.where(dueQuery(now)).orderBy('remindNextAt', 'asc').limit(BATCH).field({ _id: true }).get(),
+      );
+      if (data.length === 0) break;
+      summary.due += data.length;
+      const ids = data.map((d) => String(d._id));
+      // The claim: one conditional update. A todo another run claimed first no longer matches.
+      await settle(
+        todos.where({ _id: _.in(ids), ...dueQuery(now) }).update({
+          data: { remindState: 'sending', remindClaim: runId, remindClaimedAt: now },
+        }),
+      );
+      const { data: mine } = await settle(
+        todos
+          .where({ _id: _.in(ids) })
+          .limit(BATCH)
+          .get(),
+      );
+      const claimed = (mine as TodoDoc[]).filter((doc) => doc.remindClaim === runId);
+      summary.claimed += claimed.length;
+      const results = await pool(claimed, PARALLEL_SENDS, async (doc) => ({
+        doc,
+        outcome: await deliver(doc, config, now),
+      }));
+      await record(runId, results, now);
+      for (const { outcome } of results) {
+        if (outcome.kind === 'sent') summary.sent++;
+        else if (outcome.kind === 'no_credit') summary.noCredit++;
+        else if (outcome.kind === 'failed') summary.failed++;
+        else summary.retrying++;
+      }
+    }
+    return summary;
+  }
+
+  /** The timer's event: `{ Type: 'Timer', TriggerName, Time, Message }`; `Time` is the run's "now". */
+  return async (event: unknown, options: RunOptions = {}): Promise<ApiResult<RemindRunSummary>> => {
+    // Only the timer runs this: a user calling it could make everyone's reminders go early.
+    if (deps.getWXContext().OPENID) return fail('PERMISSION_DENIED', 'remind runs on its timer only.');
+    const time = (event as { Time?: unknown } | null)?.Time;
+    const fromEvent = typeof time === 'string' ? new Date(time) : undefined;
+    const now = fromEvent && !Number.isNaN(fromEvent.getTime()) ? fromEvent : (deps.now?.() ?? new Date());
+    try {
+      return ok(await run(now, options));
+    } catch (error) {
+      log('remind run failed', error);
+      return fail('INTERNAL', error instanceof Error ? error.message : 'remind run failed');
+    }
+  };
+}

@@ -1,0 +1,139 @@
+import type { Todo } from '../../../typings/todo';
+import { tap, waitFor } from '../helpers/dom';
+import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+import { wxDouble } from '../helpers/wx';
+
+const TEMPLATE = 'local-remind-template';
+const HOUR = 3600_000;
+
+type Calls = Array<Record<string, unknown>>;
+
+function serveSubscribe(answer: object = { ok: true, data: { templateId: TEMPLATE, credits: 1 } }): Calls {
+  const calls: Calls = [];
+  wxDouble.cloudHandler = (name, data) => {
+    if (name === 'login') return { ok: true, data: { openid: 'o-1', isNewUser: false, profile: {} } };
+    calls.push(data);
+    return answer;
+  };
+  return calls;
+}
+
+function open(props: Record<string, unknown> = {}): { editor: Rendered; saved: jest.Mock } {
+  launchApp();
+  const editor = renderComponent('components/todo-editor/index', { show: true, defaultQuadrant: 'q2', ...props });
+  const saved = jest.fn();
+  const instance = editor.instance as unknown as { triggerEvent(name: string, detail?: unknown): void };
+  const original = instance.triggerEvent.bind(instance);
+  instance.triggerEvent = (name, detail) => {
+    if (name === 'save') saved(detail);
+    original(name, detail);
+  };
+  return { editor, saved };
+}
+
+// Rendering the editor with its Vant popup and picker takes seconds on a busy machine.
+jest.setTimeout(20_000);
+
+describe('todo editor', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    // Every test starts with a person who taps "allow".
+    wxDouble.api.requestSubscribeMessage.mockImplementation(async ({ tmplIds }: { tmplIds: string[] }) => ({
+      errMsg: 'requestSubscribeMessage:ok',
+      ...Object.fromEntries(tmplIds.map((id) => [id, 'accept'])),
+    }));
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('asks for the subscription in the tap itself, records the credit, and saves a reminder at the due time', async () => {
+    const calls = serveSubscribe();
+    const { editor, saved } = open();
+    editor.querySelector('#title')!.dispatchEvent('change', { detail: '  交水电费 ' });
+    tap(editor, '#remind-switch', '.van-switch');
+    await waitFor(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
+    expect(wxDouble.api.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: [TEMPLATE] });
+    await waitFor(() => editor.data.remind === true, 'remind on');
+    expect(calls).toEqual([{ action: 'subscribe', templateId: TEMPLATE }]);
+    // A reminder needs a due time: the next whole hour until the person picks one.
+    const due = editor.data.dueAt as number;
+    expect(due % HOUR).toBe(0);
+    expect(due).toBeGreaterThan(Date.now());
+
+    tap(editor, '#offset-60', '.editor__offset');
+    await waitFor(() => editor.data.remindOffset === 60, 'the offset');
+    tap(editor, '#save');
+    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    expect(saved).toHaveBeenCalledWith({
+      draft: {
+        title: '交水电费',
+        note: '',
+        quadrant: 'q2',
+        dueAt: new Date(due).toISOString(),
+        remindAt: new Date(due - HOUR).toISOString(),
+      },
+    });
+  });
+
+  it.each([
+    ['reject', '你没有允许提醒通知'],
+    ['ban', '通知管理'],
+  ])('explains a "%s" answer and leaves the reminder off, recording nothing', async (answer, text) => {
+    const calls = serveSubscribe();
+    wxDouble.api.requestSubscribeMessage.mockImplementation(async () => ({ errMsg: 'ok', [TEMPLATE]: answer }));
+    const { editor } = open();
+    tap(editor, '#remind-switch', '.van-switch');
+    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    expect(wxDouble.api.showModal).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '不会提醒你', content: expect.stringContaining(text), showCancel: false }),
+    );
+    expect(editor.data.remind).toBe(false);
+    expect(calls).toEqual([]);
+  });
+
+  it('explains notifications switched off altogether (errCode 20004)', async () => {
+    serveSubscribe();
+    wxDouble.api.requestSubscribeMessage.mockImplementation(async () => {
+      throw { errCode: 20004, errMsg: 'requestSubscribeMessage:fail main switch is off' };
+    });
+    const { editor } = open();
+    tap(editor, '#remind-switch', '.van-switch');
+    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    expect(wxDouble.api.showModal.mock.calls[0][0].content).toContain('接收通知');
+    expect(editor.data.remind).toBe(false);
+  });
+
+  it('keeps the reminder off when the credit cannot be recorded', async () => {
+    serveSubscribe({ ok: false, code: 'NETWORK', message: 'offline' });
+    const { editor } = open();
+    tap(editor, '#remind-switch', '.van-switch');
+    await waitFor(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');
+    expect(editor.data.remind).toBe(false);
+  });
+
+  it('editing sends only what changed', async () => {
+    serveSubscribe();
+    const todo: Todo = {
+      id: 't1',
+      title: '旧标题',
+      note: '备注',
+      quadrant: 'q1',
+      done: false,
+      dueAt: '2030-05-01T01:00:00.000Z',
+      remindAt: '2030-05-01T00:50:00.000Z',
+      reminder: { state: 'pending', attempts: 0, error: null, sentAt: null },
+      createdAt: '2026-05-01T00:00:00.000Z',
+      updatedAt: '2026-05-01T00:00:00.000Z',
+      doneAt: null,
+    };
+    const { editor, saved } = open({ todo });
+    await waitFor(() => editor.data.title === '旧标题', 'the form filled');
+    expect(editor.data).toMatchObject({ remind: true, remindOffset: 10, quadrant: 'q1' });
+    editor.querySelector('#title')!.dispatchEvent('change', { detail: '新标题' });
+    tap(editor, '#quadrant-q3', '.editor__quadrant');
+    await waitFor(() => editor.data.quadrant === 'q3', 'the quadrant');
+    tap(editor, '#save');
+    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    expect(saved).toHaveBeenCalledWith({ patch: { id: 't1', title: '新标题', quadrant: 'q3' } });
+  });
+});

@@ -1,0 +1,272 @@
+import type { Todo } from '../../../typings/todo';
+import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+import { wxDouble } from '../helpers/wx';
+
+const loginOk = {
+  ok: true,
+  data: {
+    openid: 'o-1',
+    isNewUser: false,
+    profile: {
+      openid: 'o-1',
+      nickname: '',
+      avatarFileId: '',
+      createdAt: '2026-05-01T00:00:00Z',
+      lastLoginAt: '2026-05-01T00:00:00Z',
+      loginCount: 1,
+    },
+  },
+};
+
+function todo(i: number, fields: Partial<Todo> = {}): Todo {
+  return {
+    id: `t${String(i).padStart(4, '0')}`,
+    title: `Todo ${i}`,
+    note: '',
+    quadrant: 'q1',
+    done: false,
+    dueAt: null,
+    remindAt: null,
+    reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
+    createdAt: '2026-05-01T00:00:00.000Z',
+    updatedAt: '2026-05-01T00:00:00.000Z',
+    doneAt: null,
+    ...fields,
+  };
+}
+
+type Calls = Array<{ action: string; data: Record<string, unknown> }>;
+
+/**
+ * The todo function as the page sees it: pages of 20 from `all`, and the given actions' answers.
+ * `fail` makes one action answer with an error instead.
+ */
+function serve(all: Todo[], options: { fail?: Record<string, { code: string }> } = {}): Calls {
+  const calls: Calls = [];
+  wxDouble.cloudHandler = (name, data) => {
+    if (name === 'login') return loginOk;
+    const action = String(data.action);
+    calls.push({ action, data });
+    const failure = options.fail?.[action];
+    if (failure) return { ok: false, code: failure.code, message: 'test failure' };
+    if (action === 'list') {
+      const start = data.cursor ? Number(data.cursor) : 0;
+      const items = all.slice(start, start + 20);
+      const next = start + 20 < all.length ? String(start + 20) : null;
+      return { ok: true, data: { items, nextCursor: next, counts: { q1: all.length, q2: 0, q3: 0, q4: 0 } } };
+    }
+    const found = all.find((t) => t.id === data.id);
+    if (action === 'complete' && found)
+      return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
+    if (action === 'reopen' && found) return { ok: true, data: { todo: { ...found, done: false } } };
+    if (action === 'remove' && found) return { ok: true, data: { id: found.id } };
+    if (action === 'update' && found) return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
+    return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
+  };
+  return calls;
+}
+
+async function openTodos(): Promise<{ page: Rendered; stack: ReturnType<typeof launchApp>['stack'] }> {
+  const { stack } = launchApp('pages/todos/index');
+  const page = stack.current!.component;
+  await waitFor(() => !page.data.loading, 'the first page');
+  return { page, stack };
+}
+
+// Rendering pages with Vant's tabs, swipe cells and checkboxes takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
+const items = (page: Rendered) => page.data.items as Array<Todo & { removed?: boolean }>;
+
+describe('Todos page', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    // Vant tabs call groupSetData, which the simulator lacks; it logs and carries on.
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('shows each todo with its due time, marks overdue ones and reminder outcomes', async () => {
+    serve([
+      todo(1, { title: '交房租', dueAt: '2020-01-01T01:00:00.000Z' }),
+      todo(2, {
+        title: '写周报',
+        dueAt: '2099-01-01T01:00:00.000Z',
+        remindAt: '2099-01-01T00:00:00.000Z',
+        reminder: { state: 'no_credit', attempts: 0, error: null, sentAt: null },
+      }),
+      todo(3, { title: '买菜', done: true }),
+    ]);
+    const { page } = await openTodos();
+    const text = textOf(page);
+    expect(text).toContain('交房租');
+    expect(text).toContain('2020年1月1日 09:00');
+    expect(text).toContain('已逾期');
+    expect(text).toContain('未提醒：需重新开启提醒');
+    expect(text.match(/已逾期/g)).toHaveLength(1);
+    expect(page.dom?.innerHTML).toContain('todo--done');
+  });
+
+  it('loads the next 20 at the bottom, sending only the new rows, and says when there is no more', async () => {
+    const all = Array.from({ length: 45 }, (_, i) => todo(i));
+    const calls = serve(all);
+    const { page, stack } = await openTodos();
+    expect(items(page)).toHaveLength(20);
+    const setData = jest.spyOn(page.instance, 'setData');
+    stack.trigger('onReachBottom');
+    await waitFor(() => items(page).length === 40, 'the second page');
+    const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
+    expect(keys.filter((k: string) => k.startsWith('items'))).toEqual(
+      Array.from({ length: 20 }, (_, i) => `items[${20 + i}]`),
+    );
+    stack.trigger('onReachBottom');
+    await waitForText(page, '没有更多了');
+    expect(items(page).map((t) => t.id)).toEqual(all.map((t) => t.id));
+    expect(calls.filter((c) => c.action === 'list').map((c) => c.data.cursor ?? null)).toEqual([null, '20', '40']);
+  });
+
+  it('completing one todo in a list of 200 sends only that row (and the tab badge)', async () => {
+    const all = Array.from({ length: 200 }, (_, i) => todo(i));
+    const calls = serve(all);
+    const { page, stack } = await openTodos();
+    for (let n = 40; n <= 200; n += 20) {
+      stack.trigger('onReachBottom');
+      await waitFor(() => items(page).length === Math.min(n, 200), `${n} rows`);
+    }
+    expect(items(page)).toHaveLength(200);
+
+    const setData = jest.spyOn(page.instance, 'setData');
+    tap(page, '#check-t0150', '.van-checkbox__icon-wrap');
+    await waitFor(() => calls.some((c) => c.action === 'complete'), 'the complete call');
+    await waitFor(() => items(page)[150].doneAt !== null, 'the saved row');
+    const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
+    expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt']);
+    expect(calls.at(-1)).toMatchObject({ action: 'complete', data: { id: 't0150' } });
+    expect(items(page)[150].done).toBe(true);
+    expect(page.data.quadrants[0].count).toBe(199);
+  });
+
+  it('rolls a failed complete back with a clear message', async () => {
+    serve([todo(1), todo(2)], { fail: { complete: { code: 'NETWORK' } } });
+    const { page } = await openTodos();
+    tap(page, '#check-t0001', '.van-checkbox__icon-wrap');
+    await waitFor(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
+    expect(items(page)[0].done).toBe(false);
+    expect(page.data.quadrants[0].count).toBe(2);
+    expect(wxDouble.api.showToast).toHaveBeenCalledWith({
+      title: '没能标记完成：网络不可用，请检查网络后重试',
+      icon: 'none',
+      duration: 3000,
+    });
+  });
+
+  it('deletes with undo: the row hides at once, undo brings it back, nothing is sent', async () => {
+    const calls = serve([todo(1, { title: '要删除的' }), todo(2)]);
+    const { page } = await openTodos();
+    page.querySelector('#delete-t0001')!.dispatchEvent('tap');
+    await waitForText(page, '已删除“要删除的” 撤销');
+    expect(items(page)[0].removed).toBe(true);
+    expect(page.querySelector('#row-t0001')).toBeFalsy();
+
+    page.querySelector('#undo')!.dispatchEvent('tap');
+    await waitFor(
+      () => page.querySelector('#row-t0001') !== undefined && page.querySelector('#row-t0001') !== null,
+      'the row back',
+    );
+    expect(textOf(page)).not.toContain('撤销');
+    expect(calls.some((c) => c.action === 'remove')).toBe(false);
+  });
+
+  it('removes for good when the person moves on, and restores the row if the cloud refuses', async () => {
+    const calls = serve([todo(1), todo(2)]);
+    const { page, stack } = await openTodos();
+    page.querySelector('#delete-t0001')!.dispatchEvent('tap');
+    await waitFor(() => items(page)[0].removed === true, 'the row hidden');
+    stack.switchTab('/pages/me/index');
+    await waitFor(() => calls.some((c) => c.action === 'remove'), 'the remove call');
+    expect(calls.find((c) => c.action === 'remove')?.data.id).toBe('t0001');
+
+    resetMiniProgram();
+    serve([todo(1), todo(2)], { fail: { remove: { code: 'INTERNAL' } } });
+    const again = await openTodos();
+    again.page.querySelector('#delete-t0002')!.dispatchEvent('tap');
+    await waitFor(() => items(again.page)[1].removed === true, 'the row hidden');
+    again.stack.switchTab('/pages/me/index');
+    await waitFor(() => items(again.page)[1].removed === false, 'the restored row');
+    expect(wxDouble.api.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '没能删除：服务出了点问题，请稍后再试' }),
+    );
+  });
+
+  it('quick add puts the todo on top at once, and gives the title back if saving fails', async () => {
+    const calls = serve([todo(1)], { fail: { create: { code: 'INVALID_ARGUMENT' } } });
+    const { page } = await openTodos();
+    page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '  打电话给妈妈 ' });
+    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '打电话给妈妈' });
+    await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+    expect(calls.find((c) => c.action === 'create')?.data).toMatchObject({ title: '打电话给妈妈', quadrant: 'q1' });
+    await waitFor(() => page.data.quickTitle === '打电话给妈妈', 'the title given back');
+    expect(items(page)[0]).toMatchObject({ title: '打电话给妈妈', removed: true });
+  });
+
+  it('keeps a todo added while the first list is still loading', async () => {
+    const saved = todo(7, { title: '先记下来' });
+    const stored: Todo[] = [];
+    let releaseFirstList: () => void = () => undefined;
+    let lists = 0;
+    wxDouble.cloudHandler = async (name, data) => {
+      if (name === 'login') return loginOk;
+      if (data.action === 'create') {
+        stored.push(saved);
+        return { ok: true, data: { todo: saved } };
+      }
+      // The first list was read before the todo existed, and answers only after it is saved.
+      const snapshot = [...stored];
+      if (++lists === 1) await new Promise<void>((resolve) => (releaseFirstList = resolve));
+      return {
+        ok: true,
+        data: { items: snapshot, nextCursor: null, counts: { q1: snapshot.length, q2: 0, q3: 0, q4: 0 } },
+      };
+    };
+    const { stack } = launchApp('pages/todos/index');
+    const page = stack.current!.component;
+    await waitFor(() => lists === 1, 'the first list call');
+    page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '先记下来' });
+    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '先记下来' });
+    await waitFor(() => lists === 2, 'the list loaded again after the save');
+    releaseFirstList();
+    await waitFor(() => !page.data.loading, 'loading to end');
+    expect(items(page).map((t) => t.title)).toEqual(['先记下来']);
+  });
+
+  it('an edit shows at once and is rolled back when the cloud refuses it', async () => {
+    serve([todo(1, { title: 'Old title' })], { fail: { update: { code: 'CONFLICT' } } });
+    const { page } = await openTodos();
+    const instance = page.instance as unknown as { onSave(e: { detail: object }): void };
+    instance.onSave({ detail: { patch: { id: 't0001', title: 'New title' } } });
+    expect(items(page)[0].title).toBe('New title');
+    await waitFor(() => items(page)[0].title === 'Old title', 'the rollback');
+    expect(wxDouble.api.showToast).toHaveBeenCalledWith(
+      expect.objectContaining({ title: '没能保存修改：内容已被修改，请刷新后再试' }),
+    );
+  });
+
+  it('opens the todo a reminder points at', async () => {
+    serve([todo(7, { title: '提醒打开的' })]);
+    const calls: Calls = [];
+    const base = wxDouble.cloudHandler;
+    wxDouble.cloudHandler = (name, data) => {
+      if (name === 'todo' && data.action === 'get') {
+        calls.push({ action: 'get', data });
+        return { ok: true, data: { todo: todo(7, { title: '提醒打开的' }) } };
+      }
+      return base(name, data);
+    };
+    const { stack } = launchApp('pages/todos/index?id=t0007');
+    const page = stack.current!.component;
+    await waitFor(() => page.data.editor.show === true, 'the editor');
+    expect(calls).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
+    expect(page.data.editor.todo.title).toBe('提醒打开的');
+  });
+});

@@ -1,0 +1,112 @@
+import type { Action } from './functions';
+
+/** The four Eisenhower quadrants: q1 important+urgent, q2 important, q3 urgent, q4 neither. */
+export type Quadrant = 'q1' | 'q2' | 'q3' | 'q4';
+
+/**
+ * Where a todo's reminder stands. `pending`: waiting for its time (or for a retry after a
+ * transient error); `sending`: claimed by a remind run; `sent`: delivered to WeChat;
+ * `no_credit`: the user has no subscription credit left (or WeChat said 43101);
+ * `failed`: WeChat refused it for good (40003 and the like) or retries ran out.
+ */
+export type ReminderState = 'none' | 'pending' | 'sending' | 'sent' | 'no_credit' | 'failed';
+
+/** A todo as the client sees it. Dates travel as ISO 8601 strings (UTC). */
+export interface Todo {
+  id: string;
+  /** 1–100 characters, trimmed. */
+  title: string;
+  /** At most 1000 characters; empty when none. */
+  note: string;
+  quadrant: Quadrant;
+  done: boolean;
+  dueAt: string | null;
+  /** Never after `dueAt`; needs a `dueAt`. */
+  remindAt: string | null;
+  reminder: {
+    state: ReminderState;
+    /** Send attempts so far (transient failures are retried a few times). */
+    attempts: number;
+    /** WeChat's errcode and text of the last failure, for the app to explain. */
+    error: { errcode: number; errmsg: string } | null;
+    sentAt: string | null;
+  };
+  createdAt: string;
+  updatedAt: string;
+  doneAt: string | null;
+}
+
+/** Which todos a list shows: open ones, done ones, or both (open first). */
+export type TodoStatus = 'open' | 'done' | 'all';
+
+export interface TodoListRequest {
+  quadrant?: Quadrant;
+  /** Default `all`. */
+  status?: TodoStatus;
+  /** `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string;
+}
+
+export interface TodoListResult {
+  /** At most 20, ordered undone first, then by due time (none last), then by creation. */
+  items: Todo[];
+  /** Pass back to get the next page; null on the last page. */
+  nextCursor: string | null;
+  /** Open todos per quadrant, for the tab badges. */
+  counts: Record<Quadrant, number>;
+}
+
+export interface TodoDraft {
+  title: string;
+  note?: string;
+  quadrant: Quadrant;
+  dueAt?: string | null;
+  remindAt?: string | null;
+}
+
+export interface TodoPatch {
+  id: string;
+  title?: string;
+  note?: string;
+  quadrant?: Quadrant;
+  /** null clears it (and the reminder with it). */
+  dueAt?: string | null;
+  /** null clears it. */
+  remindAt?: string | null;
+}
+
+export interface SubscriptionCredit {
+  templateId: string;
+  /** Sends the user has allowed and not yet used. */
+  credits: number;
+}
+
+export interface TodoActions {
+  list: Action<TodoListRequest, TodoListResult>;
+  get: Action<{ id: string }, { todo: Todo }>;
+  create: Action<TodoDraft, { todo: Todo }>;
+  update: Action<TodoPatch, { todo: Todo }>;
+  complete: Action<{ id: string }, { todo: Todo }>;
+  reopen: Action<{ id: string }, { todo: Todo }>;
+  remove: Action<{ id: string }, { id: string }>;
+  /** The user accepted `wx.requestSubscribeMessage` for this template: one more send allowed. */
+  subscribe: Action<{ templateId: string }, SubscriptionCredit>;
+}
+
+/**
+ * What one run of the timer-triggered `remind` function did. `remind` is not callable by users
+ * (it refuses any caller with an openid), so it has no entry in `CloudFunctions`.
+ */
+export interface RemindRunSummary {
+  /** Due reminders seen by the scan. */
+  due: number;
+  /** Claimed by this run (others were taken by an overlapping run). */
+  claimed: number;
+  sent: number;
+  noCredit: number;
+  failed: number;
+  /** Transient errors left `pending` for a later run. */
+  retrying: number;
+  /** Due reminders left for the next run because this one ran out of time. */
+  deferred: number;
+}
