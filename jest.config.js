@@ -25,5 +25,7 @@ module.exports = {
     },
     node('emulator'),
     { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
+    // The browser preview in headless Chromium (one browser for the suite; fails fast without one).
+    { ...node('e2e'), globalSetup: '<rootDir>/test/e2e/helpers/global-setup.js' },
   ],
 };

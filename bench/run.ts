@@ -10,7 +10,11 @@ interface Bench {
   load(): Promise<{ run(report: Reporter): Promise<void> }>;
 }
 
-const BENCHES: Bench[] = [{ name: 'cloud', title: 'Local cloud and login', load: () => import('./cloud') }];
+const BENCHES: Bench[] = [
+  { name: 'cloud', title: 'Local cloud and login', load: () => import('./cloud') },
+  { name: 'preview', title: 'Browser preview', load: () => import('./preview') },
+  { name: 'todos', title: 'Todos and reminders', load: () => import('./todos') },
+];
 
 async function main(): Promise<void> {
   process.env.TZ = 'Asia/Shanghai';

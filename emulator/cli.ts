@@ -9,11 +9,15 @@
  *   --export-on-exit [DIR] write <collection>.jsonl files on shutdown (default .export/)
  *   --env-file FILE       extra environment for functions (default .env when present)
  *   --max-limit N         most documents one get() returns (default 1000)
+ *   --no-schedule         do not fire timer triggers on their schedule
+ *   --fire FN[/TRIGGER]   fire a timer trigger on the running local cloud, print the result, exit
+ *   --no-preview          do not serve the browser preview at /
  *   --quiet               only errors
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LockError } from './lock';
+import { LOCK_FILE, LockError } from './lock';
+import { attachPreview } from '../preview/server';
 import { DEFAULT_PORT, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './server';
 
 export class UsageError extends Error {
@@ -33,6 +37,12 @@ export interface CliOptions {
   exportDir?: string;
   envFile?: string;
   maxLimit?: number;
+  /** Fire timer triggers on schedule (default true). */
+  schedule: boolean;
+  /** `fn` or `fn/trigger` to fire on an already running local cloud. */
+  fire?: string;
+  /** Serve the browser preview at / (default true). */
+  preview: boolean;
   quiet: boolean;
   help: boolean;
 }
@@ -48,6 +58,10 @@ export const USAGE = `Usage: npm start -- [options]
   --export-on-exit [DIR]  write <collection>.jsonl files on shutdown (default .export/)
   --env-file FILE         extra environment variables for functions (default .env when present)
   --max-limit N           most documents one get() returns (default 1000)
+  --no-schedule           do not run timer triggers on their schedule (fire them with --fire)
+  --fire FN[/TRIGGER]     fire a function's timer trigger (default: its first) on the local
+                          cloud already running for this data folder or port, print the outcome
+  --no-preview            do not build and serve the browser preview at /
   --quiet                 print errors only
   --help                  this text
 
@@ -67,6 +81,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
     host: env.HOST || '127.0.0.1',
     dataDir: '.cloud',
     functionsDir: 'cloudfunctions',
+    schedule: true,
+    preview: true,
     quiet: false,
     help: false,
   };
@@ -117,6 +133,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         options.maxLimit = intArg(flag, value());
         if (options.maxLimit === 0) throw new UsageError('--max-limit must be at least 1');
         break;
+      case '--no-schedule':
+        options.schedule = false;
+        break;
+      case '--fire':
+        options.fire = value();
+        break;
+      case '--no-preview':
+        options.preview = false;
+        break;
       case '--quiet':
         options.quiet = true;
         break;
@@ -158,7 +183,12 @@ function redactUrl(url: string): string {
   }
 }
 
-async function describe(cloud: LocalCloud, options: CliOptions, functionEnvKeys: string[]): Promise<string[]> {
+async function describe(
+  cloud: LocalCloud,
+  options: CliOptions,
+  functionEnvKeys: string[],
+  envFiles: string[],
+): Promise<string[]> {
   const names = (await cloud.store.listCollections()).sort();
   const counts = await Promise.all(names.map(async (name) => `${name} (${await cloud.store.count(name, {})})`));
   const functions = cloud.functions.list();
@@ -174,10 +204,16 @@ async function describe(cloud: LocalCloud, options: CliOptions, functionEnvKeys:
     `  inspector    ${cloud.url}/_/`,
     `  data         ${data}`,
     `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/ (npm run build)`}`,
+    ...cloud.timers
+      .list()
+      .map(
+        (t) =>
+          `  timer        ${t.function}/${t.trigger} "${t.config}" ${options.schedule ? `next ${t.next ?? t.error ?? 'never'}` : '(schedule off)'}`,
+      ),
     `  collections  ${counts.length ? counts.join(', ') : 'none yet'}`,
   ];
   if (functionEnvKeys.length)
-    lines.push(`  function env ${functionEnvKeys.join(', ')} (from ${options.envFile ?? '.env'})`);
+    lines.push(`  function env ${functionEnvKeys.join(', ')} (from ${envFiles.join(', then ')})`);
   if (options.exportDir) lines.push(`  on exit      export to ${path.resolve(options.exportDir)}`);
   lines.push('Ctrl-C stops.');
   return lines;
@@ -196,11 +232,15 @@ export async function runCli(
   out: (line: string) => void = (line) => console.log(line),
 ): Promise<CliHandle> {
   const options = parseArgs(argv, env);
+  // .env.example holds the local defaults (e.g. the dev reminder template), so a fresh clone runs
+  // every function; .env (or --env-file) overrides them with a developer's own values.
+  const envFiles = ['.env.example', options.envFile ?? '.env'].filter(
+    (file, i) => fs.existsSync(file) || (i === 1 && options.envFile !== undefined),
+  );
   let functionEnv: Record<string, string> = {};
-  const envFile = options.envFile ?? (fs.existsSync('.env') ? '.env' : undefined);
-  if (envFile) {
+  for (const envFile of envFiles) {
     try {
-      functionEnv = parseEnvFile(fs.readFileSync(envFile, 'utf8'));
+      functionEnv = { ...functionEnv, ...parseEnvFile(fs.readFileSync(envFile, 'utf8')) };
     } catch (error) {
       throw new UsageError(`cannot read ${envFile}: ${(error as Error).message}`);
     }
@@ -211,6 +251,7 @@ export async function runCli(
     functionsDir: options.functionsDir,
     functionEnv,
     quiet: options.quiet,
+    schedule: options.schedule,
     log: out,
   };
   if (options.databaseUrl) serverOptions.databaseUrl = options.databaseUrl;
@@ -219,16 +260,77 @@ export async function runCli(
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
   const cloud = await startLocalCloud(serverOptions);
-  if (!options.quiet) for (const line of await describe(cloud, options, Object.keys(functionEnv))) out(line);
+  // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
+  const preview = options.preview
+    ? await attachPreview(cloud, { log: out }).catch(async (error: unknown) => {
+        await cloud.close();
+        throw error;
+      })
+    : undefined;
+  if (!options.quiet) {
+    const lines = await describe(cloud, options, Object.keys(functionEnv), envFiles);
+    if (preview) {
+      const build = preview.build();
+      const how = build.cached ? `cached, ${Math.round(build.ms)} ms` : `built in ${Math.round(build.buildMs)} ms`;
+      // Before the closing "Ctrl-C stops.": the URL to open is the line people look for.
+      lines.splice(lines.length - 1, 0, `Open the app  ${preview.url}  (browser preview, ${how})`);
+    }
+    for (const line of lines) out(line);
+  }
   return { cloud, stop: () => cloud.close() };
+}
+
+/** Where the local cloud for these options listens: its lock file says, else host and port. */
+export function runningUrl(options: CliOptions): string {
+  if (options.dataDir) {
+    try {
+      const lock = JSON.parse(fs.readFileSync(path.join(options.dataDir, LOCK_FILE), 'utf8')) as { url?: unknown };
+      if (typeof lock.url === 'string') return lock.url;
+    } catch {
+      // no lock: fall back to host and port
+    }
+  }
+  return `http://${options.host}:${options.port}`;
+}
+
+/** `--fire fn[/trigger]`: asks the running local cloud to run the trigger now. */
+export async function fireRemote(options: CliOptions, out: (line: string) => void): Promise<boolean> {
+  const [fn, trigger] = (options.fire ?? '').split('/');
+  const base = runningUrl(options);
+  let name = trigger;
+  if (!name) {
+    const listed = (await (await fetch(`${base}/_/api/triggers`)).json()) as {
+      triggers: Array<{ function: string; trigger: string }>;
+    };
+    name = listed.triggers.find((t) => t.function === fn)?.trigger ?? '';
+    if (!name) throw new UsageError(`${fn} has no timer trigger on ${base}`);
+  }
+  const response = await fetch(`${base}/_/api/triggers/${encodeURIComponent(fn)}/${encodeURIComponent(name)}`, {
+    method: 'POST',
+  });
+  out(`${fn}/${name}: ${JSON.stringify(await response.json())}`);
+  return response.ok;
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   let handle: CliHandle;
   try {
-    if (parseArgs(argv, process.env).help) {
+    const parsed = parseArgs(argv, process.env);
+    if (parsed.help) {
       console.log(USAGE);
+      return;
+    }
+    if (parsed.fire) {
+      try {
+        if (!(await fireRemote(parsed, (line) => console.log(line)))) process.exitCode = 1;
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        console.error(
+          `No local cloud answered at ${runningUrl(parsed)} (start one with npm start): ${(error as Error).message}`,
+        );
+        process.exitCode = 1;
+      }
       return;
     }
     handle = await runCli(argv);

@@ -4,6 +4,7 @@
  *   POST /admin?env=...        the CloudBase admin protocol wx-server-sdk speaks
  *   POST /functions/<name>     wx.cloud.callFunction for browsers and tests (identity in x-wx-* headers)
  *   GET  /_/                   the inspector page; its JSON API under /_/api/
+ *   POST /_/api/triggers/<fn>/<trigger>  fires a timer trigger now (see web/api.ts)
  *   upgrade /ws                reserved for client watch() (registerUpgrade)
  */
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,7 @@ import {
 } from './protocol/http';
 import { createStorage, STORAGE_HTTP_PREFIX } from './storage';
 import type { LocalStorage } from './storage/types';
+import { createScheduler, type Scheduler } from './timers';
 import { handleInspector } from './web/api';
 
 export interface LocalCloudOptions {
@@ -68,6 +70,11 @@ export interface LocalCloudOptions {
   databaseDir?: string | false;
   /** Words security.msgSecCheck treats as risky. */
   blocklist?: readonly string[];
+  /**
+   * Fire functions' timer triggers (config.json `triggers`) on their cron schedule; default false,
+   * so tests decide when a timer runs (`timers.fire`). `npm start` turns it on.
+   */
+  schedule?: boolean;
   /** No console output (tests). */
   quiet?: boolean;
   /** Where log lines go when not quiet; default console.log. */
@@ -75,6 +82,11 @@ export interface LocalCloudOptions {
 }
 
 export type UpgradeHandler = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
+export type RouteHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+) => Promise<boolean> | boolean;
 
 export interface LocalCloud {
   /** http://host:port */
@@ -85,10 +97,14 @@ export interface LocalCloud {
   readonly store: DocumentStore;
   readonly functions: FunctionHost;
   readonly outbox: Outbox;
+  /** Timer triggers: listed, fired on demand, and on schedule when `schedule` is on. */
+  readonly timers: Scheduler;
   /** Cloud storage: files under `<dataDir>/storage`, or a temporary folder when in memory. */
   readonly storage: LocalStorage;
   /** Routes WebSocket upgrades on `pathname` (e.g. /ws for watch()). */
   registerUpgrade(pathname: string, handler: UpgradeHandler): void;
+  /** Serves requests no built-in route takes (the browser preview at `/`); answer true when handled. */
+  registerRoute(handler: RouteHandler): void;
   /** Stops listening, stops functions, closes the store, releases the lock. Idempotent. */
   close(): Promise<void>;
 }
@@ -204,11 +220,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         log(`[fn] ${record.name} ${record.durationMs} ms${record.coldStart ? ' (cold)' : ''} ${status}`);
       },
     });
+    const timers = createScheduler({ functions, schedule: options.schedule === true, log });
     return new Server(server, sockets, {
       url,
       port,
       store: opened,
       functions,
+      timers,
       outbox: new Outbox(options.blocklist ? { blocklist: options.blocklist } : {}),
       storage,
       bodyLimit,
@@ -232,6 +250,7 @@ interface ServerParts {
   port: number;
   store: DocumentStore;
   functions: FunctionHost;
+  timers: Scheduler;
   outbox: Outbox;
   storage: LocalStorage;
   bodyLimit: number;
@@ -248,8 +267,10 @@ class Server implements LocalCloud {
   readonly store: DocumentStore;
   readonly functions: FunctionHost;
   readonly outbox: Outbox;
+  readonly timers: Scheduler;
   readonly storage: LocalStorage;
   private readonly upgrades = new Map<string, UpgradeHandler>();
+  private readonly routes: RouteHandler[] = [];
   private closing: Promise<void> | undefined;
   private readonly pageHtml: string;
   private inflight = 0;
@@ -266,6 +287,7 @@ class Server implements LocalCloud {
     this.store = parts.store;
     this.functions = parts.functions;
     this.outbox = parts.outbox;
+    this.timers = parts.timers;
     this.storage = parts.storage;
     this.pageHtml = fs.readFileSync(path.join(__dirname, 'web', 'index.html'), 'utf8');
     http.on('request', (req, res) => {
@@ -282,6 +304,10 @@ class Server implements LocalCloud {
       if (handler) handler(req, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     });
+  }
+
+  registerRoute(handler: RouteHandler): void {
+    this.routes.push(handler);
   }
 
   registerUpgrade(pathname: string, handler: UpgradeHandler): void {
@@ -307,6 +333,7 @@ class Server implements LocalCloud {
   }
 
   private async shutdown(): Promise<void> {
+    this.timers.close();
     const stopped = new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.http.closeIdleConnections();
     await this.drained(5000);
@@ -372,6 +399,7 @@ class Server implements LocalCloud {
       await this.requirePost(req, res, () => this.callFunction(req, res, decodeURIComponent(pathname.slice(11))));
       return;
     }
+    for (const handler of this.routes) if (await handler(req, res, url)) return;
     if (pathname === '/') {
       res.writeHead(302, { ...corsHeaders(req), location: '/_/' });
       res.end();
@@ -387,6 +415,7 @@ class Server implements LocalCloud {
           store: this.store,
           functions: this.functions,
           outbox: this.outbox,
+          timers: this.timers,
           storage: this.storage,
           bodyLimit: this.parts.bodyLimit,
         },

@@ -7,6 +7,8 @@
  *   GET    /_/api/outbox                              open-API calls, oldest first, and pending failures
  *   POST   /_/api/outbox/fail                         {apiName, touser?, errcode, errmsg?}: next matching call fails
  *   DELETE /_/api/outbox                              forget recorded calls and pending failures
+ *   GET    /_/api/triggers                            timer triggers of every function, with next run
+ *   POST   /_/api/triggers/<fn>/<trigger>             runs that timer trigger now: {ok, result | errCode, errMsg}
  *   PUT    /_/api/files?cloudPath=a/b.png             raw body stored as that file: {fileID}
  *   GET    /_/api/files?fileID=cloud://...            the file's bytes
  * The file routes are how the browser preview (and component tests) do wx.cloud.uploadFile.
@@ -18,11 +20,13 @@ import type { FailureRule, Outbox } from '../outbox';
 import * as ejson from '../protocol/ejson';
 import { BodyTooLargeError, parseJsonObject, readBody, sendBytes, sendJson } from '../protocol/http';
 import type { LocalStorage } from '../storage/types';
+import { UnknownTriggerError, type Scheduler } from '../timers';
 
 export interface InspectorDeps {
   store: DocumentStore;
   functions: FunctionHost;
   outbox: Outbox;
+  timers: Scheduler;
   storage: LocalStorage;
   bodyLimit: number;
 }
@@ -124,6 +128,16 @@ export async function handleInspector(
     }
     deps.outbox.failNext(rule);
     json(200, { ok: true, pendingFailures: deps.outbox.pendingFailures() });
+  } else if (method === 'GET' && route.length === 1 && route[0] === 'triggers') {
+    json(200, { triggers: deps.timers.list() });
+  } else if (method === 'POST' && route.length === 3 && route[0] === 'triggers') {
+    try {
+      const outcome = await deps.timers.fire(route[1], route[2]);
+      json(outcome.ok ? 200 : 500, outcome);
+    } catch (error) {
+      if (!(error instanceof UnknownTriggerError)) throw error;
+      json(404, { code: 'NOT_FOUND', message: error.message });
+    }
   } else if (route.length === 1 && route[0] === 'files' && (method === 'PUT' || method === 'GET')) {
     await files(deps, req, res, url, json);
   } else {

@@ -1,0 +1,221 @@
+/**
+ * The preview's entry in the browser: installs `wx`, `App`, `getApp`, `getCurrentPages` and
+ * `Behavior`, registers the built-ins and every page and component the build found, runs app.ts,
+ * then launches the route in the URL hash (or the first page) as the dev user of `?user=`.
+ */
+import { glassEasel } from 'glass-easel-miniprogram-adapter';
+import { registerBuiltins, type BuiltinHost } from './builtins';
+import { Chrome } from './chrome';
+import { createEnv, elementOf } from './env';
+import { parseUrl, Router, type AppInstance } from './router';
+import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
+import { createWx } from './wx';
+
+const USERS_KEY = 'mp-preview:users';
+const USER_KEY = 'mp-preview:user';
+const DEFAULT_USERS = ['dev_alice', 'dev_bob'];
+const OPENID = /^[\w-]{1,64}$/;
+
+/** The dev users a person can act as: the list kept in localStorage, `?user=` wins. */
+function devUsers(requested: string | null): { list: string[]; current: string } {
+  let list: string[];
+  try {
+    const stored = JSON.parse(localStorage.getItem(USERS_KEY) ?? '[]') as unknown;
+    list = Array.isArray(stored) ? stored.filter((x): x is string => typeof x === 'string' && OPENID.test(x)) : [];
+  } catch {
+    list = [];
+  }
+  for (const u of DEFAULT_USERS) if (!list.includes(u)) list.push(u);
+  let current = localStorage.getItem(USER_KEY) ?? DEFAULT_USERS[0];
+  if (requested && OPENID.test(requested)) current = requested;
+  if (!list.includes(current)) list.push(current);
+  localStorage.setItem(USERS_KEY, JSON.stringify(list));
+  localStorage.setItem(USER_KEY, current);
+  return { list, current };
+}
+
+/** What tests (and a curious person in the console) can read: `window.__mpPreview`. */
+export interface PreviewHandle {
+  router: Router;
+  user: string;
+  /** Calls into the app's lifecycle hooks, in order (`App.onLaunch`, `pages/me/index.onShow`, ...). */
+  log: string[];
+  /** wx APIs the shim provides. */
+  implemented: string[];
+  builtins: string[];
+  bootMs: number;
+}
+
+declare global {
+  interface Window {
+    __mpPreview?: PreviewHandle;
+  }
+}
+
+export function boot(options: BootOptions): void {
+  const started = performance.now();
+  const params = new URLSearchParams(location.search);
+  const users = devUsers(params.get('user'));
+  const phoneWidth = Math.min(600, Math.max(240, Number(params.get('width')) || 375));
+  const { appJson } = options;
+  // Set once the pages are registered; the closures below run only after that.
+  let router: Router | undefined = undefined;
+  const getRouter = (): Router => {
+    if (!router) throw new Error('the page stack is not ready yet');
+    return router;
+  };
+  let appInstance: AppInstance | undefined;
+
+  const temp = new Map<string, { url: string; blob: Blob }>();
+  let tempCount = 0;
+  // WeChat DevTools' temporary paths look like http://tmp/<name>.<ext>; the extension matters to apps.
+  const tempFile = (blob: Blob, name: string): string => {
+    const ext = /\.([\w]+)$/.exec(name)?.[1] ?? 'bin';
+    const path = `http://tmp/${Date.now().toString(36)}${(++tempCount).toString(36)}.${ext}`;
+    temp.set(path, { url: URL.createObjectURL(blob), blob });
+    return path;
+  };
+
+  const goHome = (): void => {
+    const home = appJson.tabBar?.list[0]?.pagePath ?? appJson.pages[0];
+    getRouter().reLaunch(`/${home.replace(/^\//, '')}`);
+  };
+  const chrome = new Chrome(
+    appJson,
+    options.theme,
+    {
+      switchUser(openid) {
+        const url = new URL(location.href);
+        url.searchParams.set('user', openid);
+        location.href = url.toString();
+      },
+      pullDown: () => void getRouter().startPullDownRefresh(),
+      share: () => chrome.shareCard(getRouter().share('menu')),
+      background: () => getRouter().appHide(),
+      foreground: () => getRouter().appShow(),
+      back: () => getRouter().navigateBack(1),
+      home: goHome,
+      switchTab: (route) => void getRouter().switchTab(`/${route}`),
+    },
+    users,
+    phoneWidth,
+  );
+
+  const shim = createWx({
+    chrome,
+    router: getRouter,
+    openid: () => users.current,
+    appid: 'wx-preview',
+    temp,
+    tempFile,
+  });
+  const global = globalThis as unknown as Record<string, unknown>;
+  global.wx = shim.wx;
+  global.App = (definition: AppInstance) => {
+    if (appInstance) throw new Error('App() called twice');
+    appInstance = definition;
+  };
+  global.getApp = () => appInstance;
+  global.getCurrentPages = (): PageInstance[] => (router ? router.stack.map((p) => p.instance) : []);
+
+  const env = createEnv(options.templates, options.components);
+  global.Behavior = env.behaviorConstructor;
+
+  // `ready` is not fired by glass-easel: every component queues itself when attached, and the
+  // router fires it after the frame that shows it (then the page's onReady).
+  const readyBehavior = env.codeSpace
+    .behavior()
+    .definition({
+      lifetimes: {
+        attached(this: ComponentLike) {
+          router?.queueReady(elementOf(this));
+        },
+      },
+    })
+    .register() as unknown as { _$: glassEasel.GeneralBehavior };
+  env.codeSpace.setOverallBehavior(readyBehavior._$);
+
+  const host: BuiltinHost = {
+    resolveSrc(src, comp) {
+      if (src.startsWith('cloud://')) return `/_/api/files?fileID=${encodeURIComponent(src)}`;
+      if (src.startsWith('http://tmp/')) return temp.get(src)?.url ?? src;
+      if (/^(https?:|data:|blob:)/.test(src)) return src;
+      if (src.startsWith('/')) return `/__preview/mp${src}`;
+      const owner = comp.ownerShadowRoot?.getHostNode();
+      const base = owner ? owner.is.split('/').slice(0, -1).join('/') : '';
+      return `/__preview/mp/${base ? `${base}/` : ''}${src}`;
+    },
+    tempFile,
+    navigate(openType, url, delta) {
+      const r = getRouter();
+      if (openType === 'navigateBack') r.navigateBack(delta);
+      else if (openType === 'redirect') r.redirectTo(url);
+      else if (openType === 'switchTab') r.switchTab(url);
+      else if (openType === 'reLaunch') r.reLaunch(url);
+      else if (openType === 'exit') r.appHide();
+      else r.navigateTo(url);
+    },
+    share: (target) => chrome.shareCard(getRouter().share('button', target)),
+    pickerSheet: (label, field) => chrome.pickerSheet(label, field),
+    unsupported(what) {
+      console.error(`[preview] ${what} is not available in the browser preview`);
+      chrome.showToast(`${what} 预览中不可用`, 'none', 2000, false);
+    },
+  };
+  const builtins = registerBuiltins(env.codeSpace, host);
+
+  // WeChat runs app.js first, then registers pages and components.
+  try {
+    options.app();
+  } catch (error) {
+    console.error('[preview] app.ts threw while loading', error);
+  }
+  for (const c of options.components) {
+    try {
+      env.evaluate(c.is, c.load);
+    } catch (error) {
+      console.error(`[preview] ${c.is} threw while registering`, error);
+    }
+  }
+
+  const pageConfigs = new Map<string, WindowConfig>();
+  for (const c of options.components) if (appJson.pages.includes(c.is)) pageConfigs.set(c.is, c.config as WindowConfig);
+  const r = new Router(env, appJson, pageConfigs, chrome, () => appInstance);
+  router = r;
+
+  window.addEventListener('error', (event) => r.reportError('script', event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => r.reportRejection(event.reason));
+  // A route typed into the address bar opens that page, as a fresh start of the app would.
+  window.addEventListener('hashchange', () => {
+    const { route, query } = parseUrl(decodeURIComponent(location.hash.replace(/^#/, '')));
+    const current = r.current;
+    if (!route || (current && current.route === route && JSON.stringify(current.query) === JSON.stringify(query)))
+      return;
+    if (!r.isPage(route)) {
+      console.error(`[preview] page "${route}" is not found`);
+      return;
+    }
+    const url = `/${route}?${new URLSearchParams(query).toString()}`;
+    if (r.isTab(route)) r.switchTab(url);
+    else r.reLaunch(url);
+  });
+  document.addEventListener('visibilitychange', () => (document.hidden ? r.appHide() : r.appShow()));
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    const theme = chrome.theme();
+    chrome.refreshNav();
+    chrome.renderTabBar(r.current && r.isTab(r.current.route) ? r.current.route : undefined);
+    r.themeChanged(theme);
+    shim.emitTheme(theme);
+  });
+
+  window.__mpPreview = {
+    router: r,
+    user: users.current,
+    log: r.log,
+    implemented: shim.implemented,
+    builtins,
+    bootMs: 0,
+  };
+  r.launch(decodeURIComponent(location.hash.replace(/^#/, '')));
+  window.__mpPreview.bootMs = performance.now() - started;
+}
