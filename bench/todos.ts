@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../emulator/server';
 import { buildFunctions } from '../scripts/build-functions';
+import { NO_DUE, QUADRANTS, reminderFields } from '../server/todos';
 import type { ApiResult } from '../typings/contract';
 import type { RemindRunSummary, TodoListResult } from '../typings/todo';
 import { timed, type Reporter } from './report';
@@ -14,8 +15,6 @@ const ROOT = join(__dirname, '..');
 const FUNCTIONS = join(ROOT, 'cloudfunctions');
 const TEMPLATE = 'bench-template';
 const USER = 'o-bench-heavy';
-const QUADRANTS = ['q1', 'q2', 'q3', 'q4'] as const;
-const NO_DUE = new Date(Date.UTC(9999, 11, 31));
 
 function todoDoc(
   i: number,
@@ -32,14 +31,7 @@ function todoDoc(
     done: i % 3 === 0,
     dueAt: due,
     sortDue: due ?? NO_DUE,
-    remindAt: null,
-    remindState: 'none',
-    remindNextAt: null,
-    remindAttempts: 0,
-    remindError: null,
-    remindSentAt: null,
-    remindClaim: null,
-    remindClaimedAt: null,
+    ...reminderFields(null),
     createdAt: new Date(now - i * 1000),
     updatedAt: new Date(now),
     doneAt: null,

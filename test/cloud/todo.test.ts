@@ -1,6 +1,7 @@
 import type { LocalCloud } from '../../emulator/server';
 import type { ApiResult } from '../../typings/contract';
 import type { SubscriptionCredit, Todo, TodoListResult } from '../../typings/todo';
+import { NO_DUE, reminderFields } from '../../server/todos';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 
 type One = ApiResult<{ todo: Todo }>;
@@ -223,15 +224,8 @@ describe('list', () => {
       quadrant: i % 5 === 0 ? 'q2' : 'q1',
       done: i % 3 === 0,
       dueAt: i % 4 === 0 ? null : new Date(base + (i % 7) * HOUR),
-      sortDue: i % 4 === 0 ? new Date(Date.UTC(9999, 11, 31)) : new Date(base + (i % 7) * HOUR),
-      remindAt: null,
-      remindState: 'none',
-      remindNextAt: null,
-      remindAttempts: 0,
-      remindError: null,
-      remindSentAt: null,
-      remindClaim: null,
-      remindClaimedAt: null,
+      sortDue: i % 4 === 0 ? NO_DUE : new Date(base + (i % 7) * HOUR),
+      ...reminderFields(null),
       createdAt: new Date(base - (i % 2) * HOUR),
       updatedAt: new Date(base),
       doneAt: null,
