@@ -2,23 +2,8 @@ import type { AppOption } from '../../miniprogram/types';
 import { SESSION_KEY } from '../../miniprogram/services/auth';
 import { launchApp, resetMiniProgram } from './helpers/miniprogram';
 import { waitFor } from './helpers/dom';
+import { emptyTodoList, loginOk } from './helpers/answers';
 import { cloudDouble, wxDouble } from './helpers/wx';
-
-const loginOk = (openid = 'o-app') => ({
-  ok: true,
-  data: {
-    openid,
-    isNewUser: true,
-    profile: {
-      openid,
-      nickname: '',
-      avatarFileId: '',
-      createdAt: '2026-05-01T00:00:00.000Z',
-      lastLoginAt: '2026-05-01T00:00:00.000Z',
-      loginCount: 1,
-    },
-  },
-});
 
 describe('App lifecycle', () => {
   let logins: number;
@@ -28,10 +13,8 @@ describe('App lifecycle', () => {
     logins = 0;
     wxDouble.cloudHandler = (name, data) => {
       if (name === 'login' && data.action === 'login') logins++;
-      // The home page lists todos as soon as it opens.
-      if (name === 'todo')
-        return { ok: true, data: { items: [], nextCursor: null, counts: { q1: 0, q2: 0, q3: 0, q4: 0 } } };
-      return loginOk();
+      if (name === 'todo') return emptyTodoList();
+      return loginOk('o-app', true);
     };
   });
   afterEach(() => jest.restoreAllMocks());

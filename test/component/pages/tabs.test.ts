@@ -1,30 +1,13 @@
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
 import { textOf, waitFor, waitForText } from '../helpers/dom';
+import { emptyTodoList, loginOk } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
-
-const loginOk = {
-  ok: true,
-  data: {
-    openid: 'o-1',
-    isNewUser: false,
-    profile: {
-      openid: 'o-1',
-      nickname: '',
-      avatarFileId: '',
-      createdAt: '2026-05-01T00:00:00Z',
-      lastLoginAt: '2026-05-01T00:00:00Z',
-      loginCount: 1,
-    },
-  },
-};
-
-const emptyList = { ok: true, data: { items: [], nextCursor: null, counts: { q1: 0, q2: 0, q3: 0, q4: 0 } } };
 
 describe('Todos page', () => {
   beforeEach(() => {
     resetMiniProgram();
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -60,7 +43,7 @@ describe('Todos page', () => {
     const page = stack.current!.component;
     await waitForText(page, '没有权限进行此操作');
 
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
     stack.switchTab('/pages/me/index');
     stack.switchTab('/pages/todos/index');
     await waitForText(page, '这里还没有待办');
@@ -80,7 +63,7 @@ describe('Todos page', () => {
 describe('Chat page', () => {
   beforeEach(() => {
     resetMiniProgram();
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk : emptyList);
+    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
   });
 
   it('shows "connecting" until the user is known, then the empty conversation', async () => {

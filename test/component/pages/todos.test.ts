@@ -1,23 +1,8 @@
 import type { Todo } from '../../../typings/todo';
 import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+import { loginOk } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
-
-const loginOk = {
-  ok: true,
-  data: {
-    openid: 'o-1',
-    isNewUser: false,
-    profile: {
-      openid: 'o-1',
-      nickname: '',
-      avatarFileId: '',
-      createdAt: '2026-05-01T00:00:00Z',
-      lastLoginAt: '2026-05-01T00:00:00Z',
-      loginCount: 1,
-    },
-  },
-};
 
 function todo(i: number, fields: Partial<Todo> = {}): Todo {
   return {
@@ -45,7 +30,7 @@ type Calls = Array<{ action: string; data: Record<string, unknown> }>;
 function serve(all: Todo[], options: { fail?: Record<string, { code: string }> } = {}): Calls {
   const calls: Calls = [];
   wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return loginOk;
+    if (name === 'login') return loginOk();
     const action = String(data.action);
     calls.push({ action, data });
     const failure = options.fail?.[action];
@@ -216,7 +201,7 @@ describe('Todos page', () => {
     let releaseFirstList: () => void = () => undefined;
     let lists = 0;
     wxDouble.cloudHandler = async (name, data) => {
-      if (name === 'login') return loginOk;
+      if (name === 'login') return loginOk();
       if (data.action === 'create') {
         stored.push(saved);
         return { ok: true, data: { todo: saved } };

@@ -1,0 +1,27 @@
+/** Answers the cloud functions give, for tests whose subject is the page rather than the login. */
+import type { ApiSuccess } from '../../../typings/contract';
+import type { LoginResult } from '../../../typings/login';
+import type { TodoListResult } from '../../../typings/todo';
+
+export function loginOk(openid = 'o-1', isNewUser = false): ApiSuccess<LoginResult> {
+  return {
+    ok: true,
+    data: {
+      openid,
+      isNewUser,
+      profile: {
+        openid,
+        nickname: '',
+        avatarFileId: '',
+        createdAt: '2026-05-01T00:00:00.000Z',
+        lastLoginAt: '2026-05-01T00:00:00.000Z',
+        loginCount: 1,
+      },
+    },
+  };
+}
+
+/** The todo function's `list` for a user with no todos (the home page lists as soon as it opens). */
+export function emptyTodoList(): ApiSuccess<TodoListResult> {
+  return { ok: true, data: { items: [], nextCursor: null, counts: { q1: 0, q2: 0, q3: 0, q4: 0 } } };
+}
