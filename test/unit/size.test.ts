@@ -1,9 +1,21 @@
+import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PackageWalker } from '../../scripts/size';
 
 describe('main package size walk', () => {
+  let root: string;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'size-'));
+    cpSync(join(__dirname, '../fixtures/size'), root, { recursive: true });
+    // miniprogram_npm is generated (and ignored) in a real project; lay it out as the build does.
+    renameSync(join(root, 'npm-packages'), join(root, 'miniprogram_npm'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
   it('counts exactly what app.json reaches, as ignoreUploadUnusedFiles uploads it', () => {
-    const entries = new PackageWalker(join(__dirname, '../fixtures/size')).walk();
+    const entries = new PackageWalker(root).walk();
     expect(entries.map((e) => e.file).sort()).toEqual([
       'app.json',
       'app.ts',
@@ -27,7 +39,7 @@ describe('main package size walk', () => {
   });
 
   it('counts TypeScript as the minified JavaScript that ships', () => {
-    const entries = new PackageWalker(join(__dirname, '../fixtures/size')).walk();
+    const entries = new PackageWalker(root).walk();
     const math = entries.find((e) => e.file === 'utils/math.ts');
     // `export const twice = (n: number): number => n * 2;` minus types, minified, as CommonJS.
     expect(math?.bytes).toBeGreaterThan(20);
