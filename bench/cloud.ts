@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cloudSdk from 'wx-server-sdk';
+import { DATABASE_DIR } from '../emulator/database-config';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../emulator/server';
 import { createLogin } from '../server/login';
 import { buildFunctions } from '../scripts/build-functions';
@@ -14,7 +15,7 @@ import { percentile, timed, type Reporter } from './report';
 
 const ROOT = join(__dirname, '..');
 const FUNCTIONS = join(ROOT, 'cloudfunctions');
-const base: LocalCloudOptions = { port: 0, quiet: true, functionsDir: FUNCTIONS, databaseDir: join(ROOT, 'database') };
+const base: LocalCloudOptions = { port: 0, quiet: true, functionsDir: FUNCTIONS, databaseDir: DATABASE_DIR };
 
 async function callLogin(cloud: LocalCloud, openid: string): Promise<void> {
   const response = await fetch(`${cloud.url}/functions/login`, {

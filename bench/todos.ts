@@ -4,6 +4,7 @@
  * run as two overlapping timer runs: wall time, sends per second, and duplicate sends (must be 0).
  */
 import { join } from 'node:path';
+import { DATABASE_DIR } from '../emulator/database-config';
 import { startLocalCloud, type LocalCloud } from '../emulator/server';
 import { buildFunctions } from '../scripts/build-functions';
 import { NO_DUE, QUADRANTS, reminderFields } from '../server/todos';
@@ -162,7 +163,7 @@ export async function run(report: Reporter): Promise<void> {
     port: 0,
     quiet: true,
     functionsDir: FUNCTIONS,
-    databaseDir: join(ROOT, 'database'),
+    databaseDir: DATABASE_DIR,
     functionEnv: { REMIND_TEMPLATE_ID: TEMPLATE },
   });
   try {

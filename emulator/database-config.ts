@@ -23,9 +23,10 @@ export interface DatabaseConfig {
   collections: Record<string, CollectionSpec>;
 }
 
+/** The repository's own database/ folder. */
 export const DATABASE_DIR = join(__dirname, '..', 'database');
 
-export function readDatabaseConfig(dir: string = DATABASE_DIR): DatabaseConfig {
+export function readDatabaseConfig(dir: string): DatabaseConfig {
   const file = join(dir, 'collections.json');
   if (!existsSync(file)) return { collections: {} };
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DatabaseConfig>;

@@ -1,10 +1,9 @@
 /** Starts the local cloud for a test file: in memory, on a free port, running cloudfunctions/. */
 import { join } from 'node:path';
+import { DATABASE_DIR } from '../../emulator/database-config';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../emulator/server';
 
 export const FUNCTIONS_DIR = join(__dirname, '../../cloudfunctions');
-
-export const DATABASE_DIR = join(__dirname, '../../database');
 
 export function startTestCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   return startLocalCloud({ port: 0, quiet: true, functionsDir: FUNCTIONS_DIR, databaseDir: DATABASE_DIR, ...options });
