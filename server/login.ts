@@ -34,7 +34,8 @@ export function createLogin(deps: HandlerDeps & { db: Database; config: LoginCon
     caller: { openid: string; unionid?: string; appid: string },
     now: Date,
   ): Promise<LoginResult> {
-    let { openid, unionid } = caller;
+    const { openid } = caller;
+    let { unionid } = caller;
     const { appid, appSecret, wechatApiBase } = deps.config;
     if (code && appid && appSecret) {
       const options: WechatApiOptions = { appid, secret: appSecret, baseUrl: wechatApiBase, fetch: deps.fetch };
@@ -46,7 +47,6 @@ export function createLogin(deps: HandlerDeps & { db: Database; config: LoginCon
       unionid ??= session.unionid;
     }
     const { user, isNew } = await users.recordLogin({ openid, unionid, appid: caller.appid }, now);
-    openid = user.openid;
     return { openid, ...(user.unionid ? { unionid: user.unionid } : {}), isNewUser: isNew, profile: toProfile(user) };
   }
 
