@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DocumentStore } from './db/types';
+import type { DocumentStore } from './database/store/types';
 
 export interface IndexSpec {
   name: string;

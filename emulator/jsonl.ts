@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Doc, DocumentStore } from './db/types';
+import type { Doc, DocumentStore } from './database/store/types';
 import * as ejson from './protocol/ejson';
 
 const EXTENSION = '.jsonl';

@@ -4,7 +4,7 @@
  * `storage.*` to the storage module. Answers are JSON `{ ...body, requestId }`, except wx.openApi
  * whose success answer is a protobuf CommOpenApiResp (wx-server-sdk decodes a Buffer).
  */
-import type { DocumentStore } from '../db/types';
+import type { DocumentStore } from '../database/store/types';
 import { invokeFunctionResponse } from '../functions';
 import type { CallerContext, FunctionHost } from '../functions/types';
 import type { Outbox } from '../outbox';

@@ -13,8 +13,8 @@ import type {
   SortSpec,
   Transaction,
   Update,
-} from '../db/types';
-import { isPlainObject } from '../db/engine';
+} from '../database/store/types';
+import { isPlainObject } from '../database/store/engine';
 import * as ejson from './ejson';
 import { invalidParam, WireError } from './errors';
 

@@ -1,4 +1,4 @@
-import { StoreError } from '../db/types';
+import { StoreError } from '../database/store/types';
 import { EjsonError } from './ejson';
 
 /**

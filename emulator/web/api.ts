@@ -14,7 +14,7 @@
  * The file routes are how the browser preview (and component tests) do wx.cloud.uploadFile.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DocumentStore } from '../db/types';
+import type { DocumentStore } from '../database/store/types';
 import type { FunctionHost } from '../functions/types';
 import type { FailureRule, Outbox } from '../outbox';
 import * as ejson from '../protocol/ejson';

@@ -1,4 +1,4 @@
-import type { Doc, DocumentStore, FindOptions, Query, Update, UpdateOptions } from '../../../emulator/db';
+import type { Doc, DocumentStore, FindOptions, Query, Update, UpdateOptions } from '../../../emulator/database/store';
 import { OPEN_TIMEOUT_MS, errorCode, freshName } from './db';
 
 /**
