@@ -16,11 +16,11 @@ import { openStore } from './database/store';
 import type { DocumentStore } from './database/store/types';
 import { createFunctionHost, FUNCTION_ERRORS } from './functions';
 import type { CallerIdentity, FunctionHost, InvocationRecord } from './functions/types';
-import { applyDatabaseConfig, readDatabaseConfig } from './database-config';
-import { exportToDir, importFromDir } from './jsonl';
+import { applyDatabaseConfig, readDatabaseConfig } from './database/config';
+import { exportToDir, importFromDir } from './database/jsonl';
 import { acquireDataDirLock, type DataDirLock } from './lock';
-import { Outbox } from './outbox';
-import { handleAdmin } from './protocol/admin';
+import { Outbox } from './openapi/outbox';
+import { handleAdmin } from './openapi/actions';
 import {
   BodyTooLargeError,
   corsHeaders,
@@ -30,11 +30,11 @@ import {
   readBody,
   sendBytes,
   sendJson,
-} from './protocol/http';
+} from './wire/http';
 import { createStorage, STORAGE_HTTP_PREFIX } from './storage';
 import type { LocalStorage } from './storage/types';
 import { createScheduler, type Scheduler } from './timers';
-import { handleInspector } from './web/api';
+import { handleInspector } from './inspector/api';
 
 export interface LocalCloudOptions {
   /** Default 9000; 0 picks a free port. */
@@ -289,7 +289,7 @@ class Server implements LocalCloud {
     this.outbox = parts.outbox;
     this.timers = parts.timers;
     this.storage = parts.storage;
-    this.pageHtml = fs.readFileSync(path.join(__dirname, 'web', 'index.html'), 'utf8');
+    this.pageHtml = fs.readFileSync(path.join(__dirname, 'inspector', 'index.html'), 'utf8');
     http.on('request', (req, res) => {
       this.inflight++;
       res.on('close', () => {

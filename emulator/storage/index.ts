@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { contentTypeOf } from './mime';
+import { contentTypeOf } from '../wire/mime';
 import {
   cloudPathProblem,
   defaultBucket,

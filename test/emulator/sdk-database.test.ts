@@ -4,7 +4,7 @@
  */
 import type { DB } from 'wx-server-sdk';
 import type { LocalCloud } from '../../emulator/server';
-import { handleDatabaseAction } from '../../emulator/protocol/database';
+import { handleDatabaseAction } from '../../emulator/database/actions';
 import { loadSdk, sdkError, settle, startTestCloud, type WxCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(30_000);

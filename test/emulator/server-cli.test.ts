@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs, parseEnvFile } from '../../emulator/cli';
-import { readImportDir } from '../../emulator/jsonl';
+import { readImportDir } from '../../emulator/database/jsonl';
 import { acquireDataDirLock, LOCK_FILE, LockError } from '../../emulator/lock';
 import { startLocalCloud } from '../../emulator/server';
 import { FIXTURE_FUNCTIONS, FIXTURE_IMPORT, postJson } from '../fixtures/emulator/harness';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DocumentStore } from './database/store/types';
+import type { DocumentStore } from './store/types';
 
 export interface IndexSpec {
   name: string;
@@ -24,7 +24,7 @@ export interface DatabaseConfig {
 }
 
 /** The repository's own database/ folder. */
-export const DATABASE_DIR = join(__dirname, '..', 'database');
+export const DATABASE_DIR = join(__dirname, '..', '..', 'database');
 
 export function readDatabaseConfig(dir: string): DatabaseConfig {
   const file = join(dir, 'collections.json');

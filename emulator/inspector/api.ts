@@ -16,9 +16,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DocumentStore } from '../database/store/types';
 import type { FunctionHost } from '../functions/types';
-import type { FailureRule, Outbox } from '../outbox';
-import * as ejson from '../protocol/ejson';
-import { BodyTooLargeError, parseJsonObject, readBody, sendBytes, sendJson } from '../protocol/http';
+import type { FailureRule, Outbox } from '../openapi/outbox';
+import * as ejson from '../wire/ejson';
+import { BodyTooLargeError, parseJsonObject, readBody, sendBytes, sendJson } from '../wire/http';
 import type { LocalStorage } from '../storage/types';
 import { UnknownTriggerError, type Scheduler } from '../timers';
 

@@ -3,7 +3,7 @@
  * `GET /_/api/outbox`) and can make the next matching call fail with a chosen errcode, once.
  */
 import { randomUUID } from 'node:crypto';
-import { answerOpenApi, DEFAULT_BLOCKLIST, KNOWN_ERRMSG, type WxAnswer } from './protocol/openapi';
+import { answerOpenApi, DEFAULT_BLOCKLIST, KNOWN_ERRMSG, type WxAnswer } from './answers';
 
 export interface OutboxEntry {
   id: string;

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Doc, DocumentStore } from './database/store/types';
-import * as ejson from './protocol/ejson';
+import type { Doc, DocumentStore } from './store/types';
+import * as ejson from '../wire/ejson';
 
 const EXTENSION = '.jsonl';
 const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;

@@ -7,12 +7,12 @@
 import type { DocumentStore } from '../database/store/types';
 import { invokeFunctionResponse } from '../functions';
 import type { CallerContext, FunctionHost } from '../functions/types';
-import type { Outbox } from '../outbox';
+import type { Outbox } from './outbox';
 import type { LocalStorage } from '../storage/types';
-import { handleDatabaseAction, isDatabaseAction, type Body, type DatabaseOptions } from './database';
-import { invalidParam, toWireError, WireError } from './errors';
+import { handleDatabaseAction, isDatabaseAction, type Body, type DatabaseOptions } from '../database/actions';
+import { invalidParam, toWireError, WireError } from '../wire/errors';
 import { decodeCommApiData, encodeCommOpenApiResp, ProtobufError } from './protobuf';
-import { pairsToPayload } from './openapi';
+import { pairsToPayload } from './answers';
 
 export interface AdminDeps {
   store: DocumentStore;

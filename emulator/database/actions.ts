@@ -13,10 +13,10 @@ import type {
   SortSpec,
   Transaction,
   Update,
-} from '../database/store/types';
-import { isPlainObject } from '../database/store/engine';
-import * as ejson from './ejson';
-import { invalidParam, WireError } from './errors';
+} from './store/types';
+import { isPlainObject } from './store/engine';
+import * as ejson from '../wire/ejson';
+import { invalidParam, WireError } from '../wire/errors';
 
 export type Params = Record<string, unknown>;
 /** A successful answer, without `requestId` (the dispatcher adds it). */

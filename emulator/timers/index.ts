@@ -7,7 +7,7 @@
  * (0 = Sunday). As in classic cron, when both day-of-month and day-of-week are restricted a day
  * matching either fires.
  */
-import type { FunctionHost, InvokeOutcome } from './functions/types';
+import type { FunctionHost, InvokeOutcome } from '../functions/types';
 
 const OFFSET_MS = 8 * 3600_000;
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
