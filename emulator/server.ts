@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { openStore } from './database/store';
 import type { DocumentStore } from './database/store/types';
 import { createFunctionHost, FUNCTION_ERRORS } from './functions';
+import { FUNCTION_NAME } from './functions/config';
 import type { CallerIdentity, FunctionHost, InvocationRecord } from './functions/types';
 import { applyDatabaseConfig, readDatabaseConfig } from './database/config';
 import { exportToDir, importFromDir } from './database/jsonl';
@@ -111,7 +112,6 @@ export interface LocalCloud {
 
 export const DEFAULT_PORT = 9000;
 const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
-const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,60}$/;
 
 /** errCode for a request /functions/<name> cannot read (wx-server-sdk's INVALID_PARAM). */
 const INVALID_PARAM_ERRCODE = -501007;

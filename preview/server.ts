@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import type { LocalCloud } from '../emulator/server';
+import { contentTypeOf, isMediaType } from '../emulator/wire/mime';
 import { buildPreview, REPO_ROOT, type BuildOptions, type BuildResult } from './build';
 
 export interface PreviewOptions extends BuildOptions {
@@ -24,21 +25,6 @@ export interface Preview {
   /** Rebuilds when a source changed (always when `force`). */
   refresh(force?: boolean): Promise<BuildResult>;
 }
-
-const STATIC_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.mp3': 'audio/mpeg',
-  '.mp4': 'video/mp4',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-};
 
 function page(build: BuildResult): string {
   const v = Math.round(build.buildMs * 1000).toString(36) + build.jsBytes.toString(36);
@@ -117,8 +103,8 @@ export async function attachPreview(
     }
     if (rest.startsWith('mp/')) {
       const file = path.resolve(root, rest.slice(3));
-      const type = STATIC_TYPES[path.extname(file).toLowerCase()];
-      if (!file.startsWith(root + path.sep) || !type || !fs.existsSync(file)) {
+      const type = contentTypeOf(file);
+      if (!file.startsWith(root + path.sep) || !isMediaType(type) || !fs.existsSync(file)) {
         send(res, 404, 'text/plain', `no static file ${rest.slice(3)}`);
       } else send(res, 200, type, fs.readFileSync(file));
       return true;

@@ -3,6 +3,7 @@
  * answers -> the exact bodies @cloudbase/database 1.4.3 parses (see its collection.ts, query.ts,
  * document.ts, aggregate.ts, transaction/index.ts and the legacy transaction.ts).
  */
+import { COLLECTION_NAME } from './config';
 import type {
   Doc,
   DocumentOps,
@@ -33,8 +34,6 @@ interface Ctx {
   decode: ejson.DecodeContext;
   options: DatabaseOptions;
 }
-
-const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 function str(params: Params, key: string): string {
   const value = params[key];

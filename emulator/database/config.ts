@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentStore } from './store/types';
 
+/** The collection names the local cloud accepts: 1-128 of a-z, A-Z, 0-9, `_` and `-`. */
+export const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
 export interface IndexSpec {
   name: string;
   keys: Record<string, 1 | -1>;
@@ -32,6 +35,9 @@ export function readDatabaseConfig(dir: string): DatabaseConfig {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<DatabaseConfig>;
   if (typeof parsed.collections !== 'object' || parsed.collections === null) {
     throw new Error(`${file}: "collections" must be an object of collection specs`);
+  }
+  for (const name of Object.keys(parsed.collections)) {
+    if (!COLLECTION_NAME.test(name)) throw new Error(`${file}: "${name}" is not a valid collection name`);
   }
   return { collections: parsed.collections };
 }

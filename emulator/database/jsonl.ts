@@ -4,13 +4,13 @@
  * non-finite numbers survive the round trip: the shape of Firebase's emulator exports, readable by
  * `mongoimport` too.
  */
+import { COLLECTION_NAME } from './config';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Doc, DocumentStore } from './store/types';
 import * as ejson from '../wire/ejson';
 
 const EXTENSION = '.jsonl';
-const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface ExportSummary {
   dir: string;

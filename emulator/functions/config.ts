@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isPlainObject } from '../wire/objects';
 import type { FunctionConfig } from './types';
 
 /** CloudBase's default when config.json says nothing. */
@@ -6,9 +7,11 @@ export const DEFAULT_TIMEOUT_SECONDS = 3;
 /** CloudBase accepts up to 900 s for event functions. */
 const MAX_TIMEOUT_SECONDS = 900;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/**
+ * CloudBase's function name rule (Tencent SCF's: at most 60 characters of a-z, A-Z, 0-9, `-` and
+ * `_`, starting with a letter). It also keeps a name from walking out of the functions folder.
+ */
+export const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 /**
  * Reads a function's config.json (CloudBase format). Absent file: defaults. Malformed file: throws
@@ -34,7 +37,7 @@ export function parseFunctionConfig(text: string, file: string): FunctionConfig 
   } catch (error) {
     throw new Error(`${file}: invalid JSON (${(error as Error).message})`, { cause: error });
   }
-  if (!isRecord(raw)) throw new Error(`${file}: expected an object`);
+  if (!isPlainObject(raw)) throw new Error(`${file}: expected an object`);
 
   let timeout = DEFAULT_TIMEOUT_SECONDS;
   if (raw.timeout !== undefined) {
@@ -49,7 +52,7 @@ export function parseFunctionConfig(text: string, file: string): FunctionConfig 
     if (!Array.isArray(raw.triggers)) throw new Error(`${file}: "triggers" must be an array`);
     for (const trigger of raw.triggers as unknown[]) {
       if (
-        !isRecord(trigger) ||
+        !isPlainObject(trigger) ||
         typeof trigger.name !== 'string' ||
         trigger.type !== 'timer' ||
         typeof trigger.config !== 'string'
@@ -62,9 +65,9 @@ export function parseFunctionConfig(text: string, file: string): FunctionConfig 
 
   const config: FunctionConfig = { timeout, triggers };
   if (raw.permissions !== undefined) {
-    const openapi = isRecord(raw.permissions) ? raw.permissions.openapi : undefined;
+    const openapi = isPlainObject(raw.permissions) ? raw.permissions.openapi : undefined;
     if (
-      !isRecord(raw.permissions) ||
+      !isPlainObject(raw.permissions) ||
       (openapi !== undefined && (!Array.isArray(openapi) || !openapi.every((api) => typeof api === 'string')))
     ) {
       throw new Error(`${file}: "permissions.openapi" must be an array of API names`);

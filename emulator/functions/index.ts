@@ -4,7 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readFunctionConfig } from './config';
+import { FUNCTION_NAME, readFunctionConfig } from './config';
 import type { HostMessage, LogLevel, WorkerMessage } from './ipc';
 import { runnerPath } from './runner-path';
 import type {
@@ -29,8 +29,6 @@ export const FUNCTION_ERRORS = {
   timeout: { errCode: -504003, label: 'functions time out error' },
 } as const;
 
-/** CloudBase's function name rule; it also keeps names from walking out of functionsDir. */
-const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 /** Every key an invocation may set, so the runner clears the ones a caller does not have. */
 const WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_API_TOKEN';
 const MEMORY_LIMIT_MB = 256;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { contentTypeOf } from '../wire/mime';
+import { isPlainObject } from '../wire/objects';
 import {
   cloudPathProblem,
   defaultBucket,
@@ -28,10 +29,6 @@ const MAX_BATCH = 50;
 const UPLOAD_URL_SECONDS = 15 * 60;
 
 type Method = 'PUT' | 'GET';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -165,8 +162,8 @@ export function createStorage(options: StorageOptions): LocalStorage {
     if (list.length > MAX_BATCH) return fail('INVALID_PARAM', `at most ${MAX_BATCH} files per request`);
     const downloads = await Promise.all(
       list.map(async (item: unknown) => {
-        const fileID = isRecord(item) ? item.fileid : undefined;
-        const requested = isRecord(item) ? Number(item.max_age) : NaN;
+        const fileID = isPlainObject(item) ? item.fileid : undefined;
+        const requested = isPlainObject(item) ? Number(item.max_age) : NaN;
         const maxAge = Number.isFinite(requested) && requested > 0 ? Math.floor(requested) : defaultMaxAge;
         const parsed = parseFileId(fileID, envId, bucket);
         if (parsed.kind === 'invalid') {
@@ -223,10 +220,10 @@ export function createStorage(options: StorageOptions): LocalStorage {
     if (!Array.isArray(list) || list.length === 0) return fail('INVALID_PARAM', 'file_list must be a non-empty array');
     const copies = [];
     for (const item of list as unknown[]) {
-      const source = isRecord(item) ? pathOf(item.src_path) : undefined;
-      const target = isRecord(item) ? pathOf(item.dst_path) : undefined;
-      if (!isRecord(item) || source === undefined || target === undefined) {
-        copies.push({ fileID: isRecord(item) ? item.dst_path : undefined, code: 'INVALID_PARAM' });
+      const source = isPlainObject(item) ? pathOf(item.src_path) : undefined;
+      const target = isPlainObject(item) ? pathOf(item.dst_path) : undefined;
+      if (!isPlainObject(item) || source === undefined || target === undefined) {
+        copies.push({ fileID: isPlainObject(item) ? item.dst_path : undefined, code: 'INVALID_PARAM' });
         continue;
       }
       const fileID = fileIdFor(envId, bucket, target);

@@ -9,6 +9,8 @@
  *   db.serverDate({offset}) -> {"$tcb_server_date":{"offset":{"$numberInt":"1000"}}}, db.ObjectId -> {"$oid":"..."}.
  */
 
+import { isPlainObject } from './objects';
+
 export class EjsonError extends Error {
   constructor(message: string) {
     super(message);
@@ -22,12 +24,6 @@ export interface DecodeContext {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
 
 function parseNumberString(text: unknown, wrapper: string): number {
   if (typeof text !== 'string') throw new EjsonError(`${wrapper} expects a string`);

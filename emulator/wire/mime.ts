@@ -1,9 +1,10 @@
 import { extname } from 'node:path';
 
 /**
- * The SDK uploads without a Content-Type, so COS answers downloads with a type inferred from the
- * key's extension; this is the table for the files a mini-program typically stores. Text types
- * carry a charset so Chinese text reads right in the browser preview.
+ * Content types by file extension, for every file the local cloud or the preview serves. The SDK
+ * uploads without a Content-Type, so COS answers downloads with a type inferred from the key's
+ * extension; this is the table for the files a mini-program typically stores and ships. Text
+ * types carry a charset so Chinese text reads right in the browser preview.
  */
 const TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -24,6 +25,10 @@ const TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
   '.mov': 'video/quicktime',
   '.webm': 'video/webm',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
   '.pdf': 'application/pdf',
   '.zip': 'application/zip',
   '.json': 'application/json; charset=utf-8',
@@ -42,6 +47,11 @@ const TYPES: Record<string, string> = {
   '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 };
 
-export function contentTypeOf(cloudPath: string): string {
-  return TYPES[extname(cloudPath).toLowerCase()] ?? 'application/octet-stream';
+export function contentTypeOf(file: string): string {
+  return TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Images, audio, video and fonts: the static files a page may load. */
+export function isMediaType(contentType: string): boolean {
+  return /^(image|audio|video|font)\//.test(contentType);
 }

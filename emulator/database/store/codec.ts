@@ -1,3 +1,4 @@
+import { isPlainObject } from '../../wire/objects';
 import { StoreError, type Doc } from './types';
 
 /**
@@ -11,11 +12,6 @@ const DATE = '$date';
 const REGEX = '$regex';
 const OPTIONS = '$options';
 const DOUBLE = '$numberDouble';
-
-function isPlainObject(value: object): value is Record<string, unknown> {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 export function encodeValue(value: unknown, path = ''): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -32,7 +28,7 @@ export function encodeValue(value: unknown, path = ''): Json {
     // JSON turns undefined array slots into null; do the same explicitly.
     return value.map((item, i) => (item === undefined ? null : encodeValue(item, `${path}.${i}`)));
   }
-  if (typeof value === 'object' && isPlainObject(value)) {
+  if (isPlainObject(value)) {
     const out: { [key: string]: Json } = {};
     for (const [key, item] of Object.entries(value)) {
       if (key.startsWith('$')) {

@@ -1,4 +1,5 @@
 import { Aggregator, Query as MingoQuery } from 'mingo';
+import { isPlainObject } from '../../wire/objects';
 import { StoreError, type Doc, type FindOptions, type Query, type SortSpec } from './types';
 
 /**
@@ -21,15 +22,7 @@ export function mingoCall<T>(fn: () => T): T {
   }
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof RegExp)
-  );
-}
+export { isPlainObject };
 
 /** Geo operators may hide anywhere (inside $and, $elemMatch, a $lookup's pipeline...). */
 export function rejectGeo(value: unknown): void {
