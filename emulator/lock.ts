@@ -1,7 +1,8 @@
 /**
- * One local cloud per data folder. PGlite lets a second process open the same directory without
- * error (and both then corrupt it), so the folder carries a lock file naming the owner's PID.
- * A lock whose PID is no longer running is stale and taken over.
+ * The one lock on a data folder. PGlite lets a second process open the same directory without
+ * error (and both then corrupt it), so the folder carries a lock file naming the owner's PID, taken
+ * by the local cloud at start, or by the document store when it is opened on its own. A lock whose
+ * PID is no longer running is stale and taken over.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -33,6 +34,9 @@ export interface DataDirLock {
   setUrl(url: string): void;
   release(): void;
 }
+
+/** Lock files this process holds, by path, with their tokens. */
+const heldHere = new Map<string, string>();
 
 function isRunning(pid: number): boolean {
   try {
@@ -73,10 +77,11 @@ function writeExclusive(file: string, info: LockInfo): boolean {
 /** Takes the data folder's lock or throws LockError naming the PID that holds it. */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, LOCK_FILE);
+  const file = path.join(path.resolve(dataDir), LOCK_FILE);
   const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), token: randomUUID() };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (writeExclusive(file, info)) {
+      heldHere.set(file, info.token);
       return {
         file,
         info,
@@ -86,13 +91,18 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
           if (current?.token === info.token) fs.writeFileSync(file, JSON.stringify(info));
         },
         release() {
+          if (heldHere.get(file) === info.token) heldHere.delete(file);
           const current = readLock(file);
           if (current?.token === info.token) fs.rmSync(file, { force: true });
         },
       };
     }
     const holder = readLock(file);
-    if (holder && isRunning(holder.pid)) {
+    if (holder && heldHere.get(file) === holder.token) {
+      throw new LockError(`The data folder ${dataDir} is already open in this process.`, holder);
+    }
+    // Our own PID in a lock this process never took is a dead process's, reused.
+    if (holder && holder.pid !== process.pid && isRunning(holder.pid)) {
       const where = holder.url ? ` at ${holder.url}` : '';
       throw new LockError(
         `The data folder ${dataDir} is in use by another local cloud (PID ${holder.pid}${where}, started ${holder.startedAt}). ` +

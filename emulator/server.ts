@@ -187,7 +187,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   try {
     const opened = await openStore({
-      ...(dataDir ? { dataDir } : {}),
+      ...(dataDir && lock ? { dataDir, lock } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.databaseSchema ? { schema: options.databaseSchema } : {}),
     });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { lockDataDir } from './lock';
+import { acquireDataDirLock } from '../../lock';
 import { FieldKinds } from './fieldkinds';
 import { checkSchemaName, comparesBytewise, createSchema } from './schema';
 import { openPglite, openPostgres, type SqlBackend } from './sql';
@@ -21,7 +21,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
   if (options.databaseUrl) {
     sql = await openPostgres(options.databaseUrl, schema);
   } else {
-    release = options.dataDir ? lockDataDir(options.dataDir) : undefined;
+    if (options.dataDir && !options.lock) {
+      const lock = acquireDataDirLock(options.dataDir);
+      release = () => lock.release();
+    }
     try {
       sql = await openPglite(options.dataDir ? join(options.dataDir, 'pgdata') : undefined);
     } catch (error) {

@@ -4,6 +4,8 @@
  * (Date, RegExp, number, string, boolean, null, arrays, objects); the wire protocol layer turns
  * the SDK's Extended JSON into these before calling the store.
  */
+import type { DataDirLock } from '../../lock';
+
 export type Doc = { _id?: unknown } & Record<string, unknown>;
 export type Query = Record<string, unknown>;
 export type Update = Record<string, unknown>;
@@ -108,9 +110,11 @@ export interface DocumentStore extends DocumentOps {
 export interface OpenStoreOptions {
   /**
    * Folder for PGlite's files; undefined means in-memory (tests). Ignored with databaseUrl.
-   * The store keeps Postgres' files in `<dataDir>/pgdata` and holds `<dataDir>/LOCK` while open.
+   * The store keeps Postgres' files in `<dataDir>/pgdata` and holds the data folder's lock while open.
    */
   dataDir?: string;
+  /** The lock on dataDir when the caller already holds it (the local cloud); it stays the caller's to release. */
+  lock?: DataDirLock;
   /** postgres://... of a real PostgreSQL server. */
   databaseUrl?: string;
   /** Postgres schema holding the store's tables (default `public`); lets tests share one server. */
