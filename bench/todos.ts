@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { DATABASE_DIR } from '../emulator/database/config';
-import { startLocalCloud, type LocalCloud } from '../emulator/server';
+import { startLocalCloud, type LocalCloud } from '../emulator';
 import { buildFunctions } from '../scripts/build-functions';
 import { NO_DUE, QUADRANTS, reminderFields } from '../server/todos';
 import type { ApiResult } from '../typings/contract';

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LOCK_FILE, LockError } from './lock';
 import { attachPreview } from '../preview/server';
-import { DEFAULT_PORT, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './server';
+import { DEFAULT_PORT, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './index';
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { LocalCloud } from '../emulator/server';
+import type { LocalCloud } from '../emulator';
 import { contentTypeOf, isMediaType } from '../emulator/wire/mime';
 import { buildPreview, REPO_ROOT, type BuildOptions, type BuildResult } from './build';
 

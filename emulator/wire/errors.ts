@@ -1,4 +1,3 @@
-import { StoreError } from '../database/store/types';
 import { EjsonError } from './ejson';
 
 /**
@@ -21,23 +20,12 @@ export class WireError extends Error {
 export const invalidParam = (message: string): WireError => new WireError('INVALID_PARAM', message);
 
 /**
- * Store errors -> wire codes. Duplicate `_id` travels as DATABASE_REQUEST_FAILED (-502001 in the
- * SDK, as CloudBase reports Mongo's E11000) with the store code kept in the message; the transaction
- * conflict code must pass through unchanged because the SDK's runTransaction retries on exactly it.
+ * Any failure of an `/admin` action -> a wire code. Services throw WireErrors for what they know;
+ * anything else keeps its message under DATABASE_REQUEST_FAILED (-502001 in the SDK).
  */
 export function toWireError(error: unknown): WireError {
   if (error instanceof WireError) return error;
   if (error instanceof EjsonError) return invalidParam(`invalid Extended JSON: ${error.message}`);
-  if (error instanceof StoreError) {
-    switch (error.code) {
-      case 'DATABASE_DUPLICATE_WRITE':
-        return new WireError('DATABASE_REQUEST_FAILED', `[DATABASE_DUPLICATE_WRITE] ${error.message}`);
-      case 'NOT_SUPPORTED':
-        return new WireError('DATABASE_INVALID_OPERRATOR', `[NOT_SUPPORTED] ${error.message}`);
-      default:
-        return new WireError(error.code, error.message);
-    }
-  }
   const message = error instanceof Error ? error.message : String(error);
   return new WireError('DATABASE_REQUEST_FAILED', message);
 }

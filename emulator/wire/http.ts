@@ -1,4 +1,4 @@
-/** Small node:http helpers: bounded body reading, JSON answers, CORS. */
+/** Small node:http helpers: bounded body reading, JSON answers, CORS, method checks. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
@@ -139,4 +139,44 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
     throw new SyntaxError('the body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Reads the body within `limit`; on overflow answers 413 with `tooLarge(message)` (in the caller's
+ * error shape) and closes the connection, resolving undefined.
+ */
+export async function readBodyOr413(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  tooLarge: (message: string) => Record<string, unknown>,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, limit);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendJson(req, res, 413, tooLarge(error.message), { connection: 'close' });
+    return undefined;
+  }
+}
+
+/** Answers 405 unless the request is a POST. */
+export function requirePost(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'POST') return true;
+  sendJson(req, res, 405, { code: 'METHOD_NOT_ALLOWED', message: 'use POST' }, { allow: 'POST, OPTIONS' });
+  return false;
+}
+
+/** A request header's first value, or undefined when absent or empty. */
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+/** A non-negative integer query parameter, capped at `max`; `fallback` when absent or invalid. */
+export function intQuery(url: URL, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = url.searchParams.get(name);
+  const value = raw === null ? fallback : Number(raw);
+  return Number.isInteger(value) && value >= 0 ? Math.min(value, max) : fallback;
 }

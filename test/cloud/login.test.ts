@@ -1,4 +1,4 @@
-import type { LocalCloud } from '../../emulator/server';
+import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
 import type { LoginResult, UserProfile } from '../../typings/login';
 import { startFakeWechat, type FakeWechat } from '../helpers/fake-wechat';

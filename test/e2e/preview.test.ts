@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { LocalCloud } from '../../emulator/server';
+import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
 import { startTestCloud } from '../helpers/local-cloud';
 import { launchBrowser, type Browser } from './helpers/browser';

@@ -3,7 +3,7 @@
  * server and an in-memory store.
  */
 import type { DB } from 'wx-server-sdk';
-import type { LocalCloud } from '../../emulator/server';
+import type { LocalCloud } from '../../emulator';
 import { handleDatabaseAction } from '../../emulator/database/actions';
 import { loadSdk, sdkError, settle, startTestCloud, type WxCloud } from '../fixtures/emulator/harness';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseArgs, parseEnvFile } from '../../emulator/cli';
 import { readImportDir } from '../../emulator/database/jsonl';
 import { acquireDataDirLock, LOCK_FILE, LockError } from '../../emulator/lock';
-import { startLocalCloud } from '../../emulator/server';
+import { startLocalCloud } from '../../emulator';
 import { FIXTURE_FUNCTIONS, FIXTURE_IMPORT, postJson } from '../fixtures/emulator/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');

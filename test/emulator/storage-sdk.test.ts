@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '../../emulator/server';
+import { startLocalCloud, type LocalCloud } from '../../emulator';
 import type { InvokeOutcome } from '../../emulator/functions/types';
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, runningUrl } from '../../emulator/cli';
-import { startLocalCloud, type LocalCloud } from '../../emulator/server';
+import { startLocalCloud, type LocalCloud } from '../../emulator';
 import { CronError, nextFire, parseCron, timerEvent } from '../../emulator/timers';
 
 /** A Shanghai wall-clock time as an instant. */

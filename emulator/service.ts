@@ -1,0 +1,149 @@
+/**
+ * The one small interface every emulated CloudBase service implements, and the registry the server
+ * routes through. A service owns its state, its `/admin` actions, its HTTP routes, its part of the
+ * inspector's API and of import/export; adding one means a folder and a line in startLocalCloud.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** A parsed `/admin` request: JSON fields, or multipart fields where file parts are Buffers. */
+export type AdminParams = Record<string, unknown>;
+
+/** An `/admin` answer: JSON (the server adds `requestId`), or bytes (wx.openApi's protobuf). */
+export type AdminReply =
+  { kind: 'json'; body: Record<string, unknown> } | { kind: 'binary'; contentType: string; body: Buffer };
+
+/** Serves a request and answers true, or answers false without touching it. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
+/** One request to `/_/api/...`, handed to the service that owns its first path segment. */
+export interface InspectorRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  method: string;
+  /** The decoded path segments after `/_/api/`, e.g. `['collections', 'todos', 'docs']`. */
+  route: string[];
+  json(status: number, body: unknown): void;
+  /** The raw body within the body limit; on overflow or a broken stream answers 413/400 and resolves undefined. */
+  bytes(): Promise<Buffer | undefined>;
+  /** The body as a JSON object; otherwise answers 400 (or 413) and resolves undefined. */
+  object(): Promise<Record<string, unknown> | undefined>;
+}
+
+/** Answers true when it served the request; false leaves the inspector's 404. */
+export type InspectorRoute = (request: InspectorRequest) => Promise<boolean> | boolean;
+
+export interface Service {
+  /** What it emulates, in one word: `database`, `functions`, `storage` ... */
+  readonly name: string;
+  /** The `/admin` actions it answers: exact names, or prefixes ending in `.` (`storage.`). */
+  readonly actions?: readonly string[];
+  /** Answers one of its actions; a thrown error becomes CloudBase's `{ code, message }` answer. */
+  admin?(action: string, params: AdminParams, requestId: string): Promise<AdminReply>;
+  /**
+   * HTTP routes by path: a key ending in `/` is a prefix, any other an exact path. They see the
+   * request before anything reads its body (uploads stream it to disk).
+   */
+  readonly routes?: Readonly<Record<string, RouteHandler>>;
+  /** WebSocket upgrades by exact path. */
+  readonly upgrades?: Readonly<Record<string, UpgradeHandler>>;
+  /** Its part of the inspector's JSON API, by the first path segment after `/_/api/`. */
+  readonly inspector?: Readonly<Record<string, InspectorRoute>>;
+  /** Its part of an import, loaded before requests are served; returns a summary for the log. */
+  importFrom?(dir: string): Promise<string>;
+  /** Its part of an export, written after work has stopped and before data closes; returns a summary. */
+  exportTo?(dir: string): Promise<string>;
+  /** Shutdown begins: start no new work of its own (schedules) while requests in flight finish. */
+  quiesce?(): void;
+  /** Requests have drained: stop running work (function workers). */
+  stop?(): Promise<void>;
+  /** Last: release its data (the store, temporary files). */
+  close?(): Promise<void>;
+}
+
+function matches(key: string, path: string): boolean {
+  return key.endsWith('/') ? path.startsWith(key) : path === key;
+}
+
+/** The services of one local cloud, in start order; stopped and closed in reverse. */
+export class ServiceRegistry {
+  private readonly services: Service[] = [];
+
+  add<S extends Service>(service: S): S {
+    const taken = this.services.find((other) => other.name === service.name);
+    if (taken) throw new Error(`a service named ${service.name} is already registered`);
+    this.services.push(service);
+    return service;
+  }
+
+  list(): readonly Service[] {
+    return this.services;
+  }
+
+  /** The service answering `action`. */
+  forAction(action: string): Service | undefined {
+    return this.services.find((service) =>
+      service.actions?.some((owned) => (owned.endsWith('.') ? action.startsWith(owned) : action === owned)),
+    );
+  }
+
+  route(pathname: string): RouteHandler | undefined {
+    for (const service of this.services) {
+      for (const [key, handler] of Object.entries(service.routes ?? {})) if (matches(key, pathname)) return handler;
+    }
+    return undefined;
+  }
+
+  upgrade(pathname: string): UpgradeHandler | undefined {
+    for (const service of this.services) {
+      const handler = service.upgrades?.[pathname];
+      if (handler) return handler;
+    }
+    return undefined;
+  }
+
+  inspectorRoute(segment: string): InspectorRoute | undefined {
+    for (const service of this.services) {
+      const routes = service.inspector;
+      if (routes && Object.prototype.hasOwnProperty.call(routes, segment)) return routes[segment];
+    }
+    return undefined;
+  }
+
+  /** Runs every service's import part; one log line each. */
+  async importAll(dir: string, label: string, log: (line: string) => void): Promise<void> {
+    for (const service of this.services) {
+      if (service.importFrom) log(`imported from ${label}: ${await service.importFrom(dir)}`);
+    }
+  }
+
+  async exportAll(dir: string, log: (line: string) => void): Promise<void> {
+    for (const service of this.services) {
+      if (service.exportTo) log(`exported to ${dir}: ${await service.exportTo(dir)}`);
+    }
+  }
+
+  quiesce(): void {
+    for (const service of [...this.services].reverse()) service.quiesce?.();
+  }
+
+  async stop(): Promise<void> {
+    for (const service of [...this.services].reverse()) await service.stop?.();
+  }
+
+  /** Closes every service, even when one fails; the first failure is thrown afterwards. */
+  async close(): Promise<void> {
+    let failure: unknown;
+    for (const service of [...this.services].reverse()) {
+      try {
+        await service.close?.();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+}
