@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cloudSdk from 'wx-server-sdk';
-import { DATABASE_DIR } from '../emulator/database/config';
+import { DATABASE_DIR } from '../dev/app';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../emulator';
 import { createLogin } from '../server/login';
 import { buildFunctions } from '../scripts/build-functions';

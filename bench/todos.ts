@@ -4,7 +4,7 @@
  * run as two overlapping timer runs: wall time, sends per second, and duplicate sends (must be 0).
  */
 import { join } from 'node:path';
-import { DATABASE_DIR } from '../emulator/database/config';
+import { DATABASE_DIR } from '../dev/app';
 import { startLocalCloud, type LocalCloud } from '../emulator';
 import { buildFunctions } from '../scripts/build-functions';
 import { NO_DUE, QUADRANTS, reminderFields } from '../server/todos';

@@ -1,24 +1,13 @@
 /**
- * `npm start`: the local cloud on 127.0.0.1:$PORT (9000), data in .cloud/ (PGlite) or DATABASE_URL.
- *
- *   --port N              listen port (env PORT; 0 picks a free one)
- *   --host H              listen address (env HOST; default 127.0.0.1)
- *   --data DIR            data folder (default .cloud/); --in-memory keeps nothing
- *   --functions DIR       cloud functions folder (default cloudfunctions/)
- *   --import DIR          load <collection>.jsonl files before serving
- *   --export-on-exit [DIR] write <collection>.jsonl files on shutdown (default .export/)
- *   --env-file FILE       extra environment for functions (default .env when present)
- *   --max-limit N         most documents one get() returns (default 1000)
- *   --no-schedule         do not fire timer triggers on their schedule
- *   --fire FN[/TRIGGER]   fire a timer trigger on the running local cloud, print the result, exit
- *   --no-preview          do not serve the browser preview at /
- *   --quiet               only errors
+ * The local cloud's command line, for any CloudBase project (`tsx emulator/cli.ts [options]`):
+ * serves the functions folder, applies the collections file, keeps data in a folder (PGlite) or
+ * DATABASE_URL, and prints where everything is. A project wraps it with a profile (its own folders,
+ * flags and what to attach), as this repository's `npm start` does.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LOCK_FILE, LockError } from './lock';
-import { attachPreview } from '../preview/server';
 import { DEFAULT_PORT, startLocalCloud, type LocalCloud, type LocalCloudOptions } from './index';
+import { LOCK_FILE, LockError } from './lock';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -33,39 +22,64 @@ export interface CliOptions {
   dataDir?: string;
   databaseUrl?: string;
   functionsDir: string;
+  /** The folder with collections.json. */
+  databaseDir: string;
   importDir?: string;
   exportDir?: string;
-  envFile?: string;
+  /** `--env-file` files, in order; none given means `.env` when present. */
+  envFiles: string[];
   maxLimit?: number;
   /** Fire timer triggers on schedule (default true). */
   schedule: boolean;
   /** `fn` or `fn/trigger` to fire on an already running local cloud. */
   fire?: string;
-  /** Serve the browser preview at / (default true). */
-  preview: boolean;
   quiet: boolean;
   help: boolean;
 }
 
-export const USAGE = `Usage: npm start -- [options]
+/** How a project runs the CLI: its folders, its own flags, and what it attaches to the cloud. */
+export interface CliProfile {
+  /** The command people type, for the usage text. */
+  command: string;
+  /** The project's folders in place of the ./cloudfunctions and ./database defaults. */
+  defaults?: Partial<Pick<CliOptions, 'functionsDir' | 'databaseDir'>>;
+  /** Environment files read first when present (local defaults the repository keeps). */
+  baseEnvFiles?: string[];
+  /** Flags of its own (taking no value), with their usage lines. */
+  flags?: Record<string, { usage: string; set(): void }>;
+  /** Runs once the cloud listens; returns lines to print before "Ctrl-C stops.". */
+  attach?(cloud: LocalCloud, out: (line: string) => void): Promise<string[]>;
+}
+
+export const GENERIC: CliProfile = { command: 'tsx emulator/cli.ts' };
+
+export function usage(profile: CliProfile = GENERIC): string {
+  const own = Object.values(profile.flags ?? {}).map((flag) => `\n${flag.usage}`);
+  const folder = (dir: string | undefined, fallback: string): string =>
+    dir === undefined ? fallback : `${path.relative(process.cwd(), dir) || '.'}/`;
+  return `Usage: ${profile.command} [options]
 
   --port N                listen port (env PORT, default ${DEFAULT_PORT}; 0 = any free port)
   --host H                listen address (env HOST, default 127.0.0.1)
   --data DIR              data folder (default .cloud/); ignored when DATABASE_URL is set
   --in-memory             keep the database in memory only
-  --functions DIR         cloud functions folder (default cloudfunctions/)
+  --functions DIR         cloud functions folder, one folder with a built index.js each
+                          (default ${folder(profile.defaults?.functionsDir, 'cloudfunctions/')})
+  --database DIR          folder with collections.json: collections, indexes, rules
+                          (default ${folder(profile.defaults?.databaseDir, 'database/')})
   --import DIR            load <collection>.jsonl files (Extended JSON) before serving
   --export-on-exit [DIR]  write <collection>.jsonl files on shutdown (default .export/)
-  --env-file FILE         extra environment variables for functions (default .env when present)
+  --env-file FILE         environment variables for functions, repeatable (default .env when
+                          present${profile.baseEnvFiles?.length ? `, after ${profile.baseEnvFiles.join(', ')}` : ''})
   --max-limit N           most documents one get() returns (default 1000)
   --no-schedule           do not run timer triggers on their schedule (fire them with --fire)
   --fire FN[/TRIGGER]     fire a function's timer trigger (default: its first) on the local
-                          cloud already running for this data folder or port, print the outcome
-  --no-preview            do not build and serve the browser preview at /
+                          cloud already running for this data folder or port, print the outcome${own.join('')}
   --quiet                 print errors only
   --help                  this text
 
 Environment: DATABASE_URL=postgres://... uses a real PostgreSQL server instead of the embedded one.`;
+}
 
 function intArg(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -75,14 +89,15 @@ function intArg(flag: string, value: string | undefined): number {
   return n;
 }
 
-export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, profile: CliProfile = GENERIC): CliOptions {
   const options: CliOptions = {
     port: env.PORT ? intArg('PORT', env.PORT) : DEFAULT_PORT,
     host: env.HOST || '127.0.0.1',
     dataDir: '.cloud',
-    functionsDir: 'cloudfunctions',
+    functionsDir: profile.defaults?.functionsDir ?? 'cloudfunctions',
+    databaseDir: profile.defaults?.databaseDir ?? 'database',
+    envFiles: [],
     schedule: true,
-    preview: true,
     quiet: false,
     help: false,
   };
@@ -116,6 +131,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       case '--functions':
         options.functionsDir = value();
         break;
+      case '--database':
+        options.databaseDir = value();
+        break;
       case '--import':
         options.importDir = value();
         break;
@@ -127,7 +145,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
         break;
       }
       case '--env-file':
-        options.envFile = value();
+        options.envFiles.push(value());
         break;
       case '--max-limit':
         options.maxLimit = intArg(flag, value());
@@ -139,9 +157,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       case '--fire':
         options.fire = value();
         break;
-      case '--no-preview':
-        options.preview = false;
-        break;
       case '--quiet':
         options.quiet = true;
         break;
@@ -149,8 +164,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliO
       case '-h':
         options.help = true;
         break;
-      default:
-        throw new UsageError(`unknown option ${arg}`);
+      default: {
+        const own =
+          profile.flags && Object.prototype.hasOwnProperty.call(profile.flags, flag) ? profile.flags[flag] : undefined;
+        if (!own || inline !== undefined) throw new UsageError(`unknown option ${arg}`);
+        own.set();
+      }
     }
   }
   return options;
@@ -203,7 +222,7 @@ async function describe(
     `  call         POST ${cloud.url}/functions/<name>  (identity: x-wx-openid header)`,
     `  inspector    ${cloud.url}/_/`,
     `  data         ${data}`,
-    `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/ (npm run build)`}`,
+    `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/`}`,
     ...cloud.timers
       .list()
       .map(
@@ -225,31 +244,42 @@ export interface CliHandle {
   stop(): Promise<void>;
 }
 
-/** Starts the local cloud as `npm start` does, without touching process signals (tests call this). */
+/** Reads the functions' environment: the profile's base files when present, then --env-file or .env. */
+function functionEnvironment(
+  options: CliOptions,
+  profile: CliProfile,
+): { env: Record<string, string>; files: string[] } {
+  const optional = (file: string): boolean => fs.existsSync(file);
+  const files = [
+    ...(profile.baseEnvFiles ?? []).filter(optional),
+    ...(options.envFiles.length ? options.envFiles : ['.env'].filter(optional)),
+  ];
+  let env: Record<string, string> = {};
+  for (const file of files) {
+    try {
+      env = { ...env, ...parseEnvFile(fs.readFileSync(file, 'utf8')) };
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+  }
+  return { env, files };
+}
+
+/** Starts the local cloud as the command does, without touching process signals (tests call this). */
 export async function runCli(
   argv: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   out: (line: string) => void = (line) => console.log(line),
+  profile: CliProfile = GENERIC,
 ): Promise<CliHandle> {
-  const options = parseArgs(argv, env);
-  // .env.example holds the local defaults (e.g. the dev reminder template), so a fresh clone runs
-  // every function; .env (or --env-file) overrides them with a developer's own values.
-  const envFiles = ['.env.example', options.envFile ?? '.env'].filter(
-    (file, i) => fs.existsSync(file) || (i === 1 && options.envFile !== undefined),
-  );
-  let functionEnv: Record<string, string> = {};
-  for (const envFile of envFiles) {
-    try {
-      functionEnv = { ...functionEnv, ...parseEnvFile(fs.readFileSync(envFile, 'utf8')) };
-    } catch (error) {
-      throw new UsageError(`cannot read ${envFile}: ${(error as Error).message}`);
-    }
-  }
+  const options = parseArgs(argv, env, profile);
+  const functionEnv = functionEnvironment(options, profile);
   const serverOptions: LocalCloudOptions = {
     port: options.port,
     host: options.host,
     functionsDir: options.functionsDir,
-    functionEnv,
+    databaseDir: options.databaseDir,
+    functionEnv: functionEnv.env,
     quiet: options.quiet,
     schedule: options.schedule,
     log: out,
@@ -260,21 +290,17 @@ export async function runCli(
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
   const cloud = await startLocalCloud(serverOptions);
-  // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
-  const preview = options.preview
-    ? await attachPreview(cloud, { log: out }).catch(async (error: unknown) => {
-        await cloud.close();
-        throw error;
-      })
-    : undefined;
+  let attached: string[];
+  try {
+    attached = (await profile.attach?.(cloud, out)) ?? [];
+  } catch (error) {
+    await cloud.close();
+    throw error;
+  }
   if (!options.quiet) {
-    const lines = await describe(cloud, options, Object.keys(functionEnv), envFiles);
-    if (preview) {
-      const build = preview.build();
-      const how = build.cached ? `cached, ${Math.round(build.ms)} ms` : `built in ${Math.round(build.buildMs)} ms`;
-      // Before the closing "Ctrl-C stops.": the URL to open is the line people look for.
-      lines.splice(lines.length - 1, 0, `Open the app  ${preview.url}  (browser preview, ${how})`);
-    }
+    const lines = await describe(cloud, options, Object.keys(functionEnv.env), functionEnv.files);
+    // Before the closing "Ctrl-C stops.": the URL to open is the line people look for.
+    lines.splice(lines.length - 1, 0, ...attached);
     for (const line of lines) out(line);
   }
   return { cloud, stop: () => cloud.close() };
@@ -312,13 +338,13 @@ export async function fireRemote(options: CliOptions, out: (line: string) => voi
   return response.ok;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
+/** The command: starts the local cloud until SIGINT/SIGTERM, or fires a trigger on a running one. */
+export async function main(argv: readonly string[], profile: CliProfile = GENERIC): Promise<void> {
   let handle: CliHandle;
   try {
-    const parsed = parseArgs(argv, process.env);
+    const parsed = parseArgs(argv, process.env, profile);
     if (parsed.help) {
-      console.log(USAGE);
+      console.log(usage(profile));
       return;
     }
     if (parsed.fire) {
@@ -327,15 +353,15 @@ async function main(): Promise<void> {
       } catch (error) {
         if (error instanceof UsageError) throw error;
         console.error(
-          `No local cloud answered at ${runningUrl(parsed)} (start one with npm start): ${(error as Error).message}`,
+          `No local cloud answered at ${runningUrl(parsed)} (start one with ${profile.command.replace(/ --$/, '')}): ${(error as Error).message}`,
         );
         process.exitCode = 1;
       }
       return;
     }
-    handle = await runCli(argv);
+    handle = await runCli(argv, process.env, (line) => console.log(line), profile);
   } catch (error) {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${usage(profile)}`);
     else if (error instanceof LockError) console.error(error.message);
     else console.error(`The local cloud could not start: ${(error as Error).message}`);
     process.exitCode = 1;
@@ -365,6 +391,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-// Run only as the entry point (`tsx emulator/cli.ts`), not when a test imports runCli.
-// (`require.main` is hidden by miniprogram-api-typings' own `require` declaration.)
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === __filename) void main();
+/** True when `file` is the script node was started with (`require.main` is hidden by miniprogram-api-typings). */
+export function isEntryPoint(file: string): boolean {
+  return process.argv[1] !== undefined && path.resolve(process.argv[1]) === file;
+}
+
+// Run only as the entry point (`tsx emulator/cli.ts`), not when a test imports parseArgs.
+if (isEntryPoint(__filename)) void main(process.argv.slice(2));

@@ -26,9 +26,6 @@ export interface DatabaseConfig {
   collections: Record<string, CollectionSpec>;
 }
 
-/** The repository's own database/ folder. */
-export const DATABASE_DIR = join(__dirname, '..', '..', 'database');
-
 export function readDatabaseConfig(dir: string): DatabaseConfig {
   const file = join(dir, 'collections.json');
   if (!existsSync(file)) return { collections: {} };

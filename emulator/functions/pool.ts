@@ -83,7 +83,7 @@ export class Pools {
   notFoundMessage(name: string): string {
     let errMsg = 'FunctionName parameter could not be found.';
     if (FUNCTION_NAME.test(name) && existsSync(join(this.functionsDir, name))) {
-      errMsg += ` (${join(this.functionsDir, name)} has no built index.js: run npm run build)`;
+      errMsg += ` (${join(this.functionsDir, name)} has no built index.js: build the function first)`;
     }
     return errMsg;
   }

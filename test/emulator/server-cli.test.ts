@@ -128,7 +128,7 @@ describe('npm start', () => {
       [
         '--import',
         'tsx',
-        'emulator/cli.ts',
+        'dev/start.ts',
         '--port',
         '0',
         '--data',

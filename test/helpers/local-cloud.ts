@@ -1,6 +1,6 @@
 /** Starts the local cloud for a test file: in memory, on a free port, running cloudfunctions/. */
 import { join } from 'node:path';
-import { DATABASE_DIR } from '../../emulator/database/config';
+import { DATABASE_DIR } from '../../dev/app';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../emulator';
 
 export const FUNCTIONS_DIR = join(__dirname, '../../cloudfunctions');
