@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { DATABASE_DIR } from '../dev/app';
 import { startLocalCloud, type LocalCloud } from '../emulator';
 import { buildFunctions } from '../scripts/build-functions';
-import { NO_DUE, QUADRANTS, reminderFields } from '../server/todos';
+import { NO_DUE, reminderFields } from '../server/todos';
+import { QUADRANT_KEYS } from '../shared/quadrants';
 import type { ApiResult } from '../typings/contract';
 import type { RemindRunSummary, TodoListResult } from '../typings/todo';
 import { timed, type Reporter } from './report';
@@ -28,7 +29,7 @@ function todoDoc(
     _openid: openid,
     title: `todo ${i}`,
     note: '',
-    quadrant: QUADRANTS[i % 4],
+    quadrant: QUADRANT_KEYS[i % 4],
     done: i % 3 === 0,
     dueAt: due,
     sortDue: due ?? NO_DUE,
@@ -75,7 +76,7 @@ async function listLatency(cloud: LocalCloud, report: Reporter): Promise<void> {
   const first: number[] = [];
   const deeper: number[] = [];
   for (let i = 0; i < 100; i++) {
-    const quadrant = QUADRANTS[i % 4];
+    const quadrant = QUADRANT_KEYS[i % 4];
     let page: TodoListResult | undefined;
     first.push(await timed(async () => (page = await list(cloud, { quadrant }))));
     const cursor = page?.nextCursor;

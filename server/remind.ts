@@ -5,6 +5,7 @@
  * back on the todo, where the app shows it.
  */
 import { randomBytes } from 'node:crypto';
+import { shanghaiWall } from '../shared/time';
 import type { ApiResult } from '../typings/contract';
 import type { RemindRunSummary } from '../typings/todo';
 import { settle, type Database } from './db';
@@ -73,7 +74,6 @@ const SEND_TIMEOUT_MS = 5000;
 /** A claim older than this belongs to a run that died mid-send. */
 const STALE_CLAIM_MS = 10 * 60_000;
 const NO_CREDIT = 43101;
-const OFFSET_MS = 8 * 3600_000;
 
 /** Cuts to `max` characters (code points, as WeChat counts them), marking the cut. */
 export function cut(text: string, max: number): string {
@@ -81,11 +81,11 @@ export function cut(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** "2026年5月1日 09:00" in China Standard Time (no daylight saving, so +8 h is exact). */
+/** "2026年5月1日 09:00" in China Standard Time. */
 export function formatShanghai(date: Date): string {
-  const d = new Date(date.getTime() + OFFSET_MS);
+  const t = shanghaiWall(date.getTime());
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return `${t.year}年${t.month}月${t.day}日 ${pad(t.hour)}:${pad(t.minute)}`;
 }
 
 export function messageFor(doc: TodoDoc, config: RemindConfig): SubscribeMessage {

@@ -5,13 +5,14 @@ import type { Database } from './db';
 import { AppError } from './errors';
 import { defineFunction, type HandlerDeps } from './handler';
 import { isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from './schema';
-import { decodeCursor, NO_DUE, QUADRANTS, reminderFields, Todos, toTodo, type TodoDoc } from './todos';
+import { QUADRANT_KEYS } from '../shared/quadrants';
+import { decodeCursor, NO_DUE, reminderFields, Todos, toTodo, type TodoDoc } from './todos';
 
 /** Our document ids (32 hex from the store, or CloudBase's) and nothing that could be an operator. */
 const id = () => string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const title = () => string({ min: 1, max: 100, trim: true });
 const note = () => string({ max: 1000, trim: true });
-const quadrant = () => oneOf(QUADRANTS);
+const quadrant = () => oneOf(QUADRANT_KEYS);
 /**
  * Times stay ISO strings in the request (the contract's type, what the client sends); isoDate()
  * checks them, and `toDate` converts once validation passed.

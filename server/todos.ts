@@ -2,12 +2,12 @@
  * The `todos` and `subscriptions` collections. Every query names the owner's `_openid`, so another
  * user's todo is simply not found: never revealed, never changed.
  */
+import { QUADRANT_KEYS } from '../shared/quadrants';
 import type { Quadrant, ReminderState, Todo, TodoListResult, TodoStatus } from '../typings/todo';
 import { isDuplicateWrite, settle, type Database } from './db';
 
 export const TODOS = 'todos';
 export const SUBSCRIPTIONS = 'subscriptions';
-export const QUADRANTS: readonly Quadrant[] = ['q1', 'q2', 'q3', 'q4'];
 export const PAGE_SIZE = 20;
 
 /**
@@ -219,7 +219,7 @@ export class Todos {
   /** Open todos per quadrant: four counts the (_openid, quadrant, done) index answers alone. */
   async openCounts(openid: string): Promise<Record<Quadrant, number>> {
     const totals = await Promise.all(
-      QUADRANTS.map(async (quadrant) => {
+      QUADRANT_KEYS.map(async (quadrant) => {
         const { total } = await settle(this.collection.where({ _openid: openid, quadrant, done: false }).count());
         return total;
       }),

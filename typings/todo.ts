@@ -1,7 +1,8 @@
+import type { QUADRANT_KEYS } from '../shared/quadrants';
 import type { Action } from './functions';
 
 /** The four Eisenhower quadrants: q1 important+urgent, q2 important, q3 urgent, q4 neither. */
-export type Quadrant = 'q1' | 'q2' | 'q3' | 'q4';
+export type Quadrant = (typeof QUADRANT_KEYS)[number];
 
 /**
  * Where a todo's reminder stands. `pending`: waiting for its time (or for a retry after a

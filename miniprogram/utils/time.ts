@@ -1,46 +1,27 @@
 /**
  * Times are stored as UTC instants and shown in China Standard Time whatever the phone's zone
- * (style.md, guideline 9). China has no daylight saving, so a fixed +8 h offset is exact.
+ * (style.md, guideline 9).
  */
-const OFFSET_MS = 8 * 60 * 60 * 1000;
+import { shanghaiDayNumber, shanghaiWall } from '../shared/time';
+
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-}
-
-function parts(ms: number): Parts {
-  const d = new Date(ms + OFFSET_MS);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-  };
-}
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Days between the Shanghai calendar dates of two instants (b - a). */
 function calendarDays(a: number, b: number): number {
-  return Math.floor((b + OFFSET_MS) / DAY) - Math.floor((a + OFFSET_MS) / DAY);
+  return shanghaiDayNumber(b) - shanghaiDayNumber(a);
 }
 
 export function formatClock(ms: number): string {
-  const p = parts(ms);
+  const p = shanghaiWall(ms);
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 export function formatDate(ms: number, now: number): string {
-  const p = parts(ms);
-  return p.year === parts(now).year ? `${p.month}月${p.day}日` : `${p.year}年${p.month}月${p.day}日`;
+  const p = shanghaiWall(ms);
+  return p.year === shanghaiWall(now).year ? `${p.month}月${p.day}日` : `${p.year}年${p.month}月${p.day}日`;
 }
 
 /** "刚刚", "5 分钟前", "3 小时后", "明天 09:00", "5月1日 09:00" — as a person reads a time. */

@@ -1,0 +1,20 @@
+// Copies the rules both sides run (shared/*.ts) into miniprogram/shared/, because WeChat compiles
+// only what is inside miniprogramRoot. The copies are generated like miniprogram_npm (npm install,
+// npm run build) and ignored by git, so the repository holds each rule once.
+// Plain JS so it runs from `npm install` before any TypeScript tooling is available.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'shared');
+const target = join(root, 'miniprogram', 'shared');
+
+rmSync(target, { recursive: true, force: true });
+mkdirSync(target, { recursive: true });
+const names = readdirSync(source).filter((name) => name.endsWith('.ts'));
+for (const name of names) {
+  const header = `// Generated from shared/${name} by scripts/copy-shared.mjs (npm install, npm run build): do not edit.\n`;
+  writeFileSync(join(target, name), header + readFileSync(join(source, name), 'utf8'));
+}
+console.log(`copy-shared: ${names.join(', ')} -> miniprogram/shared`);
