@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import walls from './scripts/eslint-walls.mjs';
 
 export default tseslint.config(
   {
@@ -17,6 +18,11 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Shipped code never imports local-only code; the local cloud never imports the app (scripts/eslint-walls.mjs).
+    plugins: { walls },
+    rules: { 'walls/imports': 'error' },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,0 +1,62 @@
+// The walls between the repository's districts, as an ESLint rule: an import (static, dynamic,
+// re-export or require) is resolved against the importing file and refused when it crosses a wall.
+// Path patterns cannot do this: `../server` is emulator/server.ts from emulator/x/ but the shipped
+// server/ from emulator/.
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const LOCAL = ['emulator', 'preview', 'dev', 'bench', 'test', 'scripts'];
+const APP = ['miniprogram', 'cloudfunctions', 'server', 'typings'];
+const SHIPS = { deny: LOCAL, why: 'code that ships cannot import local-only code' };
+
+/** From a district, the districts it may not import, and why. */
+export const WALLS = {
+  miniprogram: SHIPS,
+  cloudfunctions: SHIPS,
+  server: SHIPS,
+  typings: SHIPS,
+  // Copied into the mini-program on its own, so it may import nothing outside itself.
+  shared: { deny: [...LOCAL, ...APP], why: 'shared/ ships alone, copied into the mini-program' },
+  emulator: { deny: [...LOCAL, ...APP], why: 'the local cloud knows nothing of this app (only shared/ is allowed)' },
+};
+
+const districtOf = (file) => {
+  const inside = relative(ROOT, file);
+  if (inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return inside.split(sep)[0];
+};
+
+const rule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Refuses imports across the walls between shipped and local-only code' },
+    messages: { wall: "{{from}}/ cannot import {{to}}/ ('{{source}}'): {{why}}." },
+    schema: [],
+  },
+  create(context) {
+    const from = districtOf(context.filename);
+    const wall = from && WALLS[from];
+    if (!wall) return {};
+    const check = (node) => {
+      const source = node?.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined;
+      if (!source || !source.startsWith('.')) return;
+      const to = districtOf(resolve(dirname(context.filename), source));
+      if (to && to !== from && wall.deny.includes(to)) {
+        context.report({ node, messageId: 'wall', data: { from, to, source, why: wall.why } });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      TSImportEqualsDeclaration: (node) => check(node.moduleReference?.expression),
+      CallExpression: (node) => {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node.arguments[0]);
+      },
+    };
+  },
+};
+
+export default { rules: { imports: rule } };

@@ -1,0 +1,53 @@
+/**
+ * The walls between districts are checked by `npm run lint`: these scratch sources, linted with the
+ * repository's own ESLint config, must fail exactly where they cross a wall.
+ */
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+
+const REPO = join(__dirname, '..', '..');
+const eslint = new ESLint({ cwd: REPO });
+
+async function wallErrors(file: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(REPO, file) });
+  return result.messages.filter((m) => m.ruleId === 'walls/imports').map((m) => m.message);
+}
+
+describe('the walls between shipped and local-only code', () => {
+  jest.setTimeout(30_000);
+
+  it('refuses an import of the local cloud from shared server code', async () => {
+    const errors = await wallErrors(
+      'server/scratch.ts',
+      "import { startLocalCloud } from '../emulator';\nvoid startLocalCloud;\n",
+    );
+    expect(errors).toEqual([
+      "server/ cannot import emulator/ ('../emulator'): code that ships cannot import local-only code.",
+    ]);
+  });
+
+  it('refuses local-only code in the mini-program, a cloud function and the contracts, whatever the import form', async () => {
+    expect(await wallErrors('miniprogram/pages/x/index.ts', "import '../../../preview/server';\n")).toHaveLength(1);
+    expect(
+      await wallErrors('cloudfunctions/x/index.ts', "export * from '../../test/helpers/local-cloud';\n"),
+    ).toHaveLength(1);
+    expect(await wallErrors('typings/x.ts', "export const x = import('../dev/app');\n")).toHaveLength(1);
+  });
+
+  it('keeps the local cloud from importing the app or the preview, and shared/ self-contained', async () => {
+    expect(await wallErrors('emulator/x.ts', "import '../preview/server';\nimport '../server/todos';\n")).toHaveLength(
+      2,
+    );
+    // From emulator/functions/, ../server is the local cloud's own server.ts: no wall crossed.
+    expect(await wallErrors('emulator/functions/x.ts', "import '../server';\nimport '../../shared/time';\n")).toEqual(
+      [],
+    );
+    expect(await wallErrors('shared/x.ts', "import '../typings/todo';\n")).toHaveLength(1);
+  });
+
+  it('lets local-only code import anything', async () => {
+    expect(
+      await wallErrors('dev/x.ts', "import '../emulator';\nimport '../preview/server';\nimport '../server/todos';\n"),
+    ).toEqual([]);
+  });
+});
