@@ -8,6 +8,7 @@ const TEXT: Record<ErrorCode, string> = {
   NOT_FOUND: '内容不存在或已被删除',
   CONFLICT: '内容已被修改，请刷新后再试',
   RATE_LIMITED: '操作太频繁，请稍后再试',
+  QUOTA_EXCEEDED: '今天的次数已用完，明天再来吧',
   CONTENT_BLOCKED: '内容包含不当信息，请修改后再试',
   UPSTREAM: '服务暂时繁忙，请稍后再试',
   UNKNOWN_ACTION: '当前版本过旧，请更新小程序',
