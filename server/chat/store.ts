@@ -15,6 +15,7 @@ import type {
   ReplyErrorCode,
   TokenUsage,
 } from '../../typings/chat';
+import { fromCursor, toCursor } from '../cursor';
 import { settle, type Database } from '../db';
 
 export const CONVERSATIONS = 'conversations';
@@ -104,19 +105,11 @@ export function clip(text: string, max: number): string {
 type Key = [at: number, id: string];
 
 export function encodeKey(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(at).getTime(), id])).toString('base64url');
+  return toCursor([new Date(at).getTime(), id]);
 }
 
 export function decodeKey(cursor: string): Key | undefined {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length === 2 && Number.isFinite(key[0]) && typeof key[1] === 'string') {
-      return key as Key;
-    }
-  } catch {
-    // not a cursor we issued
-  }
-  return undefined;
+  return fromCursor<Key>(cursor, (key) => key.length === 2 && Number.isFinite(key[0]) && typeof key[1] === 'string');
 }
 
 export class ChatStore {
