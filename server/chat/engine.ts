@@ -221,8 +221,14 @@ export function createChatEngine(deps: EngineDeps) {
       conversation ??= await conversationFor(request, null);
       const message = user(conversation._id);
       const reply = messageDoc({
-        ...{ _id: replyId, _openid: openid, conversationId: conversation._id, role: 'assistant' },
-        ...{ text: rule.reply, status: 'done', createdAt: replyAt, finishReason: 'autoreply' },
+        _id: replyId,
+        _openid: openid,
+        conversationId: conversation._id,
+        role: 'assistant',
+        text: rule.reply,
+        status: 'done',
+        createdAt: replyAt,
+        finishReason: 'autoreply',
       });
       await store.insertMessage(message);
       await store.insertMessage(reply);
@@ -253,8 +259,15 @@ export function createChatEngine(deps: EngineDeps) {
     }
     const message = user(conversation._id);
     const reply = messageDoc({
-      ...{ _id: replyId, _openid: openid, conversationId: conversation._id, role: 'assistant', text: '' },
-      ...{ status: 'streaming', createdAt: replyAt, expiresAt: new Date(request.lapse), quotaId: held },
+      _id: replyId,
+      _openid: openid,
+      conversationId: conversation._id,
+      role: 'assistant',
+      text: '',
+      status: 'streaming',
+      createdAt: replyAt,
+      expiresAt: new Date(request.lapse),
+      quotaId: held,
     });
     try {
       await store.insertMessage(message);
@@ -320,8 +333,16 @@ export function createChatEngine(deps: EngineDeps) {
     if (!plan) throw new AppError('INVALID_ARGUMENT', "The conversation is too long for the model's context window.");
     const held = await reserve(openid, doc._id, t);
     const fresh: Partial<MessageDoc> = {
-      ...{ status: 'streaming', text: '', error: null, usage: null, finishReason: null, cards: [] },
-      ...{ moderation: 'unchecked', updatedAt: t.now, expiresAt: new Date(t.lapse), quotaId: held },
+      status: 'streaming',
+      text: '',
+      error: null,
+      usage: null,
+      finishReason: null,
+      cards: [],
+      moderation: 'unchecked',
+      updatedAt: t.now,
+      expiresAt: new Date(t.lapse),
+      quotaId: held,
     };
     try {
       await take(conversation, doc._id, t);
