@@ -17,7 +17,9 @@ import { checkWithWeChat, WordList, type MsgSecCheck } from './safety';
 import {
   ChatStore,
   clip,
+  messageDoc,
   newId,
+  toContext,
   toConversation,
   toMessage,
   UNLOCKED,
@@ -80,18 +82,6 @@ export function createChatEngine(deps: EngineDeps) {
     return `${config.systemPrompt}\n\n现在是 ${shanghaiIso(now)}（Asia/Shanghai）。`;
   }
 
-  /** Stored messages as the model reads them: what the user said and the replies they got. */
-  function asContext(docs: MessageDoc[]): ModelMessage[] {
-    const out: ModelMessage[] = [];
-    for (const doc of docs) {
-      if (doc.role === 'user' && doc.status === 'done') out.push({ role: 'user', content: doc.text });
-      else if (doc.role === 'assistant' && (doc.status === 'done' || doc.status === 'stopped') && doc.text.trim()) {
-        out.push({ role: 'assistant', content: doc.text });
-      }
-    }
-    return out;
-  }
-
   async function screenInput(openid: string, text: string, wechatCheck: boolean): Promise<[string, Moderation]> {
     const verdict = (await words.filter()).apply(text);
     if (verdict.blocked)
@@ -144,23 +134,6 @@ export function createChatEngine(deps: EngineDeps) {
       throw new AppError('CONFLICT', 'A reply in this conversation is still being written.');
     }
     if (conversation.activeReplyId) await interrupt(conversation._openid, conversation.activeReplyId, t.now);
-  }
-
-  function messageDoc(
-    fields: Pick<MessageDoc, '_id' | '_openid' | 'conversationId' | 'role' | 'text' | 'status' | 'createdAt'> &
-      Partial<MessageDoc>,
-  ): MessageDoc {
-    return {
-      updatedAt: fields.createdAt,
-      finishReason: null,
-      usage: null,
-      error: null,
-      cards: [],
-      moderation: 'unchecked',
-      expiresAt: null,
-      quotaId: null,
-      ...fields,
-    };
   }
 
   async function conversationFor(request: TurnRequest, locked: string | null): Promise<ConversationDoc> {
@@ -238,7 +211,7 @@ export function createChatEngine(deps: EngineDeps) {
 
     const plan = planContext({
       system: systemPrompt(now),
-      history: asContext(history),
+      history: toContext(history),
       turn: [{ role: 'user', content: text }],
       tools: model.tools ? TOOL_SPECS : [],
       contextTokens: model.contextTokens,
@@ -318,7 +291,7 @@ export function createChatEngine(deps: EngineDeps) {
     if (!conversation) throw new AppError('NOT_FOUND', 'No such reply.');
     const [newest] = await store.recent(openid, doc.conversationId, 1);
     if (newest?._id !== doc._id) throw new AppError('CONFLICT', 'Only the newest reply can be written again.');
-    const earlier = asContext(
+    const earlier = toContext(
       (await store.recent(openid, doc.conversationId, HISTORY, [new Date(doc.createdAt).getTime(), doc._id])).reverse(),
     );
     const last = earlier.at(-1)?.role === 'user' ? earlier.splice(-1) : [];

@@ -17,6 +17,7 @@ import type {
 } from '../../typings/chat';
 import { fromCursor, toCursor } from '../cursor';
 import { settle, type Database } from '../db';
+import type { ModelMessage } from './model';
 
 export const CONVERSATIONS = 'conversations';
 export const MESSAGES = 'messages';
@@ -77,6 +78,36 @@ export function toMessage(doc: MessageDoc): ChatMessage {
     cards: doc.cards ?? [],
     moderation: doc.moderation,
   };
+}
+
+/** A new message: the given fields over the defaults of one that has not been answered or checked. */
+export function messageDoc(
+  fields: Pick<MessageDoc, '_id' | '_openid' | 'conversationId' | 'role' | 'text' | 'status' | 'createdAt'> &
+    Partial<MessageDoc>,
+): MessageDoc {
+  return {
+    updatedAt: fields.createdAt,
+    finishReason: null,
+    usage: null,
+    error: null,
+    cards: [],
+    moderation: 'unchecked',
+    expiresAt: null,
+    quotaId: null,
+    ...fields,
+  };
+}
+
+/** Stored messages (oldest first) as the model reads them: what the user said and the replies they got. */
+export function toContext(docs: MessageDoc[]): ModelMessage[] {
+  const out: ModelMessage[] = [];
+  for (const doc of docs) {
+    if (doc.role === 'user' && doc.status === 'done') out.push({ role: 'user', content: doc.text });
+    else if (doc.role === 'assistant' && (doc.status === 'done' || doc.status === 'stopped') && doc.text.trim()) {
+      out.push({ role: 'assistant', content: doc.text });
+    }
+  }
+  return out;
 }
 
 export function toConversation(doc: ConversationDoc): Conversation {
