@@ -14,6 +14,7 @@ const BENCHES: Bench[] = [
   { name: 'cloud', title: 'Local cloud and login', load: () => import('./cloud') },
   { name: 'preview', title: 'Browser preview', load: () => import('./preview') },
   { name: 'todos', title: 'Todos and reminders', load: () => import('./todos') },
+  { name: 'chat', title: 'Chat, server side', load: () => import('./chat') },
 ];
 
 async function main(): Promise<void> {

@@ -7,8 +7,20 @@ import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-// CloudBase's Node.js runtimes go back to 16; bundle for the oldest one we allow in config.
-const TARGET = 'node16';
+// CloudBase's Node.js runtimes go back to 16: a function bundles for the runtime its config.json
+// declares ("runtime": "Nodejs20.19"), else for the oldest.
+const DEFAULT_TARGET = 'node16';
+
+/** esbuild's target for the runtime a function's config.json declares. */
+export function targetFor(dir: string): string {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return DEFAULT_TARGET;
+  const runtime = (JSON.parse(readFileSync(file, 'utf8')) as { runtime?: unknown }).runtime;
+  if (runtime === undefined) return DEFAULT_TARGET;
+  const major = typeof runtime === 'string' ? /^Nodejs(\d+)(\.\d+)*$/.exec(runtime)?.[1] : undefined;
+  if (!major) throw new Error(`${file}: "runtime" must name a Node.js runtime such as "Nodejs20.19"`);
+  return `node${major}`;
+}
 
 export interface BuiltFunction {
   name: string;
@@ -47,7 +59,7 @@ export async function buildFunctions(root: string, sdkVersion: string): Promise<
       outfile,
       bundle: true,
       platform: 'node',
-      target: TARGET,
+      target: targetFor(dir),
       format: 'cjs',
       external: ['wx-server-sdk'],
       legalComments: 'none',

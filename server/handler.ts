@@ -28,6 +28,13 @@ export interface ActionContext {
   identity: Identity;
   /** One clock reading per call, so every timestamp a call writes agrees (guideline 9). */
   now: Date;
+  /** Epoch ms at which the platform ends this invocation (its configured timeout), when it says. */
+  deadline?: number;
+}
+
+/** The part of the platform's second argument to `main` a handler reads. */
+export interface InvocationContext {
+  time_limit_in_ms?: number;
 }
 
 export interface ActionSpec<Request, Response> {
@@ -55,11 +62,13 @@ export function defineFunction<F extends FunctionName>(
   name: F,
   actions: ActionTable<F>,
   deps: HandlerDeps,
-): (event: unknown) => Promise<ApiResult<ResponseOf<F, ActionName<F>>>> {
+): (event: unknown, context?: InvocationContext) => Promise<ApiResult<ResponseOf<F, ActionName<F>>>> {
   const table = actions as Record<string, ActionSpec<unknown, unknown> | undefined>;
   const log = deps.log ?? ((message, error) => console.error(message, error));
 
-  return async (event) => {
+  return async (event, context) => {
+    const limit = context?.time_limit_in_ms;
+    const deadline = typeof limit === 'number' && limit > 0 ? Date.now() + limit : undefined;
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return fail('INVALID_ARGUMENT', 'The event must be an object with an "action" field.');
     }
@@ -90,7 +99,8 @@ export function defineFunction<F extends FunctionName>(
     };
 
     try {
-      const data = await spec.run(parsed.value, { identity, now: deps.now?.() ?? new Date() });
+      const now = deps.now?.() ?? new Date();
+      const data = await spec.run(parsed.value, { identity, now, ...(deadline ? { deadline } : {}) });
       return ok(data) as ApiResult<ResponseOf<F, ActionName<F>>>;
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message, error.fields);

@@ -1,6 +1,6 @@
 /** The `todo` cloud function: a user's own todos, and the subscription credits their reminders spend. */
 import { randomBytes } from 'node:crypto';
-import type { Todo, TodoListResult } from '../typings/todo';
+import type { Todo, TodoDraft, TodoListResult } from '../typings/todo';
 import type { Database } from './db';
 import { AppError } from './errors';
 import { defineFunction, type HandlerDeps } from './handler';
@@ -58,6 +58,43 @@ function checkTimes(dueAt: Date | null, remindAt: Date | null, remindChanged: bo
   }
 }
 
+/** What `create` accepts; the assistant's add_todo tool checks its arguments with the same schema. */
+export function todoDraftSchema(): Schema<TodoDraft> {
+  return object({
+    title: title(),
+    note: optional(note()),
+    quadrant: quadrant(),
+    dueAt: when(),
+    remindAt: when(),
+  });
+}
+
+/**
+ * Stores a new todo from a draft that passed todoDraftSchema(), after the rules across fields:
+ * the one way a todo is created, by the `todo` function and by the assistant alike.
+ */
+export async function createTodoFromDraft(todos: Todos, openid: string, draft: TodoDraft, now: Date): Promise<Todo> {
+  const dueAt = toDate(draft.dueAt) ?? null;
+  const remindAt = toDate(draft.remindAt) ?? null;
+  checkTimes(dueAt, remindAt, true, now);
+  const doc: TodoDoc = {
+    _id: newId(),
+    _openid: openid,
+    title: draft.title,
+    note: draft.note ?? '',
+    quadrant: draft.quadrant,
+    done: false,
+    dueAt,
+    sortDue: dueAt ?? NO_DUE,
+    ...reminderFields(remindAt),
+    createdAt: now,
+    updatedAt: now,
+    doneAt: null,
+  };
+  await todos.insert(doc);
+  return toTodo(doc);
+}
+
 export function createTodo(deps: HandlerDeps & { db: Database }) {
   const todos = new Todos(deps.db);
 
@@ -105,34 +142,10 @@ export function createTodo(deps: HandlerDeps & { db: Database }) {
       },
 
       create: {
-        schema: object({
-          title: title(),
-          note: optional(note()),
-          quadrant: quadrant(),
-          dueAt: when(),
-          remindAt: when(),
+        schema: todoDraftSchema(),
+        run: async (draft, { identity, now }) => ({
+          todo: await createTodoFromDraft(todos, identity.openid, draft, now),
         }),
-        async run(draft, { identity, now }) {
-          const dueAt = toDate(draft.dueAt) ?? null;
-          const remindAt = toDate(draft.remindAt) ?? null;
-          checkTimes(dueAt, remindAt, true, now);
-          const doc: TodoDoc = {
-            _id: newId(),
-            _openid: identity.openid,
-            title: draft.title,
-            note: draft.note ?? '',
-            quadrant: draft.quadrant,
-            done: false,
-            dueAt,
-            sortDue: dueAt ?? NO_DUE,
-            ...reminderFields(remindAt),
-            createdAt: now,
-            updatedAt: now,
-            doneAt: null,
-          };
-          await todos.insert(doc);
-          return { todo: toTodo(doc) };
-        },
       },
 
       update: {

@@ -4,6 +4,7 @@
  */
 import { QUADRANT_KEYS } from '../shared/quadrants';
 import type { Quadrant, ReminderState, Todo, TodoListResult, TodoStatus } from '../typings/todo';
+import { fromCursor, toCursor } from './cursor';
 import { isDuplicateWrite, settle, type Database } from './db';
 
 export const TODOS = 'todos';
@@ -114,26 +115,19 @@ type CursorKey = [done: boolean, sortDue: number, createdAt: number, id: string]
 
 export function encodeCursor(doc: Pick<TodoDoc, 'done' | 'sortDue' | 'createdAt' | '_id'>): string {
   const key: CursorKey = [doc.done, new Date(doc.sortDue).getTime(), new Date(doc.createdAt).getTime(), doc._id];
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+  return toCursor(key);
 }
 
 export function decodeCursor(cursor: string): CursorKey | undefined {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(key) &&
+  return fromCursor<CursorKey>(
+    cursor,
+    (key) =>
       key.length === 4 &&
       typeof key[0] === 'boolean' &&
       Number.isFinite(key[1]) &&
       Number.isFinite(key[2]) &&
-      typeof key[3] === 'string'
-    ) {
-      return key as CursorKey;
-    }
-  } catch {
-    // falls through: not a cursor we issued
-  }
-  return undefined;
+      typeof key[3] === 'string',
+  );
 }
 
 export class Todos {

@@ -12,6 +12,8 @@ export type ServerErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  /** A daily allowance is used up (the chat's replies per day). */
+  | 'QUOTA_EXCEEDED'
   | 'CONTENT_BLOCKED'
   | 'UPSTREAM'
   | 'UNKNOWN_ACTION'

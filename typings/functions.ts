@@ -2,6 +2,7 @@
  * Every cloud function's actions, with request and response types. Client services and cloud
  * functions both compile against this map, so a drifted contract is a compile error.
  */
+import type { ChatActions } from './chat';
 import type { LoginActions } from './login';
 import type { TodoActions } from './todo';
 
@@ -11,6 +12,7 @@ export interface Action<Request, Response> {
 }
 
 export interface CloudFunctions {
+  chat: ChatActions;
   login: LoginActions;
   todo: TodoActions;
 }

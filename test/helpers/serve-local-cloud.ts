@@ -2,7 +2,10 @@
 // esbuild cannot use) and prints {"url": ...} once it serves. Stops when stdin closes.
 import { startTestCloud } from './local-cloud';
 
-startTestCloud().then(
+// The parent passes extra function environment as JSON (see startCloudProcess).
+const functionEnv = JSON.parse(process.env.LOCAL_CLOUD_FUNCTION_ENV || '{}') as Record<string, string>;
+
+startTestCloud({ functionEnv }).then(
   (cloud) => {
     process.stdout.write(`${JSON.stringify({ url: cloud.url })}\n`);
     const stop = (): void => void cloud.close().finally(() => process.exit(0));

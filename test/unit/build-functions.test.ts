@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFunctions } from '../../scripts/build-functions';
+import { buildFunctions, targetFor } from '../../scripts/build-functions';
 
 describe('cloud function build', () => {
   let work: string;
@@ -42,5 +42,14 @@ describe('cloud function build', () => {
     await expect(buildFunctions(join(work, 'cloudfunctions'), '4.0.2')).rejects.toThrow(
       'greet: package.json must pin wx-server-sdk to exactly 4.0.2 (found ^4.0.0)',
     );
+  });
+
+  it("bundles for the Node.js runtime a function's config.json declares, else for the oldest", () => {
+    const dir = join(work, 'cloudfunctions/greet');
+    expect(targetFor(dir)).toBe('node16');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ runtime: 'Nodejs20.19', timeout: 60 }));
+    expect(targetFor(dir)).toBe('node20');
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ runtime: 'Python3.9' }));
+    expect(() => targetFor(dir)).toThrow('"runtime" must name a Node.js runtime');
   });
 });

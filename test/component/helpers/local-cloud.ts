@@ -38,12 +38,14 @@ export interface RemoteCloud {
   close(): Promise<void>;
 }
 
-export async function startCloudProcess(): Promise<RemoteCloud> {
+/** `functionEnv`: extra environment for the functions (e.g. MODEL_BASE_URL of a scripted model server). */
+export async function startCloudProcess(functionEnv: Record<string, string> = {}): Promise<RemoteCloud> {
   const child: ChildProcess = spawn(
     join(ROOT, 'node_modules/.bin/tsx'),
     [join(ROOT, 'test/helpers/serve-local-cloud.ts')],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) },
     },
   );
   const url = await new Promise<string>((resolve, reject) => {

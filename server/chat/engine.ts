@@ -1,0 +1,370 @@
+/**
+ * The chat engine: one turn of a conversation, from the user's text to the reply's final state,
+ * with no knowledge of who asked (the Chat page through the `chat` function, or an Official
+ * Account message). Order of a turn: word list and msgSecCheck on the user's text, keyword
+ * auto-replies, the context that fits, a quota slot, the conversation's lock, the two messages,
+ * then the reply (turn.ts). Nothing is stored when the text is refused or no slot is left.
+ */
+import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
+import type { Database } from '../db';
+import { AppError } from '../errors';
+import { Todos } from '../todos';
+import { findAutoReply } from './autoreply';
+import type { ChatConfig, ModelConfig } from './config';
+import type { ModelMessage } from './model';
+import { Quota, quotaId } from './quota';
+import { checkWithWeChat, WordList, type MsgSecCheck } from './safety';
+import {
+  ChatStore,
+  clip,
+  messageDoc,
+  newId,
+  toContext,
+  toConversation,
+  toMessage,
+  UNLOCKED,
+  type ConversationDoc,
+  type MessageDoc,
+} from './store';
+import { planContext } from './tokens';
+import { shanghaiIso, TOOL_SPECS } from './tools';
+import { runReply, type ReplyOutcome } from './turn';
+
+/** Messages read back as context at most; the token budget usually keeps fewer. */
+const HISTORY = 40;
+
+export interface EngineDeps {
+  db: Database;
+  config: ChatConfig;
+  /** `cloud.openapi.security.msgSecCheck`; without it only the word list applies. */
+  msgSecCheck?: MsgSecCheck;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export interface Timing {
+  now: Date;
+  /** Epoch ms by which the reply must have ended (it ends as failed, text kept, if still streaming). */
+  deadline: number;
+  /** Epoch ms by which the invocation is surely over: a lock or quota hold it left lapses then. */
+  lapse: number;
+}
+
+export interface TurnRequest extends Timing {
+  openid: string;
+  /** 1–2000 characters, trimmed. */
+  text: string;
+  /** An existing conversation of this user; absent starts a new one. */
+  conversationId?: string;
+  /** With `conversationId`: create it under that id when it does not exist (one per Official Account follower). */
+  create?: { channel: ConversationDoc['channel'] };
+  /** Write partial text while streaming (the page watches it); false writes only the end. */
+  stream: boolean;
+  /** Ask WeChat's msgSecCheck (the openid must have used the mini-program in the last 2 hours). */
+  wechatCheck: boolean;
+}
+
+export type TurnResult = SendResult & { stats: Omit<ReplyOutcome, 'doc'> };
+
+export function createChatEngine(deps: EngineDeps) {
+  const { db, config } = deps;
+  const store = new ChatStore(db);
+  const quota = new Quota(db, config.dailyLimit);
+  const todos = new Todos(db);
+  const words = new WordList(db, config.wordsTtlMs);
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+
+  function requireModel(): ModelConfig {
+    if (config.model) return config.model;
+    throw new AppError('UPSTREAM', `The assistant has no model configured (${config.modelMissing}).`);
+  }
+
+  function systemPrompt(now: Date): string {
+    return `${config.systemPrompt}\n\n现在是 ${shanghaiIso(now)}（Asia/Shanghai）。`;
+  }
+
+  async function screenInput(openid: string, text: string, wechatCheck: boolean): Promise<[string, Moderation]> {
+    const verdict = (await words.filter()).apply(text);
+    if (verdict.blocked)
+      throw new AppError('CONTENT_BLOCKED', 'The message contains a word this assistant does not accept.');
+    if (!wechatCheck || !deps.msgSecCheck) return [verdict.text, 'unchecked'];
+    let suggest: Moderation;
+    try {
+      suggest = (await checkWithWeChat(deps.msgSecCheck, openid, verdict.text)).suggest;
+    } catch (error) {
+      log('chat: msgSecCheck could not check a message', error);
+      throw new AppError('UPSTREAM', 'The content check is unavailable; nothing was sent.');
+    }
+    // `review` is let through: the model's answer is checked again before it counts as finished.
+    if (suggest === 'risky') throw new AppError('CONTENT_BLOCKED', "WeChat's content check refused the message.");
+    return [verdict.text, suggest];
+  }
+
+  /** Ends a reply whose invocation died (found past its lapse) and gives back its quota hold. */
+  async function interrupt(openid: string, replyId: string, now: Date): Promise<void> {
+    const doc = await store.message(openid, replyId);
+    if (doc?.status !== 'streaming') return;
+    const error = { code: 'INTERRUPTED' as const, message: 'The reply stopped before it finished.' };
+    if (await store.transition(replyId, 'streaming', { status: 'failed', error, updatedAt: now, expiresAt: null })) {
+      if (doc.quotaId) await quota.release(doc.quotaId, replyId, now);
+    }
+  }
+
+  /** Settles holds whose replies lapsed, so a dead invocation never keeps a slot. */
+  async function reconcile(openid: string, now: Date): Promise<void> {
+    const id = quotaId(openid, now);
+    for (const replyId of quota.staleHolds(await quota.read(id), now)) {
+      const doc = await store.message(openid, replyId);
+      if (doc?.status === 'streaming') await interrupt(openid, replyId, now);
+      else if (doc?.status === 'done') await quota.commit(id, replyId, now);
+      else await quota.release(id, replyId, now);
+    }
+  }
+
+  async function reserve(openid: string, replyId: string, t: Timing): Promise<string> {
+    const held =
+      (await quota.reserve(openid, replyId, new Date(t.lapse), t.now)) ??
+      (await reconcile(openid, t.now), await quota.reserve(openid, replyId, new Date(t.lapse), t.now));
+    if (!held) throw new AppError('QUOTA_EXCEEDED', `Today's ${quota.limit} replies are used up.`);
+    return held;
+  }
+
+  /** Takes the conversation for `replyId`; a lapsed holder's reply is ended as interrupted. */
+  async function take(conversation: ConversationDoc, replyId: string, t: Timing): Promise<void> {
+    if (!(await store.lock(conversation, replyId, new Date(t.lapse), t.now))) {
+      throw new AppError('CONFLICT', 'A reply in this conversation is still being written.');
+    }
+    if (conversation.activeReplyId) await interrupt(conversation._openid, conversation.activeReplyId, t.now);
+  }
+
+  async function conversationFor(request: TurnRequest, locked: string | null): Promise<ConversationDoc> {
+    const { openid, now } = request;
+    const doc: ConversationDoc = {
+      _id: request.conversationId ?? newId(),
+      _openid: openid,
+      title: clip(request.text, 30),
+      channel: request.create?.channel ?? 'miniprogram',
+      createdAt: now,
+      updatedAt: now,
+      lastText: '',
+      activeReplyId: locked,
+      activeUntil: locked ? new Date(request.lapse) : UNLOCKED,
+    };
+    await store.insertConversation(doc);
+    return doc;
+  }
+
+  async function result(openid: string, conversationId: string, message: MessageDoc, reply: MessageDoc, now: Date) {
+    const conversation = await store.conversation(openid, conversationId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'The conversation was removed.');
+    return {
+      conversation: toConversation(conversation),
+      message: toMessage(message),
+      reply: toMessage(reply),
+      quota: await quota.status(openid, now),
+    };
+  }
+
+  /** One turn: stores the user's text and the reply in its final state, and reports both. */
+  async function send(request: TurnRequest): Promise<TurnResult> {
+    const { openid, now } = request;
+    const model = requireModel();
+    let conversation = request.conversationId ? await store.conversation(openid, request.conversationId) : undefined;
+    if (request.conversationId && !conversation && !request.create) {
+      throw new AppError('NOT_FOUND', 'No such conversation.');
+    }
+    const [text, moderation] = await screenInput(openid, request.text, request.wechatCheck);
+    const history = conversation ? (await store.recent(openid, conversation._id, HISTORY)).reverse() : [];
+    const messageId = newId();
+    const replyId = newId();
+    const user = (conversationId: string) =>
+      messageDoc({
+        _id: messageId,
+        _openid: openid,
+        conversationId,
+        role: 'user',
+        text,
+        status: 'done',
+        createdAt: now,
+        moderation,
+      });
+    const replyAt = new Date(now.getTime() + 1);
+
+    const rule = await findAutoReply(db, text);
+    if (rule) {
+      conversation ??= await conversationFor(request, null);
+      const message = user(conversation._id);
+      const reply = messageDoc({
+        _id: replyId,
+        _openid: openid,
+        conversationId: conversation._id,
+        role: 'assistant',
+        text: rule.reply,
+        status: 'done',
+        createdAt: replyAt,
+        finishReason: 'autoreply',
+      });
+      await store.insertMessage(message);
+      await store.insertMessage(reply);
+      await store.touch(conversation._id, reply.text, now);
+      return { ...(await result(openid, conversation._id, message, reply, now)), stats: { writes: 0 } };
+    }
+
+    const plan = planContext({
+      system: systemPrompt(now),
+      history: toContext(history),
+      turn: [{ role: 'user', content: text }],
+      tools: model.tools ? TOOL_SPECS : [],
+      contextTokens: model.contextTokens,
+      maxTokens: model.maxTokens,
+    });
+    if (!plan) {
+      throw new AppError('INVALID_ARGUMENT', "The message is too long for the model's context window.", {
+        text: 'is too long for the model',
+      });
+    }
+    const held = await reserve(openid, replyId, request);
+    try {
+      if (conversation) await take(conversation, replyId, request);
+      else conversation = await conversationFor(request, replyId);
+    } catch (error) {
+      await quota.release(held, replyId, now);
+      throw error;
+    }
+    const message = user(conversation._id);
+    const reply = messageDoc({
+      _id: replyId,
+      _openid: openid,
+      conversationId: conversation._id,
+      role: 'assistant',
+      text: '',
+      status: 'streaming',
+      createdAt: replyAt,
+      expiresAt: new Date(request.lapse),
+      quotaId: held,
+    });
+    try {
+      await store.insertMessage(message);
+      await store.insertMessage(reply);
+    } catch (error) {
+      // Neither message stays without the other; the slot and the lock go back.
+      await store.removeMessage(messageId).catch(() => undefined);
+      await quota.release(held, replyId, now);
+      await store.unlock(conversation._id, replyId, conversation.lastText, now);
+      throw error;
+    }
+    const outcome = await replyWith(reply, model, plan.messages, request);
+    const { doc, ...stats } = outcome;
+    return { ...(await result(openid, conversation._id, message, doc, new Date())), stats };
+  }
+
+  async function replyWith(
+    reply: MessageDoc,
+    model: ModelConfig,
+    messages: ModelMessage[],
+    request: Timing & Pick<TurnRequest, 'stream' | 'wechatCheck'>,
+  ) {
+    return runReply(
+      {
+        store,
+        quota,
+        todos,
+        words: await words.filter(),
+        config,
+        ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
+        log,
+      },
+      { reply, model, messages, deadline: request.deadline, stream: request.stream, wechatCheck: request.wechatCheck },
+    );
+  }
+
+  /** Writes the newest reply of its conversation again; also how a failed reply is retried. */
+  async function regenerate(
+    openid: string,
+    messageId: string,
+    t: Timing,
+  ): Promise<{ reply: MessageDoc; quota: ChatQuota }> {
+    const model = requireModel();
+    const doc = await store.message(openid, messageId);
+    if (!doc || doc.role !== 'assistant') throw new AppError('NOT_FOUND', 'No such reply.');
+    if (doc.status === 'streaming') throw new AppError('CONFLICT', 'The reply is still being written.');
+    const conversation = await store.conversation(openid, doc.conversationId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'No such reply.');
+    const [newest] = await store.recent(openid, doc.conversationId, 1);
+    if (newest?._id !== doc._id) throw new AppError('CONFLICT', 'Only the newest reply can be written again.');
+    const earlier = toContext(
+      (await store.recent(openid, doc.conversationId, HISTORY, [new Date(doc.createdAt).getTime(), doc._id])).reverse(),
+    );
+    const last = earlier.at(-1)?.role === 'user' ? earlier.splice(-1) : [];
+    const plan = planContext({
+      system: systemPrompt(t.now),
+      history: earlier,
+      turn: last,
+      tools: model.tools ? TOOL_SPECS : [],
+      contextTokens: model.contextTokens,
+      maxTokens: model.maxTokens,
+    });
+    if (!plan) throw new AppError('INVALID_ARGUMENT', "The conversation is too long for the model's context window.");
+    const held = await reserve(openid, doc._id, t);
+    const fresh: Partial<MessageDoc> = {
+      status: 'streaming',
+      text: '',
+      error: null,
+      usage: null,
+      finishReason: null,
+      cards: [],
+      moderation: 'unchecked',
+      updatedAt: t.now,
+      expiresAt: new Date(t.lapse),
+      quotaId: held,
+    };
+    try {
+      await take(conversation, doc._id, t);
+      if (!(await store.transition(doc._id, doc.status, fresh))) {
+        await store.unlock(conversation._id, doc._id, conversation.lastText, t.now);
+        throw new AppError('CONFLICT', 'The reply changed meanwhile.');
+      }
+    } catch (error) {
+      await quota.release(held, doc._id, t.now);
+      throw error;
+    }
+    const outcome = await replyWith({ ...doc, ...fresh }, model, plan.messages, {
+      ...t,
+      stream: true,
+      wechatCheck: true,
+    });
+    return { reply: outcome.doc, quota: await quota.status(openid, new Date()) };
+  }
+
+  /** Stops a streaming reply (the writing invocation notices within a second); a stopped reply is not charged. */
+  async function stop(openid: string, messageId: string, now: Date): Promise<MessageDoc> {
+    const doc = await store.message(openid, messageId);
+    if (!doc || doc.role !== 'assistant') throw new AppError('NOT_FOUND', 'No such reply.');
+    if (doc.status === 'streaming') {
+      if (await store.transition(doc._id, 'streaming', { status: 'stopped', updatedAt: now, expiresAt: null })) {
+        if (doc.quotaId) await quota.release(doc.quotaId, doc._id, now);
+      }
+      const latest = await store.message(openid, messageId);
+      if (latest) {
+        await store.unlock(latest.conversationId, latest._id, latest.text, now);
+        return latest;
+      }
+    }
+    return doc;
+  }
+
+  async function removeConversation(openid: string, conversationId: string, now: Date): Promise<void> {
+    const conversation = await store.conversation(openid, conversationId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation.');
+    if (conversation.activeReplyId) await stop(openid, conversation.activeReplyId, now).catch(() => undefined);
+    await store.removeConversation(openid, conversationId);
+  }
+
+  async function quotaStatus(openid: string, now: Date): Promise<ChatQuota> {
+    await reconcile(openid, now);
+    return quota.status(openid, now);
+  }
+
+  return { send, regenerate, stop, removeConversation, quotaStatus, store };
+}
+
+export type ChatEngine = ReturnType<typeof createChatEngine>;

@@ -1,0 +1,155 @@
+/** The `chat` cloud function: the Chat page's actions over the chat engine and its collections. */
+import type { ConversationPage, HistoryPage } from '../../typings/chat';
+import type { Database } from '../db';
+import { AppError } from '../errors';
+import { defineFunction, type ActionContext, type HandlerDeps } from '../handler';
+import { object, optional, string } from '../schema';
+import type { ChatConfig } from './config';
+import { createChatEngine, type Timing } from './engine';
+import type { MsgSecCheck } from './safety';
+import { decodeKey, encodeKey, PAGE_SIZE, toConversation, toMessage } from './store';
+
+/** Time kept after a reply's deadline for checking it and the last writes, before the platform's limit. */
+export const FINISH_MARGIN_MS = 5000;
+/** When the platform does not say (the function's config.json sets 60 s). */
+const DEFAULT_LIMIT_MS = 60_000;
+
+export interface ChatDeps extends HandlerDeps {
+  db: Database;
+  config: ChatConfig;
+  msgSecCheck?: MsgSecCheck;
+}
+
+const id = () => string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+const cursor = () => optional(string({ min: 1, max: 256 }));
+
+function key(cursorText: string | undefined, field: string): [number, string] | undefined {
+  if (cursorText === undefined) return undefined;
+  const decoded = decodeKey(cursorText);
+  if (!decoded) {
+    throw new AppError('INVALID_ARGUMENT', `${field} is not one this function issued`, {
+      [field]: 'is not a cursor from a previous page',
+    });
+  }
+  return decoded;
+}
+
+export function createChat(deps: ChatDeps) {
+  const engine = createChatEngine({
+    db: deps.db,
+    config: deps.config,
+    ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  const { store } = engine;
+
+  /** The reply ends FINISH_MARGIN_MS before the platform would end the invocation. */
+  function timing(ctx: ActionContext): Timing {
+    const start = Date.now();
+    const end = ctx.deadline ?? start + DEFAULT_LIMIT_MS;
+    return {
+      now: ctx.now,
+      deadline: Math.min(start + deps.config.replyMaxMs, end - FINISH_MARGIN_MS),
+      lapse: end + 1000,
+    };
+  }
+
+  async function owned(openid: string, conversationId: string) {
+    const conversation = await store.conversation(openid, conversationId);
+    if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation.');
+    return conversation;
+  }
+
+  return defineFunction(
+    'chat',
+    {
+      send: {
+        schema: object({ text: string({ min: 1, max: 2000, trim: true }), conversationId: optional(id()) }),
+        async run({ text, conversationId }, ctx) {
+          const { stats: _stats, ...result } = await engine.send({
+            ...timing(ctx),
+            openid: ctx.identity.openid,
+            text,
+            ...(conversationId ? { conversationId } : {}),
+            stream: true,
+            wechatCheck: true,
+          });
+          return result;
+        },
+      },
+
+      stop: {
+        schema: object({ messageId: id() }),
+        async run({ messageId }, { identity, now }) {
+          return { message: toMessage(await engine.stop(identity.openid, messageId, now)) };
+        },
+      },
+
+      regenerate: {
+        schema: object({ messageId: id() }),
+        async run({ messageId }, ctx) {
+          const { reply, quota } = await engine.regenerate(ctx.identity.openid, messageId, timing(ctx));
+          return { reply: toMessage(reply), quota };
+        },
+      },
+
+      conversations: {
+        schema: object({ cursor: cursor() }),
+        async run(request, { identity }): Promise<ConversationPage> {
+          const { docs, more } = await store.listConversations(identity.openid, key(request.cursor, 'cursor'));
+          const last = docs.at(-1);
+          return {
+            items: docs.map(toConversation),
+            nextCursor: more && last ? encodeKey(last.updatedAt, last._id) : null,
+          };
+        },
+      },
+
+      history: {
+        schema: object({ conversationId: id(), before: cursor() }),
+        async run({ conversationId, before }, { identity, now }): Promise<HistoryPage> {
+          await owned(identity.openid, conversationId);
+          const after = key(before, 'before');
+          let docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
+          // A reply still "streaming" past its lapse lost its invocation: end it before showing it.
+          if (docs.some((d) => d.status === 'streaming' && d.expiresAt && new Date(d.expiresAt) < now)) {
+            await engine.quotaStatus(identity.openid, now);
+            docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
+          }
+          const page = docs.slice(0, PAGE_SIZE);
+          const oldest = page.at(-1);
+          return {
+            items: page.reverse().map(toMessage),
+            nextBefore: docs.length > PAGE_SIZE && oldest ? encodeKey(oldest.createdAt, oldest._id) : null,
+          };
+        },
+      },
+
+      rename: {
+        schema: object({ conversationId: id(), title: string({ min: 1, max: 50, trim: true }) }),
+        async run({ conversationId, title }, { identity }) {
+          const doc = await owned(identity.openid, conversationId);
+          // Renaming to the same title changes nothing, which is no error.
+          if (doc.title !== title && !(await store.rename(identity.openid, conversationId, title))) {
+            throw new AppError('NOT_FOUND', 'No such conversation.');
+          }
+          return { conversation: toConversation({ ...doc, title }) };
+        },
+      },
+
+      remove: {
+        schema: object({ conversationId: id() }),
+        async run({ conversationId }, { identity, now }) {
+          await engine.removeConversation(identity.openid, conversationId, now);
+          return { conversationId };
+        },
+      },
+
+      quota: {
+        schema: object({}),
+        run: (_request, { identity, now }) => engine.quotaStatus(identity.openid, now),
+      },
+    },
+    deps,
+  );
+}

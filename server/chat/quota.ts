@@ -1,0 +1,132 @@
+/**
+ * The daily reply allowance, reserve-then-commit, in one document per user and day
+ * (`chat_quota`, `_id` = `openid:YYYY-MM-DD` in Asia/Shanghai). `taken` counts finished replies
+ * plus replies being written; a reply takes a slot before it starts with one conditional update
+ * (`taken < limit`), so two concurrent sends can never overspend. Each slot is held under
+ * `holds.<replyId>` until the reply ends: a finished reply commits it (`used` + 1), any other end
+ * gives it back (`taken` − 1). Both steps are conditional on the hold, so doing either twice
+ * changes nothing.
+ */
+import type { ChatQuota } from '../../typings/chat';
+import { isDuplicateWrite, settle, type Database } from '../db';
+
+export const QUOTA = 'chat_quota';
+const OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 24 * 3600_000;
+
+export interface QuotaDoc {
+  _id: string;
+  _openid: string;
+  day: string;
+  taken: number;
+  used: number;
+  /** Reply id → the instant its hold lapses (the reply's deadline). */
+  holds: Record<string, Date>;
+  updatedAt: Date;
+}
+
+/** The calendar day in China Standard Time (no daylight saving, so +8 h is exact). */
+export function shanghaiDay(now: Date): string {
+  return new Date(now.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The next midnight in Asia/Shanghai. */
+export function nextMidnight(now: Date): Date {
+  const local = now.getTime() + OFFSET_MS;
+  return new Date(Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - OFFSET_MS);
+}
+
+export function quotaId(openid: string, now: Date): string {
+  return `${openid}:${shanghaiDay(now)}`;
+}
+
+export class Quota {
+  constructor(
+    private readonly db: Database,
+    readonly limit: number,
+  ) {}
+
+  private get collection() {
+    return this.db.collection(QUOTA);
+  }
+
+  async read(id: string): Promise<QuotaDoc | undefined> {
+    const { data } = await settle(this.collection.where({ _id: id }).limit(1).get());
+    return data[0] as QuotaDoc | undefined;
+  }
+
+  summary(doc: Pick<QuotaDoc, 'taken' | 'used'> | undefined, now: Date): ChatQuota {
+    const taken = doc?.taken ?? 0;
+    return {
+      limit: this.limit,
+      used: doc?.used ?? 0,
+      remaining: Math.max(0, this.limit - taken),
+      resetsAt: nextMidnight(now).toISOString(),
+    };
+  }
+
+  /** Today's allowance as it stands. */
+  async status(openid: string, now: Date): Promise<ChatQuota> {
+    return this.summary(await this.read(quotaId(openid, now)), now);
+  }
+
+  /** Holds replies that lapsed without being committed or given back (their invocation died). */
+  staleHolds(doc: QuotaDoc | undefined, now: Date): string[] {
+    return Object.entries(doc?.holds ?? {})
+      .filter(([, until]) => new Date(until).getTime() < now.getTime())
+      .map(([replyId]) => replyId);
+  }
+
+  /** Takes one slot for `replyId` until `until`; the quota's id, or undefined when none is left. */
+  async reserve(openid: string, replyId: string, until: Date, now: Date): Promise<string | undefined> {
+    if (this.limit <= 0) return undefined;
+    const _ = this.db.command;
+    const id = quotaId(openid, now);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { stats } = await settle(
+        this.collection
+          .where({ _id: id, taken: _.lt(this.limit) })
+          .update({ data: { taken: _.inc(1), [`holds.${replyId}`]: until, updatedAt: now } }),
+      );
+      if (stats.updated > 0) return id;
+      if (await this.read(id)) return undefined;
+      // The day's first reply creates the document; a racing first reply retries the update.
+      const doc: QuotaDoc = {
+        _id: id,
+        _openid: openid,
+        day: shanghaiDay(now),
+        taken: 1,
+        used: 0,
+        holds: { [replyId]: until },
+        updatedAt: now,
+      };
+      try {
+        await settle(this.collection.add({ data: doc }));
+        return id;
+      } catch (error) {
+        if (!isDuplicateWrite(error)) throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /** The reply finished: its slot stays taken and counts as used. */
+  async commit(id: string, replyId: string, now: Date): Promise<void> {
+    const _ = this.db.command;
+    await settle(
+      this.collection
+        .where({ _id: id, [`holds.${replyId}`]: _.exists(true) })
+        .update({ data: { used: _.inc(1), [`holds.${replyId}`]: _.remove(), updatedAt: now } }),
+    );
+  }
+
+  /** The reply did not finish: its slot is free again. */
+  async release(id: string, replyId: string, now: Date): Promise<void> {
+    const _ = this.db.command;
+    await settle(
+      this.collection
+        .where({ _id: id, [`holds.${replyId}`]: _.exists(true) })
+        .update({ data: { taken: _.inc(-1), [`holds.${replyId}`]: _.remove(), updatedAt: now } }),
+    );
+  }
+}

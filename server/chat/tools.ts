@@ -1,0 +1,143 @@
+/**
+ * The assistant's tools (OpenAI `tools` / `tool_calls`): add a todo and list what is due. They
+ * run the `todo` function's own code: the same draft schema, the same rules across fields, the
+ * same repository, for the user the conversation belongs to.
+ */
+import type { ChatCard } from '../../typings/chat';
+import type { Todo } from '../../typings/todo';
+import { AppError } from '../errors';
+import { check } from '../schema';
+import { createTodoFromDraft, todoDraftSchema } from '../todo';
+import { QUADRANT_KEYS } from '../../shared/quadrants';
+import { Todos } from '../todos';
+import type { ToolCall, ToolSpec } from './model';
+
+const OFFSET_MS = 8 * 3600_000;
+
+/** "2026-05-01T09:00:00+08:00": how the model reads and writes times (the user's own zone). */
+export function shanghaiIso(date: Date): string {
+  return new Date(date.getTime() + OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
+}
+
+export const TOOL_SPECS: ToolSpec[] = [
+  {
+    type: 'function',
+    function: {
+      name: 'add_todo',
+      description:
+        'Create a todo for the user, optionally with a due time and a reminder (a WeChat message at remindAt).',
+      parameters: {
+        type: 'object',
+        properties: {
+          title: { type: 'string', description: 'What to do, at most 100 characters.' },
+          quadrant: {
+            type: 'string',
+            enum: QUADRANT_KEYS,
+            description: 'q1 important and urgent; q2 important, not urgent; q3 urgent, not important; q4 neither.',
+          },
+          dueAt: { type: 'string', description: 'Due time, ISO 8601 with offset, e.g. 2026-05-01T09:00:00+08:00.' },
+          remindAt: { type: 'string', description: 'When to remind, ISO 8601 with offset; needs dueAt, not after it.' },
+          note: { type: 'string', description: 'Optional details, at most 1000 characters.' },
+        },
+        required: ['title', 'quadrant'],
+      },
+    },
+  },
+  {
+    type: 'function',
+    function: {
+      name: 'list_todos',
+      description: "List the user's open todos, soonest due first.",
+      parameters: {
+        type: 'object',
+        properties: {
+          scope: {
+            type: 'string',
+            enum: ['open', 'today', 'week', 'overdue'],
+            description: 'open: all open todos; today / week: due by the end of today / of the next 7 days; overdue.',
+          },
+        },
+      },
+    },
+  },
+];
+
+export interface ToolOutcome {
+  /** What the model reads back (JSON text). */
+  content: string;
+  card?: ChatCard;
+}
+
+function brief(todo: Todo) {
+  return {
+    id: todo.id,
+    title: todo.title,
+    quadrant: todo.quadrant,
+    dueAt: todo.dueAt ? shanghaiIso(new Date(todo.dueAt)) : null,
+    remindAt: todo.remindAt ? shanghaiIso(new Date(todo.remindAt)) : null,
+  };
+}
+
+const answer = (value: object): string => JSON.stringify(value);
+
+function parseArguments(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text || '{}') as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    // Models write null for "not given"; the schema's absent is the same thing.
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+  } catch {
+    return undefined;
+  }
+}
+
+async function addTodo(args: Record<string, unknown>, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+  const parsed = check(todoDraftSchema(), args);
+  if (!parsed.ok) return { content: answer({ ok: false, error: 'invalid arguments', fields: parsed.issues }) };
+  try {
+    const todo = await createTodoFromDraft(todos, openid, parsed.value, now);
+    const card: ChatCard = {
+      type: 'todo',
+      todoId: todo.id,
+      title: todo.title,
+      quadrant: todo.quadrant,
+      dueAt: todo.dueAt,
+      remindAt: todo.remindAt,
+    };
+    return { content: answer({ ok: true, todo: brief(todo) }), card };
+  } catch (error) {
+    if (error instanceof AppError)
+      return { content: answer({ ok: false, error: error.message, fields: error.fields }) };
+    throw error;
+  }
+}
+
+async function listTodos(args: Record<string, unknown>, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+  const scope = typeof args.scope === 'string' ? args.scope : 'open';
+  const local = now.getTime() + OFFSET_MS;
+  const endOfToday = Math.floor(local / 86_400_000) * 86_400_000 + 86_400_000 - OFFSET_MS;
+  const limit: Record<string, number> = {
+    open: Number.POSITIVE_INFINITY,
+    today: endOfToday,
+    week: endOfToday + 6 * 86_400_000,
+    overdue: now.getTime(),
+  };
+  if (!(scope in limit)) return { content: answer({ ok: false, error: `unknown scope ${scope}` }) };
+  const { items } = await todos.list(openid, { status: 'open' });
+  const due = items.filter((t) => scope === 'open' || (t.dueAt !== null && Date.parse(t.dueAt) <= limit[scope]));
+  return { content: answer({ ok: true, now: shanghaiIso(now), scope, todos: due.map(brief) }) };
+}
+
+/** Runs one tool call for `openid`; a refusal (bad arguments, a rule) goes back to the model to fix. */
+export async function runTool(call: ToolCall, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+  const args = parseArguments(call.arguments);
+  if (!args) return { content: answer({ ok: false, error: 'arguments must be a JSON object' }) };
+  switch (call.name) {
+    case 'add_todo':
+      return addTodo(args, todos, openid, now);
+    case 'list_todos':
+      return listTodos(args, todos, openid, now);
+    default:
+      return { content: answer({ ok: false, error: `no tool named ${call.name}` }) };
+  }
+}

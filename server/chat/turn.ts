@@ -1,0 +1,225 @@
+/**
+ * Writes one reply, from `streaming` to its end: streams the model into the message document,
+ * notices a stop made elsewhere, ends by the deadline, checks what the model said, and settles
+ * the quota hold by the outcome (a finished reply is charged, nothing else is).
+ */
+import type { ChatCard, Moderation, ReplyErrorCode } from '../../typings/chat';
+import type { Todos } from '../todos';
+import type { ChatConfig, ModelConfig } from './config';
+import { generate } from './generate';
+import { ModelError, type ModelFault, type ModelMessage } from './model';
+import type { Quota } from './quota';
+import { checkWithWeChat, type MsgSecCheck, type WordFilter } from './safety';
+import type { ChatStore, MessageDoc } from './store';
+import { runTool, TOOL_SPECS } from './tools';
+import { ThrottledWriter } from './writer';
+
+/** With nothing written for this long, the writer reads the reply's status to notice a stop. */
+const CHECK_MS = 500;
+
+/** What a blocked reply shows instead of its text. */
+export const BLOCKED_NOTICE = '这条回复可能包含不当内容，已隐藏。';
+
+const REPLY_ERRORS: Record<Exclude<ModelFault, 'ABORTED'>, [ReplyErrorCode, string]> = {
+  TIMEOUT: ['MODEL_TIMEOUT', 'The model did not answer in time.'],
+  AUTH: ['MODEL_AUTH', 'The model refused the API key.'],
+  RATE_LIMITED: ['MODEL_RATE_LIMITED', 'The model is rate limited.'],
+  UNAVAILABLE: ['MODEL_UNAVAILABLE', 'The model service is unavailable.'],
+  REJECTED: ['MODEL_REJECTED', 'The model refused the request.'],
+  ERROR: ['MODEL_ERROR', 'The model reported an error.'],
+  TRUNCATED: ['MODEL_TRUNCATED', 'The reply was cut off before it finished.'],
+};
+
+export interface ReplyDeps {
+  store: ChatStore;
+  quota: Quota;
+  todos: Todos;
+  words: WordFilter;
+  config: ChatConfig;
+  msgSecCheck?: MsgSecCheck;
+  log: (message: string, error?: unknown) => void;
+}
+
+export interface ReplyJob {
+  reply: MessageDoc;
+  model: ModelConfig;
+  messages: ModelMessage[];
+  /** Epoch ms: the reply ends (as failed, text kept) if it is still streaming then. */
+  deadline: number;
+  /** Write partial text while streaming; false writes only the end (no one watches). */
+  stream: boolean;
+  /** Ask WeChat's msgSecCheck about the reply (it needs an openid active in the mini-program). */
+  wechatCheck: boolean;
+}
+
+export interface ReplyOutcome {
+  doc: MessageDoc;
+  /** Writes to the reply while it streamed, and when its first text was handed in and written. */
+  writes: number;
+  firstTextAt?: number;
+  firstWriteAt?: number;
+}
+
+type Ending = 'deadline' | 'blocked' | 'gone' | 'broken';
+
+interface Screened {
+  blocked: boolean;
+  text: string;
+  moderation: Moderation;
+}
+
+export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOutcome> {
+  const { store } = deps;
+  const id = job.reply._id;
+  const openid = job.reply._openid;
+  const controller = new AbortController();
+  const end = (why: Ending): void => {
+    if (!controller.signal.aborted) controller.abort(why);
+  };
+  const timer = setTimeout(() => end('deadline'), Math.max(0, job.deadline - Date.now()));
+  const cards: ChatCard[] = [];
+  let visible = '';
+
+  const writer = job.stream
+    ? new ThrottledWriter(
+        {
+          write: async (text) => {
+            const verdict = deps.words.apply(text);
+            if (verdict.blocked) {
+              end('blocked');
+              return true;
+            }
+            return store.writeStreaming(id, { text: verdict.text, cards: [...cards], updatedAt: new Date() });
+          },
+          alive: async () => (await store.status(id)) === 'streaming',
+        },
+        {
+          intervalMs: deps.config.flushMs,
+          checkMs: CHECK_MS,
+          onGone: (error) => {
+            if (error) deps.log(`chat: writing reply ${id} failed`, error);
+            end(error ? 'broken' : 'gone');
+          },
+        },
+      )
+    : undefined;
+
+  let patch: Partial<MessageDoc>;
+  try {
+    const result = await generate({
+      model: job.model,
+      messages: job.messages,
+      tools: job.model.tools ? TOOL_SPECS : [],
+      signal: controller.signal,
+      onText: (text) => {
+        visible = text;
+        writer?.update(text);
+      },
+      runTool: (call) => runTool(call, deps.todos, openid, new Date()),
+      onCard: (card) => cards.push(card),
+    });
+    visible = result.text;
+    if (result.finishReason === 'content_filter') {
+      patch = { status: 'blocked', text: BLOCKED_NOTICE, moderation: 'unchecked', finishReason: result.finishReason };
+    } else if (!result.text.trim() && cards.length === 0) {
+      patch = failed('MODEL_ERROR', 'The model answered with no text.', '');
+    } else {
+      const screened = await screen(deps, job, result.text);
+      patch = screened.blocked
+        ? { status: 'blocked', text: screened.text, moderation: screened.moderation }
+        : { status: 'done', text: screened.text, moderation: screened.moderation };
+      patch.finishReason = result.finishReason ?? 'stop';
+      patch.usage = result.usage;
+    }
+  } catch (error) {
+    const why = controller.signal.reason as Ending | undefined;
+    if (error instanceof ModelError && error.fault === 'ABORTED' && why === 'gone') {
+      clearTimeout(timer);
+      await writer?.close();
+      return { doc: await afterStop(deps, job), ...statsOf(writer) };
+    }
+    if (why === 'blocked') {
+      patch = { status: 'blocked', text: BLOCKED_NOTICE, moderation: 'unchecked' };
+    } else if (why === 'deadline') {
+      patch = failed('REPLY_TIMEOUT', 'The reply ran into its time limit.', visible);
+    } else if (error instanceof ModelError && error.fault !== 'ABORTED') {
+      deps.log(`chat: reply ${id} failed: ${error.message}`);
+      patch = failed(...REPLY_ERRORS[error.fault], visible);
+    } else {
+      deps.log(`chat: reply ${id} broke`, error);
+      patch = failed('INTERRUPTED', 'The reply could not be written.', visible);
+    }
+    if (patch.status === 'failed' && patch.text) {
+      const screened = await screen(deps, job, patch.text);
+      patch = screened.blocked
+        ? { status: 'blocked', text: screened.text, moderation: screened.moderation }
+        : { ...patch, text: screened.text, moderation: screened.moderation };
+    }
+  }
+  clearTimeout(timer);
+  await writer?.close();
+
+  const now = new Date();
+  const final: Partial<MessageDoc> = { ...patch, cards, updatedAt: now, expiresAt: null };
+  if (!(await store.transition(id, 'streaming', final))) {
+    // A stop (or a remove) ended it first; that decision stands.
+    return { doc: await afterStop(deps, job), ...statsOf(writer) };
+  }
+  if (job.reply.quotaId) {
+    if (final.status === 'done') await deps.quota.commit(job.reply.quotaId, id, now);
+    else await deps.quota.release(job.reply.quotaId, id, now);
+  }
+  await store.unlock(job.reply.conversationId, id, final.text ?? '', now);
+  return { doc: { ...job.reply, ...final }, ...statsOf(writer) };
+}
+
+function statsOf(writer: ThrottledWriter | undefined): Omit<ReplyOutcome, 'doc'> {
+  const stats = writer?.stats;
+  return {
+    writes: stats?.writes ?? 0,
+    ...(stats?.firstTextAt !== undefined ? { firstTextAt: stats.firstTextAt } : {}),
+    ...(stats?.firstWriteAt !== undefined ? { firstWriteAt: stats.firstWriteAt } : {}),
+  };
+}
+
+function failed(code: ReplyErrorCode, message: string, text: string): Partial<MessageDoc> {
+  return { status: 'failed', text, error: { code, message }, moderation: 'unchecked', finishReason: null };
+}
+
+/** The word list, then WeChat; a check WeChat could not make leaves the text shown and marked unchecked. */
+async function screen(deps: ReplyDeps, job: ReplyJob, text: string): Promise<Screened> {
+  const words = deps.words.apply(text);
+  if (words.blocked) return { blocked: true, text: BLOCKED_NOTICE, moderation: 'unchecked' };
+  if (!job.wechatCheck || !deps.msgSecCheck) return { blocked: false, text: words.text, moderation: 'unchecked' };
+  try {
+    const result = await checkWithWeChat(deps.msgSecCheck, job.reply._openid, words.text);
+    if (result.suggest === 'risky') {
+      deps.log(`chat: reply ${job.reply._id} is risky (label ${result.label}, trace ${result.traceId})`);
+      return { blocked: true, text: BLOCKED_NOTICE, moderation: 'risky' };
+    }
+    return { blocked: false, text: words.text, moderation: result.suggest };
+  } catch (error) {
+    deps.log(`chat: msgSecCheck could not check reply ${job.reply._id}`, error);
+    return { blocked: false, text: words.text, moderation: 'unchecked' };
+  }
+}
+
+/**
+ * The reply was ended elsewhere (a stop keeps the text written so far; its quota hold was given
+ * back there). The kept text was shown while streaming, so it is still checked, and hidden if risky.
+ */
+async function afterStop(deps: ReplyDeps, job: ReplyJob): Promise<MessageDoc> {
+  const doc = await deps.store.message(job.reply._openid, job.reply._id);
+  if (!doc) return { ...job.reply, status: 'stopped', expiresAt: null };
+  if (doc.status === 'stopped' && doc.text) {
+    const screened = await screen(deps, job, doc.text);
+    if (screened.blocked || screened.moderation !== doc.moderation || screened.text !== doc.text) {
+      const patch: Partial<MessageDoc> = screened.blocked
+        ? { status: 'blocked', text: screened.text, moderation: screened.moderation }
+        : { text: screened.text, moderation: screened.moderation };
+      if (await deps.store.transition(doc._id, 'stopped', patch)) Object.assign(doc, patch);
+    }
+  }
+  await deps.store.unlock(doc.conversationId, doc._id, doc.text, new Date());
+  return doc;
+}

@@ -1,0 +1,188 @@
+/** The assistant manages todos through tool calls, by the `todo` function's own code and rules. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDevModel } from '../../dev/model';
+import type { LocalCloud } from '../../emulator';
+import type { ApiResult } from '../../typings/contract';
+import type { Todo, TodoListResult } from '../../typings/todo';
+import { chatOk, startChatRig, type ChatRig } from '../helpers/chat';
+import { invoke, startTestCloud } from '../helpers/local-cloud';
+import { textReply, toolReply } from '../helpers/model-server';
+
+jest.setTimeout(30_000);
+
+const HOUR = 3600_000;
+const OFFSET = 8 * HOUR;
+/** "2026-05-01T09:00:00+08:00" for an instant `hours` from now, whole minutes. */
+const shanghai = (hours: number) =>
+  new Date(Math.floor((Date.now() + hours * HOUR) / 60_000) * 60_000 + OFFSET).toISOString().slice(0, 19) + '+08:00';
+
+let rig: ChatRig;
+beforeAll(async () => {
+  rig = await startChatRig();
+});
+afterAll(() => rig?.close());
+
+let user = 0;
+const nextUser = () => `o-tools-${++user}`;
+const todosOf = (cloud: LocalCloud, openid: string) =>
+  invoke<ApiResult<TodoListResult>>(cloud, 'todo', { action: 'list' }, { openid });
+/** The tool results the chat function sent back to the model in request `n`. */
+const toolResults = (n: number) =>
+  (rig.model.requests[n - 1]?.body.messages ?? [])
+    .filter((m) => m.role === 'tool')
+    .map((m) => JSON.parse(m.content ?? '') as Record<string, unknown>);
+
+describe('add_todo', () => {
+  it('creates the todo with its reminder, feeds the result back, and shows a card on the reply', async () => {
+    const openid = nextUser();
+    const dueAt = shanghai(24);
+    rig.model.script(
+      toolReply({ name: 'add_todo', arguments: { title: '交报告', quadrant: 'q1', dueAt, remindAt: dueAt } }),
+      textReply('好的，已为你添加待办「交报告」，到时提醒你。'),
+    );
+    const start = rig.model.requests.length;
+    const result = await chatOk(rig.cloud, 'send', { text: '明天这个时候提醒我交报告' }, openid);
+
+    const list = await todosOf(rig.cloud, openid);
+    if (!list.ok) throw new Error(JSON.stringify(list));
+    expect(list.data.items).toHaveLength(1);
+    const todo: Todo = list.data.items[0];
+    expect(todo).toMatchObject({ title: '交报告', quadrant: 'q1', reminder: { state: 'pending' } });
+    expect(Date.parse(todo.dueAt ?? '')).toBe(Date.parse(dueAt));
+    expect(Date.parse(todo.remindAt ?? '')).toBe(Date.parse(dueAt));
+
+    expect(result.reply).toMatchObject({
+      status: 'done',
+      text: '好的，已为你添加待办「交报告」，到时提醒你。',
+      cards: [
+        { type: 'todo', todoId: todo.id, title: '交报告', quadrant: 'q1', dueAt: todo.dueAt, remindAt: todo.remindAt },
+      ],
+    });
+    const second = rig.model.requests[start + 1].body.messages ?? [];
+    expect(second.at(-2)).toMatchObject({
+      role: 'assistant',
+      tool_calls: [expect.objectContaining({ type: 'function' })],
+    });
+    expect(toolResults(start + 2)).toEqual([
+      { ok: true, todo: expect.objectContaining({ id: todo.id, title: '交报告' }) },
+    ]);
+    // Usage adds up across the two model turns.
+    expect(result.reply.usage?.totalTokens).toBeGreaterThan(42);
+  });
+
+  it('refuses what the todo function refuses, with the same reasons, and creates nothing', async () => {
+    const openid = nextUser();
+    const draft = { title: '开会', quadrant: 'q2', dueAt: shanghai(5), remindAt: shanghai(6) };
+    const direct = await invoke<ApiResult<unknown>>(rig.cloud, 'todo', { action: 'create', ...draft }, { openid });
+    expect(direct).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+
+    const start = rig.model.requests.length;
+    rig.model.script(
+      toolReply(
+        { name: 'add_todo', arguments: draft },
+        { name: 'add_todo', arguments: { title: '写周报', quadrant: 'q5', priority: 'high' } },
+        { name: 'add_todo', arguments: 'not json' },
+      ),
+      textReply('抱歉，时间不对，请再告诉我一次。'),
+    );
+    const result = await chatOk(rig.cloud, 'send', { text: '下午开会，晚点提醒我' }, openid);
+    expect(result.reply).toMatchObject({ status: 'done', cards: [] });
+    expect(toolResults(start + 2)).toEqual([
+      { ok: false, error: expect.any(String), fields: (direct as { fields: Record<string, string> }).fields },
+      {
+        ok: false,
+        error: 'invalid arguments',
+        fields: { quadrant: 'must be one of "q1", "q2", "q3", "q4"', priority: 'is not a known field' },
+      },
+      { ok: false, error: 'arguments must be a JSON object' },
+    ]);
+    const list = await todosOf(rig.cloud, openid);
+    expect(list.ok && list.data.items).toEqual([]);
+  });
+});
+
+describe('list_todos', () => {
+  it("answers with the user's open todos due in the asked scope, soonest first", async () => {
+    const openid = nextUser();
+    for (const [title, dueAt] of [
+      ['今天的事', shanghai(0.5)],
+      ['下周的事', shanghai(24 * 5)],
+      ['没有期限', null],
+    ] as const) {
+      await invoke(rig.cloud, 'todo', { action: 'create', title, quadrant: 'q2', dueAt }, { openid });
+    }
+    await invoke(
+      rig.cloud,
+      'todo',
+      { action: 'create', title: '别人的', quadrant: 'q1', dueAt: shanghai(1) },
+      { openid: 'o-someone-else' },
+    );
+    const start = rig.model.requests.length;
+    rig.model.script(
+      toolReply({ name: 'list_todos', arguments: { scope: 'week' } }, { name: 'list_todos', arguments: {} }),
+      textReply('这周有两件事。'),
+    );
+    await chatOk(rig.cloud, 'send', { text: '这周有哪些待办？' }, openid);
+    const [week, open] = toolResults(start + 2) as Array<{ todos: Array<{ title: string }> }>;
+    expect(week.todos.map((t) => t.title)).toEqual(['今天的事', '下周的事']);
+    expect(open.todos.map((t) => t.title)).toEqual(['今天的事', '下周的事', '没有期限']);
+  });
+});
+
+it('stops offering tools after three rounds, so the model must answer in words', async () => {
+  const openid = nextUser();
+  const start = rig.model.requests.length;
+  const call = { name: 'list_todos', arguments: {} };
+  rig.model.script(toolReply(call), toolReply(call), toolReply(call), textReply('没有待办。'));
+  const result = await chatOk(rig.cloud, 'send', { text: '查一下待办' }, openid);
+  expect(result.reply).toMatchObject({ status: 'done', text: '没有待办。' });
+  const offered = rig.model.requests.slice(start).map((r) => r.body.tools?.length ?? 0);
+  expect(offered).toEqual([2, 2, 2, 0]);
+});
+
+describe('with the local dev model', () => {
+  let server: Server;
+  let cloud: LocalCloud;
+
+  beforeAll(async () => {
+    const model = createDevModel({ firstTokenMs: 10, tokensPerSecond: 1000 });
+    server = createServer((req, res) => {
+      if (!model(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    cloud = await startTestCloud({
+      functionEnv: { MODEL_BASE_URL: `http://127.0.0.1:${port}/v1`, MODEL_NAME: 'local-dev', CHAT_FLUSH_MS: '50' },
+    });
+  });
+  afterAll(async () => {
+    await cloud?.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('"明天上午9点提醒我交报告" becomes a todo due tomorrow 09:00 with a reminder, and a card', async () => {
+    const openid = 'o-dev-model';
+    const result = await chatOk(cloud, 'send', { text: '明天上午9点提醒我交报告' }, openid);
+    const day = 86_400_000;
+    const tomorrowNine = Math.floor((Date.now() + OFFSET) / day) * day + day + 9 * HOUR - OFFSET;
+    expect(result.reply).toMatchObject({
+      status: 'done',
+      text: expect.stringContaining('已添加待办「交报告」'),
+      // Urgent (q1) when due within a day, which "tomorrow 9:00" is only after 9:00 today.
+      cards: [{ type: 'todo', title: '交报告', quadrant: tomorrowNine - Date.now() <= day ? 'q1' : 'q2' }],
+    });
+    const list = await todosOf(cloud, openid);
+    if (!list.ok) throw new Error(JSON.stringify(list));
+    expect(list.data.items.map((t) => [t.title, Date.parse(t.remindAt ?? ''), t.reminder.state])).toEqual([
+      ['交报告', tomorrowNine, 'pending'],
+    ]);
+  });
+
+  it('answers anything else in the language it was asked, saying what it is', async () => {
+    const zh = await chatOk(cloud, 'send', { text: '你好' }, 'o-dev-model-2');
+    expect(zh.reply.text).toContain('本地开发模型');
+    const en = await chatOk(cloud, 'send', { text: 'Hello there' }, 'o-dev-model-2');
+    expect(en.reply.text).toContain('I am the local dev model');
+  });
+});
