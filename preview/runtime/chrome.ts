@@ -434,6 +434,24 @@ export class Chrome {
     });
   }
 
+  /** A file chooser, as WeChat's own picker would open; tests answer it with setInputFiles. */
+  chooseFiles(accept: string, multiple: boolean): Promise<File[]> {
+    return new Promise((resolve) => {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = accept;
+      input.multiple = multiple;
+      input.style.display = 'none';
+      input.addEventListener('change', () => {
+        const files = [...(input.files ?? [])];
+        input.remove();
+        resolve(files);
+      });
+      document.body.appendChild(input);
+      input.click();
+    });
+  }
+
   shareCard(card: { title: string; path: string } | undefined): void {
     if (!card) {
       this.showToast('当前页面未设置分享', 'none', 1500, false);

@@ -157,6 +157,7 @@ export function boot(options: BootOptions): void {
     },
     share: (target) => chrome.shareCard(getRouter().share('button', target)),
     pickerSheet: (label, field) => chrome.pickerSheet(label, field),
+    chooseFiles: (accept, multiple) => chrome.chooseFiles(accept, multiple),
     unsupported(what) {
       console.error(`[preview] ${what} is not available in the browser preview`);
       chrome.showToast(`${what} 预览中不可用`, 'none', 2000, false);

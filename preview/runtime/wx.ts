@@ -6,7 +6,6 @@
  */
 import type { Chrome } from './chrome';
 import type { Router } from './router';
-import { chooseFile } from './builtins';
 
 type Wx = WechatMiniprogram.Wx;
 /** The `wx` members that are functions (not `wx.cloud`, `wx.env`). */
@@ -395,13 +394,9 @@ export function createWx(deps: ShimDeps): Shim {
       return { data: text ?? clipboard };
     }),
     chooseMedia: asyncApi('chooseMedia', async (o) => {
-      const files = await new Promise<File[]>((resolve) =>
-        chooseFile(
-          o.mediaType?.includes('video') ? 'image/*,video/*' : 'image/*',
-          () => undefined,
-          (o.count ?? 9) > 1,
-          resolve,
-        ),
+      const files = await chrome.chooseFiles(
+        o.mediaType?.includes('video') ? 'image/*,video/*' : 'image/*',
+        (o.count ?? 9) > 1,
       );
       if (!files.length) throw new WxError('chooseMedia:fail cancel');
       return {
