@@ -5,9 +5,11 @@
  */
 import { glassEasel } from 'glass-easel-miniprogram-adapter';
 import { registerBuiltins, type BuiltinHost } from './builtins';
+import { homeRoute } from './app-json';
 import { Chrome } from './chrome';
 import { createEnv, elementOf } from './env';
-import { parseUrl, Router, type AppInstance } from './router';
+import { parseUrl, ReadyQueue, Router, type AppInstance } from './router';
+import { installStyles } from './styles';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
 import { createWx } from './wx';
 
@@ -76,10 +78,7 @@ export function boot(options: BootOptions): void {
     return path;
   };
 
-  const goHome = (): void => {
-    const home = appJson.tabBar?.list[0]?.pagePath ?? appJson.pages[0];
-    getRouter().reLaunch(`/${home.replace(/^\//, '')}`);
-  };
+  installStyles();
   const chrome = new Chrome(
     appJson,
     options.theme,
@@ -90,11 +89,11 @@ export function boot(options: BootOptions): void {
         location.href = url.toString();
       },
       pullDown: () => void getRouter().startPullDownRefresh(),
-      share: () => chrome.shareCard(getRouter().share('menu')),
+      share: () => chrome.dialogs.shareCard(getRouter().share('menu')),
       background: () => getRouter().appHide(),
       foreground: () => getRouter().appShow(),
       back: () => getRouter().navigateBack(1),
-      home: goHome,
+      home: () => void getRouter().reLaunch(`/${homeRoute(appJson)}`),
       switchTab: (route) => void getRouter().switchTab(`/${route}`),
     },
     users,
@@ -122,13 +121,14 @@ export function boot(options: BootOptions): void {
   global.Behavior = env.behaviorConstructor;
 
   // `ready` is not fired by glass-easel: every component queues itself when attached, and the
-  // router fires it after the frame that shows it (then the page's onReady).
+  // queue fires it after the frame that shows it (router/ready.ts; the router then calls onReady).
+  const ready = new ReadyQueue(env.backend);
   const readyBehavior = env.codeSpace
     .behavior()
     .definition({
       lifetimes: {
         attached(this: ComponentLike) {
-          router?.queueReady(elementOf(this));
+          ready.queue(elementOf(this));
         },
       },
     })
@@ -155,12 +155,12 @@ export function boot(options: BootOptions): void {
       else if (openType === 'exit') r.appHide();
       else r.navigateTo(url);
     },
-    share: (target) => chrome.shareCard(getRouter().share('button', target)),
-    pickerSheet: (label, field) => chrome.pickerSheet(label, field),
-    chooseFiles: (accept, multiple) => chrome.chooseFiles(accept, multiple),
+    share: (target) => chrome.dialogs.shareCard(getRouter().share('button', target)),
+    pickerSheet: (label, field) => chrome.dialogs.pickerSheet(label, field),
+    chooseFiles: (accept, multiple) => chrome.dialogs.chooseFiles(accept, multiple),
     unsupported(what) {
       console.error(`[preview] ${what} is not available in the browser preview`);
-      chrome.showToast(`${what} 预览中不可用`, 'none', 2000, false);
+      chrome.dialogs.showToast(`${what} 预览中不可用`, 'none', 2000, false);
     },
   };
   const builtins = registerBuiltins(env.codeSpace, host);
@@ -181,11 +181,11 @@ export function boot(options: BootOptions): void {
 
   const pageConfigs = new Map<string, WindowConfig>();
   for (const c of options.components) if (appJson.pages.includes(c.is)) pageConfigs.set(c.is, c.config as WindowConfig);
-  const r = new Router(env, appJson, pageConfigs, chrome, () => appInstance);
+  const r = new Router(env, appJson, pageConfigs, chrome, ready, () => appInstance);
   router = r;
 
-  window.addEventListener('error', (event) => r.reportError('script', event.error ?? event.message));
-  window.addEventListener('unhandledrejection', (event) => r.reportRejection(event.reason));
+  window.addEventListener('error', (event) => r.lifecycle.reportError('script', event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => r.lifecycle.reportRejection(event.reason));
   // A route typed into the address bar opens that page, as a fresh start of the app would.
   window.addEventListener('hashchange', () => {
     const { route, query } = parseUrl(decodeURIComponent(location.hash.replace(/^#/, '')));
@@ -202,9 +202,8 @@ export function boot(options: BootOptions): void {
   });
   document.addEventListener('visibilitychange', () => (document.hidden ? r.appHide() : r.appShow()));
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
-    const theme = chrome.theme();
-    chrome.refreshNav();
-    chrome.renderTabBar(r.current && r.isTab(r.current.route) ? r.current.route : undefined);
+    const theme = chrome.theme.current();
+    chrome.themeChanged();
     r.themeChanged(theme);
     shim.emitTheme(theme);
   });
@@ -212,7 +211,7 @@ export function boot(options: BootOptions): void {
   window.__mpPreview = {
     router: r,
     user: users.current,
-    log: r.log,
+    log: r.lifecycle.log,
     implemented: shim.implemented,
     builtins,
     bootMs: 0,

@@ -115,14 +115,14 @@ export function createWx(deps: ShimDeps): Shim {
   let loginCount = 0;
 
   const windowInfo = (): WechatMiniprogram.WindowInfo => {
-    const width = chrome.screen.clientWidth || 375;
-    const height = chrome.screen.clientHeight || 667;
+    const width = chrome.frame.screen.clientWidth || 375;
+    const height = chrome.frame.screen.clientHeight || 667;
     return {
       pixelRatio: window.devicePixelRatio || 2,
       screenWidth: width,
       screenHeight: height,
       windowWidth: width,
-      windowHeight: chrome.pages.clientHeight || height,
+      windowHeight: chrome.frame.pages.clientHeight || height,
       statusBarHeight: 0,
       safeArea: { left: 0, right: width, top: 0, bottom: height, width, height },
       screenTop: 0,
@@ -135,7 +135,7 @@ export function createWx(deps: ShimDeps): Shim {
       host: { env: 'WeChat' },
       language: 'zh_CN',
       version: '8.0.50',
-      theme: chrome.theme(),
+      theme: chrome.theme.current(),
       fontSizeSetting: 16,
     }) as unknown as WechatMiniprogram.AppBaseInfo;
   const deviceInfo = {
@@ -266,14 +266,17 @@ export function createWx(deps: ShimDeps): Shim {
 
     // ---- interaction
     showToast: asyncApi('showToast', async (o) => {
-      chrome.showToast(o.title, o.icon ?? 'success', o.duration ?? 1500, o.mask ?? false, o.image);
+      chrome.dialogs.showToast(o.title, o.icon ?? 'success', o.duration ?? 1500, o.mask ?? false, o.image);
       return {};
     }),
-    hideToast: asyncApi('hideToast', async () => (chrome.hideToast(), {})),
-    showLoading: asyncApi('showLoading', async (o) => (chrome.showToast(o.title, 'loading', 0, o.mask ?? false), {})),
-    hideLoading: asyncApi('hideLoading', async () => (chrome.hideToast(), {})),
+    hideToast: asyncApi('hideToast', async () => (chrome.dialogs.hideToast(), {})),
+    showLoading: asyncApi(
+      'showLoading',
+      async (o) => (chrome.dialogs.showToast(o.title, 'loading', 0, o.mask ?? false), {}),
+    ),
+    hideLoading: asyncApi('hideLoading', async () => (chrome.dialogs.hideToast(), {})),
     showModal: asyncApi('showModal', async (o) => {
-      const result = await chrome.modal({
+      const result = await chrome.dialogs.modal({
         title: o.title ?? '',
         content: o.content ?? '',
         showCancel: o.showCancel ?? true,
@@ -287,13 +290,13 @@ export function createWx(deps: ShimDeps): Shim {
       return { ...result, content: result.content ?? '' };
     }),
     showActionSheet: asyncApi('showActionSheet', async (o) => {
-      const index = await chrome.actionSheet(o.itemList, o.alertText, o.itemColor);
+      const index = await chrome.dialogs.actionSheet(o.itemList, o.alertText, o.itemColor);
       if (index === undefined) throw new WxError('showActionSheet:fail cancel');
       return { tapIndex: index };
     }),
     requestSubscribeMessage: asyncApi('requestSubscribeMessage', async (o) => {
       if (!o.tmplIds?.length) throw new WxError('requestSubscribeMessage:fail tmplIds is empty', 20001);
-      const answer = await chrome.subscribe(o.tmplIds);
+      const answer = await chrome.dialogs.subscribe(o.tmplIds);
       return answer as unknown as SuccessOf<'requestSubscribeMessage'>;
     }),
 
@@ -313,19 +316,19 @@ export function createWx(deps: ShimDeps): Shim {
       }
       return {};
     }),
-    setNavigationBarTitle: asyncApi('setNavigationBarTitle', async (o) => (chrome.setTitle(o.title), {})),
+    setNavigationBarTitle: asyncApi('setNavigationBarTitle', async (o) => (chrome.navBar.setTitle(o.title), {})),
     setNavigationBarColor: asyncApi(
       'setNavigationBarColor',
-      async (o) => (chrome.setNavColors(o.frontColor, o.backgroundColor), {}),
+      async (o) => (chrome.navBar.setColors(o.frontColor, o.backgroundColor), {}),
     ),
-    showNavigationBarLoading: asyncApi('showNavigationBarLoading', async () => (chrome.navLoadingShown(true), {})),
-    hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', async () => (chrome.navLoadingShown(false), {})),
-    showTabBar: asyncApi('showTabBar', async () => (chrome.setTabBarHidden(false), {})),
-    hideTabBar: asyncApi('hideTabBar', async () => (chrome.setTabBarHidden(true), {})),
-    setTabBarBadge: asyncApi('setTabBarBadge', async (o) => (chrome.setBadge(o.index, { text: o.text }), {})),
-    removeTabBarBadge: asyncApi('removeTabBarBadge', async (o) => (chrome.setBadge(o.index, undefined), {})),
-    showTabBarRedDot: asyncApi('showTabBarRedDot', async (o) => (chrome.setBadge(o.index, { dot: true }), {})),
-    hideTabBarRedDot: asyncApi('hideTabBarRedDot', async (o) => (chrome.setBadge(o.index, undefined), {})),
+    showNavigationBarLoading: asyncApi('showNavigationBarLoading', async () => (chrome.navBar.setLoading(true), {})),
+    hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', async () => (chrome.navBar.setLoading(false), {})),
+    showTabBar: asyncApi('showTabBar', async () => (chrome.tabBar.setHidden(false), {})),
+    hideTabBar: asyncApi('hideTabBar', async () => (chrome.tabBar.setHidden(true), {})),
+    setTabBarBadge: asyncApi('setTabBarBadge', async (o) => (chrome.tabBar.setBadge(o.index, { text: o.text }), {})),
+    removeTabBarBadge: asyncApi('removeTabBarBadge', async (o) => (chrome.tabBar.setBadge(o.index, undefined), {})),
+    showTabBarRedDot: asyncApi('showTabBarRedDot', async (o) => (chrome.tabBar.setBadge(o.index, { dot: true }), {})),
+    hideTabBarRedDot: asyncApi('hideTabBarRedDot', async (o) => (chrome.tabBar.setBadge(o.index, undefined), {})),
     startPullDownRefresh: asyncApi('startPullDownRefresh', async () => (router().startPullDownRefresh(), {})),
     stopPullDownRefresh: asyncApi('stopPullDownRefresh', async () => (router().stopPullDownRefresh(), {})),
     pageScrollTo: asyncApi('pageScrollTo', async (o) => {
@@ -386,7 +389,7 @@ export function createWx(deps: ShimDeps): Shim {
     setClipboardData: asyncApi('setClipboardData', async (o) => {
       clipboard = o.data;
       await navigator.clipboard?.writeText(o.data).catch(() => undefined);
-      chrome.showToast('内容已复制', 'none', 1500, false);
+      chrome.dialogs.showToast('内容已复制', 'none', 1500, false);
       return {};
     }),
     getClipboardData: asyncApi('getClipboardData', async () => {
@@ -394,7 +397,7 @@ export function createWx(deps: ShimDeps): Shim {
       return { data: text ?? clipboard };
     }),
     chooseMedia: asyncApi('chooseMedia', async (o) => {
-      const files = await chrome.chooseFiles(
+      const files = await chrome.dialogs.chooseFiles(
         o.mediaType?.includes('video') ? 'image/*,video/*' : 'image/*',
         (o.count ?? 9) > 1,
       );
