@@ -8,6 +8,7 @@ import { registerBuiltins, type BuiltinHost } from './builtins';
 import { homeRoute } from './app-json';
 import { Chrome } from './chrome';
 import { createEnv, elementOf } from './env';
+import { cloudFileUrl, TempFiles } from './files';
 import { parseUrl, ReadyQueue, Router, type AppInstance } from './router';
 import { installStyles } from './styles';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
@@ -68,15 +69,7 @@ export function boot(options: BootOptions): void {
   };
   let appInstance: AppInstance | undefined;
 
-  const temp = new Map<string, { url: string; blob: Blob }>();
-  let tempCount = 0;
-  // WeChat DevTools' temporary paths look like http://tmp/<name>.<ext>; the extension matters to apps.
-  const tempFile = (blob: Blob, name: string): string => {
-    const ext = /\.([\w]+)$/.exec(name)?.[1] ?? 'bin';
-    const path = `http://tmp/${Date.now().toString(36)}${(++tempCount).toString(36)}.${ext}`;
-    temp.set(path, { url: URL.createObjectURL(blob), blob });
-    return path;
-  };
+  const files = new TempFiles();
 
   installStyles();
   const chrome = new Chrome(
@@ -105,8 +98,7 @@ export function boot(options: BootOptions): void {
     router: getRouter,
     openid: () => users.current,
     appid: 'wx-preview',
-    temp,
-    tempFile,
+    files,
   });
   const global = globalThis as unknown as Record<string, unknown>;
   global.wx = shim.wx;
@@ -137,15 +129,15 @@ export function boot(options: BootOptions): void {
 
   const host: BuiltinHost = {
     resolveSrc(src, comp) {
-      if (src.startsWith('cloud://')) return `/_/api/files?fileID=${encodeURIComponent(src)}`;
-      if (src.startsWith('http://tmp/')) return temp.get(src)?.url ?? src;
+      if (src.startsWith('cloud://')) return cloudFileUrl(src);
+      if (src.startsWith('http://tmp/')) return files.get(src)?.url ?? src;
       if (/^(https?:|data:|blob:)/.test(src)) return src;
       if (src.startsWith('/')) return `/__preview/mp${src}`;
       const owner = comp.ownerShadowRoot?.getHostNode();
       const base = owner ? owner.is.split('/').slice(0, -1).join('/') : '';
       return `/__preview/mp/${base ? `${base}/` : ''}${src}`;
     },
-    tempFile,
+    tempFile: (blob, name) => files.add(blob, name),
     navigate(openType, url, delta) {
       const r = getRouter();
       if (openType === 'navigateBack') r.navigateBack(delta);
