@@ -7,35 +7,16 @@ import { glassEasel } from 'glass-easel-miniprogram-adapter';
 import { registerBuiltins, type BuiltinHost } from './builtins';
 import { homeRoute } from './app-json';
 import { Chrome } from './chrome';
+import { devUsers, switchUser } from './dev-users';
 import { createEnv, elementOf } from './env';
-import { cloudFileUrl, TempFiles } from './files';
-import { parseUrl, ReadyQueue, Router, type AppInstance } from './router';
+import { AppFiles } from './files';
+import { ReadyQueue, Router, type AppInstance } from './router';
 import { installStyles } from './styles';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
 import { createWx } from './wx';
 
-const USERS_KEY = 'mp-preview:users';
-const USER_KEY = 'mp-preview:user';
-const DEFAULT_USERS = ['dev_alice', 'dev_bob'];
-const OPENID = /^[\w-]{1,64}$/;
-
-/** The dev users a person can act as: the list kept in localStorage, `?user=` wins. */
-function devUsers(requested: string | null): { list: string[]; current: string } {
-  let list: string[];
-  try {
-    const stored = JSON.parse(localStorage.getItem(USERS_KEY) ?? '[]') as unknown;
-    list = Array.isArray(stored) ? stored.filter((x): x is string => typeof x === 'string' && OPENID.test(x)) : [];
-  } catch {
-    list = [];
-  }
-  for (const u of DEFAULT_USERS) if (!list.includes(u)) list.push(u);
-  let current = localStorage.getItem(USER_KEY) ?? DEFAULT_USERS[0];
-  if (requested && OPENID.test(requested)) current = requested;
-  if (!list.includes(current)) list.push(current);
-  localStorage.setItem(USERS_KEY, JSON.stringify(list));
-  localStorage.setItem(USER_KEY, current);
-  return { list, current };
-}
+/** The route in the URL hash (`#/pages/me/index?x=1`), which follows the current page. */
+const hashUrl = (): string => decodeURIComponent(location.hash.replace(/^#/, ''));
 
 /** What tests (and a curious person in the console) can read: `window.__mpPreview`. */
 export interface PreviewHandle {
@@ -69,18 +50,14 @@ export function boot(options: BootOptions): void {
   };
   let appInstance: AppInstance | undefined;
 
-  const files = new TempFiles();
+  const files = new AppFiles();
 
   installStyles();
   const chrome = new Chrome(
     appJson,
     options.theme,
     {
-      switchUser(openid) {
-        const url = new URL(location.href);
-        url.searchParams.set('user', openid);
-        location.href = url.toString();
-      },
+      switchUser,
       pullDown: () => void getRouter().startPullDownRefresh(),
       share: () => chrome.dialogs.shareCard(getRouter().share('menu')),
       background: () => getRouter().appHide(),
@@ -128,15 +105,7 @@ export function boot(options: BootOptions): void {
   env.codeSpace.setOverallBehavior(readyBehavior._$);
 
   const host: BuiltinHost = {
-    resolveSrc(src, comp) {
-      if (src.startsWith('cloud://')) return cloudFileUrl(src);
-      if (src.startsWith('http://tmp/')) return files.get(src)?.url ?? src;
-      if (/^(https?:|data:|blob:)/.test(src)) return src;
-      if (src.startsWith('/')) return `/__preview/mp${src}`;
-      const owner = comp.ownerShadowRoot?.getHostNode();
-      const base = owner ? owner.is.split('/').slice(0, -1).join('/') : '';
-      return `/__preview/mp/${base ? `${base}/` : ''}${src}`;
-    },
+    resolveSrc: (src, comp) => files.url(src, comp.ownerShadowRoot?.getHostNode()?.is),
     tempFile: (blob, name) => files.add(blob, name),
     navigate(openType, url, delta) {
       const r = getRouter();
@@ -178,20 +147,7 @@ export function boot(options: BootOptions): void {
 
   window.addEventListener('error', (event) => r.lifecycle.reportError('script', event.error ?? event.message));
   window.addEventListener('unhandledrejection', (event) => r.lifecycle.reportRejection(event.reason));
-  // A route typed into the address bar opens that page, as a fresh start of the app would.
-  window.addEventListener('hashchange', () => {
-    const { route, query } = parseUrl(decodeURIComponent(location.hash.replace(/^#/, '')));
-    const current = r.current;
-    if (!route || (current && current.route === route && JSON.stringify(current.query) === JSON.stringify(query)))
-      return;
-    if (!r.isPage(route)) {
-      console.error(`[preview] page "${route}" is not found`);
-      return;
-    }
-    const url = `/${route}?${new URLSearchParams(query).toString()}`;
-    if (r.isTab(route)) r.switchTab(url);
-    else r.reLaunch(url);
-  });
+  window.addEventListener('hashchange', () => r.openTyped(hashUrl()));
   document.addEventListener('visibilitychange', () => (document.hidden ? r.appHide() : r.appShow()));
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     const theme = chrome.theme.current();
@@ -208,6 +164,6 @@ export function boot(options: BootOptions): void {
     builtins,
     bootMs: 0,
   };
-  r.launch(decodeURIComponent(location.hash.replace(/^#/, '')));
+  r.launch(hashUrl());
   window.__mpPreview.bootMs = performance.now() - started;
 }

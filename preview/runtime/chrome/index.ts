@@ -3,6 +3,7 @@
  * navigation bar and tab bar drawn from app.json (theme.json colours, light or dark as the browser
  * is), the dialogs `wx.*` shows (dialogs/), and the desk beside the phone (side-panel.ts).
  */
+import type { DevUsers } from '../dev-users';
 import type { AppJson, ThemeJson } from '../types';
 import { Dialogs } from './dialogs';
 import { el } from './dom';
@@ -25,13 +26,7 @@ export class Chrome {
   readonly tabBar: TabBar;
   readonly dialogs: Dialogs;
 
-  constructor(
-    appJson: AppJson,
-    themeJson: ThemeJson,
-    actions: DeskActions,
-    users: { list: string[]; current: string },
-    phoneWidth: number,
-  ) {
+  constructor(appJson: AppJson, themeJson: ThemeJson, actions: DeskActions, users: DevUsers, phoneWidth: number) {
     document.body.classList.add('pv-body');
     this.theme = new AppTheme(themeJson);
     this.navBar = new NavBar(appJson, this.theme, actions, (background) => {

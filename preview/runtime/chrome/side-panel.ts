@@ -1,4 +1,5 @@
 /** The desk beside the phone: the dev-user switcher and the buttons for what a phone does by itself. */
+import { isDevOpenid, type DevUsers } from '../dev-users';
 import { el } from './dom';
 
 export interface SidePanelActions {
@@ -10,7 +11,7 @@ export interface SidePanelActions {
 }
 
 /** `users.list` are the dev users to offer; `users.current` the one the preview acts as. */
-export function sidePanel(actions: SidePanelActions, users: { list: string[]; current: string }): HTMLElement {
+export function sidePanel(actions: SidePanelActions, users: DevUsers): HTMLElement {
   const side = el('aside', { class: 'pv-side', 'aria-label': 'Preview controls' });
   side.appendChild(el('strong', { class: 'pv-title' }, 'Mini-program preview'));
   side.appendChild(
@@ -31,7 +32,7 @@ export function sidePanel(actions: SidePanelActions, users: { list: string[]; cu
   const addUser = el('button', { type: 'button' }, 'New dev user');
   addUser.addEventListener('click', () => {
     const name = window.prompt('openid for the new dev user', `dev_user_${Date.now().toString(36)}`);
-    if (name && /^[\w-]{1,64}$/.test(name)) actions.switchUser(name);
+    if (name && isDevOpenid(name)) actions.switchUser(name);
   });
   side.appendChild(addUser);
 

@@ -79,6 +79,21 @@ export class Router {
     this.open(route, query);
   }
 
+  /** A route typed into the address bar opens that page, as a fresh start of the app would. */
+  openTyped(url: string): void {
+    const { route, query } = parseUrl(url);
+    const current = this.current;
+    if (!route || (current && current.route === route && JSON.stringify(current.query) === JSON.stringify(query)))
+      return;
+    if (!this.isPage(route)) {
+      console.error(`[preview] page "${route}" is not found`);
+      return;
+    }
+    const target = `/${route}?${new URLSearchParams(query).toString()}`;
+    if (this.isTab(route)) this.switchTab(target);
+    else this.reLaunch(target);
+  }
+
   /** onLoad -> onShow -> (render) -> ready of components -> onReady. */
   private open(route: string, query: Query): PageRecord {
     const config = { ...this.appJson.window, ...this.pageConfigs.get(route) };

@@ -1,7 +1,7 @@
 /** What every API area gets: the rest of the runtime, and the little state areas share. */
 import type { Chrome } from '../chrome';
 import type { Theme } from '../chrome/theme';
-import type { TempFiles } from '../files';
+import type { AppFiles } from '../files';
 import type { Router } from '../router';
 import type { Wx } from './api';
 
@@ -12,7 +12,7 @@ export interface ShimDeps {
   openid: () => string;
   appid: string;
   /** Temporary files (chooseAvatar, chooseMedia) by their WeChat-style paths. */
-  files: TempFiles;
+  files: AppFiles;
 }
 
 export interface ShimContext extends ShimDeps {
