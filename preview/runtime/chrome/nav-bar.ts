@@ -5,7 +5,7 @@
  */
 import { homeRoute } from '../app-json';
 import type { AppJson, WindowConfig } from '../types';
-import { el } from './dom';
+import { button, el } from './dom';
 import type { AppTheme } from './theme';
 
 /** What the bar needs of a page. */
@@ -41,18 +41,15 @@ export class NavBar {
     private readonly paintWindow: (background: string) => void,
   ) {
     this.element = el('div', { class: 'pv-nav', role: 'banner' });
-    this.backButton = el('button', { class: 'pv-nav__back', type: 'button', 'aria-label': '返回' }, '‹');
-    this.backButton.addEventListener('click', () => actions.back());
-    this.homeButton = el('button', { class: 'pv-nav__home', type: 'button', 'aria-label': '首页' }, '⌂');
-    this.homeButton.addEventListener('click', () => actions.home());
+    this.backButton = button('‹', () => actions.back(), { class: 'pv-nav__back', 'aria-label': '返回' });
+    this.homeButton = button('⌂', () => actions.home(), { class: 'pv-nav__home', 'aria-label': '首页' });
     this.loading = el('span', { class: 'pv-nav__loading', hidden: '' });
     this.title = el('div', { class: 'pv-nav__title', role: 'heading', 'aria-level': '1' });
     const capsule = el('div', { class: 'pv-nav__capsule' });
-    const more = el('button', { type: 'button', 'aria-label': '更多' }, '···');
-    more.addEventListener('click', () => actions.share());
-    const close = el('button', { type: 'button', 'aria-label': '关闭' }, '◉');
-    close.addEventListener('click', () => actions.background());
-    capsule.append(more, close);
+    capsule.append(
+      button('···', () => actions.share(), { 'aria-label': '更多' }),
+      button('◉', () => actions.background(), { 'aria-label': '关闭' }),
+    );
     this.element.append(this.backButton, this.homeButton, this.loading, this.title, capsule);
   }
 

@@ -1,6 +1,6 @@
 /** The desk beside the phone: the dev-user switcher and the buttons for what a phone does by itself. */
 import { isDevOpenid, type DevUsers } from '../dev-users';
-import { el } from './dom';
+import { button, el } from './dom';
 
 export interface SidePanelActions {
   switchUser(openid: string): void;
@@ -29,12 +29,11 @@ export function sidePanel(actions: SidePanelActions, users: DevUsers): HTMLEleme
   userSelect.addEventListener('change', () => actions.switchUser(userSelect.value));
   userLabel.appendChild(userSelect);
   side.appendChild(userLabel);
-  const addUser = el('button', { type: 'button' }, 'New dev user');
-  addUser.addEventListener('click', () => {
+  const addUser = (): void => {
     const name = window.prompt('openid for the new dev user', `dev_user_${Date.now().toString(36)}`);
     if (name && isDevOpenid(name)) actions.switchUser(name);
-  });
-  side.appendChild(addUser);
+  };
+  side.appendChild(button('New dev user', addUser));
 
   const buttons: Array<[string, () => void]> = [
     ['Pull-down refresh', () => actions.pullDown()],
@@ -43,11 +42,7 @@ export function sidePanel(actions: SidePanelActions, users: DevUsers): HTMLEleme
     ['App to foreground', () => actions.foreground()],
   ];
   const group = el('div', { class: 'pv-buttons' });
-  for (const [label, run] of buttons) {
-    const b = el('button', { type: 'button' }, label);
-    b.addEventListener('click', run);
-    group.appendChild(b);
-  }
+  for (const [label, run] of buttons) group.appendChild(button(label, run));
   side.appendChild(group);
   const links = el('p', { class: 'pv-note' });
   links.appendChild(el('a', { href: '/_/', target: '_blank' }, 'Local cloud inspector'));

@@ -1,5 +1,5 @@
 /** `wx.showActionSheet`: the items, then 取消; a tap on the mask cancels too (undefined). */
-import { el } from '../dom';
+import { button, el } from '../dom';
 import { layer } from './layer';
 
 export function actionSheet(
@@ -17,14 +17,11 @@ export function actionSheet(
       resolve(index);
     };
     items.forEach((item, index) => {
-      const b = el('button', { type: 'button' }, item);
+      const b = button(item, () => finish(index));
       if (itemColor) b.style.color = itemColor;
-      b.addEventListener('click', () => finish(index));
       sheet.appendChild(b);
     });
-    const cancel = el('button', { type: 'button', class: 'pv-sheet__cancel' }, '取消');
-    cancel.addEventListener('click', () => finish(undefined));
-    sheet.appendChild(cancel);
+    sheet.appendChild(button('取消', () => finish(undefined), { class: 'pv-sheet__cancel' }));
     node.addEventListener('click', (e) => e.target === node && finish(undefined));
     node.appendChild(sheet);
   });

@@ -1,5 +1,5 @@
 /** `wx.showModal`: title, content (or a text field when editable), cancel and confirm buttons. */
-import { el } from '../dom';
+import { button, el } from '../dom';
 import { layer } from './layer';
 
 export interface ModalOptions {
@@ -38,14 +38,12 @@ export function modal(overlay: HTMLElement, options: ModalOptions): Promise<Moda
       resolve({ confirm, cancel: !confirm, ...(input ? { content: input.value } : {}) });
     };
     if (options.showCancel) {
-      const cancel = el('button', { type: 'button' }, options.cancelText);
+      const cancel = button(options.cancelText, () => finish(false));
       cancel.style.color = options.cancelColor ?? '';
-      cancel.addEventListener('click', () => finish(false));
       row.appendChild(cancel);
     }
-    const ok = el('button', { type: 'button', class: 'pv-primary' }, options.confirmText);
+    const ok = button(options.confirmText, () => finish(true), { class: 'pv-primary' });
     if (options.confirmColor) ok.style.color = options.confirmColor;
-    ok.addEventListener('click', () => finish(true));
     row.appendChild(ok);
     box.appendChild(row);
     node.appendChild(box);

@@ -1,5 +1,5 @@
 /** A bottom sheet holding `field` with 取消 / 确定, as the `<picker>` built-in opens it. */
-import { el } from '../dom';
+import { button, el } from '../dom';
 import { layer } from './layer';
 
 export function pickerSheet(overlay: HTMLElement, label: string, field: HTMLElement): Promise<boolean> {
@@ -11,11 +11,10 @@ export function pickerSheet(overlay: HTMLElement, label: string, field: HTMLElem
       node.remove();
       resolve(ok);
     };
-    const cancel = el('button', { type: 'button' }, '取消');
-    cancel.addEventListener('click', () => finish(false));
-    const ok = el('button', { type: 'button', class: 'pv-primary' }, '确定');
-    ok.addEventListener('click', () => finish(true));
-    head.append(cancel, ok);
+    head.append(
+      button('取消', () => finish(false)),
+      button('确定', () => finish(true), { class: 'pv-primary' }),
+    );
     sheet.append(head, field);
     node.appendChild(sheet);
   });

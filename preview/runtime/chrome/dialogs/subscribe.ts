@@ -2,7 +2,7 @@
  * WeChat's subscription prompt (`wx.requestSubscribeMessage`): one row per template, each switched
  * on; 允许 accepts the rows left on (and rejects the others), 取消 rejects all.
  */
-import { el } from '../dom';
+import { button, el } from '../dom';
 import { layer } from './layer';
 
 export type SubscribeAnswer = Record<string, 'accept' | 'reject'>;
@@ -27,11 +27,10 @@ export function subscribeDialog(overlay: HTMLElement, tmplIds: string[]): Promis
       tmplIds.forEach((id, i) => (answer[id] = accept && boxes[i].checked ? 'accept' : 'reject'));
       resolve(answer);
     };
-    const cancel = el('button', { type: 'button' }, '取消');
-    cancel.addEventListener('click', () => finish(false));
-    const allow = el('button', { type: 'button', class: 'pv-primary' }, '允许');
-    allow.addEventListener('click', () => finish(true));
-    buttons.append(cancel, allow);
+    buttons.append(
+      button('取消', () => finish(false)),
+      button('允许', () => finish(true), { class: 'pv-primary' }),
+    );
     sheet.appendChild(buttons);
     node.appendChild(sheet);
   });
