@@ -4,8 +4,9 @@
  * package.json.
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { functionConfigJson, readCloudConfig } from '../deploy/config';
 
 // CloudBase's Node.js runtimes go back to 16; bundle for the oldest one we allow in config.
 const TARGET = 'node16';
@@ -69,6 +70,15 @@ async function cli(): Promise<void> {
   const built = await buildFunctions(join(repo, 'cloudfunctions'), sdkVersion);
   for (const fn of built) console.log(`built ${relative(repo, fn.outfile)} (${fn.bytes} bytes)`);
   if (built.length === 0) console.log('no cloud functions to build');
+  // config.json travels in each package; it is written from cloudbaserc.json, never by hand.
+  for (const fn of readCloudConfig(repo).functions) {
+    const file = join(fn.dir, 'config.json');
+    const text = functionConfigJson(fn);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+      writeFileSync(file, text);
+      console.log(`wrote ${relative(repo, file)} from cloudbaserc.json`);
+    }
+  }
 }
 
 if (require.main === module) {
