@@ -6,7 +6,7 @@
  * another description (tests use it).
  */
 import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { applyStep, connect, DeployError, readRemote } from './cloudbase';
 import { CloudConfigError, CONFIG_FILE, readCloudConfig, REPO_ROOT } from './config';
 import { deployValues, envId } from './env';
@@ -47,18 +47,21 @@ export async function runDeploy(
 ): Promise<void> {
   const options = parseDeployArgs(argv);
   if (options.help) return out(USAGE);
-  const config = readCloudConfig(root, options.config);
-  const values = deployValues(root, env);
+  // Values come from the .env files beside the description, as CloudBase's CLI reads them.
+  const file = resolve(root, options.config);
+  const base = dirname(file);
+  const config = readCloudConfig(base, basename(file));
+  const values = deployValues(base, env);
   const target = envId(config, values);
   const where = target ?? `${config.envIdVariable} (unset)`;
-  const shown = (file: string) => relative(root, file);
+  const shown = (path: string) => relative(base, path);
 
   if (options.dryRun) {
     out(`Dry run, offline: the plan for an empty environment ${where}, from ${shown(config.file)}.`);
     out('A deploy first reads the environment, then creates what is missing and updates what differs.');
     out(`functions (${shown(config.functionRoot)}/)`);
     const plan = planDeploy(config, values, EMPTY_ENVIRONMENT);
-    const lines = formatPlan(plan, root);
+    const lines = formatPlan(plan, base);
     const collectionsAt = lines.findIndex((line) => line.startsWith('  + collection'));
     lines.splice(collectionsAt < 0 ? lines.length : collectionsAt, 0, `collections (${shown(config.collectionsFile)})`);
     for (const line of lines) out(line);
@@ -73,11 +76,11 @@ export async function runDeploy(
   const app = connect(target, env);
   out(`Reading environment ${target} ...`);
   const plan = planDeploy(config, values, await readRemote(app, config));
-  for (const line of formatPlan(plan, root)) out(line);
+  for (const line of formatPlan(plan, base)) out(line);
   if (plan.problems.length) throw new DeployError('nothing was changed: settle the problems above first');
   for (const step of plan.steps) {
     await applyStep(app, config, step);
-    out(`done: ${formatPlan({ steps: [step], problems: [], notes: [] }, root)[0].trim()}`);
+    out(`done: ${formatPlan({ steps: [step], problems: [], notes: [] }, base)[0].trim()}`);
   }
   out(`Environment ${target} matches ${shown(config.file)}.`);
 }

@@ -1,19 +1,15 @@
 /**
  * WeChat's CI service (servicewechat.com/wxa/ci/*) on loopback, reached the way miniprogram-ci
- * reaches it: through an HTTPS proxy (HTTPS_PROXY) whose CONNECT tunnel ends in a TLS server
- * holding a certificate for servicewechat.com that only the child process trusts
- * (NODE_EXTRA_CA_CERTS). Answers the random string, the project attributes (after checking the
- * signature with the key's public half), the upload and the preview, and unpacks what was sent.
+ * reaches it: through HTTPS_PROXY (see https-intercept). Answers the random string, the project
+ * attributes (after checking the signature with the key's public half), the upload and the
+ * preview, and unpacks what was sent.
  */
-import { execFileSync } from 'node:child_process';
 import { constants, generateKeyPairSync, publicDecrypt } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { interceptHttps, readBody } from './https-intercept';
 
 export interface CiRequest {
   method: string;
@@ -60,37 +56,8 @@ export function unpack(buffer: Buffer): Map<string, Buffer> {
   return files;
 }
 
-async function body(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 export async function startFakeWechatCi(qrcodeImage: Buffer, appid = 'wx0123456789abcdef'): Promise<FakeWechatCi> {
   const dir = mkdtempSync(join(tmpdir(), 'fake-wechat-ci-'));
-  const certPath = join(dir, 'servicewechat.crt');
-  const keyPath = join(dir, 'servicewechat.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=servicewechat.com',
-      '-addext',
-      'subjectAltName=DNS:servicewechat.com',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-    ],
-    { stdio: 'ignore' },
-  );
   // The code-upload key WeChat would issue: an RSA key whose public half the platform keeps.
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyPath = join(dir, `private.${appid}.key`);
@@ -98,12 +65,7 @@ export async function startFakeWechatCi(qrcodeImage: Buffer, appid = 'wx01234567
   const { publicKey } = pair;
 
   const fake: FakeWechatCi = {
-    env: {
-      HTTPS_PROXY: '',
-      NODE_EXTRA_CA_CERTS: certPath,
-      no_proxy: '',
-      NO_PROXY: '',
-    },
+    env: {},
     appid,
     privateKeyPath,
     requests: [],
@@ -129,86 +91,72 @@ export async function startFakeWechatCi(qrcodeImage: Buffer, appid = 'wx01234567
     }
   };
 
-  const tls = createTlsServer({ key: readFileSync(keyPath), cert: readFileSync(certPath) }, (req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'https://servicewechat.com');
-      const query = Object.fromEntries(url.searchParams);
-      fake.requests.push({ method: req.method ?? '', path: url.pathname, query });
-      const raw = await body(req);
-      const reply = (payload: object) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(payload));
-      };
-      switch (url.pathname) {
-        case '/wxa/ci/getrandstr': {
-          const randomString = `rand-${issued.size + 1}`;
-          issued.add(randomString);
-          return reply({ errCode: 0, data: { randomString } });
-        }
-        case '/wxa/ci/getattr': {
-          const { signature } = JSON.parse(raw.toString('utf8')) as { signature?: unknown };
-          if (!checkSignature(signature)) return reply({ errCode: -10008, errMsg: 'invalid signature' });
-          return reply({
-            errCode: 0,
-            data: {
-              platform: false,
-              appType: 0,
-              isSandbox: false,
-              released: false,
-              setting: {
-                MaxCodeSize: 2,
-                MaxSubpackageSubCodeSize: 2,
-                MaxSubpackageFullCodeSize: 20,
-                NavigateMiniprogramLimit: 10,
-                MaxSubPackageLimit: 100,
-                MinTabbarCount: 2,
-                MaxTabbarCount: 5,
-                MaxCustomTabbarCount: 10,
-                MaxTabbarIconSize: 40,
-              },
-            },
-          });
-        }
-        case '/wxa/ci/upload':
-        case '/wxa/ci/testSourceURL': {
-          const files = unpack(gunzipSync(raw));
-          fake.uploads.push({ query, files });
-          const signed = JSON.parse(files.get('/ci.signature')?.toString('utf8') ?? '{}') as { signature?: unknown };
-          if (!checkSignature(signed.signature)) return reply({ errCode: -10008, errMsg: 'invalid signature' });
-          let size = 0;
-          for (const content of files.values()) size += content.length;
-          const subpackage_info = [
-            { name: '__FULL__', size },
-            { name: '__APP__', size },
-          ];
-          const preview = url.pathname === '/wxa/ci/testSourceURL';
-          return reply({
-            errCode: 0,
-            body: preview ? { subpackage_info, qrcode_img: qrcodeImage.toString('base64') } : { subpackage_info },
-          });
-        }
-        default:
-          // getwhiteextlist, client reports: unknown to this fake, as they are optional to the client.
-          res.writeHead(404).end();
+  const intercept = await interceptHttps(['servicewechat.com'], async (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://servicewechat.com');
+    const query = Object.fromEntries(url.searchParams);
+    fake.requests.push({ method: req.method ?? '', path: url.pathname, query });
+    const raw = await readBody(req);
+    const reply = (payload: object) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+    switch (url.pathname) {
+      case '/wxa/ci/getrandstr': {
+        const randomString = `rand-${issued.size + 1}`;
+        issued.add(randomString);
+        return reply({ errCode: 0, data: { randomString } });
       }
-    })();
-  });
-
-  const proxy: Server = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req, socket) => {
-    if (req.url !== 'servicewechat.com:443') {
-      fake.refused.push(req.url ?? '?');
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-      return;
+      case '/wxa/ci/getattr': {
+        const { signature } = JSON.parse(raw.toString('utf8')) as { signature?: unknown };
+        if (!checkSignature(signature)) return reply({ errCode: -10008, errMsg: 'invalid signature' });
+        return reply({
+          errCode: 0,
+          data: {
+            platform: false,
+            appType: 0,
+            isSandbox: false,
+            released: false,
+            setting: {
+              MaxCodeSize: 2,
+              MaxSubpackageSubCodeSize: 2,
+              MaxSubpackageFullCodeSize: 20,
+              NavigateMiniprogramLimit: 10,
+              MaxSubPackageLimit: 100,
+              MinTabbarCount: 2,
+              MaxTabbarCount: 5,
+              MaxCustomTabbarCount: 10,
+              MaxTabbarIconSize: 40,
+            },
+          },
+        });
+      }
+      case '/wxa/ci/upload':
+      case '/wxa/ci/testSourceURL': {
+        const files = unpack(gunzipSync(raw));
+        fake.uploads.push({ query, files });
+        const signed = JSON.parse(files.get('/ci.signature')?.toString('utf8') ?? '{}') as { signature?: unknown };
+        if (!checkSignature(signed.signature)) return reply({ errCode: -10008, errMsg: 'invalid signature' });
+        let size = 0;
+        for (const content of files.values()) size += content.length;
+        const subpackage_info = [
+          { name: '__FULL__', size },
+          { name: '__APP__', size },
+        ];
+        const preview = url.pathname === '/wxa/ci/testSourceURL';
+        return reply({
+          errCode: 0,
+          body: preview ? { subpackage_info, qrcode_img: qrcodeImage.toString('base64') } : { subpackage_info },
+        });
+      }
+      default:
+        // getwhiteextlist, client reports: unknown to this fake, as they are optional to the client.
+        res.writeHead(404).end();
     }
-    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    tls.emit('connection', socket);
   });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  fake.env.HTTPS_PROXY = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  fake.env = intercept.env;
+  fake.refused = intercept.refused;
   fake.close = async () => {
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
-    tls.close();
+    await intercept.close();
     rmSync(dir, { recursive: true, force: true });
   };
   return fake;
