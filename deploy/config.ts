@@ -117,7 +117,7 @@ export function readCloudConfig(root: string = REPO_ROOT, name: string = CONFIG_
   const functionRoot = resolve(base, raw.functionRoot as string);
   const functions = (raw.functions as unknown[]).map((entry, i) => readFunction(entry, i, functionRoot, fail));
   checkUnique(functions, fail);
-  checkFolders(functionRoot, functions, fail);
+  checkFolders(base, functionRoot, functions, fail);
 
   const collectionsFile = resolve(base, raw.collections as string);
   return {
@@ -221,7 +221,12 @@ function checkUnique(functions: FunctionSpec[], fail: (message: string) => never
 }
 
 /** Every function folder is described, and every description has a folder: nothing deploys unseen. */
-function checkFolders(functionRoot: string, functions: FunctionSpec[], fail: (message: string) => never): void {
+function checkFolders(
+  base: string,
+  functionRoot: string,
+  functions: FunctionSpec[],
+  fail: (message: string) => never,
+): void {
   if (!existsSync(functionRoot)) fail(`functionRoot ${functionRoot} does not exist`);
   for (const fn of functions) {
     if (!existsSync(join(fn.dir, 'package.json'))) fail(`function "${fn.name}" has no folder with a package.json`);
@@ -229,7 +234,7 @@ function checkFolders(functionRoot: string, functions: FunctionSpec[], fail: (me
   for (const folder of readdirSync(functionRoot)) {
     const isFunction = existsSync(join(functionRoot, folder, 'index.ts'));
     if (isFunction && !functions.some((fn) => fn.name === folder)) {
-      fail(`${relative(REPO_ROOT, join(functionRoot, folder))} is not described in "functions"`);
+      fail(`${relative(base, join(functionRoot, folder))} is not described in "functions"`);
     }
   }
 }
