@@ -12,15 +12,29 @@ type Raw = { [key: string]: unknown; functions: Array<Record<string, unknown>> }
 describe("the repository's cloudbaserc.json", () => {
   const config = readCloudConfig();
 
-  it('describes every cloud function, with the remind timer and its open-API permission', () => {
-    expect(config.functions.map((fn) => fn.name)).toEqual(['login', 'todo', 'remind']);
+  it('describes every cloud function, with the remind timer and the open-API permissions', () => {
+    expect(config.functions.map((fn) => fn.name)).toEqual(['login', 'todo', 'remind', 'chat']);
+    expect(config.functions.find((fn) => fn.name === 'chat')).toMatchObject({
+      timeout: 60,
+      runtime: 'Nodejs20.19',
+      openapi: ['security.msgSecCheck'],
+    });
     const remind = config.functions.find((fn) => fn.name === 'remind');
     expect(remind).toMatchObject({
       timeout: 60,
       triggers: [{ name: 'everyMinute', type: 'timer', config: '0 * * * * * *' }],
       openapi: ['subscribeMessage.send'],
     });
-    expect(Object.keys(config.collections).sort()).toEqual(['subscriptions', 'todos', 'users']);
+    expect(Object.keys(config.collections).sort()).toEqual([
+      'autoreplies',
+      'chat_quota',
+      'chat_words',
+      'conversations',
+      'messages',
+      'subscriptions',
+      'todos',
+      'users',
+    ]);
   });
 
   it('matches every config.json in the function packages (npm run build writes them)', () => {
