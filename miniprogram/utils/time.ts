@@ -2,7 +2,8 @@
  * Times are stored as UTC instants and shown in China Standard Time whatever the phone's zone
  * (style.md, guideline 9), in the words of the app's language (the catalogue's `time` section).
  */
-import { fill, type Catalogue } from '../i18n';
+import { fill } from '../i18n/fill';
+import type { Catalogue } from '../i18n/zh';
 import { shanghaiDayNumber, shanghaiWall } from '../shared/time';
 
 export type TimeWords = Catalogue['time'];
