@@ -85,7 +85,8 @@ export function encodePalettePng(rgba: Uint8Array, width: number, height: number
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
       // Fully transparent pixels are all one entry, whatever colour Chromium left in them.
-      const key = rgba[i + 3] === 0 ? 0 : ((rgba[i] << 24) | (rgba[i + 1] << 16) | (rgba[i + 2] << 8) | rgba[i + 3]) >>> 0;
+      const key =
+        rgba[i + 3] === 0 ? 0 : ((rgba[i] << 24) | (rgba[i + 1] << 16) | (rgba[i + 2] << 8) | rgba[i + 3]) >>> 0;
       let entry = index.get(key);
       if (entry === undefined) {
         entry = palette.length;
@@ -135,16 +136,17 @@ async function main(): Promise<void> {
             : drawing.idle(palette.tabColor);
           const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="${SIZE}" height="${SIZE}">${body}</svg>`;
           // Drawn on a canvas, so the exact pixels (alpha included) come back to be encoded here.
-          const pixels = await page.evaluate(async (source) => {
+          // A string, as it runs in the page (with the DOM), not in this Node program.
+          const pixels = (await page.evaluate(`(async () => {
             const image = new Image();
-            image.src = `data:image/svg+xml;base64,${btoa(source)}`;
+            image.src = 'data:image/svg+xml;base64,' + btoa(${JSON.stringify(svg)});
             await image.decode();
-            const canvas = document.querySelector('canvas') as HTMLCanvasElement;
-            const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+            const canvas = document.querySelector('canvas');
+            const context = canvas.getContext('2d');
             context.clearRect(0, 0, canvas.width, canvas.height);
             context.drawImage(image, 0, 0, canvas.width, canvas.height);
             return Array.from(context.getImageData(0, 0, canvas.width, canvas.height).data);
-          }, svg);
+          })()`)) as number[];
           const file = path.join(ROOT, iconFile(tab, active, mode));
           fs.writeFileSync(file, encodePalettePng(Uint8Array.from(pixels), SIZE, SIZE));
           console.log(`${path.relative(ROOT, file)}  ${fs.statSync(file).size} bytes`);

@@ -7,6 +7,7 @@
 import { en } from './en';
 import { zh, type Catalogue } from './zh';
 
+export { fill } from './fill';
 export type { Catalogue } from './zh';
 export type Language = 'zh' | 'en';
 export type LanguageChoice = Language | 'system';
@@ -40,11 +41,6 @@ export function setLanguage(choice: LanguageChoice): void {
   if (choice === 'system') wx.removeStorageSync(LANGUAGE_KEY);
   else wx.setStorageSync(LANGUAGE_KEY, choice);
   cached = undefined;
-}
-
-/** `'{n} 分钟前'` with `{ n: 5 }` is `'5 分钟前'`; a name without a value stays as written. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /**

@@ -115,7 +115,12 @@ export const zh = {
     version: '版本 {version}',
     developVersion: '开发版',
     trialVersion: '体验版',
+    account: '账号',
     lastLogin: '上次登录',
+    loginCount: '登录次数',
+    unionid: '已关联开放平台',
+    yes: '是',
+    no: '否',
   },
   privacy: {
     title: '用户隐私保护提示',
