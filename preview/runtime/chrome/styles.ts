@@ -29,7 +29,9 @@ body.pv-body { background: #e8eaed; font-family: -apple-system, BlinkMacSystemFo
 .pv-pages { position: relative; flex: 1; min-height: 0; }
 .pv-page { position: absolute; inset: 0; display: none; transform: translateZ(0); overflow: hidden; }
 .pv-page--active { display: block; }
-.pv-scroll { height: 100%; overflow-y: auto; overflow-x: hidden; overscroll-behavior: contain; }
+/* A phone shows no scrollbar; a desktop one would narrow the page and everything fixed on it. */
+.pv-scroll { height: 100%; overflow-y: auto; overflow-x: hidden; overscroll-behavior: contain; scrollbar-width: none; }
+.pv-scroll::-webkit-scrollbar { display: none; }
 .pv-refresh { display: none; justify-content: center; gap: 6px; padding: 14px 0; }
 .pv-refresh i { width: 6px; height: 6px; border-radius: 50%; background: #aaa; animation: pv-blink 1s infinite; }
 .pv-refresh i:nth-child(2) { animation-delay: .2s; } .pv-refresh i:nth-child(3) { animation-delay: .4s; }
