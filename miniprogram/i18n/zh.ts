@@ -31,7 +31,6 @@ export const zh = {
     share: '用四象限安排你的待办',
     addPlaceholder: '添加到“{quadrant}”',
     details: '详细',
-    detailsLabel: '新建待办，填写更多内容',
     empty: '这里还没有待办',
     emptyHint: '在上方输入标题，按回车即可添加',
     overdue: '已逾期',
