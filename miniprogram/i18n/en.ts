@@ -110,7 +110,7 @@ export const en: Catalogue = {
     account: 'Account',
     lastLogin: 'Last sign-in',
     loginCount: 'Sign-ins',
-    unionid: 'Linked to Open Platform',
+    unionid: 'Open Platform link',
     yes: 'Yes',
     no: 'No',
   },

@@ -277,6 +277,10 @@ describe.each([
       popup: colours.card,
     });
     await expectReadable('.pv-page--active .van-popup');
+    // The mask covers the whole screen, edge to edge.
+    const mask = await page.locator('.pv-page--active .van-overlay').first().boundingBox();
+    const screen = await page.locator('.pv-screen').boundingBox();
+    expect([mask?.x, mask?.width]).toEqual([screen?.x, screen?.width]);
     await shot('editor');
 
     await page.getByText(words.due, { exact: true }).click();

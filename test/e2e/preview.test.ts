@@ -184,6 +184,10 @@ describe('navigation and the wx shim', () => {
     expect(hash(page)).toBe('#/pages/chat/index');
     expect(await page.getByRole('tab', { name: '助手' }).getAttribute('aria-selected')).toBe('true');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chat.png') });
+    // The chat page does not enable pull-down refresh: the button does nothing there, as in WeChat.
+    await page.getByRole('button', { name: 'Pull-down refresh' }).click();
+    expect(await page.locator('.pv-page--refreshing').count()).toBe(0);
+    expect(await previewLog(page)).not.toContain('pages/chat/index.onPullDownRefresh');
 
     await page.getByRole('tab', { name: '我的' }).click();
     await page.getByText('ID e2e_nav').waitFor();

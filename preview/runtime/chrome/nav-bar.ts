@@ -76,6 +76,8 @@ export class NavBar {
     );
     const textStyle = this.theme.resolve(config.navigationBarTextStyle, light ? 'black' : 'white');
     this.element.style.color = textStyle === 'white' ? '#ffffff' : '#000000';
+    // The capsule follows the bar's text style, as WeChat draws it: dark glass under white text.
+    this.element.classList.toggle('pv-nav--white', textStyle === 'white');
     this.paintWindow(this.theme.resolve(config.backgroundColor, light ? '#ffffff' : '#000000'));
   }
 

@@ -26,6 +26,8 @@ body.pv-body { background: #e8eaed; font-family: -apple-system, BlinkMacSystemFo
 .pv-nav__loading[hidden] { display: none; }
 .pv-nav__capsule { position: absolute; right: 7px; display: flex; height: 32px; border-radius: 16px; border: 1px solid rgba(127,127,127,.35); overflow: hidden; }
 .pv-nav__capsule button { background: rgba(255,255,255,.6); border: 0; width: 43px; font-size: 14px; cursor: pointer; color: #000; }
+.pv-nav--white .pv-nav__capsule { border-color: rgba(255,255,255,.25); }
+.pv-nav--white .pv-nav__capsule button { background: rgba(0,0,0,.15); color: #fff; }
 .pv-pages { position: relative; flex: 1; min-height: 0; }
 .pv-page { position: absolute; inset: 0; display: none; transform: translateZ(0); overflow: hidden; }
 .pv-page--active { display: block; }
