@@ -106,7 +106,9 @@ export class PackageWalker {
       if (target.endsWith('.wxs')) this.wxs(target);
       else this.template(target.endsWith('.wxml') ? target : `${target}.wxml`);
     }
-    for (const match of text.matchAll(/\bsrc=["'](\/[^"'{}]+\.(?:png|jpe?g|gif|svg|webp))["']/g)) {
+    // Any attribute naming a package image: `src` of <image>, and component properties such as
+    // van-empty's `image`.
+    for (const match of text.matchAll(/\b[\w-]+=["'](\/[^"'{}]+\.(?:png|jpe?g|gif|svg|webp))["']/g)) {
       this.add(this.resolveAsset(file, match[1]));
     }
   }
