@@ -131,13 +131,7 @@ export function boot(options: BootOptions): void {
     privacy,
     feedback() {
       const words = chromeWords();
-      void chrome.dialogs.modal({
-        title: words.feedbackTitle,
-        content: words.feedbackBody,
-        showCancel: false,
-        cancelText: '',
-        confirmText: words.ok,
-      });
+      void chrome.dialogs.notice(words.feedbackTitle, words.feedbackBody);
     },
     unsupported(what) {
       console.error(`[preview] ${what} is not available in the browser preview`);

@@ -21,13 +21,7 @@ export const privacy: WxArea = ({ privacy: state, chrome }) => ({
   }),
   openPrivacyContract: asyncApi('openPrivacyContract', async () => {
     const words = chromeWords();
-    await chrome.dialogs.modal({
-      title: words.privacyContractTitle,
-      content: words.privacyContractBody,
-      showCancel: false,
-      cancelText: '',
-      confirmText: words.ok,
-    });
+    await chrome.dialogs.notice(words.privacyContractTitle, words.privacyContractBody);
     return {};
   }),
 });

@@ -50,6 +50,11 @@ export class Dialogs {
     return chooseFiles(accept, multiple);
   }
 
+  /** A message with one OK button, for what WeChat would show on its own pages. */
+  notice(title: string, content: string): Promise<ModalAnswer> {
+    return this.modal({ title, content, showCancel: false, cancelText: '', confirmText: chromeWords().ok });
+  }
+
   /** What 转发 would send (the page's onShareAppMessage), or a toast when the page sets none. */
   shareCard(card: { title: string; path: string } | undefined): void {
     const words = chromeWords();
@@ -57,12 +62,6 @@ export class Dialogs {
       this.showToast(words.noShare, 'none', 1500, false);
       return;
     }
-    void this.modal({
-      title: words.shareTitle,
-      content: `${card.title}\n${card.path}`,
-      showCancel: false,
-      cancelText: '',
-      confirmText: words.ok,
-    });
+    void this.notice(words.shareTitle, `${card.title}\n${card.path}`);
   }
 }
