@@ -45,6 +45,13 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts the end-to-end tests run inside the preview page: browser JavaScript.
+    files: ['test/e2e/in-page/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', getComputedStyle: 'readonly', NodeFilter: 'readonly' },
+    },
+  },
+  {
     // Tests load the mini-program's modules afresh on purpose (a cold start per test).
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -97,6 +97,7 @@ async function inProcess(report: Reporter): Promise<number[]> {
     const main = createLogin({
       db: cloudSdk.database(),
       config: {},
+      readFile: async (fileID) => (await cloudSdk.downloadFile({ fileID })).fileContent,
       getWXContext: () => ({ OPENID: openid, APPID: 'wx-bench', ENV: 'local' }),
     });
     const samples: number[] = [];

@@ -14,3 +14,9 @@ export const DATABASE_DIR = join(REPO_ROOT, 'database');
  * fresh clone runs every function; `.env` (or --env-file) overrides them with a developer's own.
  */
 export const BASE_ENV_FILES = ['.env.example'];
+
+/**
+ * The subscription templates the app asks for, by id, with the title WeChat's prompt shows (set in
+ * the WeChat admin console with the template); the preview's prompt shows the same words.
+ */
+export const SUBSCRIBE_TEMPLATES: Record<string, string> = { 'local-remind-template': '待办到期提醒' };

@@ -5,7 +5,7 @@
  */
 import { attachPreview } from '../preview/server';
 import { isEntryPoint, main, type CliProfile } from '../emulator/cli';
-import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR } from './app';
+import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR, SUBSCRIBE_TEMPLATES } from './app';
 
 export function startProfile(): CliProfile {
   let preview = true;
@@ -22,7 +22,7 @@ export function startProfile(): CliProfile {
     async attach(cloud, out) {
       if (!preview) return [];
       // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
-      const attached = await attachPreview(cloud, { log: out });
+      const attached = await attachPreview(cloud, { log: out, subscribeTemplates: SUBSCRIBE_TEMPLATES });
       const build = attached.build();
       const how = build.cached ? `cached, ${Math.round(build.ms)} ms` : `built in ${Math.round(build.buildMs)} ms`;
       return [`Open the app  ${attached.url}  (browser preview, ${how})`];

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { TmplGroup } from 'glass-easel-template-compiler';
+import { localIconFont } from './offline';
 import { compileWxss } from './wxss';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -108,6 +109,14 @@ export function transformWxs(source: string): string {
  * source means the regexp \\d+; in JS the same literal is 'd+' (repro: Vant's add-unit.wxs turns
  * 40 into "40" instead of "40px"). Doubling those backslashes gives JS the WXS meaning.
  */
+/**
+ * WXML as the browser needs it: WeChat's `aria-role` is the web's `role` (the other `aria-*`
+ * attributes are the same on both), so screen readers and tests see the roles WeChat's do.
+ */
+export function transformWxml(source: string): string {
+  return source.replace(/(\s)aria-role=/g, '$1role=');
+}
+
 const JS_ESCAPES = new Set(["'", '"', '\\', 'b', 'f', 'n', 'r', 't', 'v', '0', 'x', 'u', '\n']);
 
 function keepUnknownEscapes(source: string): string {
@@ -214,7 +223,7 @@ class Walker {
       this.warn(`template ${is}.wxml not found`);
       return;
     }
-    const problems = this.group.addTmpl(is, fs.readFileSync(file, 'utf8')) as Array<{
+    const problems = this.group.addTmpl(is, transformWxml(fs.readFileSync(file, 'utf8'))) as Array<{
       message?: string;
       startLine?: number;
       isError?: boolean;
@@ -306,6 +315,8 @@ export async function buildPreview(options: BuildOptions = {}): Promise<BuildRes
   for (const c of components) {
     if (c.wxss) cssParts.push(`/* ${c.is}.wxss */\n${compileWxss(c.wxss, root, c.scope ? { scope: c.scope } : {})}`);
   }
+  // Fonts from CDNs are served by the preview itself: nothing it shows needs the internet.
+  const css = localIconFont(cssParts.join('\n'));
 
   fs.mkdirSync(path.dirname(outDir), { recursive: true });
   // Built aside and renamed into place: a second process (a test, npm start) never reads half a file.
@@ -332,7 +343,7 @@ export async function buildPreview(options: BuildOptions = {}): Promise<BuildRes
     ],
   });
   for (const w of result.warnings) walker.warn(`esbuild: ${w.text}`);
-  fs.writeFileSync(path.join(staging, 'preview.css'), cssParts.join('\n'));
+  fs.writeFileSync(path.join(staging, 'preview.css'), css);
   for (const w of walker.warnings) warn(w);
 
   const buildMs = performance.now() - started;

@@ -3,6 +3,7 @@
  *   GET /                      the preview page (the app in a phone frame); `#/pages/x/index?a=1` opens a page
  *   GET /__preview/preview.js  the bundle (and .css, .js.map)
  *   GET /__preview/mp/<path>   the mini-program's own static files (images, fonts, media)
+ *   GET /__preview/fonts/...   Vant's icon font, from npm (./offline.ts)
  * A request for `/` rebuilds first when a source changed since the last build (reload to see edits).
  */
 import * as fs from 'node:fs';
@@ -11,10 +12,21 @@ import * as path from 'node:path';
 import type { LocalCloud } from '../emulator';
 import { contentTypeOf, isMediaType } from '../emulator/wire/mime';
 import { buildPreview, REPO_ROOT, type BuildOptions, type BuildResult } from './build';
+import { ICON_FONT_URL, vantIconFont } from './offline';
 
 export interface PreviewOptions extends BuildOptions {
   /** Where to say things (build time, warnings). */
   log?: (line: string) => void;
+  /**
+   * Subscription templates by id, with the title WeChat's prompt shows for each (the one given
+   * in the admin console); an id not listed is shown as a generic reminder.
+   */
+  subscribeTemplates?: Record<string, string>;
+}
+
+/** What the runtime reads from the page before it boots (`window.__mpPreviewSettings`). */
+export interface PreviewSettings {
+  subscribeTemplates: Record<string, string>;
 }
 
 export interface Preview {
@@ -26,8 +38,10 @@ export interface Preview {
   refresh(force?: boolean): Promise<BuildResult>;
 }
 
-function page(build: BuildResult): string {
+function page(build: BuildResult, settings: PreviewSettings): string {
   const v = Math.round(build.buildMs * 1000).toString(36) + build.jsBytes.toString(36);
+  // `<` escaped so no value can close the script element.
+  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -39,6 +53,7 @@ function page(build: BuildResult): string {
 </head>
 <body>
 <noscript>The preview needs JavaScript.</noscript>
+<script>window.__mpPreviewSettings = ${json};</script>
 <script src="/__preview/preview.js?v=${v}"></script>
 </body>
 </html>
@@ -82,11 +97,13 @@ export async function attachPreview(
     return running;
   };
 
+  const settings: PreviewSettings = { subscribeTemplates: options.subscribeTemplates ?? {} };
+  let iconFont: Buffer | undefined;
   cloud.registerRoute(async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const { pathname } = url;
     if (pathname === '/' || pathname === '/index.html') {
-      send(res, 200, 'text/html; charset=utf-8', page(await refresh()));
+      send(res, 200, 'text/html; charset=utf-8', page(await refresh(), settings));
       return true;
     }
     if (!pathname.startsWith('/__preview/')) return false;
@@ -96,6 +113,12 @@ export async function attachPreview(
       'preview.js.map': [`${current.js}.map`, 'application/json'],
       'preview.css': [current.css, 'text/css; charset=utf-8'],
     };
+    if (pathname === ICON_FONT_URL) {
+      iconFont ??= vantIconFont();
+      res.writeHead(200, { 'content-type': 'font/woff2', 'cache-control': 'max-age=86400' });
+      res.end(iconFont);
+      return true;
+    }
     const built = files[rest];
     if (built) {
       send(res, 200, built[1], fs.readFileSync(built[0]));

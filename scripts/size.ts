@@ -34,8 +34,16 @@ export class PackageWalker {
     };
     this.add(appJson);
     for (const extra of [app.themeLocation, app.sitemapLocation]) if (extra) this.add(join(this.root, extra));
+    // `@name` icons come from theme.json, one file per theme.
+    const theme = app.themeLocation
+      ? (this.json(join(this.root, app.themeLocation)) as Record<string, Record<string, string>>)
+      : {};
     for (const tab of app.tabBar?.list ?? []) {
-      for (const icon of [tab.iconPath, tab.selectedIconPath]) if (icon) this.add(join(this.root, icon));
+      for (const icon of [tab.iconPath, tab.selectedIconPath]) {
+        if (!icon) continue;
+        const files = icon.startsWith('@') ? Object.values(theme).map((vars) => vars[icon.slice(1)]) : [icon];
+        for (const file of files) if (file) this.add(join(this.root, file));
+      }
     }
     this.unit(join(this.root, 'app'), app.usingComponents ?? {});
     for (const page of app.pages) this.component(join(this.root, page));
@@ -98,7 +106,9 @@ export class PackageWalker {
       if (target.endsWith('.wxs')) this.wxs(target);
       else this.template(target.endsWith('.wxml') ? target : `${target}.wxml`);
     }
-    for (const match of text.matchAll(/\bsrc=["'](\/[^"'{}]+\.(?:png|jpe?g|gif|svg|webp))["']/g)) {
+    // Any attribute naming a package image: `src` of <image>, and component properties such as
+    // van-empty's `image`.
+    for (const match of text.matchAll(/\b[\w-]+=["'](\/[^"'{}]+\.(?:png|jpe?g|gif|svg|webp))["']/g)) {
       this.add(this.resolveAsset(file, match[1]));
     }
   }
@@ -148,7 +158,11 @@ function main(): void {
   const total = entries.reduce((sum, e) => sum + e.bytes, 0);
   const byKind = new Map<string, number>();
   for (const e of entries) {
-    const kind = e.file.startsWith('miniprogram_npm/') ? 'npm (Vant)' : extname(e.file).slice(1);
+    const kind = e.file.startsWith('miniprogram_npm/')
+      ? 'npm (Vant)'
+      : e.file.startsWith('i18n/')
+        ? 'catalogues'
+        : extname(e.file).slice(1);
     byKind.set(kind, (byKind.get(kind) ?? 0) + e.bytes);
   }
   console.log(`main package: ${total} bytes (${kb(total)}) in ${entries.length} files`);

@@ -1,5 +1,6 @@
 /** The `login` cloud function: who is calling, recorded in `users`, and their profile. */
 import type { LoginResult, UserProfile } from '../typings/login';
+import { checkAvatar, type ReadFile } from './avatar';
 import type { Database } from './db';
 import { AppError } from './errors';
 import { defineFunction, type HandlerDeps } from './handler';
@@ -26,7 +27,15 @@ export function loginConfigFromEnv(env: Record<string, string | undefined>): Log
 // A storage fileID as CloudBase issues them: cloud://<env>.<bucket>/<path>.
 const FILE_ID = /^cloud:\/\/[\w.-]+\/\S+$/;
 
-export function createLogin(deps: HandlerDeps & { db: Database; config: LoginConfig; fetch?: typeof fetch }) {
+export function createLogin(
+  deps: HandlerDeps & {
+    db: Database;
+    config: LoginConfig;
+    /** Reads a stored file (`cloud.downloadFile`), to judge an avatar by its bytes. */
+    readFile: ReadFile;
+    fetch?: typeof fetch;
+  },
+) {
   const users = new Users(deps.db);
 
   async function login(
@@ -68,6 +77,7 @@ export function createLogin(deps: HandlerDeps & { db: Database; config: LoginCon
               nickname: 'or avatarFileId is required',
             });
           }
+          if (patch.avatarFileId !== undefined) await checkAvatar(patch.avatarFileId, identity.openid, deps.readFile);
           const user = await users.updateProfile(identity.openid, patch);
           if (!user) throw new AppError('NOT_FOUND', 'No such user: log in before editing the profile.');
           return { profile: toProfile(user) };

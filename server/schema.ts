@@ -80,14 +80,29 @@ export function oneOf<const T extends string | number>(values: readonly T[]): Sc
   };
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
-/** An ISO 8601 instant with an explicit zone ("Z" or "+08:00"), parsed to a Date. */
+/**
+ * Whether the fields name a real wall-clock time. `new Date('2027-02-30T00:00:00Z')` is March 2nd,
+ * not an error, so the calendar is checked here rather than trusted to Date.
+ */
+function isRealTime(m: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute, second = 0, zoneHour = 0, zoneMinute = 0] = m
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  if (month === undefined || month < 1 || month > 12 || day === undefined || day < 1) return false;
+  // Day 0 of the next month is the last day of this one.
+  if (day > new Date(Date.UTC(year ?? 0, month, 0)).getUTCDate()) return false;
+  return (hour ?? 0) <= 23 && (minute ?? 0) <= 59 && second <= 59 && zoneHour <= 14 && zoneMinute <= 59;
+}
+
+/** An ISO 8601 instant with an explicit zone ("Z" or "+08:00") naming a real time, parsed to a Date. */
 export function isoDate(): Schema<Date> {
   return {
     parse(value, path, issues) {
-      if (typeof value === 'string' && ISO_INSTANT.test(value)) {
-        const date = new Date(value);
+      const m = typeof value === 'string' ? ISO_INSTANT.exec(value) : null;
+      if (m && isRealTime(m)) {
+        const date = new Date(value as string);
         if (!Number.isNaN(date.getTime())) return date;
       }
       issues[path] = 'must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:00:00+08:00';

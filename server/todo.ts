@@ -95,7 +95,18 @@ export async function createTodoFromDraft(todos: Todos, openid: string, draft: T
   return toTodo(doc);
 }
 
-export function createTodo(deps: HandlerDeps & { db: Database }) {
+export interface TodoConfig {
+  /** The subscription templates reminders are sent with; a credit for any other would never be spent. */
+  templateIds: readonly string[];
+}
+
+/** Reads the function's environment: the same REMIND_TEMPLATE_ID the remind function sends with. */
+export function todoConfigFromEnv(env: Record<string, string | undefined>): TodoConfig {
+  const templateId = env.REMIND_TEMPLATE_ID?.trim();
+  return { templateIds: templateId ? [templateId] : [] };
+}
+
+export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig }) {
   const todos = new Todos(deps.db);
 
   async function owned(openid: string, todoId: string): Promise<TodoDoc> {
@@ -212,6 +223,11 @@ export function createTodo(deps: HandlerDeps & { db: Database }) {
       subscribe: {
         schema: object({ templateId: string({ min: 1, max: 128, pattern: /^[A-Za-z0-9_-]+$/ }) }),
         async run({ templateId }, { identity, now }) {
+          if (!deps.config.templateIds.includes(templateId)) {
+            throw new AppError('INVALID_ARGUMENT', `${templateId} is not a template reminders are sent with.`, {
+              templateId: 'is not a configured reminder template',
+            });
+          }
           return { templateId, credits: await todos.addCredit(identity.openid, templateId, now) };
         },
       },

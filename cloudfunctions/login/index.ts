@@ -7,5 +7,6 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 export const main = createLogin({
   db: cloud.database(),
   config: loginConfigFromEnv(process.env),
+  readFile: async (fileID) => (await cloud.downloadFile({ fileID })).fileContent,
   getWXContext: () => cloud.getWXContext(),
 });

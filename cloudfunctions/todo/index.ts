@@ -1,10 +1,11 @@
 import * as cloud from 'wx-server-sdk';
-import { createTodo } from '../../server/todo';
+import { createTodo, todoConfigFromEnv } from '../../server/todo';
 
 // The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
 export const main = createTodo({
   db: cloud.database(),
+  config: todoConfigFromEnv(process.env),
   getWXContext: () => cloud.getWXContext(),
 });

@@ -10,6 +10,8 @@ const PLATFORM_CODES: Record<number, ErrorCode> = {
   // The function does not exist in this environment (not deployed, or the wrong env id).
   [-501000]: 'UNAVAILABLE',
   [-404011]: 'UNAVAILABLE',
+  // The cloud's own system error: the request arrived, the service failed.
+  [-501001]: 'UNAVAILABLE',
   // The function ran and crashed, or exceeded its configured timeout.
   [-504002]: 'INTERNAL',
   [-504003]: 'TIMEOUT',

@@ -1,8 +1,12 @@
 /**
  * Times are stored as UTC instants and shown in China Standard Time whatever the phone's zone
- * (style.md, guideline 9).
+ * (style.md, guideline 9), in the words of the app's language (the catalogue's `time` section).
  */
+import { fill } from '../i18n/fill';
+import type { Catalogue } from '../i18n/zh';
 import { shanghaiDayNumber, shanghaiWall } from '../shared/time';
+
+export type TimeWords = Catalogue['time'];
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -19,22 +23,29 @@ export function formatClock(ms: number): string {
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
-export function formatDate(ms: number, now: number): string {
+/** "5月1日" / "May 1", with the year when it is not this year's. */
+export function formatDate(ms: number, now: number, words: TimeWords): string {
   const p = shanghaiWall(ms);
-  return p.year === shanghaiWall(now).year ? `${p.month}月${p.day}日` : `${p.year}年${p.month}月${p.day}日`;
+  const values = { year: p.year, month: words.months[p.month - 1], day: p.day };
+  return fill(p.year === shanghaiWall(now).year ? words.date : words.dateWithYear, values);
+}
+
+/** "5月1日 09:00" / "May 1, 09:00". */
+export function formatDateTime(ms: number, now: number, words: TimeWords): string {
+  return fill(words.dateTime, { date: formatDate(ms, now, words), time: formatClock(ms) });
 }
 
 /** "刚刚", "5 分钟前", "3 小时后", "明天 09:00", "5月1日 09:00" — as a person reads a time. */
-export function formatRelative(ms: number, now: number): string {
+export function formatRelative(ms: number, now: number, words: TimeWords): string {
   const delta = ms - now;
   const abs = Math.abs(delta);
-  if (abs < MINUTE) return '刚刚';
-  if (abs < HOUR) return `${Math.floor(abs / MINUTE)} 分钟${delta < 0 ? '前' : '后'}`;
+  if (abs < MINUTE) return words.justNow;
+  if (abs < HOUR) return fill(delta < 0 ? words.minutesAgo : words.minutesLater, { n: Math.floor(abs / MINUTE) });
   const days = calendarDays(now, ms);
-  if (days === 0) return `${Math.floor(abs / HOUR)} 小时${delta < 0 ? '前' : '后'}`;
-  if (days === -1) return `昨天 ${formatClock(ms)}`;
-  if (days === 1) return `明天 ${formatClock(ms)}`;
-  return `${formatDate(ms, now)} ${formatClock(ms)}`;
+  if (days === 0) return fill(delta < 0 ? words.hoursAgo : words.hoursLater, { n: Math.floor(abs / HOUR) });
+  if (days === -1) return fill(words.yesterday, { time: formatClock(ms) });
+  if (days === 1) return fill(words.tomorrow, { time: formatClock(ms) });
+  return formatDateTime(ms, now, words);
 }
 
 /** Milliseconds until the text of `formatRelative` can next change: the next whole minute. */

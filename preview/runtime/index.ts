@@ -9,9 +9,12 @@ import { homeRoute } from './app-json';
 import { Chrome } from './chrome';
 import { devUsers, switchUser } from './dev-users';
 import { createEnv, elementOf } from './env';
+import { chromeWords, fillWords } from './chrome/words';
 import { AppFiles } from './files';
+import { Privacy } from './privacy';
 import { ReadyQueue, Router, type AppInstance } from './router';
 import { installStyles } from './styles';
+import type { PreviewSettings } from '../server';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
 import { createWx } from './wx';
 
@@ -33,6 +36,8 @@ export interface PreviewHandle {
 declare global {
   interface Window {
     __mpPreview?: PreviewHandle;
+    /** Written by the preview server into the page (server.ts). */
+    __mpPreviewSettings?: PreviewSettings;
   }
 }
 
@@ -51,6 +56,8 @@ export function boot(options: BootOptions): void {
   let appInstance: AppInstance | undefined;
 
   const files = new AppFiles();
+  const privacy = new Privacy(() => users.current);
+  const settings = window.__mpPreviewSettings ?? { subscribeTemplates: {} };
 
   installStyles();
   const chrome = new Chrome(
@@ -68,6 +75,7 @@ export function boot(options: BootOptions): void {
     },
     users,
     phoneWidth,
+    settings,
   );
 
   const shim = createWx({
@@ -76,6 +84,7 @@ export function boot(options: BootOptions): void {
     openid: () => users.current,
     appid: 'wx-preview',
     files,
+    privacy,
   });
   const global = globalThis as unknown as Record<string, unknown>;
   global.wx = shim.wx;
@@ -119,9 +128,14 @@ export function boot(options: BootOptions): void {
     share: (target) => chrome.dialogs.shareCard(getRouter().share('button', target)),
     pickerSheet: (label, field) => chrome.dialogs.pickerSheet(label, field),
     chooseFiles: (accept, multiple) => chrome.dialogs.chooseFiles(accept, multiple),
+    privacy,
+    feedback() {
+      const words = chromeWords();
+      void chrome.dialogs.notice(words.feedbackTitle, words.feedbackBody);
+    },
     unsupported(what) {
       console.error(`[preview] ${what} is not available in the browser preview`);
-      chrome.dialogs.showToast(`${what} 预览中不可用`, 'none', 2000, false);
+      chrome.dialogs.showToast(fillWords(chromeWords().unsupported, { what }), 'none', 2000, false);
     },
   };
   const builtins = registerBuiltins(env.codeSpace, host);

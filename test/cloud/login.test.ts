@@ -131,19 +131,30 @@ describe('updateProfile', () => {
     await invoke(cloud, 'login', { action: 'login' }, { openid: 'o-profile' });
   });
 
-  it('saves a trimmed nickname and an avatar fileID, and returns the profile', async () => {
+  /** Stores `bytes` as the caller would with wx.cloud.uploadFile, and returns the fileID. */
+  async function upload(cloudPath: string, bytes: Buffer, openid = 'o-profile'): Promise<string> {
+    const response = await fetch(`${cloud.url}/_/api/files?cloudPath=${encodeURIComponent(cloudPath)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'x-wx-openid': openid },
+      body: bytes,
+    });
+    const body = (await response.json()) as { fileID?: string };
+    if (!body.fileID) throw new Error(`upload of ${cloudPath} failed: ${JSON.stringify(body)}`);
+    return body.fileID;
+  }
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+  it('saves a trimmed nickname and an avatar the caller uploaded, and returns the profile', async () => {
+    const avatarFileId = await upload('avatars/o-profile/1.png', PNG);
     const result = await invoke<Profile>(
       cloud,
       'login',
-      { action: 'updateProfile', nickname: '  小明  ', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' },
+      { action: 'updateProfile', nickname: '  小明  ', avatarFileId },
       { openid: 'o-profile' },
     );
-    expect(result).toMatchObject({
-      ok: true,
-      data: { profile: { nickname: '小明', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' } },
-    });
+    expect(result).toMatchObject({ ok: true, data: { profile: { nickname: '小明', avatarFileId } } });
     const [doc] = await cloud.store.find('users', { _id: 'o-profile' });
-    expect(doc).toMatchObject({ nickname: '小明', avatarFileId: 'cloud://local.bucket/avatars/o-profile.png' });
+    expect(doc).toMatchObject({ nickname: '小明', avatarFileId });
   });
 
   it.each([
@@ -161,6 +172,36 @@ describe('updateProfile', () => {
       { openid: 'o-profile' },
     );
     expect(result).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', fields });
+    expect(await cloud.store.find('users', { _id: 'o-profile' })).toEqual([before]);
+  });
+
+  it.each([
+    [
+      'a text file named .png',
+      () => upload('avatars/o-profile/fake.png', Buffer.from('not a picture')),
+      'is not a PNG',
+    ],
+    [
+      'a picture over the size cap',
+      () => upload('avatars/o-profile/huge.png', Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)])),
+      'is larger than 2 MB',
+    ],
+    ["another user's picture", () => upload('avatars/o-other/1.png', PNG, 'o-other'), 'is not in your avatar folder'],
+    ['a file never stored', async () => 'cloud://local.bucket/avatars/o-profile/missing.png', 'names no stored file'],
+  ])('refuses %s as the avatar, and changes nothing', async (_label, store, reason) => {
+    const avatarFileId = await store();
+    const [before] = await cloud.store.find('users', { _id: 'o-profile' });
+    const result = await invoke<Profile>(
+      cloud,
+      'login',
+      { action: 'updateProfile', avatarFileId },
+      { openid: 'o-profile' },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      fields: { avatarFileId: expect.stringContaining(reason) },
+    });
     expect(await cloud.store.find('users', { _id: 'o-profile' })).toEqual([before]);
   });
 

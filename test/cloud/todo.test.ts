@@ -10,7 +10,8 @@ type List = ApiResult<TodoListResult>;
 let cloud: LocalCloud;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  // The one template reminders are sent with; a credit for any other would never be spent.
+  cloud = await startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'tpl-A' } });
 });
 afterAll(() => cloud?.close());
 
@@ -67,6 +68,8 @@ describe('validation: every field, and nothing written', () => {
     ['long note', { note: 'n'.repeat(1001) }, { note: 'must be at most 1000 characters' }],
     ['bad quadrant', { quadrant: 'q5' }, { quadrant: 'must be one of "q1", "q2", "q3", "q4"' }],
     ['due without zone', { dueAt: '2030-05-01T09:00:00' }, { dueAt: expect.stringContaining('ISO 8601') }],
+    // Date would store March 2nd for this one.
+    ['impossible due date', { dueAt: '2027-02-30T00:00:00Z' }, { dueAt: expect.stringContaining('ISO 8601') }],
     ['remind not a date', { dueAt: inHours(2), remindAt: 'tomorrow' }, { remindAt: expect.stringContaining('ISO') }],
     ['remind after due', { dueAt: inHours(2), remindAt: inHours(3) }, { remindAt: 'must not be after dueAt' }],
     ['remind without due', { remindAt: inHours(3) }, { remindAt: 'needs a dueAt' }],
@@ -297,11 +300,18 @@ describe('subscribe', () => {
       call({ action: 'subscribe', templateId: 'tpl-A' }, 'o-sub'),
       call({ action: 'subscribe', templateId: 'tpl-A' }, 'o-sub'),
     ]);
-    await call({ action: 'subscribe', templateId: 'tpl-B' }, 'o-sub');
     const docs = await cloud.store.find('subscriptions', { _openid: 'o-sub' }, { sort: [['_id', 1]] });
-    expect(docs).toMatchObject([
-      { _id: 'o-sub:tpl-A', templateId: 'tpl-A', credits: 3 },
-      { _id: 'o-sub:tpl-B', templateId: 'tpl-B', credits: 1 },
-    ]);
+    expect(docs).toMatchObject([{ _id: 'o-sub:tpl-A', templateId: 'tpl-A', credits: 3 }]);
+  });
+
+  it('refuses a template reminders are not sent with, and stores no credit for it', async () => {
+    const before = await snapshot();
+    const result = await call({ action: 'subscribe', templateId: 'tpl-B' }, 'o-sub');
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      fields: { templateId: 'is not a configured reminder template' },
+    });
+    expect(await snapshot()).toEqual(before);
   });
 });

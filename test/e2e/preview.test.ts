@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
+import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
 import { startTestCloud } from '../helpers/local-cloud';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { todoScenarios } from './todos.scenarios';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'local-remind-template' } }),
     startTestCloud({ databaseDir: false }),
   ]);
-  preview = await attachPreview(cloud, { log: () => undefined });
+  preview = await attachPreview(cloud, { log: () => undefined, subscribeTemplates: SUBSCRIBE_TEMPLATES });
   fixturePreview = await attachPreview(fixtureCloud, {
     root: path.join(__dirname, '../fixtures/lifecycle'),
     outDir: tmp('lifecycle'),
@@ -83,11 +84,27 @@ describe('the Me page against the local cloud', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'me-first-launch.png') });
   });
 
+  it('asks for the privacy agreement before the nickname field, and goes on once agreed', async () => {
+    await page.getByPlaceholder('点击设置昵称').click();
+    const popup = page.getByRole('dialog', { name: '用户隐私保护提示' });
+    await popup.waitFor();
+    expect(await popup.textContent()).toContain('《小程序隐私保护指引》');
+    await popup.getByRole('button', { name: '同意', exact: true }).click();
+    await popup.waitFor({ state: 'hidden' });
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { placeholder?: string } | null } }).document
+          .activeElement?.placeholder === '点击设置昵称',
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'me-privacy-agreed.png') });
+  });
+
   it('sets a nickname (typed, confirmed with Enter) and saves it to the users collection', async () => {
     const nickname = page.getByPlaceholder('点击设置昵称');
     await nickname.fill('Alice');
     await nickname.press('Enter');
     await waitForDoc('e2e_alice', (doc) => doc.nickname === 'Alice');
+    await page.getByRole('status').getByText('昵称已保存').waitFor();
     // The avatar placeholder shows the initial of the saved name.
     await page.locator('.me__avatar--empty', { hasText: 'A' }).waitFor();
     expect(await nickname.inputValue()).toBe('Alice');
@@ -105,6 +122,21 @@ describe('the Me page against the local cloud', () => {
     const stored = await fetch(`${cloud.url}/_/api/files?fileID=${encodeURIComponent(fileID)}`);
     expect(Buffer.from(await stored.arrayBuffer()).equals(TINY_PNG)).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'me.png') });
+  });
+
+  it('a person who declines the privacy agreement gets no avatar picker, and is told why', async () => {
+    await gotoApp(page, preview, '/pages/me/index', 'e2e_declines');
+    await page.locator('.me__avatar-button').waitFor();
+    let chooserOpened = false;
+    page.once('filechooser', () => (chooserOpened = true));
+    await page.locator('.me__avatar-button').click();
+    const popup = page.getByRole('dialog', { name: '用户隐私保护提示' });
+    await popup.getByRole('button', { name: '不同意' }).click();
+    await page.getByText('未同意隐私保护指引，无法使用此功能').waitFor();
+    expect(chooserOpened).toBe(false);
+    expect((await userDoc('e2e_declines'))?.avatarFileId).toBe('');
+    await gotoApp(page, preview, '/pages/me/index', 'e2e_alice');
+    await page.getByText('ID e2e_alice').waitFor();
   });
 
   it('a second dev user, chosen in the switcher, sees their own profile', async () => {
@@ -152,6 +184,10 @@ describe('navigation and the wx shim', () => {
     expect(hash(page)).toBe('#/pages/chat/index');
     expect(await page.getByRole('tab', { name: '助手' }).getAttribute('aria-selected')).toBe('true');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'chat.png') });
+    // The chat page does not enable pull-down refresh: the button does nothing there, as in WeChat.
+    await page.getByRole('button', { name: 'Pull-down refresh' }).click();
+    expect(await page.locator('.pv-page--refreshing').count()).toBe(0);
+    expect(await previewLog(page)).not.toContain('pages/chat/index.onPullDownRefresh');
 
     await page.getByRole('tab', { name: '我的' }).click();
     await page.getByText('ID e2e_nav').waitFor();
@@ -179,7 +215,8 @@ describe('navigation and the wx shim', () => {
       (globalThis as unknown as PreviewGlobals).wx.requestSubscribeMessage({ tmplIds: ['TMPL_A', 'TMPL_B'] }),
     );
     const dialog = page.getByRole('dialog', { name: '订阅消息' });
-    await dialog.getByLabel('TMPL_B').uncheck();
+    // Templates the preview was not given a title for read as numbered subscription messages.
+    await dialog.getByLabel('订阅消息 2').uncheck();
     await dialog.getByRole('button', { name: '允许' }).click();
     expect(await answer).toMatchObject({ errMsg: 'requestSubscribeMessage:ok', TMPL_A: 'accept', TMPL_B: 'reject' });
   });

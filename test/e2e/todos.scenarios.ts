@@ -89,7 +89,8 @@ export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; 
       await page.getByPlaceholder('要做什么？').fill('交房租');
       await page.locator('van-switch').click();
       const dialog = page.getByRole('dialog', { name: '订阅消息' });
-      await dialog.getByLabel('local-remind-template').waitFor();
+      // Named as WeChat names the template, not by its id.
+      await dialog.getByLabel('待办到期提醒').waitFor();
       await dialog.getByRole('button', { name: '允许' }).click();
       await page.getByText('到时通过微信服务通知提醒你').waitFor();
       await page.getByRole('button', { name: '保存' }).click();

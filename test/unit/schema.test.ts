@@ -60,8 +60,22 @@ describe('schema', () => {
   it('rejects dates without a zone and impossible dates', () => {
     const date = object({ at: isoDate() });
     expect(check(date, { at: '2026-05-01T09:00:00' })).toMatchObject({ ok: false });
-    expect(check(date, { at: '2026-02-30T09:00:00Z' })).toMatchObject({ ok: true });
     expect(check(date, { at: '2026-13-01T09:00:00Z' })).toMatchObject({ ok: false });
+    // Date would roll these over into the next day or month instead of refusing them.
+    for (const impossible of [
+      '2027-02-30T00:00:00Z',
+      '2027-02-29T00:00:00Z',
+      '2026-04-31T09:00:00+08:00',
+      '2026-05-00T09:00:00Z',
+      '2026-05-01T24:00:00Z',
+      '2026-05-01T09:60:00Z',
+      '2026-05-01T09:00:60Z',
+      '2026-05-01T09:00:00+08:60',
+    ]) {
+      expect(check(date, { at: impossible })).toMatchObject({ ok: false, issues: { at: expect.any(String) } });
+    }
+    expect(check(date, { at: '2028-02-29T23:59:59.999+08:00' })).toMatchObject({ ok: true });
+    expect(check(date, { at: '2026-12-31T00:00Z' })).toMatchObject({ ok: true });
   });
 
   it('checks nested objects by path', () => {

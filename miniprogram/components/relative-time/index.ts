@@ -1,7 +1,8 @@
 /**
- * A time shown the way a person reads it ("5 分钟前", "明天 09:00"), kept current while visible:
+ * A time shown the way a person reads it ("5 分钟前", "Tomorrow 09:00"), kept current while visible:
  * it re-renders once at each minute boundary, and not at all while its page is hidden.
  */
+import { strings } from '../../i18n';
 import type { AppOption } from '../../types';
 import { formatRelative, msToNextMinute } from '../../utils/time';
 
@@ -75,7 +76,7 @@ Component<
     refresh() {
       const ms = this.data.time ? Date.parse(this.data.time) : NaN;
       const now = this.now();
-      const text = Number.isNaN(ms) ? '' : formatRelative(ms, now);
+      const text = Number.isNaN(ms) ? '' : formatRelative(ms, now, strings().time);
       const past = !Number.isNaN(ms) && ms < now;
       if (text !== this.data.text || past !== this.data.past) this.setData({ text, past });
     },

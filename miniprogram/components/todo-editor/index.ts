@@ -5,42 +5,49 @@
  */
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
 import { config } from '../../config';
+import { fill, strings, type Catalogue } from '../../i18n';
 import { showError } from '../../services/errors';
 import { todos } from '../../services/todos';
-import { QUADRANTS } from '../../utils/quadrants';
+import { quadrants, type QuadrantInfo } from '../../utils/quadrants';
+import { formatDateTime } from '../../utils/time';
 
 const HOUR = 3600_000;
-const OFFSETS = [
-  { minutes: 0, label: '准时' },
-  { minutes: 10, label: '提前10分钟' },
-  { minutes: 60, label: '提前1小时' },
-  { minutes: 1440, label: '提前1天' },
-];
-
-/** What the person is told when WeChat will not send reminders, and how to turn them back on. */
-export const SUBSCRIBE_HELP = {
-  reject: '你没有允许提醒通知，这条待办不会提醒你。下次打开“提醒我”时选择“允许”即可。',
-  off: '提醒通知已关闭。请点右上角“···” > “设置” > “通知管理”，打开“接收通知”后再试。',
-} as const;
+/** Reminder offsets before the due time, in minutes; their words are the catalogue's `editor.offsets`. */
+const OFFSET_MINUTES = [0, 10, 60, 1440];
+/** The todo function's limits, in characters as people count them. */
+const TITLE_MAX = 100;
+const NOTE_MAX = 1000;
 
 export interface EditorSave {
   draft?: TodoDraft;
   patch?: TodoPatch;
 }
 
+type PickerColumn = 'year' | 'month' | 'day' | 'hour' | 'minute';
+
 interface Data {
-  quadrants: typeof QUADRANTS;
-  offsets: typeof OFFSETS;
+  t: Catalogue['editor'];
+  common: Catalogue['common'];
+  quadrants: QuadrantInfo[];
+  offsets: Array<{ minutes: number; label: string }>;
+  titleMax: number;
+  noteMax: number;
+  /** The note grows with its text up to a few lines, then scrolls (px, as Vant's autosize takes). */
+  noteSize: { minHeight: number; maxHeight: number };
   title: string;
   note: string;
   quadrant: Quadrant;
   /** ms since epoch; 0 when none. */
   dueAt: number;
+  dueText: string;
   remind: boolean;
   remindOffset: number;
+  remindLabel: string;
   picking: boolean;
   pickerValue: number;
   minDate: number;
+  /** The date picker's column labels ("2026年", "09时"); a function, passed to Vant as a property. */
+  formatter: ((type: PickerColumn, value: string) => string) | null;
 }
 
 /** Vant components emit their value itself as `detail`, which WechatMiniprogram.CustomEvent does not allow. */
@@ -53,11 +60,18 @@ function nextHour(now: number): number {
   return Math.ceil((now + 1) / HOUR) * HOUR;
 }
 
+/** Suffixes from the catalogue: "2026年" in Chinese, the bare number in English. */
+function pickerFormatter(units: Catalogue['editor']['units']): Data['formatter'] {
+  return (type, value) => `${value}${units[type]}`;
+}
+
 Component<
   Data,
   { show: BooleanConstructor; todo: ObjectConstructor; defaultQuadrant: StringConstructor },
   {
     reset(): void;
+    /** The due time and reminder in words, after any change to them. */
+    describe(change: Partial<Pick<Data, 'dueAt' | 'remind' | 'remindOffset' | 'picking'>>): void;
     onTitle(event: ValueEvent<string>): void;
     onNote(event: ValueEvent<string>): void;
     onQuadrant(event: TapEvent<{ key: Quadrant }>): void;
@@ -83,17 +97,25 @@ Component<
     defaultQuadrant: String,
   },
   data: {
-    quadrants: QUADRANTS,
-    offsets: OFFSETS,
+    t: strings().editor,
+    common: strings().common,
+    quadrants: [],
+    offsets: [],
+    titleMax: TITLE_MAX,
+    noteMax: NOTE_MAX,
+    noteSize: { minHeight: 48, maxHeight: 120 },
     title: '',
     note: '',
     quadrant: 'q1',
     dueAt: 0,
+    dueText: '',
     remind: false,
     remindOffset: 0,
+    remindLabel: '',
     picking: false,
     pickerValue: 0,
     minDate: 0,
+    formatter: null,
   },
 
   observers: {
@@ -105,6 +127,16 @@ Component<
   lifetimes: {
     created() {
       this.now = Date.now;
+    },
+    attached() {
+      const words = strings();
+      this.setData({
+        t: words.editor,
+        common: words.common,
+        quadrants: quadrants(),
+        offsets: OFFSET_MINUTES.map((minutes, i) => ({ minutes, label: words.editor.offsets[i] })),
+        formatter: pickerFormatter(words.editor.units),
+      });
     },
   },
 
@@ -118,10 +150,37 @@ Component<
         title: todo?.title ?? '',
         note: todo?.note ?? '',
         quadrant: todo?.quadrant ?? ((this.data.defaultQuadrant || 'q1') as Quadrant),
+      });
+      this.describe({
         dueAt,
         remind: Boolean(remindAt),
-        remindOffset: OFFSETS.some((o) => o.minutes === offset) ? offset : 0,
+        remindOffset: OFFSET_MINUTES.includes(offset) ? offset : 0,
         picking: false,
+      });
+    },
+    describe(change) {
+      const next = { ...this.data, ...change };
+      const { t } = this.data;
+      const todo = this.data.todo as Todo | null;
+      const now = this.now();
+      const remindAt = next.dueAt && next.remind ? next.dueAt - next.remindOffset * 60_000 : 0;
+      // A reminder already delivered says so, until its time is changed (which makes it a new one).
+      const sent =
+        todo?.reminder.state === 'sent' &&
+        todo.reminder.sentAt &&
+        todo.remindAt &&
+        Date.parse(todo.remindAt) === remindAt
+          ? todo.reminder.sentAt
+          : '';
+      const words = strings().time;
+      this.setData({
+        ...change,
+        dueText: next.dueAt ? formatDateTime(next.dueAt, now, words) : '',
+        remindLabel: !next.remind
+          ? ''
+          : sent
+            ? fill(t.remindSent, { time: formatDateTime(Date.parse(sent), now, words) })
+            : t.remindOn,
       });
     },
     onTitle(event) {
@@ -142,21 +201,21 @@ Component<
       });
     },
     onPickConfirm(event) {
-      this.setData({ dueAt: event.detail, picking: false });
+      this.describe({ dueAt: event.detail, picking: false });
     },
     onPickCancel() {
       this.setData({ picking: false });
     },
     onClearDue() {
-      this.setData({ dueAt: 0, remind: false });
+      this.describe({ dueAt: 0, remind: false });
     },
     onOffset(event) {
-      this.setData({ remindOffset: Number(event.currentTarget.dataset.minutes) });
+      this.describe({ remindOffset: Number(event.currentTarget.dataset.minutes) });
     },
 
     onRemindChange(event) {
       if (!event.detail) {
-        this.setData({ remind: false });
+        this.describe({ remind: false });
         return;
       }
       const templateId = config.remindTemplateId;
@@ -168,12 +227,14 @@ Component<
     },
 
     async onSubscribeAnswer(answer) {
+      const { t } = this.data;
       if (answer !== 'accept') {
         // 'reject' is this time only; 'ban' (or 'filter') means WeChat will not ask again.
         wx.showModal({
-          title: '不会提醒你',
-          content: answer === 'reject' ? SUBSCRIBE_HELP.reject : SUBSCRIBE_HELP.off,
+          title: t.noRemindTitle,
+          content: answer === 'reject' ? t.subscribeRejected : t.subscribeOff,
           showCancel: false,
+          confirmText: this.data.common.confirm,
         });
         return;
       }
@@ -183,21 +244,22 @@ Component<
         return;
       }
       // A reminder needs a due time; start from the next whole hour, which the person can change.
-      this.setData({ remind: true, ...(this.data.dueAt ? {} : { dueAt: nextHour(this.now()) }) });
+      this.describe({ remind: true, ...(this.data.dueAt ? {} : { dueAt: nextHour(this.now()) }) });
     },
 
     onSubscribeFailed(error) {
+      const { t } = this.data;
       // 20004: the person switched off notifications for this mini-program altogether.
       if (error.errCode === 20004) {
-        wx.showModal({ title: '不会提醒你', content: SUBSCRIBE_HELP.off, showCancel: false });
+        wx.showModal({ title: t.noRemindTitle, content: t.subscribeOff, showCancel: false });
       } else {
-        wx.showToast({ title: '暂时无法开启提醒，请稍后再试', icon: 'none', duration: 2500 });
+        wx.showToast({ title: t.subscribeUnavailable, icon: 'none', duration: 2500 });
       }
     },
 
     onSave() {
       const title = this.data.title.trim();
-      if (!title) return;
+      if (!title || [...title].length > TITLE_MAX || [...this.data.note.trim()].length > NOTE_MAX) return;
       const { note, quadrant, dueAt, remind, remindOffset } = this.data;
       const due = dueAt ? new Date(dueAt).toISOString() : null;
       const remindAt = dueAt && remind ? new Date(dueAt - remindOffset * 60_000).toISOString() : null;

@@ -1,3 +1,4 @@
+import { strings, titlePage } from '../../i18n';
 import { auth } from '../../services/auth';
 import { definePage } from '../../utils/define';
 
@@ -5,6 +6,7 @@ const DRAFT_KEY = 'chat.draft';
 
 definePage()({
   data: {
+    t: strings().chat,
     connecting: true,
     /** The assistant is switched on with the AI chat feature; until then the composer is read-only. */
     available: false,
@@ -14,7 +16,10 @@ definePage()({
 
   methods: {
     onLoad() {
-      this.setData({ draft: String(wx.getStorageSync(DRAFT_KEY) || '') });
+      this.setData({ t: strings().chat, draft: String(wx.getStorageSync(DRAFT_KEY) || '') });
+    },
+    onShow() {
+      titlePage(strings().chat.title);
     },
     async onReady() {
       // The page renders first; the composer waits for the user it will speak for.

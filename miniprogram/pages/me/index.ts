@@ -1,30 +1,76 @@
 import type { ApiError } from '../../../typings/contract';
 import type { UserProfile } from '../../../typings/login';
+import { fill, languageChoice, setLanguage, strings, titlePage, type Catalogue, type LanguageChoice } from '../../i18n';
 import { auth, AuthError, type Session } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { saveAvatar, saveNickname } from '../../services/user';
+import type { AppGlobalData, AppOption } from '../../types';
 import { definePage } from '../../utils/define';
 
 interface Data {
+  t: Catalogue['me'];
+  common: Catalogue['common'];
   loading: boolean;
   error: string;
   user: UserProfile | null;
   /** The picked picture, shown while it uploads. */
   avatarPreview: string;
   saving: '' | 'avatar' | 'nickname';
+  languageText: string;
+  theme: AppGlobalData['theme'];
+  version: string;
 }
 
-definePage<{ unsubscribe?: () => void }>()({
-  data: { loading: true, error: '', user: null, avatarPreview: '', saving: '' } as Data,
+/** The choices the language sheet offers, in its order. */
+const LANGUAGE_CHOICES: LanguageChoice[] = ['system', 'zh', 'en'];
+
+function languageText(words: Catalogue['me'], choice: LanguageChoice): string {
+  return choice === 'system' ? words.languageSystem : words.languages[choice];
+}
+
+/** The released version, or which build this is (develop and trial builds have no version). */
+function versionText(words: Catalogue['me']): string {
+  const { version, envVersion } = wx.getAccountInfoSync().miniProgram;
+  if (version) return fill(words.version, { version });
+  return envVersion === 'trial' ? words.trialVersion : words.developVersion;
+}
+
+definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
+  data: {
+    t: strings().me,
+    common: strings().common,
+    loading: true,
+    error: '',
+    user: null,
+    avatarPreview: '',
+    saving: '',
+    languageText: '',
+    theme: 'light',
+    version: '',
+  } as Data,
 
   methods: {
     onLoad() {
+      const words = strings();
+      const app = getApp<AppOption>();
+      this.setData({
+        t: words.me,
+        common: words.common,
+        languageText: languageText(words.me, languageChoice()),
+        theme: app.globalData.theme,
+        version: versionText(words.me),
+      });
       // The profile can change from elsewhere (a refresh on app show); follow it while open.
       this.unsubscribe = auth.onChange((session: Session) => this.setData({ user: session.profile }));
+      this.unfollowTheme = app.onThemeChanged((theme) => this.setData({ theme }));
       void this.load(false);
+    },
+    onShow() {
+      titlePage(strings().me.title);
     },
     onUnload() {
       this.unsubscribe?.();
+      this.unfollowTheme?.();
     },
     async onPullDownRefresh() {
       await this.load(true);
@@ -54,7 +100,8 @@ definePage<{ unsubscribe?: () => void }>()({
       const result = await saveAvatar(path, user.openid);
       // On success the session update has already put the new fileID in `user`.
       this.setData({ avatarPreview: '', saving: '' });
-      if (!result.ok) showError(result);
+      if (result.ok) wx.showToast({ title: this.data.t.avatarSaved, icon: 'success' });
+      else showError(result);
     },
 
     async onNicknameDone(event: { detail: { value?: string } }) {
@@ -69,12 +116,29 @@ definePage<{ unsubscribe?: () => void }>()({
       this.setData({ saving: 'nickname' });
       const result = await saveNickname(nickname);
       this.setData({ saving: '' });
-      if (!result.ok) this.rollbackNickname(user.nickname, result);
+      if (result.ok) wx.showToast({ title: this.data.t.nicknameSaved, icon: 'success' });
+      else this.rollbackNickname(user.nickname, result);
     },
 
     rollbackNickname(saved: string, error: ApiError) {
       this.setData({ 'user.nickname': saved });
       showError(error);
+    },
+
+    /** The language sheet; a new choice is kept and the app starts again in it, on this page. */
+    async onLanguage() {
+      const words = this.data.t;
+      const sheet = await wx
+        .showActionSheet({ itemList: LANGUAGE_CHOICES.map((choice) => languageText(words, choice)) })
+        .catch(() => undefined);
+      const choice = sheet ? LANGUAGE_CHOICES[sheet.tapIndex] : undefined;
+      if (!choice || choice === languageChoice()) return;
+      setLanguage(choice);
+      wx.reLaunch({ url: '/pages/me/index' });
+    },
+
+    onPrivacy() {
+      wx.openPrivacyContract().catch(() => undefined);
     },
   },
 });

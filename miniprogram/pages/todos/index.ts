@@ -1,19 +1,24 @@
 /**
  * The todo list, one quadrant per tab. Every change shows at once and is rolled back with a
  * message when the cloud refuses it; setData sends only the rows that changed, by path
- * (`items[3].done`), so a long list stays smooth.
+ * (`items[3].done`), so a long list stays smooth; open todos show before done ones by CSS order,
+ * so completing one moves it down without sending the list. The list shows one quadrant's rows or none:
+ * a switch clears it first, so a failed load never leaves another quadrant's rows under the heading.
  */
 import type { ApiError } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
 import type { EditorSave } from '../../components/todo-editor/index';
 import { config } from '../../config';
+import { fill, strings, titlePage } from '../../i18n';
 import { auth, AuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { todos } from '../../services/todos';
 import { definePage } from '../../utils/define';
-import { QUADRANTS } from '../../utils/quadrants';
+import { quadrantIndex, quadrants } from '../../utils/quadrants';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
+/** The server's limit, in characters as people count them. */
+export const TITLE_MAX = 100;
 
 /** A row: the todo, and whether it is hidden while its delete can still be undone (or moved away). */
 export type Row = Todo & { removed?: boolean };
@@ -32,13 +37,17 @@ interface Custom {
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
+const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
+
 definePage<Custom>()({
   data: {
+    t: strings().todos,
+    common: strings().common,
     loading: true,
     loadingMore: false,
     error: '',
     active: 0,
-    quadrants: QUADRANTS.map((q) => ({ ...q, count: 0 })),
+    quadrants: quadrants().map((q) => ({ ...q, count: 0 })),
     items: [] as Row[],
     hasMore: false,
     /** When the list was loaded (ms): what "overdue" is measured against. */
@@ -53,14 +62,22 @@ definePage<Custom>()({
       this.cursor = null;
       this.generation = 0;
       this.pendingDelete = undefined;
+      const words = strings();
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
-      if (Number.isInteger(saved) && saved >= 0 && saved < QUADRANTS.length) this.setData({ active: saved });
-      void this.load();
-      // A reminder's "open" lands here with the todo's id: show that todo.
+      const active = Number.isInteger(saved) && saved >= 0 && saved < this.data.quadrants.length ? saved : 0;
+      this.setData({
+        t: words.todos,
+        common: words.common,
+        active,
+        quadrants: quadrants().map((q) => ({ ...q, count: 0 })),
+      });
+      // A reminder's "open" lands here with the todo's id: show that todo, on its own tab.
       if (query.id) void this.openById(query.id);
+      else void this.load();
     },
     onShow() {
+      titlePage(strings().todos.title);
       // Coming back from another tab: a failed first load gets a second chance.
       if (this.data.error) void this.load();
     },
@@ -78,45 +95,62 @@ definePage<Custom>()({
       void this.loadMore();
     },
     onShareAppMessage() {
-      return { title: '用四象限安排你的待办', path: '/pages/todos/index' };
+      return { title: strings().todos.share, path: '/pages/todos/index' };
     },
     onTabChange(event: WechatMiniprogram.CustomEvent<{ name: number }>) {
-      this.setData({ active: event.detail.name });
-      wx.setStorageSync(ACTIVE_TAB_KEY, event.detail.name);
+      this.showQuadrant(event.detail.name);
       void this.load();
     },
     onRetry() {
       void this.load();
     },
 
+    /** Shows tab `index` with no rows yet: the last quadrant's rows never stand under this heading. */
+    showQuadrant(index: number) {
+      if (index === this.data.active && this.data.items.length) return;
+      this.commitDelete();
+      this.generation++;
+      this.cursor = null;
+      wx.setStorageSync(ACTIVE_TAB_KEY, index);
+      this.setData({ active: index, items: [], hasMore: false, loading: true, error: '' });
+    },
+
     activeQuadrant(): Quadrant {
-      return QUADRANTS[this.data.active].key;
+      return this.data.quadrants[this.data.active].key;
     },
 
     /** First page of the active quadrant, replacing the list. */
     async load() {
       this.commitDelete();
       const generation = ++this.generation;
-      this.setData({ loading: this.data.items.length === 0, error: '' });
+      const hasRows = shownRows(this.data.items) > 0;
+      this.setData({ loading: !hasRows, error: '' });
+      const failed = (error: Pick<ApiError, 'code'>): void => {
+        if (generation !== this.generation) return;
+        // Rows of this quadrant stay readable after a failed refresh; with none, the error takes the page.
+        if (shownRows(this.data.items) > 0) {
+          this.setData({ loading: false });
+          showError(error);
+        } else this.setData({ loading: false, items: [], hasMore: false, error: userMessage(error) });
+      };
       try {
         await auth.ensure();
       } catch (error) {
-        const text = userMessage(error instanceof AuthError ? error.error : { code: 'INTERNAL' });
-        this.setData({ loading: false, error: text });
+        failed(error instanceof AuthError ? error.error : { code: 'INTERNAL' });
         return;
       }
       const result = await todos.list({ quadrant: this.activeQuadrant() });
       if (generation !== this.generation) return;
       if (!result.ok) {
-        if (this.data.items.length) showError(result);
-        else this.setData({ loading: false, error: userMessage(result) });
+        failed(result);
         return;
       }
       this.cursor = result.data.nextCursor;
       const counts: Record<string, number> = {};
-      QUADRANTS.forEach((q, i) => (counts[`quadrants[${i}].count`] = result.data.counts[q.key]));
+      this.data.quadrants.forEach((q, i) => (counts[`quadrants[${i}].count`] = result.data.counts[q.key]));
       this.setData({
         loading: false,
+        error: '',
         items: result.data.items,
         hasMore: result.data.nextCursor !== null,
         now: Date.now(),
@@ -139,7 +173,9 @@ definePage<Custom>()({
       this.cursor = result.data.nextCursor;
       const start = this.data.items.length;
       const update: Record<string, unknown> = { loadingMore: false, hasMore: result.data.nextCursor !== null };
-      result.data.items.forEach((todo, i) => (update[`items[${start + i}]`] = todo));
+      // A row added or moved here since the first page may come again: it is already on screen.
+      const fresh = result.data.items.filter((todo) => this.indexOf(todo.id) < 0);
+      fresh.forEach((todo, i) => (update[`items[${start + i}]`] = todo));
       this.setData(update);
     },
 
@@ -149,7 +185,7 @@ definePage<Custom>()({
 
     /** Adds `delta` to a quadrant's open count (the tab badge). */
     countPath(quadrant: Quadrant, delta: number): Record<string, number> {
-      const i = QUADRANTS.findIndex((q) => q.key === quadrant);
+      const i = quadrantIndex(quadrant);
       return { [`quadrants[${i}].count`]: Math.max(0, this.data.quadrants[i].count + delta) };
     },
 
@@ -167,7 +203,7 @@ definePage<Custom>()({
         return;
       }
       if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
-      this.failed(result, done ? '没能标记完成' : '没能恢复待办');
+      this.failed(result, done ? 'complete' : 'reopen');
     },
 
     /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
@@ -212,7 +248,7 @@ definePage<Custom>()({
         const row = this.data.items[at];
         if (row)
           this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
-        this.failed(result, '没能删除');
+        this.failed(result, 'remove');
       });
     },
 
@@ -227,10 +263,18 @@ definePage<Custom>()({
       this.setData({ 'editor.show': false });
     },
 
+    /** Opens a todo (from a reminder) on its own quadrant's tab, with that quadrant's list beneath. */
     async openById(id: string) {
       const result = await todos.get(id);
-      if (result.ok) this.setData({ editor: { show: true, todo: result.data.todo } });
-      else showError(result);
+      if (!result.ok) {
+        showError(result);
+        void this.load();
+        return;
+      }
+      const { todo } = result.data;
+      this.showQuadrant(quadrantIndex(todo.quadrant));
+      this.setData({ editor: { show: true, todo } });
+      void this.load();
     },
 
     onQuickInput(event: { detail: string }) {
@@ -239,6 +283,10 @@ definePage<Custom>()({
     onQuickAdd() {
       const title = this.data.quickTitle.trim();
       if (!title) return;
+      if ([...title].length > TITLE_MAX) {
+        wx.showToast({ title: fill(strings().todos.tooLong, { max: TITLE_MAX }), icon: 'none' });
+        return;
+      }
       this.setData({ quickTitle: '' });
       void this.create({ title, quadrant: this.activeQuadrant() });
     },
@@ -271,7 +319,13 @@ definePage<Custom>()({
         doneAt: null,
       };
       // Prepending shifts every index, so this one change sends the list.
-      if (shown) this.setData({ items: [placeholder, ...this.data.items], ...this.countPath(draft.quadrant, 1) });
+      if (shown)
+        this.setData({
+          items: [placeholder, ...this.data.items],
+          loading: false,
+          error: '',
+          ...this.countPath(draft.quadrant, 1),
+        });
       else this.setData(this.countPath(draft.quadrant, 1));
       const result = await todos.create(draft);
       if (listInFlight) void this.load();
@@ -286,7 +340,7 @@ definePage<Custom>()({
         // Give the title back so nothing typed is lost.
         ...(this.data.quickTitle ? {} : { quickTitle: draft.title }),
       });
-      this.failed(result, '没能保存');
+      this.failed(result, 'create');
     },
 
     /** Shows the edit at once; a todo moved to another quadrant leaves this list. */
@@ -310,12 +364,14 @@ definePage<Custom>()({
       const undoCounts =
         moved && !before.done ? { ...this.countPath(edited.quadrant, -1), ...this.countPath(before.quadrant, 1) } : {};
       this.setData({ [`items[${now}]`]: before, ...undoCounts });
-      this.failed(result, '没能保存修改');
+      this.failed(result, 'update');
     },
 
     /** The rollback message: what did not happen, and why. */
-    failed(error: ApiError, what: string) {
-      wx.showToast({ title: `${what}：${userMessage(error)}`, icon: 'none', duration: 3000 });
+    failed(error: ApiError, what: keyof ReturnType<typeof strings>['todos']['failed']) {
+      const words = strings().todos;
+      const title = fill(words.failedWhy, { what: words.failed[what], why: userMessage(error) });
+      wx.showToast({ title, icon: 'none', duration: 3000 });
     },
   },
 });

@@ -1,4 +1,7 @@
-/** `<button>`: the classic look (styles.ts) and the open-types the preview can act out. */
+/**
+ * `<button>`: the classic look (styles.ts) and the open-types the preview can act out. The avatar
+ * picker waits for the privacy agreement; an agree button records that it was tapped.
+ */
 import { builtin, flag } from './define';
 
 export const button = builtin<HTMLButtonElement>('button', (host) => ({
@@ -38,11 +41,17 @@ export const button = builtin<HTMLButtonElement>('button', (host) => ({
       if (el.disabled) return;
       const openType = String(ctx.data.openType ?? '');
       if (openType === 'chooseAvatar')
-        void host.chooseFiles('image/*', false).then(([file]) => {
+        void host.privacy.require('button.chooseAvatar').then(async (agreed) => {
+          if (!agreed) return;
+          const [file] = await host.chooseFiles('image/*', false);
           if (!file) return;
           const ext = (file.type.split('/')[1] ?? 'png').replace('jpeg', 'jpg');
           ctx.trigger('chooseavatar', { avatarUrl: host.tempFile(file, `avatar.${ext}`) });
         });
+      else if (openType === 'agreePrivacyAuthorization') {
+        host.privacy.agreeTapped(ctx.comp.id);
+        ctx.trigger('agreeprivacyauthorization', { errMsg: 'agreePrivacyAuthorization:ok' });
+      } else if (openType === 'feedback') host.feedback();
       else if (openType === 'share') host.share(ctx.comp);
       else if (openType === 'getPhoneNumber' || openType === 'getRealtimePhoneNumber') {
         host.unsupported(`<button open-type="${openType}">`);

@@ -28,6 +28,8 @@ export interface BuiltinSpec<E extends HTMLElement> {
   detached?(ctx: BuiltinContext<E>): void;
 }
 
+import type { Privacy } from '../privacy';
+
 /** What the built-ins need from the rest of the runtime. */
 export interface BuiltinHost {
   /** A URL the browser can load for a mini-program src (cloud://, http://tmp/, /path, relative). */
@@ -39,6 +41,10 @@ export interface BuiltinHost {
   pickerSheet(label: string, field: HTMLElement): Promise<boolean>;
   /** The file chooser (`open-type="chooseAvatar"`); never settles when the person cancels. */
   chooseFiles(accept: string, multiple: boolean): Promise<File[]>;
+  /** The privacy agreement the avatar picker and the nickname field wait for. */
+  privacy: Privacy;
+  /** `open-type="feedback"`: WeChat's feedback page. */
+  feedback(): void;
   unsupported(what: string): void;
 }
 
@@ -62,7 +68,29 @@ function context<E extends HTMLElement>(comp: glassEasel.GeneralComponent): Buil
 
 const bound = new WeakSet<HTMLElement>();
 
-function define<E extends HTMLElement>(space: glassEasel.ComponentSpace, tag: string, spec: BuiltinSpec<E>): void {
+/** Accessibility attributes every WeChat component takes (`aria-role` arrives as `role`: build.ts). */
+const ARIA: Record<string, string> = {
+  role: 'role',
+  ariaLabel: 'aria-label',
+  ariaChecked: 'aria-checked',
+  ariaHidden: 'aria-hidden',
+  ariaDisabled: 'aria-disabled',
+};
+
+function define<E extends HTMLElement>(space: glassEasel.ComponentSpace, tag: string, own: BuiltinSpec<E>): void {
+  const spec: BuiltinSpec<E> = {
+    ...own,
+    properties: {
+      ...Object.fromEntries(Object.keys(ARIA).map((name) => [name, { type: null, value: '' }])),
+      ...own.properties,
+    },
+    changed(ctx, name, value) {
+      const attribute = ARIA[name];
+      if (!attribute || name in own.properties) own.changed?.(ctx, name, value);
+      else if (value === '' || value === undefined || value === null) ctx.el.removeAttribute(attribute);
+      else ctx.el.setAttribute(attribute, String(value));
+    },
+  };
   const observers: Record<string, (this: glassEasel.GeneralComponent, value: unknown) => void> = {};
   for (const name of Object.keys(spec.properties)) {
     observers[name] = function (value: unknown) {

@@ -40,7 +40,7 @@ const INPUT_TYPES: Record<string, { type: string; inputMode?: string }> = {
 };
 
 const field = (tag: 'input' | 'textarea') =>
-  builtin<HTMLInputElement | HTMLTextAreaElement>(tag, () => ({
+  builtin<HTMLInputElement | HTMLTextAreaElement>(tag, (host) => ({
     properties: FIELD_PROPS,
     changed(ctx, name, value) {
       const el = ctx.el;
@@ -81,7 +81,19 @@ const field = (tag: 'input' | 'textarea') =>
         });
         grow();
       });
-      el.addEventListener('focus', () => ctx.trigger('focus', { value: el.value, height: 0 }));
+      el.addEventListener('focus', () => {
+        // The nickname field waits for the privacy agreement, as WeChat's does.
+        if (ctx.data.type === 'nickname' && !host.privacy.agreed()) {
+          el.readOnly = true;
+          el.blur();
+          void host.privacy.require('input.nickname').then((agreed) => {
+            el.readOnly = false;
+            if (agreed) el.focus();
+          });
+          return;
+        }
+        ctx.trigger('focus', { value: el.value, height: 0 });
+      });
       el.addEventListener('blur', () => ctx.trigger('blur', { value: el.value, cursor: el.selectionStart ?? 0 }));
       el.addEventListener('keydown', (event) => {
         const e = event as KeyboardEvent;

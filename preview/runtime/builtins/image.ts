@@ -12,6 +12,9 @@ export const image = builtin('image', (host) => ({
   changed(ctx, name, value) {
     if (name === 'mode') ctx.el.dataset.mode = String(value || 'scaleToFill');
     if (name !== 'src') return;
+    // Not before it is in the page: a component's template first renders with its defaults
+    // (van-empty's default picture is a CDN URL) before the owner's values arrive.
+    if (!ctx.el.isConnected) return;
     const src = String(value ?? '');
     ctx.el.setAttribute('role', 'img');
     if (!src) {

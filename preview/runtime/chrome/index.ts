@@ -3,6 +3,7 @@
  * navigation bar and tab bar drawn from app.json (theme.json colours, light or dark as the browser
  * is), the dialogs `wx.*` shows (dialogs/), and the desk beside the phone (side-panel.ts).
  */
+import type { PreviewSettings } from '../../server';
 import type { DevUsers } from '../dev-users';
 import type { AppJson, ThemeJson } from '../types';
 import { Dialogs } from './dialogs';
@@ -26,7 +27,14 @@ export class Chrome {
   readonly tabBar: TabBar;
   readonly dialogs: Dialogs;
 
-  constructor(appJson: AppJson, themeJson: ThemeJson, actions: DeskActions, users: DevUsers, phoneWidth: number) {
+  constructor(
+    appJson: AppJson,
+    themeJson: ThemeJson,
+    actions: DeskActions,
+    users: DevUsers,
+    phoneWidth: number,
+    settings: PreviewSettings,
+  ) {
     document.body.classList.add('pv-body');
     this.theme = new AppTheme(themeJson);
     this.navBar = new NavBar(appJson, this.theme, actions, (background) => {
@@ -34,7 +42,7 @@ export class Chrome {
     });
     this.tabBar = new TabBar(appJson, this.theme, (route) => actions.switchTab(route));
     this.frame = new PhoneFrame(phoneWidth, this.navBar.element, this.tabBar.element);
-    this.dialogs = new Dialogs(this.frame.overlay);
+    this.dialogs = new Dialogs(this.frame.overlay, settings.subscribeTemplates);
     const desk = el('div', { class: 'pv-desk' });
     desk.append(sidePanel(actions, users), this.frame.element);
     document.body.appendChild(desk);

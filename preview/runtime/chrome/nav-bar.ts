@@ -6,6 +6,7 @@
 import { homeRoute } from '../app-json';
 import type { AppJson, WindowConfig } from '../types';
 import { button, el } from './dom';
+import { chromeWords } from './words';
 import type { AppTheme } from './theme';
 
 /** What the bar needs of a page. */
@@ -41,14 +42,15 @@ export class NavBar {
     private readonly paintWindow: (background: string) => void,
   ) {
     this.element = el('div', { class: 'pv-nav', role: 'banner' });
-    this.backButton = button('‹', () => actions.back(), { class: 'pv-nav__back', 'aria-label': '返回' });
-    this.homeButton = button('⌂', () => actions.home(), { class: 'pv-nav__home', 'aria-label': '首页' });
+    const words = chromeWords();
+    this.backButton = button('‹', () => actions.back(), { class: 'pv-nav__back', 'aria-label': words.back });
+    this.homeButton = button('⌂', () => actions.home(), { class: 'pv-nav__home', 'aria-label': words.home });
     this.loading = el('span', { class: 'pv-nav__loading', hidden: '' });
     this.title = el('div', { class: 'pv-nav__title', role: 'heading', 'aria-level': '1' });
     const capsule = el('div', { class: 'pv-nav__capsule' });
     capsule.append(
-      button('···', () => actions.share(), { 'aria-label': '更多' }),
-      button('◉', () => actions.background(), { 'aria-label': '关闭' }),
+      button('···', () => actions.share(), { 'aria-label': words.more }),
+      button('◉', () => actions.background(), { 'aria-label': words.close }),
     );
     this.element.append(this.backButton, this.homeButton, this.loading, this.title, capsule);
   }
@@ -74,6 +76,8 @@ export class NavBar {
     );
     const textStyle = this.theme.resolve(config.navigationBarTextStyle, light ? 'black' : 'white');
     this.element.style.color = textStyle === 'white' ? '#ffffff' : '#000000';
+    // The capsule follows the bar's text style, as WeChat draws it: dark glass under white text.
+    this.element.classList.toggle('pv-nav--white', textStyle === 'white');
     this.paintWindow(this.theme.resolve(config.backgroundColor, light ? '#ffffff' : '#000000'));
   }
 

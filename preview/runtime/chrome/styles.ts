@@ -26,10 +26,14 @@ body.pv-body { background: #e8eaed; font-family: -apple-system, BlinkMacSystemFo
 .pv-nav__loading[hidden] { display: none; }
 .pv-nav__capsule { position: absolute; right: 7px; display: flex; height: 32px; border-radius: 16px; border: 1px solid rgba(127,127,127,.35); overflow: hidden; }
 .pv-nav__capsule button { background: rgba(255,255,255,.6); border: 0; width: 43px; font-size: 14px; cursor: pointer; color: #000; }
+.pv-nav--white .pv-nav__capsule { border-color: rgba(255,255,255,.25); }
+.pv-nav--white .pv-nav__capsule button { background: rgba(0,0,0,.15); color: #fff; }
 .pv-pages { position: relative; flex: 1; min-height: 0; }
 .pv-page { position: absolute; inset: 0; display: none; transform: translateZ(0); overflow: hidden; }
 .pv-page--active { display: block; }
-.pv-scroll { height: 100%; overflow-y: auto; overflow-x: hidden; overscroll-behavior: contain; }
+/* A phone shows no scrollbar; a desktop one would narrow the page and everything fixed on it. */
+.pv-scroll { height: 100%; overflow-y: auto; overflow-x: hidden; overscroll-behavior: contain; scrollbar-width: none; }
+.pv-scroll::-webkit-scrollbar { display: none; }
 .pv-refresh { display: none; justify-content: center; gap: 6px; padding: 14px 0; }
 .pv-refresh i { width: 6px; height: 6px; border-radius: 50%; background: #aaa; animation: pv-blink 1s infinite; }
 .pv-refresh i:nth-child(2) { animation-delay: .2s; } .pv-refresh i:nth-child(3) { animation-delay: .4s; }

@@ -1,10 +1,14 @@
-/** The tab bar drawn from app.json `tabBar`, with the badges and red dots `wx.setTabBarBadge` sets. */
+/**
+ * The tab bar drawn from app.json `tabBar` (icons and colours through theme.json for the current
+ * theme), with what the app changes at run time: items (`wx.setTabBarItem`), badges and red dots.
+ */
 import { tabRoute } from '../app-json';
-import type { AppJson } from '../types';
+import type { AppJson, TabBarItem } from '../types';
 import { el } from './dom';
 import type { AppTheme } from './theme';
 
 export type Badge = { text?: string; dot?: boolean };
+export type ItemChange = Partial<Pick<TabBarItem, 'text' | 'iconPath' | 'selectedIconPath'>>;
 
 export class TabBar {
   readonly element: HTMLElement;
@@ -12,6 +16,7 @@ export class TabBar {
   private active: string | undefined;
   private hiddenByApp = false;
   private readonly badges = new Map<number, Badge>();
+  private readonly changes = new Map<number, ItemChange>();
 
   constructor(
     private readonly appJson: AppJson,
@@ -37,6 +42,13 @@ export class TabBar {
     this.render();
   }
 
+  setItem(index: number, change: ItemChange): void {
+    if (!this.appJson.tabBar?.list[index]) throw new Error(`setTabBarItem:fail tabbar item not found`);
+    const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+    this.changes.set(index, { ...this.changes.get(index), ...defined });
+    this.render();
+  }
+
   render(): void {
     const bar = this.appJson.tabBar;
     this.element.replaceChildren();
@@ -46,7 +58,8 @@ export class TabBar {
     this.element.style.background = this.theme.resolve(bar.backgroundColor, light ? '#ffffff' : '#1c1c1e');
     const border = this.theme.resolve(bar.borderStyle, light ? 'black' : 'white');
     this.element.style.borderTopColor = border === 'white' ? 'rgba(255,255,255,0.2)' : 'rgba(0,0,0,0.15)';
-    bar.list.forEach((item, index) => {
+    bar.list.forEach((listed, index) => {
+      const item = { ...listed, ...this.changes.get(index) };
       const route = tabRoute(item);
       const selected = route === this.active;
       const button = el('button', {
@@ -58,7 +71,7 @@ export class TabBar {
       button.style.color = selected
         ? this.theme.resolve(bar.selectedColor, '#1989fa')
         : this.theme.resolve(bar.color, light ? '#7a7e83' : '#8e8e93');
-      const icon = selected ? (item.selectedIconPath ?? item.iconPath) : item.iconPath;
+      const icon = this.theme.resolve(selected ? (item.selectedIconPath ?? item.iconPath) : item.iconPath, '');
       if (icon) button.appendChild(el('img', { src: `/__preview/mp/${icon.replace(/^\//, '')}`, alt: '' }));
       button.appendChild(el('span', {}, item.text));
       const badge = this.badges.get(index);

@@ -233,8 +233,9 @@ export class Router {
     } else if (!atBottom) page.reachedBottom = false;
   }
 
+  /** As WeChat: nothing happens on a page whose config does not enable pull-down refresh. */
   startPullDownRefresh(page = this.current): boolean {
-    if (!page || page.refreshing) return false;
+    if (!page || page.refreshing || !page.config.enablePullDownRefresh) return false;
     page.refreshing = true;
     page.frame.classList.add('pv-page--refreshing');
     page.scroller.scrollTop = 0;

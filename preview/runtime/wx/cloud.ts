@@ -33,10 +33,10 @@ async function callFunction(ctx: ShimContext, option: ICloud.CallFunctionParam) 
   }
   const body = (await response.json().catch(() => ({}))) as { result?: unknown; errCode?: number; errMsg?: string };
   if (!response.ok || body.errCode) {
-    throw new WxError(
-      `cloud.callFunction:fail ${body.errCode ?? response.status} ${body.errMsg ?? ''}`.trim(),
-      body.errCode ?? -1,
-    );
+    // The request arrived and the service failed: WeChat's -501001 (a system error), never the
+    // network's -1, so the app can tell "service failed" from "no network".
+    const errCode = body.errCode ?? -501001;
+    throw new WxError(`cloud.callFunction:fail ${errCode} ${body.errMsg ?? `HTTP ${response.status}`}`, errCode);
   }
   return {
     result: body.result as string | Record<string, unknown>,

@@ -2,6 +2,7 @@
 import type { Chrome } from '../chrome';
 import type { Theme } from '../chrome/theme';
 import type { AppFiles } from '../files';
+import type { Privacy } from '../privacy';
 import type { Router } from '../router';
 import type { Wx } from './api';
 
@@ -13,6 +14,8 @@ export interface ShimDeps {
   appid: string;
   /** Temporary files (chooseAvatar, chooseMedia) by their WeChat-style paths. */
   files: AppFiles;
+  /** The privacy agreement the avatar picker, the nickname field and the clipboard wait for. */
+  privacy: Privacy;
 }
 
 export interface ShimContext extends ShimDeps {

@@ -1,4 +1,5 @@
 /** Interaction feedback: toast, loading, modal and action sheet, shown as the chrome's dialogs. */
+import { chromeWords } from '../chrome/words';
 import { asyncApi, WxError } from './api';
 import type { WxArea } from './context';
 
@@ -15,8 +16,8 @@ export const feedback: WxArea = ({ chrome: { dialogs } }) => ({
       title: o.title ?? '',
       content: o.content ?? '',
       showCancel: o.showCancel ?? true,
-      cancelText: o.cancelText ?? '取消',
-      confirmText: o.confirmText ?? '确定',
+      cancelText: o.cancelText ?? chromeWords().cancel,
+      confirmText: o.confirmText ?? chromeWords().confirm,
       ...(o.cancelColor ? { cancelColor: o.cancelColor } : {}),
       ...(o.confirmColor ? { confirmColor: o.confirmColor } : {}),
       ...(o.editable ? { editable: true } : {}),

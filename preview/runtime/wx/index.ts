@@ -17,6 +17,7 @@ import { media } from './media';
 import { navigationBar } from './navigation-bar';
 import { network } from './network';
 import { page } from './page';
+import { privacy } from './privacy';
 import { route } from './route';
 import { selectorQuery } from './selector-query';
 import { share } from './share';
@@ -44,6 +45,7 @@ const AREAS: Record<string, WxArea> = {
   device,
   analytics,
   clipboard,
+  privacy,
   media,
   selectorQuery,
 };

@@ -2,6 +2,7 @@
  * System information: the window is the phone's screen, the base library a recent one, the device a
  * browser; and the capsule's bounding box, measured as WeChat draws it.
  */
+import { wechatLanguage } from '../chrome/words';
 import { asyncApi } from './api';
 import type { WxArea } from './context';
 
@@ -35,7 +36,8 @@ export const system: WxArea = ({ chrome }) => {
       SDKVersion: '3.7.0',
       enableDebug: false,
       host: { env: 'WeChat' },
-      language: 'zh_CN',
+      // WeChat's language is the browser's here (a zh-CN or en-US context in the tests).
+      language: wechatLanguage(),
       version: '8.0.50',
       theme: chrome.theme.current(),
       fontSizeSetting: 16,

@@ -1,9 +1,13 @@
-/** The tab bar: shown or hidden, badges and red dots. */
+/** The tab bar: shown or hidden, items' text and icons, badges and red dots. */
 import { asyncApi } from './api';
 import type { WxArea } from './context';
 
 export const tabBar: WxArea = ({ chrome: { tabBar: bar } }) => ({
   showTabBar: asyncApi('showTabBar', async () => (bar.setHidden(false), {})),
+  setTabBarItem: asyncApi('setTabBarItem', async (o) => {
+    bar.setItem(o.index, { text: o.text, iconPath: o.iconPath, selectedIconPath: o.selectedIconPath });
+    return {};
+  }),
   hideTabBar: asyncApi('hideTabBar', async () => (bar.setHidden(true), {})),
   setTabBarBadge: asyncApi('setTabBarBadge', async (o) => (bar.setBadge(o.index, { text: o.text }), {})),
   removeTabBarBadge: asyncApi('removeTabBarBadge', async (o) => (bar.setBadge(o.index, undefined), {})),

@@ -1,5 +1,5 @@
 import type { Todo } from '../../../typings/todo';
-import { tap, waitFor } from '../helpers/dom';
+import { tap, textOf, waitFor } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
@@ -135,5 +135,58 @@ describe('todo editor', () => {
     tap(editor, '#save');
     await waitFor(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved).toHaveBeenCalledWith({ patch: { id: 't1', title: '新标题', quadrant: 'q3' } });
+  });
+
+  it('counts characters as people (and the server) do: 50 emoji fit, 101 letters do not', async () => {
+    serveSubscribe();
+    const { editor, saved } = open();
+    editor.querySelector('#title')!.dispatchEvent('change', { detail: '😀'.repeat(50) });
+    await waitFor(
+      () => textOf(editor).includes('50/100'),
+      () => `the counter (${textOf(editor)})`,
+    );
+    tap(editor, '#save');
+    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    expect(saved.mock.calls[0][0]).toMatchObject({ draft: { title: '😀'.repeat(50) } });
+
+    editor.querySelector('#title')!.dispatchEvent('change', { detail: 'x'.repeat(101) });
+    await waitFor(() => textOf(editor).includes('101/100'), 'the counter past the limit');
+    expect(editor.dom?.innerHTML).toMatch(/editor__counter--over/);
+    tap(editor, '#save');
+    expect(saved).toHaveBeenCalledTimes(1);
+  });
+
+  it('says a delivered reminder was sent, until its time is changed', async () => {
+    serveSubscribe();
+    const todo: Todo = {
+      id: 't2',
+      title: '已提醒的',
+      note: '',
+      quadrant: 'q1',
+      done: false,
+      dueAt: '2030-05-01T01:00:00.000Z',
+      remindAt: '2030-05-01T01:00:00.000Z',
+      reminder: { state: 'sent', attempts: 1, error: null, sentAt: '2030-05-01T01:00:05.000Z' },
+      createdAt: '2026-05-01T00:00:00.000Z',
+      updatedAt: '2026-05-01T00:00:00.000Z',
+      doneAt: null,
+    };
+    const { editor } = open({ todo });
+    await waitFor(() => editor.data.remindLabel !== '', 'the reminder label');
+    expect(editor.data.remindLabel).toBe('已于 2030年5月1日 09:00 提醒');
+    expect(textOf(editor)).not.toContain('到时通过微信服务通知提醒你');
+    tap(editor, '#offset-10', '.editor__chip');
+    await waitFor(() => editor.data.remindLabel === '到时通过微信服务通知提醒你', 'the label of a new reminder');
+  });
+
+  it('labels the date picker and its columns, in the app language', async () => {
+    wxDouble.language = 'en';
+    serveSubscribe();
+    const { editor } = open();
+    await waitFor(() => typeof editor.data.formatter === 'function', 'the formatter');
+    const format = editor.data.formatter as (type: string, value: string) => string;
+    expect([format('year', '2026'), format('hour', '09'), format('minute', '30')]).toEqual(['2026', '09h', '30min']);
+    expect(editor.data.t.pickerTitle).toBe('Choose a due time');
+    expect(editor.data.t.newTitle).toBe('New todo');
   });
 });

@@ -21,6 +21,13 @@ export interface WxDouble {
     reLaunch(url: string): void;
   };
   theme: 'light' | 'dark';
+  /** WeChat's language, as `wx.getAppBaseInfo().language` reports it. */
+  language: string;
+  /** The app's `wx.onNeedPrivacyAuthorization` listener, for a test to trigger as WeChat would. */
+  privacyListener?: (
+    resolve: (option: { event: string; buttonId?: string }) => void,
+    info: { referrer: string },
+  ) => void;
   loginCode: () => string;
   api: Record<string, jest.Mock>;
 }
@@ -40,6 +47,7 @@ function createDouble(): WxDouble {
       throw { errCode: -1, errMsg: 'cloud.uploadFile:fail no upload handler in this test' };
     },
     theme: 'light',
+    language: 'zh_CN',
     loginCode: () => `test-code-${++codes}`,
     api: {},
   };
@@ -68,7 +76,23 @@ function createDouble(): WxDouble {
       errMsg: 'requestSubscribeMessage:ok',
       ...Object.fromEntries(tmplIds.map((id) => [id, 'accept'])),
     })),
-    getAppBaseInfo: fn(() => ({ theme: double.theme, SDKVersion: '3.7.0', language: 'zh_CN', version: '8.0.50' })),
+    getAppBaseInfo: fn(() => ({
+      theme: double.theme,
+      SDKVersion: '3.7.0',
+      language: double.language,
+      version: '8.0.50',
+    })),
+    getAccountInfoSync: fn(() => ({ miniProgram: { appId: 'wx-test', envVersion: 'develop', version: '' } })),
+    setNavigationBarTitle: fn(async () => ({ errMsg: 'setNavigationBarTitle:ok' })),
+    setTabBarItem: fn(async () => ({ errMsg: 'setTabBarItem:ok' })),
+    showActionSheet: fn(async () => ({ tapIndex: 0, errMsg: 'showActionSheet:ok' })),
+    onNeedPrivacyAuthorization: fn((listener: WxDouble['privacyListener']) => void (double.privacyListener = listener)),
+    getPrivacySetting: fn(async () => ({
+      needAuthorization: true,
+      privacyContractName: '《测试隐私保护指引》',
+      errMsg: 'getPrivacySetting:ok',
+    })),
+    openPrivacyContract: fn(async () => ({ errMsg: 'openPrivacyContract:ok' })),
     navigateTo: route('navigateTo'),
     redirectTo: route('redirectTo'),
     navigateBack: route('navigateBack'),
@@ -108,6 +132,8 @@ export function resetWx(): void {
   wxDouble.uploadHandler = fresh.uploadHandler;
   wxDouble.router = undefined;
   wxDouble.theme = 'light';
+  wxDouble.language = 'zh_CN';
+  wxDouble.privacyListener = undefined;
   for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction, cloud.uploadFile])
     mock.mockClear();
 }

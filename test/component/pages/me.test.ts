@@ -33,7 +33,10 @@ describe('Me page', () => {
     await waitForText(page, '登录次数');
     // The nickname sits in an <input type="nickname"> (its value is data, not text).
     expect(page.data.user?.nickname).toBe('小明');
-    expect(textOf(page)).toBe('小 ID oAbCdE…0xyz 上次登录 5 分钟前 登录次数 4 已关联开放平台 否');
+    expect(textOf(page)).toBe(
+      '小 ID oAbCdE…0xyz 设置 语言 跟随系统 外观 跟随系统 · 浅色 ' +
+        '账号 上次登录 5 分钟前 登录次数 4 已关联开放平台 否 隐私保护指引 意见反馈 关于四象限 开发版',
+    );
   });
 
   it('shows an initial-less avatar when no nickname is set, and marks a unionid link', async () => {
@@ -93,5 +96,21 @@ describe('Me page', () => {
     expect(textOf(page)).toContain('登录次数 4');
     expect(page.data.user?.nickname).toBe('小明');
     expect(wxDouble.api.showToast).toHaveBeenCalledWith({ title: '操作太频繁，请稍后再试', icon: 'none' });
+  });
+
+  it('switches the language from its setting, keeps the choice and starts again on this page', async () => {
+    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    const { stack } = launchApp('pages/me/index');
+    const page = stack.current!.component;
+    await waitForText(page, '语言 跟随系统');
+    // The sheet offers: follow the system, 简体中文, English; the person picks English.
+    wxDouble.api.showActionSheet.mockResolvedValueOnce({ tapIndex: 2, errMsg: 'showActionSheet:ok' });
+    page.querySelector('#language')!.dispatchEvent('click');
+    await waitFor(() => wxDouble.api.reLaunch.mock.calls.length === 1, 'the relaunch');
+    expect(wxDouble.api.showActionSheet).toHaveBeenCalledWith({ itemList: ['跟随系统', '简体中文', 'English'] });
+    expect(wxDouble.api.reLaunch).toHaveBeenCalledWith({ url: '/pages/me/index' });
+    expect(wxDouble.storage.get('app.language')).toBe('en');
+    await waitForText(stack.current!.component, 'Language English');
+    expect(textOf(stack.current!.component)).toContain('Sign-ins 4');
   });
 });

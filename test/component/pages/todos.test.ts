@@ -1,25 +1,10 @@
 import type { Todo } from '../../../typings/todo';
 import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { loginOk } from '../helpers/answers';
+import { loginOk, todoOf } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
-function todo(i: number, fields: Partial<Todo> = {}): Todo {
-  return {
-    id: `t${String(i).padStart(4, '0')}`,
-    title: `Todo ${i}`,
-    note: '',
-    quadrant: 'q1',
-    done: false,
-    dueAt: null,
-    remindAt: null,
-    reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
-    createdAt: '2026-05-01T00:00:00.000Z',
-    updatedAt: '2026-05-01T00:00:00.000Z',
-    doneAt: null,
-    ...fields,
-  };
-}
+const todo = todoOf;
 
 type Calls = Array<{ action: string; data: Record<string, unknown> }>;
 

@@ -1,5 +1,6 @@
-/** `wx.showActionSheet`: the items, then 取消; a tap on the mask cancels too (undefined). */
+/** `wx.showActionSheet`: the items, then Cancel; a tap on the mask cancels too (undefined). */
 import { button, el } from '../dom';
+import { chromeWords } from '../words';
 import { layer } from './layer';
 
 export function actionSheet(
@@ -21,7 +22,7 @@ export function actionSheet(
       if (itemColor) b.style.color = itemColor;
       sheet.appendChild(b);
     });
-    sheet.appendChild(button('取消', () => finish(undefined), { class: 'pv-sheet__cancel' }));
+    sheet.appendChild(button(chromeWords().cancel, () => finish(undefined), { class: 'pv-sheet__cancel' }));
     node.addEventListener('click', (e) => e.target === node && finish(undefined));
     node.appendChild(sheet);
   });

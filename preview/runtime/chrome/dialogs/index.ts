@@ -8,12 +8,17 @@ import { chooseFiles } from './file-chooser';
 import { modal, type ModalAnswer, type ModalOptions } from './modal';
 import { pickerSheet } from './picker-sheet';
 import { subscribeDialog, type SubscribeAnswer } from './subscribe';
+import { chromeWords } from '../words';
 import { Toast } from './toast';
 
 export class Dialogs {
   private readonly toast: Toast;
 
-  constructor(private readonly overlay: HTMLElement) {
+  constructor(
+    private readonly overlay: HTMLElement,
+    /** Template titles by id, as WeChat's prompt names them. */
+    private readonly templates: Record<string, string>,
+  ) {
     this.toast = new Toast(overlay);
   }
 
@@ -34,7 +39,7 @@ export class Dialogs {
   }
 
   subscribe(tmplIds: string[]): Promise<SubscribeAnswer> {
-    return subscribeDialog(this.overlay, tmplIds);
+    return subscribeDialog(this.overlay, tmplIds, this.templates);
   }
 
   pickerSheet(label: string, field: HTMLElement): Promise<boolean> {
@@ -45,18 +50,18 @@ export class Dialogs {
     return chooseFiles(accept, multiple);
   }
 
+  /** A message with one OK button, for what WeChat would show on its own pages. */
+  notice(title: string, content: string): Promise<ModalAnswer> {
+    return this.modal({ title, content, showCancel: false, cancelText: '', confirmText: chromeWords().ok });
+  }
+
   /** What 转发 would send (the page's onShareAppMessage), or a toast when the page sets none. */
   shareCard(card: { title: string; path: string } | undefined): void {
+    const words = chromeWords();
     if (!card) {
-      this.showToast('当前页面未设置分享', 'none', 1500, false);
+      this.showToast(words.noShare, 'none', 1500, false);
       return;
     }
-    void this.modal({
-      title: '转发给朋友',
-      content: `${card.title}\n${card.path}`,
-      showCancel: false,
-      cancelText: '',
-      confirmText: '好',
-    });
+    void this.notice(words.shareTitle, `${card.title}\n${card.path}`);
   }
 }

@@ -1,5 +1,6 @@
-/** A bottom sheet holding `field` with 取消 / 确定, as the `<picker>` built-in opens it. */
+/** A bottom sheet holding `field` with Cancel / OK, as the `<picker>` built-in opens it. */
 import { button, el } from '../dom';
+import { chromeWords } from '../words';
 import { layer } from './layer';
 
 export function pickerSheet(overlay: HTMLElement, label: string, field: HTMLElement): Promise<boolean> {
@@ -11,9 +12,10 @@ export function pickerSheet(overlay: HTMLElement, label: string, field: HTMLElem
       node.remove();
       resolve(ok);
     };
+    const words = chromeWords();
     head.append(
-      button('取消', () => finish(false)),
-      button('确定', () => finish(true), { class: 'pv-primary' }),
+      button(words.cancel, () => finish(false)),
+      button(words.confirm, () => finish(true), { class: 'pv-primary' }),
     );
     sheet.append(head, field);
     node.appendChild(sheet);

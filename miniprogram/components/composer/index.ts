@@ -1,0 +1,46 @@
+/**
+ * The message bar at the bottom of a chat: a field that grows to a few lines, then scrolls, and a
+ * Send button beside it. It holds no draft of its own: the page passes `value` and keeps what
+ * `change` reports; `send` carries the text (never blank) when the button or the keyboard's send
+ * key is pressed.
+ */
+import type { AppOption } from '../../types';
+
+Component<
+  { size: { minHeight: number; maxHeight: number } },
+  {
+    value: StringConstructor;
+    placeholder: StringConstructor;
+    sendText: StringConstructor;
+    disabled: BooleanConstructor;
+    maxlength: { type: NumberConstructor; value: number };
+  },
+  { onChange(event: { detail: string }): void; onSend(): void },
+  []
+>({
+  properties: {
+    value: String,
+    placeholder: String,
+    /** The button's word, from the page's catalogue. */
+    sendText: String,
+    disabled: Boolean,
+    maxlength: { type: Number, value: 2000 },
+  },
+  // px, as Vant's autosize takes them: one line, up to about four.
+  data: { size: { minHeight: 24, maxHeight: 96 } },
+  lifetimes: {
+    error(error: Error) {
+      getApp<AppOption>().recordError('component', error);
+    },
+  },
+  methods: {
+    onChange(event) {
+      this.triggerEvent('change', event.detail);
+    },
+    onSend() {
+      const text = this.data.value.trim();
+      if (!text || this.data.disabled) return;
+      this.triggerEvent('send', text);
+    },
+  },
+});

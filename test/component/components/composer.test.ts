@@ -1,0 +1,43 @@
+/** The chat composer: it reports edits, sends trimmed text, and never sends a blank message. */
+import { tap, waitFor } from '../helpers/dom';
+import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+
+function open(props: Record<string, unknown>): { composer: Rendered; events: Array<[string, unknown]> } {
+  const composer = renderComponent('components/composer/index', { sendText: '发送', ...props });
+  const events: Array<[string, unknown]> = [];
+  const instance = composer.instance as unknown as { triggerEvent(name: string, detail?: unknown): void };
+  const original = instance.triggerEvent.bind(instance);
+  instance.triggerEvent = (name, detail) => {
+    events.push([name, detail]);
+    original(name, detail);
+  };
+  return { composer, events };
+}
+
+describe('composer', () => {
+  beforeEach(() => {
+    resetMiniProgram();
+    launchApp();
+  });
+
+  it('reports what is typed and sends it trimmed', async () => {
+    const { composer, events } = open({ value: '  你好  ' });
+    composer.querySelector('#composer-input')!.dispatchEvent('change', { detail: '你好呀' });
+    tap(composer, '#composer-send');
+    await waitFor(() => events.length === 2, 'both events');
+    expect(events).toEqual([
+      ['change', '你好呀'],
+      ['send', '你好'],
+    ]);
+  });
+
+  it('sends nothing blank, and nothing while disabled', () => {
+    const blank = open({ value: ' \n ' });
+    tap(blank.composer, '#composer-send');
+    (blank.composer.instance as unknown as { onSend(): void }).onSend();
+    expect(blank.events).toEqual([]);
+    const disabled = open({ value: '你好', disabled: true });
+    (disabled.composer.instance as unknown as { onSend(): void }).onSend();
+    expect(disabled.events).toEqual([]);
+  });
+});

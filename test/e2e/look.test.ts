@@ -1,0 +1,358 @@
+/**
+ * What a person sees, in light and dark, in Chinese and English, on a 375 px phone: every page and
+ * main state (todos with rows, the editor and its date picker, empty, error, chat, me, the privacy
+ * agreement) is saved as a screenshot under artifacts/screenshots/, and checked from computed
+ * styles: the theme's colours, the icon font loaded from this machine, the language's words, and a
+ * contrast of at least 4.5:1 for every visible text. Nothing may be fetched from the internet.
+ */
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
+import type { LocalCloud } from '../../emulator';
+import { attachPreview, type Preview } from '../../preview/server';
+import { startTestCloud } from '../helpers/local-cloud';
+import { SCREENSHOTS } from './helpers/app';
+import { findChromium, LAUNCH_ARGS } from './helpers/browser';
+
+jest.setTimeout(120_000);
+
+type Theme = 'light' | 'dark';
+type Language = 'zh' | 'en';
+
+/** The words each check looks for, per language. */
+const WORDS = {
+  zh: {
+    locale: 'zh-CN',
+    tabs: ['待办', '助手', '我的'],
+    empty: '这里还没有待办',
+    more: '详细',
+    newTodo: '新建待办',
+    due: '截止时间',
+    pickerTitle: '选择截止时间',
+    yearUnit: /\d{4}年/,
+    close: '关闭',
+    serviceDown: '服务暂不可用，请稍后再试',
+    retry: '重试',
+    second: '计划做',
+    chat: '问我任何问题，或让我帮你拆解待办',
+    meSettings: '设置',
+    nickname: '点击设置昵称',
+    privacy: '用户隐私保护提示',
+    agree: '同意',
+  },
+  en: {
+    locale: 'en-US',
+    tabs: ['Todos', 'Assistant', 'Me'],
+    empty: 'Nothing here yet',
+    more: 'Details',
+    newTodo: 'New todo',
+    due: 'Due',
+    pickerTitle: 'Choose a due time',
+    yearUnit: /^\d{4}$/,
+    close: 'Close',
+    serviceDown: 'The service is unavailable right now. Please try again later.',
+    retry: 'Retry',
+    second: 'Plan',
+    chat: 'Ask me anything, or let me break a todo into steps',
+    meSettings: 'Settings',
+    nickname: 'Tap to set a nickname',
+    privacy: 'Your privacy',
+    agree: 'Agree',
+  },
+} as const;
+
+/** The design tokens as computed colours (miniprogram/app.wxss and theme.json). */
+const COLOURS: Record<Theme, Record<string, string>> = {
+  light: {
+    pageBackground: 'rgb(244, 245, 247)',
+    card: 'rgb(255, 255, 255)',
+    text: 'rgb(31, 35, 40)',
+    secondary: 'rgb(100, 103, 109)',
+    accent: 'rgb(43, 99, 217)',
+    tabBar: 'rgb(255, 255, 255)',
+  },
+  dark: {
+    pageBackground: 'rgb(17, 17, 17)',
+    card: 'rgb(28, 28, 30)',
+    text: 'rgb(237, 237, 240)',
+    secondary: 'rgb(154, 154, 160)',
+    accent: 'rgb(127, 176, 255)',
+    tabBar: 'rgb(28, 28, 30)',
+  },
+};
+
+interface Look {
+  lowContrast(selector: string, minimum: number): Array<{ text: string; ratio: number }>;
+  visibleTextCount(selector: string): number;
+  colours(selectors: Record<string, [string, string]>): Record<string, string>;
+  iconFont(): Promise<{ statuses: string[]; drawable: boolean }>;
+}
+/** Calls `window.__look[method](...args)` in the page (in-page/look.js). */
+function inPage<M extends keyof Look>(
+  page: Page,
+  method: M,
+  ...args: Parameters<Look[M]>
+): Promise<Awaited<ReturnType<Look[M]>>> {
+  return page.evaluate(
+    ([m, a]) => (globalThis as unknown as { __look: Record<string, (...x: unknown[]) => unknown> }).__look[m](...a),
+    [method, args] as [string, unknown[]],
+  ) as Promise<Awaited<ReturnType<Look[M]>>>;
+}
+
+let cloud: LocalCloud;
+let preview: Preview;
+let browser: Browser;
+
+beforeAll(async () => {
+  [cloud, browser] = await Promise.all([
+    startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'local-remind-template' } }),
+    chromium.launch({ executablePath: findChromium(), args: LAUNCH_ARGS }),
+  ]);
+  preview = await attachPreview(cloud, { log: () => undefined, subscribeTemplates: SUBSCRIBE_TEMPLATES });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await cloud?.close();
+});
+
+describe.each([
+  ['light', 'zh'],
+  ['dark', 'zh'],
+  ['light', 'en'],
+  ['dark', 'en'],
+] as Array<[Theme, Language]>)('the app in %s, %s', (theme, language) => {
+  const words = WORDS[language];
+  const colours = COLOURS[theme];
+  let context: BrowserContext;
+  let page: Page;
+  const external: string[] = [];
+
+  const shot = async (state: string): Promise<void> => {
+    await page.locator('.pv-phone').screenshot({ path: path.join(SCREENSHOTS, `${state}-${theme}-${language}.png`) });
+  };
+  /** No text on the phone below 4.5:1, and some text was checked. */
+  const expectReadable = async (selector = '.pv-screen'): Promise<void> => {
+    expect(await inPage(page, 'visibleTextCount', selector)).toBeGreaterThan(3);
+    expect(await inPage(page, 'lowContrast', selector, 4.5)).toEqual([]);
+  };
+  /** Vant's popups slide in: waits until `selector` has stopped moving (the same box twice running). */
+  const settled = async (selector: string): Promise<void> => {
+    let last = '';
+    for (let i = 0; i < 100; i++) {
+      const box = JSON.stringify(await page.locator(selector).first().boundingBox());
+      if (box !== 'null' && box === last) return;
+      last = box;
+      await page.waitForTimeout(50);
+    }
+    throw new Error(`${selector} never came to rest`);
+  };
+  const colourOf = (selectors: Record<string, [string, string]>): Promise<Record<string, string>> =>
+    inPage(page, 'colours', selectors);
+
+  beforeAll(async () => {
+    context = await browser.newContext({
+      viewport: { width: 800, height: 900 },
+      colorScheme: theme,
+      locale: words.locale,
+      timezoneId: 'Asia/Shanghai',
+    });
+    await context.addInitScript({ path: path.join(__dirname, 'in-page', 'look.js') });
+    // Anything not on this machine is refused and remembered: the preview must not need it.
+    await context.route(/^(?!https?:\/\/127\.0\.0\.1[:/]|data:|blob:)/, (route) => {
+      external.push(route.request().url());
+      return route.abort();
+    });
+    page = await context.newPage();
+    await page.goto(`${preview.url}?user=look_${theme}_${language}#/pages/todos/index`);
+  });
+  afterAll(() => context?.close());
+
+  it('todos, empty: the tab bar and headings in the language, the theme colours, the icon font', async () => {
+    await page.getByText(words.empty).waitFor();
+    const tabs = await page.getByRole('tab').allTextContents();
+    expect(tabs.map((t) => t.trim())).toEqual(words.tabs);
+    expect(await page.getByRole('banner').getByRole('heading').textContent()).toBe(words.tabs[0]);
+    expect(
+      await colourOf({
+        pageBackground: ['.pv-page--active page', 'backgroundColor'],
+        card: ['.todos__add-field', 'backgroundColor'],
+        tabsNav: ['.pv-page--active .van-tabs__scroll', 'backgroundColor'],
+        text: ['.todos__title', 'color'],
+        secondary: ['.todos__hint', 'color'],
+        tabBar: ['.pv-tabbar', 'backgroundColor'],
+        tabSelected: ['.pv-tabbar__item[aria-selected="true"]', 'color'],
+      }),
+    ).toEqual({
+      pageBackground: colours.pageBackground,
+      card: colours.card,
+      tabsNav: colours.card,
+      text: colours.text,
+      secondary: colours.secondary,
+      tabBar: colours.tabBar,
+      tabSelected: colours.accent,
+    });
+    // The "+" of the details button is a glyph of Vant's icon font, served by the preview.
+    expect(await inPage(page, 'iconFont')).toEqual({ statuses: ['loaded'], drawable: true });
+    const plus = page.locator('.pv-page--active .van-icon-plus');
+    expect(
+      await plus.evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(el)
+            .fontFamily,
+      ),
+    ).toContain('vant-icon');
+    // The tab bar's icons are the theme's own PNGs.
+    const icons = await page
+      .locator('.pv-tabbar img')
+      .evaluateAll((imgs) =>
+        imgs.map((img) => (img as unknown as { getAttribute(n: string): string }).getAttribute('src')),
+      );
+    expect(icons).toEqual([
+      `/__preview/mp/images/tab/todos-active-${theme}.png`,
+      `/__preview/mp/images/tab/chat-${theme}.png`,
+      `/__preview/mp/images/tab/me-${theme}.png`,
+    ]);
+    await expectReadable();
+    await shot('todos-empty');
+  });
+
+  it('todos with rows: a long title clamped to two lines, a done one below the open ones', async () => {
+    const field = page.locator('.todos__add input');
+    const titles = [
+      language === 'zh'
+        ? '写周报：周五下午之前发给全组，附上本周数据表格、问题清单和下周计划的初稿，再抄送给部门负责人'
+        : 'Write the weekly report and send it to the team by Friday, with the figures and next week’s plan',
+      language === 'zh' ? '回复客户邮件' : 'Reply to the customer',
+      language === 'zh' ? '交房租' : 'Pay the rent',
+    ];
+    for (const title of titles) {
+      await field.fill(title);
+      await field.press('Enter');
+      await page.locator('.todo__title', { hasText: title.slice(0, 8) }).waitFor();
+    }
+    const first = page.locator('van-swipe-cell', { hasText: titles[2] });
+    await first.locator('.van-checkbox__icon').click();
+    await page.locator('.todo--done', { hasText: titles[2] }).waitFor();
+    await page.waitForFunction(
+      (t) =>
+        (globalThis as unknown as { __look: Look }).__look.colours({ x: ['.todo--done .todo__title', 'color'] }).x !==
+          undefined && t.length > 0,
+      titles[2],
+    );
+    // Shown last although added last-but-none: open todos come first.
+    const shown = await page.locator('.todo__title').evaluateAll((nodes) =>
+      nodes
+        .map((n) => n as unknown as { textContent: string; getBoundingClientRect(): { top: number } })
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .map((n) => n.textContent.trim()),
+    );
+    expect(shown.at(-1)).toBe(titles[2]);
+    const long = page.locator('.todo__title', { hasText: titles[0].slice(0, 8) });
+    const lines = await long.evaluate((el) => {
+      const e = el as unknown as { getBoundingClientRect(): { height: number } };
+      const style = (
+        globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }
+      ).getComputedStyle(el);
+      return Math.round(e.getBoundingClientRect().height / parseFloat(style.lineHeight));
+    });
+    expect(lines).toBe(2);
+    expect(await colourOf({ row: ['.todo', 'backgroundColor'] })).toEqual({ row: colours.card });
+    await expectReadable();
+    await shot('todos-rows');
+  });
+
+  it('the editor: heading, fields and Save on the theme, then the labelled date picker', async () => {
+    await page.getByRole('button', { name: words.more }).click();
+    const heading = page.getByRole('heading', { name: words.newTodo });
+    await heading.waitFor();
+    await settled('.pv-page--active .van-popup');
+    expect(
+      await heading.evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color,
+      ),
+    ).toBe(colours.text);
+    expect(await colourOf({ popup: ['.pv-page--active .van-popup', 'backgroundColor'] })).toEqual({
+      popup: colours.card,
+    });
+    await expectReadable('.pv-page--active .van-popup');
+    // The mask covers the whole screen, edge to edge.
+    const mask = await page.locator('.pv-page--active .van-overlay').first().boundingBox();
+    const screen = await page.locator('.pv-screen').boundingBox();
+    expect([mask?.x, mask?.width]).toEqual([screen?.x, screen?.width]);
+    await shot('editor');
+
+    await page.getByText(words.due, { exact: true }).click();
+    await page.getByText(words.pickerTitle).waitFor();
+    await settled('.pv-page--active .van-picker');
+    const years = await page
+      .locator('.van-picker-column')
+      .first()
+      .locator('.van-picker-column__item')
+      .allTextContents();
+    expect(years.map((y) => y.trim()).filter(Boolean)[0]).toMatch(words.yearUnit);
+    await shot('editor-picker');
+    await page.locator('.van-picker__cancel').click();
+    await page.getByText(words.pickerTitle).waitFor({ state: 'hidden' });
+    await page.locator('todo-editor').getByRole('button', { name: words.close, exact: true }).click();
+    await heading.waitFor({ state: 'hidden' });
+  });
+
+  it('an error on a quadrant switch: the cause in words, a retry, no rows of the other quadrant', async () => {
+    await page.route('**/functions/todo', (route) => route.fulfill({ status: 500, body: 'down' }));
+    await page.locator('.van-tab', { hasText: words.second }).click();
+    await page.getByText(words.serviceDown).waitFor();
+    expect(await page.locator('.todo__title').count()).toBe(0);
+    await page.getByRole('button', { name: words.retry }).waitFor();
+    await expectReadable();
+    await shot('todos-error');
+    await page.unroute('**/functions/todo');
+    await page.getByRole('button', { name: words.retry }).click();
+    await page.getByText(words.empty).waitFor();
+  });
+
+  it('chat: the welcome and the composer, Send at the end of the row', async () => {
+    await page.getByRole('tab', { name: words.tabs[1] }).click();
+    await page.getByText(words.chat).waitFor();
+    const field = await page.locator('.pv-page--active [class*="composer__field"]').boundingBox();
+    const send = await page.locator('.pv-page--active [class*="composer__send"]').boundingBox();
+    const phone = await page.locator('.pv-screen').boundingBox();
+    if (!field || !send || !phone) throw new Error('the composer is not on screen');
+    // The field takes the row; Send keeps its size at the right edge.
+    expect(field.width).toBeGreaterThan(phone.width * 0.6);
+    expect(phone.x + phone.width - (send.x + send.width)).toBeLessThan(20);
+    await expectReadable();
+    await shot('chat');
+  });
+
+  it('me: the profile card and the settings, lined up, on the theme', async () => {
+    await page.getByRole('tab', { name: words.tabs[2] }).click();
+    await page.getByText(words.meSettings, { exact: true }).waitFor();
+    const card = await page.locator('.pv-page--active .me__header').boundingBox();
+    const group = await page.locator('.pv-page--active .van-cell-group--inset').first().boundingBox();
+    if (!card || !group) throw new Error('the Me page is not on screen');
+    expect(Math.abs(card.x - group.x)).toBeLessThan(1);
+    expect(Math.abs(card.width - group.width)).toBeLessThan(1);
+    expect(await colourOf({ cell: ['.pv-page--active .van-cell', 'backgroundColor'] })).toEqual({
+      cell: colours.card,
+    });
+    await expectReadable();
+    await shot('me');
+  });
+
+  it('the privacy agreement before the nickname field', async () => {
+    await page.getByPlaceholder(words.nickname).click();
+    const popup = page.getByRole('dialog', { name: words.privacy });
+    await popup.waitFor();
+    await settled('.pv-page--active .privacy');
+    await expectReadable('.pv-page--active .privacy');
+    await shot('me-privacy');
+    await popup.getByRole('button', { name: words.agree, exact: true }).click();
+    await popup.waitFor({ state: 'hidden' });
+  });
+
+  it('asked nothing of the internet', () => {
+    expect(external).toEqual([]);
+  });
+});
