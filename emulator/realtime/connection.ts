@@ -23,8 +23,8 @@ export interface WatchHub {
   /** Sends the watch's events to `sink`, or keeps them for a rebuild while no connection has it. */
   route(watch: Watch, sink: ((data: EventsData) => void) | undefined): void;
   close(watch: Watch): void;
-  /** Every event frame sent, for the figures. */
-  countFrame(): void;
+  /** Every event frame sent, for the figures; `rebuild` when it answers REBUILD_WATCH. */
+  countFrame(rebuild: boolean): void;
 }
 
 const OPEN = 1;
@@ -65,9 +65,9 @@ export class RealtimeConnection {
     this.socket.close(1001, 'the local cloud is stopping');
   }
 
-  private send(frame: ServerFrame): void {
+  private send(frame: ServerFrame, rebuild = false): void {
     if (this.socket.readyState !== OPEN) return;
-    if (frame.msgType === 'INIT_EVENT' || frame.msgType === 'NEXT_EVENT') this.hub.countFrame();
+    if (frame.msgType === 'INIT_EVENT' || frame.msgType === 'NEXT_EVENT') this.hub.countFrame(rebuild);
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -128,7 +128,7 @@ export class RealtimeConnection {
         const watch = this.owned(frame.queryID);
         const data = watch.eventsAfter(frame.eventID);
         this.watches.set(frame.watchId, watch);
-        this.send({ watchId: frame.watchId, requestId: frame.requestId, msgType: 'NEXT_EVENT', msgData: data });
+        this.send({ watchId: frame.watchId, requestId: frame.requestId, msgType: 'NEXT_EVENT', msgData: data }, true);
         this.follow(frame.watchId, watch);
         return;
       }

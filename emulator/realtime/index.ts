@@ -45,6 +45,8 @@ export interface RealtimeStats {
   eventFrames: number;
   /** Committed changes seen on watched collections. */
   changes: number;
+  /** REBUILD_WATCH requests answered (a client catching up after a gap or a reconnection). */
+  rebuilds: number;
 }
 
 export interface RealtimeService extends Service {
@@ -67,6 +69,7 @@ class Hub implements WatchHub {
   private readonly expiry = new Map<Watch, NodeJS.Timeout>();
   eventFrames = 0;
   changes = 0;
+  rebuilds = 0;
 
   constructor(private readonly options: RealtimeOptions) {}
 
@@ -184,8 +187,9 @@ class Hub implements WatchHub {
     for (const watch of [...this.watches.values()]) this.close(watch);
   }
 
-  countFrame(): void {
+  countFrame(rebuild: boolean): void {
     this.eventFrames++;
+    if (rebuild) this.rebuilds++;
   }
 
   private add(watch: Watch): void {
@@ -232,6 +236,7 @@ export function createRealtimeService(options: RealtimeOptions): RealtimeService
     watches: hub.watchCount,
     eventFrames: hub.eventFrames,
     changes: hub.changes,
+    rebuilds: hub.rebuilds,
   });
 
   return {

@@ -337,8 +337,9 @@ export class Watch {
     this.pending.push(...events);
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // Events of one commit (a multi-document write) leave in one frame.
-    queueMicrotask(() => {
+    // Events of one commit (a multi-document write) leave in one frame: the feed publishes a
+    // commit's changes together, and they are all applied before the next turn of the event loop.
+    setImmediate(() => {
       this.flushQueued = false;
       const events = this.pending;
       this.pending = [];

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { LocalCloud } from '../../emulator';
 import { startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
-import { quietClientLogs, realtimeClient, record, type Recording } from './helpers/realtime';
+import { quietClientLogs, realtimeClient, record, watchApart, type Recording } from './helpers/realtime';
 
 jest.setTimeout(60_000);
 
@@ -35,8 +35,12 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-function watch(openid: string, options: Parameters<typeof record>[1]): Recording {
-  const recording = record(realtimeClient(cloud, openid), options);
+function watch(
+  openid: string,
+  options: Parameters<typeof record>[1],
+  beforeSend?: (action: string) => Promise<void>,
+): Recording {
+  const recording = record(realtimeClient(cloud, openid, beforeSend), options);
   open.push(recording);
   return recording;
 }
@@ -154,5 +158,126 @@ describe('changes', () => {
     expect(feed.snapshots[2].docChanges[0]).toMatchObject({ dataType: 'update', queueType: 'dequeue', docId: 'u1' });
     expect(feed.snapshots[2].docChanges[0].doc).toMatchObject({ conversationId: 'c2' });
     expect(feed.snapshots[2].docs).toEqual([]);
+  });
+});
+
+describe('a limit window', () => {
+  const at = (n: number): Record<string, unknown> => ({
+    _id: `w${n}`,
+    _openid: ALICE,
+    conversationId: 'c1',
+    createdAt: new Date(n * 1000),
+  });
+  const ids = (recording: Recording): unknown[] => [...recording.last()].sort();
+
+  it('keeps the first `limit` documents in order as documents arrive, leave and move', async () => {
+    await cloud.store.insert('messages', [at(1), at(2), at(3), at(4)]);
+    const latest = watch(ALICE, {
+      collectionName: 'messages',
+      query: mine('c1'),
+      orderBy: { createdAt: 'desc' },
+      limit: 3,
+    });
+    await waitFor(() => latest.snapshots.length === 1);
+    expect(latest.last()).toEqual(['w4', 'w3', 'w2']);
+
+    // A newer message pushes the oldest of the window out.
+    await cloud.store.insert('messages', [at(5)]);
+    await waitFor(() => latest.snapshots.length === 2);
+    expect(latest.snapshots[1].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
+      ['add', 'enqueue', 'w5'],
+      ['limit', 'dequeue', 'w2'],
+    ]);
+    expect(ids(latest)).toEqual(['w3', 'w4', 'w5']);
+
+    // A removal lets the next one outside come in.
+    await cloud.store.remove('messages', { _id: 'w4' });
+    await waitFor(() => latest.snapshots.length === 3);
+    expect(latest.snapshots[2].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
+      ['remove', 'dequeue', 'w4'],
+      ['limit', 'enqueue', 'w2'],
+    ]);
+    expect(ids(latest)).toEqual(['w2', 'w3', 'w5']);
+
+    // An update that sorts a document behind one outside swaps them.
+    await cloud.store.update('messages', { _id: 'w3' }, { $set: { createdAt: new Date(0) } });
+    await waitFor(() => latest.snapshots.length === 4);
+    expect(latest.snapshots[3].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
+      ['update', 'dequeue', 'w3'],
+      ['limit', 'enqueue', 'w1'],
+    ]);
+    expect(ids(latest)).toEqual(['w1', 'w2', 'w5']);
+
+    // An older message than the window holds changes nothing the watch shows.
+    await cloud.store.insert('messages', [{ ...at(0.5), _id: 'w0' }]);
+    await cloud.store.update('messages', { _id: 'w5' }, { $set: { text: 'edited' } });
+    await waitFor(() => latest.snapshots.length === 5);
+    expect(latest.snapshots[4].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
+      ['update', 'update', 'w5'],
+    ]);
+    expect(latest.snapshots[4].id).toBe(latest.snapshots[3].id + 1);
+  });
+});
+
+describe('a dropped connection', () => {
+  it('reconnects and receives what it missed through REBUILD_WATCH', async () => {
+    let hold: Promise<void> | undefined;
+    let release = (): void => undefined;
+    let signs = 0;
+    const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') }, async (action) => {
+      if (action !== 'auth.wsWebSign') return;
+      signs++;
+      await hold;
+    });
+    await waitFor(() => feed.snapshots.length === 1);
+    await cloud.store.insert('messages', [{ _id: 'd1', _openid: ALICE, conversationId: 'c1', text: 'before' }]);
+    await waitFor(() => feed.snapshots.length === 2);
+
+    // The client may not reconnect until the test lets it: the writes happen while it is away.
+    hold = new Promise((resolve) => (release = resolve));
+    const signsBefore = signs;
+    expect(cloud.realtime.disconnect(ALICE)).toBe(1);
+    await waitFor(() => signs > signsBefore);
+    await cloud.store.insert('messages', [{ _id: 'd2', _openid: ALICE, conversationId: 'c1', text: 'missed' }]);
+    await cloud.store.update('messages', { _id: 'd1' }, { $set: { text: 'edited while away' } });
+    expect(feed.snapshots).toHaveLength(2);
+    release();
+
+    await waitFor(() => feed.snapshots.length === 4);
+    expect(cloud.realtime.stats().rebuilds).toBeGreaterThanOrEqual(1);
+    expect(feed.snapshots[2].docChanges[0]).toMatchObject({ dataType: 'add', docId: 'd2' });
+    expect(feed.snapshots[3].docChanges[0]).toMatchObject({ dataType: 'update', docId: 'd1' });
+    expect(feed.snapshots.map((snapshot) => snapshot.id)).toEqual([0, 1, 2, 3].map((n) => feed.snapshots[0].id + n));
+    expect([...feed.last('text')].sort()).toEqual(['edited while away', 'missed']);
+
+    // And it is live again.
+    await cloud.store.insert('messages', [{ _id: 'd3', _openid: ALICE, conversationId: 'c1', text: 'after' }]);
+    await waitFor(() => feed.snapshots.length === 5);
+    expect(feed.errors).toEqual([]);
+  });
+});
+
+describe('a denied query', () => {
+  it('fails with COLLECTION_PERMISSION_DENIED when it does not pin _openid to the caller, and sends nothing', async () => {
+    await cloud.store.insert('messages', [{ _id: 'p1', _openid: BOB, conversationId: 'c1', text: 'private' }]);
+    const [everything, bobs] = await Promise.all([
+      watchApart(cloud, ALICE, 'messages', JSON.stringify({ conversationId: 'c1' })),
+      watchApart(cloud, ALICE, 'messages', JSON.stringify({ _openid: BOB })),
+    ]);
+    for (const denied of [everything, bobs]) {
+      expect(denied.errors.join(' ')).toContain('COLLECTION_PERMISSION_DENIED');
+      expect(denied.snapshots).toEqual([]);
+      // The real client also leaves its failed initWatch() promise unhandled.
+      expect(denied.unhandled.join(' ')).toContain('COLLECTION_PERMISSION_DENIED');
+    }
+  });
+
+  it('an unknown collection and a signed-out caller are refused too', async () => {
+    const [nowhere, anonymous] = await Promise.all([
+      watchApart(cloud, ALICE, 'nowhere', '{}'),
+      watchApart(cloud, '', 'messages', mine('c1')),
+    ]);
+    expect(nowhere.errors.join(' ')).toContain('DATABASE_COLLECTION_NOT_EXIST');
+    expect(anonymous.errors.join(' ')).toContain('COLLECTION_PERMISSION_DENIED');
   });
 });

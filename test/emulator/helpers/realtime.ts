@@ -6,21 +6,29 @@
 import { Db } from '@cloudbase/database';
 import { setWsClass } from '@cloudbase/realtime/dist/cjs/common';
 import { RealtimeWebSocketClient, type IWSWatchOptions } from '@cloudbase/realtime/dist/cjs/websocket-client';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import type { LocalCloud } from '../../../emulator';
 
 setWsClass(WebSocket);
+const run = promisify(execFile);
 
 export interface WebRequest {
   send(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** The request class the client libraries call: one POST to /web per action, as the configured user. */
-export function webRequestClass(cloud: LocalCloud): new (config?: { openid?: string }) => WebRequest {
+export function webRequestClass(
+  cloud: LocalCloud,
+  beforeSend?: (action: string) => Promise<void>,
+): new (config?: { openid?: string }) => WebRequest {
   return class {
     constructor(private readonly config: { openid?: string } = {}) {}
 
     async send(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+      await beforeSend?.(action);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (this.config.openid) headers['x-wx-openid'] = this.config.openid;
       const response = await fetch(`${cloud.url}/web`, {
@@ -33,9 +41,16 @@ export function webRequestClass(cloud: LocalCloud): new (config?: { openid?: str
   };
 }
 
-/** A realtime client for one user; close its watches when done so it releases the socket. */
-export function realtimeClient(cloud: LocalCloud, openid?: string): RealtimeWebSocketClient {
-  const Request = webRequestClass(cloud);
+/**
+ * A realtime client for one user; close its watches when done so it releases the socket.
+ * `beforeSend` runs before each of its requests (a test can hold a reconnection there).
+ */
+export function realtimeClient(
+  cloud: LocalCloud,
+  openid?: string,
+  beforeSend?: (action: string) => Promise<void>,
+): RealtimeWebSocketClient {
+  const Request = webRequestClass(cloud, beforeSend);
   return new RealtimeWebSocketClient({
     context: {
       appConfig: {
@@ -136,4 +151,24 @@ export function record(
 export function quietClientLogs(): void {
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+}
+
+const WATCHER = path.join(__dirname, '../../fixtures/emulator/realtime-watcher.js');
+
+export interface RefusedWatch {
+  snapshots: Array<{ id: number; docs: unknown[] }>;
+  errors: string[];
+  /** Rejections the client left without a handler. */
+  unhandled: string[];
+}
+
+/** One watch by the real client in a child process (see realtime-watcher.js for why). */
+export async function watchApart(
+  cloud: LocalCloud,
+  openid: string,
+  collection: string,
+  query: string,
+): Promise<RefusedWatch> {
+  const { stdout } = await run(process.execPath, [WATCHER, cloud.url, openid, collection, query], { timeout: 30_000 });
+  return JSON.parse(stdout) as RefusedWatch;
 }
