@@ -221,20 +221,21 @@ describe('a limit window', () => {
 
 describe('a dropped connection', () => {
   it('reconnects and receives what it missed through REBUILD_WATCH', async () => {
-    let hold: Promise<void> | undefined;
     let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
     let signs = 0;
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') }, async (action) => {
       if (action !== 'auth.wsWebSign') return;
       signs++;
-      await hold;
+      if (holding) await held;
     });
     await waitFor(() => feed.snapshots.length === 1);
     await cloud.store.insert('messages', [{ _id: 'd1', _openid: ALICE, conversationId: 'c1', text: 'before' }]);
     await waitFor(() => feed.snapshots.length === 2);
 
     // The client may not reconnect until the test lets it: the writes happen while it is away.
-    hold = new Promise((resolve) => (release = resolve));
+    holding = true;
     const signsBefore = signs;
     expect(cloud.realtime.disconnect(ALICE)).toBe(1);
     await waitFor(() => signs > signsBefore);
