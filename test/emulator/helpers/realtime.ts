@@ -107,6 +107,12 @@ interface ClientInternals {
   virtualClient?: { clearACKSchedule(): void };
 }
 
+/** Closes a watch; the client keeps rescheduling its 10 s CHECK_LAST timer after close(), so stop that too. */
+export function closeListener(listener: { close(): void }): void {
+  listener.close();
+  (listener as unknown as ClientInternals).virtualClient?.clearACKSchedule();
+}
+
 /** What the client hands onChange (its typings call `docs` a record; it is the list). */
 interface DeliveredSnapshot {
   id: number;
@@ -138,11 +144,7 @@ export function record(
   return {
     snapshots,
     errors,
-    close: () => {
-      listener.close();
-      // The client keeps rescheduling its 10 s CHECK_LAST timer after close(); stop it so Jest can exit.
-      (listener as unknown as ClientInternals).virtualClient?.clearACKSchedule();
-    },
+    close: () => closeListener(listener),
     last: (field = '_id') => snapshots[snapshots.length - 1]?.docs.map((doc) => doc[field]) ?? [],
   };
 }
