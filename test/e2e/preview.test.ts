@@ -11,6 +11,7 @@ import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
 import { startTestCloud } from '../helpers/local-cloud';
 import { launchBrowser, type Browser } from './helpers/browser';
+import { databaseScenarios } from './database.scenarios';
 import { todoScenarios } from './todos.scenarios';
 import { gotoApp, hash, previewLog, SCREENSHOTS, TINY_PNG, type PreviewGlobals } from './helpers/app';
 
@@ -255,3 +256,4 @@ describe('lifecycles in a real browser (test/fixtures/lifecycle)', () => {
 
 // The todos page is another engineer's work; its scenarios live next to this file.
 todoScenarios(() => ({ browser, cloud, preview }));
+databaseScenarios(() => ({ browser, cloud, preview }));
