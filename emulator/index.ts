@@ -80,7 +80,7 @@ export interface LocalCloud {
   readonly storage: LocalStorage;
   /** Realtime push: watch() over the WebSocket at /realtime; its figures, and dropping connections. */
   readonly realtime: Pick<RealtimeService, 'stats' | 'disconnect'>;
-  /** Routes WebSocket upgrades on `pathname` (e.g. /ws for watch()). */
+  /** Routes WebSocket upgrades on `pathname` for what the host adds (the services' own, /realtime, come first). */
   registerUpgrade(pathname: string, handler: UpgradeHandler): void;
   /** Serves requests no service route takes (the browser preview at `/`); answer true when handled. */
   registerRoute(handler: RouteHandler): void;

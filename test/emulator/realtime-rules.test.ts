@@ -3,9 +3,12 @@
  * @cloudbase/database 0.11 query builder for get/count/add/update/remove at /web, and its watch()
  * on the realtime socket. A cloud function is never held to the rules.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Db } from '@cloudbase/database';
 import type { LocalCloud } from '../../emulator';
+import { allowsDoc, allowsQuery, parseRule, withCaller } from '../../emulator/database/rules';
 import { postJson, startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
 import { clientDb, closeListener, quietClientLogs } from './helpers/realtime';
@@ -260,5 +263,46 @@ describe('watch() through the database library', () => {
     // The client lets its socket go once its last watch has closed.
     await waitFor(() => cloud.realtime.stats().connections === 0);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the rule language', () => {
+  const me = { openid: ALICE };
+
+  it('reads the rules collections.json holds, in any order of sides and with parentheses', () => {
+    const owner = parseRule('auth.openid == doc._openid');
+    expect(allowsDoc(owner, { _openid: ALICE }, me)).toBe(true);
+    expect(allowsDoc(owner, { _openid: BOB }, me)).toBe(false);
+    expect(allowsDoc(owner, { _openid: ALICE }, null)).toBe(false);
+    const either = parseRule('(doc._openid == auth.openid || doc.team.lead == auth.openid) && auth != null');
+    expect(allowsDoc(either, { _openid: BOB, team: { lead: ALICE } }, me)).toBe(true);
+    expect(allowsQuery(either, { 'team.lead': ALICE }, me)).toBe(true);
+    expect(allowsQuery(either, { _openid: { $in: [ALICE] } }, me)).toBe(true);
+    expect(allowsQuery(either, { _openid: { $in: [ALICE, BOB] } }, me)).toBe(false);
+    expect(allowsQuery(parseRule(true), {}, null)).toBe(true);
+    expect(allowsQuery(parseRule(false), { _openid: ALICE }, me)).toBe(false);
+    expect(allowsQuery(parseRule('auth != null'), {}, me)).toBe(true);
+  });
+
+  it("replaces '{openid}' anywhere in a query, and leaves it for a signed-out caller", () => {
+    expect(withCaller({ $or: [{ _openid: '{openid}' }, { to: { $in: ['{openid}'] } }] }, me)).toEqual({
+      $or: [{ _openid: ALICE }, { to: { $in: [ALICE] } }],
+    });
+    expect(withCaller({ _openid: '{openid}' }, null)).toEqual({ _openid: '{openid}' });
+  });
+
+  it('refuses at start a rule it does not understand, naming the collection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rules-'));
+    fs.writeFileSync(
+      path.join(dir, 'collections.json'),
+      JSON.stringify({ collections: { posts: { rules: { read: "get('database.x').y == 1", write: false } } } }),
+    );
+    try {
+      await expect(startTestCloud({ databaseDir: dir, functionsPrewarm: false })).rejects.toThrow(
+        /collections\.json: the read rule of "posts" .*unexpected text/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

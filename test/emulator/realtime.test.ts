@@ -159,6 +159,21 @@ describe('changes', () => {
     expect(feed.snapshots[2].docChanges[0].doc).toMatchObject({ conversationId: 'c2' });
     expect(feed.snapshots[2].docs).toEqual([]);
   });
+
+  it('a replacement that unmatches a document carries the new document, which the client requires', async () => {
+    await cloud.store.insert('messages', [{ _id: 's1', _openid: ALICE, conversationId: 'c1', text: 'kept' }]);
+    const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') });
+    await waitFor(() => feed.snapshots.length === 1);
+    await cloud.store.update('messages', { _id: 's1' }, { _openid: ALICE, conversationId: 'c3' }, { replace: true });
+    await waitFor(() => feed.snapshots.length === 2);
+    expect(feed.snapshots[1].docChanges[0]).toMatchObject({
+      dataType: 'replace',
+      queueType: 'dequeue',
+      doc: { _id: 's1', _openid: ALICE, conversationId: 'c3' },
+    });
+    expect(feed.snapshots[1].docs).toEqual([]);
+    expect(feed.errors).toEqual([]);
+  });
 });
 
 describe('a limit window', () => {
