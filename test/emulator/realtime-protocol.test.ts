@@ -2,15 +2,13 @@
  * The realtime protocol frame by frame, with a plain WebSocket: the answers the real client relies
  * on (and the errors it never provokes on its own), the sign request, and the watch limits.
  */
-import * as path from 'node:path';
 import WebSocket from 'ws';
 import type { LocalCloud } from '../../emulator';
-import { postJson, startTestCloud } from '../fixtures/emulator/harness';
+import { FIXTURE_DATABASE, postJson, startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
 
 jest.setTimeout(60_000);
 
-const DATABASE = path.join(__dirname, '../fixtures/emulator/database');
 const ALICE = 'dev_alice';
 const BOB = 'dev_bob';
 
@@ -18,7 +16,7 @@ let cloud: LocalCloud;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ databaseDir: DATABASE, functionsPrewarm: false });
+  cloud = await startTestCloud({ databaseDir: FIXTURE_DATABASE, functionsPrewarm: false });
 }, 120_000);
 
 afterEach(async () => {

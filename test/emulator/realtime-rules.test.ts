@@ -9,13 +9,12 @@ import * as path from 'node:path';
 import type { Db } from '@cloudbase/database';
 import type { LocalCloud } from '../../emulator';
 import { allowsDoc, allowsQuery, parseRule, withCaller } from '../../emulator/database/rules';
-import { postJson, startTestCloud } from '../fixtures/emulator/harness';
+import { FIXTURE_DATABASE, postJson, startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
 import { clientDb, closeListener, quietClientLogs } from './helpers/realtime';
 
 jest.setTimeout(60_000);
 
-const DATABASE = path.join(__dirname, '../fixtures/emulator/database');
 const ALICE = 'dev_alice';
 const BOB = 'dev_bob';
 
@@ -38,7 +37,7 @@ interface Reply {
 const reply = async (call: Promise<unknown>): Promise<Reply> => (await call) as Reply;
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ databaseDir: DATABASE, functionsPrewarm: false });
+  cloud = await startTestCloud({ databaseDir: FIXTURE_DATABASE, functionsPrewarm: false });
   alice = clientDb(cloud, ALICE);
   bob = clientDb(cloud, BOB);
   nobody = clientDb(cloud, undefined);

@@ -3,15 +3,13 @@
  * its auth.wsWebSign request is answered by /web with this server's socket URL, and every event
  * it turns into a snapshot came from a committed write.
  */
-import * as path from 'node:path';
 import type { LocalCloud } from '../../emulator';
-import { startTestCloud } from '../fixtures/emulator/harness';
+import { FIXTURE_DATABASE, startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
 import { quietClientLogs, realtimeClient, record, watchApart, type Recording } from './helpers/realtime';
 
 jest.setTimeout(60_000);
 
-const DATABASE = path.join(__dirname, '../fixtures/emulator/database');
 const ALICE = 'dev_alice';
 const BOB = 'dev_bob';
 
@@ -19,7 +17,7 @@ let cloud: LocalCloud;
 const open: Recording[] = [];
 
 beforeAll(async () => {
-  cloud = await startTestCloud({ databaseDir: DATABASE, functionsPrewarm: false });
+  cloud = await startTestCloud({ databaseDir: FIXTURE_DATABASE, functionsPrewarm: false });
 }, 120_000);
 
 beforeEach(() => quietClientLogs());
