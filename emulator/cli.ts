@@ -40,6 +40,8 @@ async function describe(
     `Local cloud listening on ${cloud.url}`,
     `  SDK          cloud.init({ env: 'local', serviceUrl: '${cloud.adminUrl}' })`,
     `  call         POST ${cloud.url}/functions/<name>  (identity: x-wx-openid header)`,
+    `  client db    POST ${cloud.url}/web  (database.*, under collections.json's rules; same header)`,
+    `  watch()      ${cloud.url.replace(/^http/, 'ws')}/realtime?openid=<openid>`,
     `  inspector    ${cloud.url}/_/`,
     `  data         ${data}`,
     `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/`}`,

@@ -11,6 +11,7 @@ import type { FunctionHost, InvocationRecord } from './functions/types';
 import { createInspector } from './inspector';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { createOpenApiService, type Outbox } from './openapi';
+import { createRealtimeService, type RealtimeService } from './realtime';
 import { CloudServer } from './server';
 import { ServiceRegistry, type RouteHandler, type UpgradeHandler } from './service';
 import { createStorageService } from './storage';
@@ -77,7 +78,9 @@ export interface LocalCloud {
   readonly timers: Scheduler;
   /** Cloud storage: files under `<dataDir>/storage`, or a temporary folder when in memory. */
   readonly storage: LocalStorage;
-  /** Routes WebSocket upgrades on `pathname` (e.g. /ws for watch()). */
+  /** Realtime push: watch() over the WebSocket at /realtime; its figures, and dropping connections. */
+  readonly realtime: Pick<RealtimeService, 'stats' | 'disconnect'>;
+  /** Routes WebSocket upgrades on `pathname` for what the host adds (the services' own, /realtime, come first). */
   registerUpgrade(pathname: string, handler: UpgradeHandler): void;
   /** Serves requests no service route takes (the browser preview at `/`); answer true when handled. */
   registerRoute(handler: RouteHandler): void;
@@ -114,6 +117,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const port = await server.listen(options.port ?? DEFAULT_PORT, host);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     lock?.setUrl(url);
+    const realtime = services.add(
+      createRealtimeService({ store: database.store, rules: database.rules, envId, publicUrl: url }),
+    );
     const storage = services.add(
       createStorageService({ envId, publicUrl: url, ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}) }),
     );
@@ -168,6 +174,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       outbox: openapi.outbox,
       timers: timers.scheduler,
       storage: storage.storage,
+      realtime,
       registerUpgrade: (pathname, handler) => server.registerUpgrade(pathname, handler),
       registerRoute: (handler) => server.registerRoute(handler),
       close: () => (closing ??= shutdown()),

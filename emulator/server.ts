@@ -3,6 +3,8 @@
  *   GET  /healthz           200 {ok:true} once every service is ready
  *   POST /admin?env=...     the CloudBase admin protocol wx-server-sdk speaks, by `action` to the
  *                           service that owns it
+ *   POST /web               the client SDKs' protocol (database.*, auth.wsWebSign), by `action`,
+ *                           as the caller named by x-wx-openid
  *   the services' routes    /functions/<name>, /_storage/..., the inspector at /_/ and /_/api/...
  *   registered routes       what the host adds (the browser preview at /)
  *   upgrades                WebSocket paths of the services or the host
@@ -10,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { AdminParams, AdminReply, RouteHandler, ServiceRegistry, UpgradeHandler } from './service';
+import type { AdminParams, AdminReply, ClientCaller, RouteHandler, ServiceRegistry, UpgradeHandler } from './service';
 import { invalidParam, toWireError, WireError } from './wire/errors';
 import {
   corsHeaders,
@@ -153,6 +155,10 @@ export class CloudServer {
       if (requirePost(req, res)) await this.admin(req, res);
       return;
     }
+    if (pathname === '/web') {
+      if (requirePost(req, res)) await this.web(req, res);
+      return;
+    }
     const owned = this.services.route(pathname);
     if (owned && (await owned(req, res, url))) return;
     for (const handler of this.routes) if (await handler(req, res, url)) return;
@@ -185,6 +191,33 @@ export class CloudServer {
     const extra = { 'x-request-id': requestId };
     if (reply.kind === 'json') sendJson(req, res, 200, { ...reply.body, requestId }, extra);
     else sendBytes(req, res, 200, reply.contentType, reply.body, extra);
+  }
+
+  /** A client SDK's call: one JSON object naming its `action`, answered like /admin. */
+  private async web(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const raw = await readBodyOr413(req, res, this.bodyLimit, (message) => ({
+      code: 'INVALID_PARAM',
+      message,
+      requestId,
+    }));
+    if (!raw) return;
+    let body: Record<string, unknown>;
+    try {
+      const params = parseJsonObject(raw);
+      const action = params.action;
+      if (typeof action !== 'string' || action === '') throw invalidParam('action must be a non-empty string');
+      const service = this.services.forWebAction(action);
+      if (!service?.web) throw new WireError('INVALID_ACTION', `unknown action "${action}"`);
+      const openid = header(req, 'x-wx-openid');
+      const caller: ClientCaller = openid ? { openid } : {};
+      body = await service.web(action, params, caller);
+    } catch (error) {
+      const wire =
+        error instanceof SyntaxError ? invalidParam(`malformed request body: ${error.message}`) : toWireError(error);
+      body = { code: wire.code, message: wire.message };
+    }
+    sendJson(req, res, 200, { ...body, requestId }, { 'x-request-id': requestId });
   }
 
   /** Never throws: every failure becomes CloudBase's `{ code, message }`, answered with HTTP 200. */

@@ -13,6 +13,11 @@ export type AdminParams = Record<string, unknown>;
 export type AdminReply =
   { kind: 'json'; body: Record<string, unknown> } | { kind: 'binary'; contentType: string; body: Buffer };
 
+/** Who is calling from a client SDK: the mini-program user, from the x-wx-openid header (none: signed out). */
+export interface ClientCaller {
+  openid?: string;
+}
+
 /** Serves a request and answers true, or answers false without touching it. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
@@ -44,6 +49,13 @@ export interface Service {
   /** Answers one of its actions; a thrown error becomes CloudBase's `{ code, message }` answer. */
   admin?(action: string, params: AdminParams, requestId: string): Promise<AdminReply>;
   /**
+   * The client SDKs' actions it answers at `POST /web` (the js-sdk's endpoint for `database.*` and
+   * `auth.wsWebSign`): exact names, or prefixes ending in `.`.
+   */
+  readonly webActions?: readonly string[];
+  /** Answers one of its client actions for `caller`; a thrown error becomes `{ code, message }`. */
+  web?(action: string, params: AdminParams, caller: ClientCaller): Promise<Record<string, unknown>>;
+  /**
    * HTTP routes by path: a key ending in `/` is a prefix, any other an exact path. They see the
    * request before anything reads its body (uploads stream it to disk).
    */
@@ -62,6 +74,11 @@ export interface Service {
   stop?(): Promise<void>;
   /** Last: release its data (the store, temporary files). */
   close?(): Promise<void>;
+}
+
+/** Is `action` one of `owned`: an exact name, or under a prefix ending in `.`? */
+function owns(owned: readonly string[] | undefined, action: string): boolean {
+  return owned?.some((name) => (name.endsWith('.') ? action.startsWith(name) : action === name)) ?? false;
 }
 
 function matches(key: string, path: string): boolean {
@@ -85,9 +102,12 @@ export class ServiceRegistry {
 
   /** The service answering `action`. */
   forAction(action: string): Service | undefined {
-    return this.services.find((service) =>
-      service.actions?.some((owned) => (owned.endsWith('.') ? action.startsWith(owned) : action === owned)),
-    );
+    return this.services.find((service) => owns(service.actions, action));
+  }
+
+  /** The service answering a client SDK's `action` at /web. */
+  forWebAction(action: string): Service | undefined {
+    return this.services.find((service) => owns(service.webActions, action));
   }
 
   route(pathname: string): RouteHandler | undefined {

@@ -48,14 +48,14 @@ function optStr(params: Params, key: string): string | undefined {
   return value;
 }
 
-function optBool(params: Params, key: string): boolean | undefined {
+export function optBool(params: Params, key: string): boolean | undefined {
   const value = params[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') throw invalidParam(`${key} must be a boolean`);
   return value;
 }
 
-function optCount(params: Params, key: string): number | undefined {
+export function optCount(params: Params, key: string): number | undefined {
   const value = params[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
@@ -64,7 +64,7 @@ function optCount(params: Params, key: string): number | undefined {
   return value;
 }
 
-function collectionName(params: Params): string {
+export function collectionName(params: Params): string {
   const name = str(params, 'collectionName');
   if (!COLLECTION_NAME.test(name)) throw invalidParam(`invalid collection name "${name}"`);
   return name;
@@ -117,7 +117,7 @@ function transaction(ctx: Ctx, id: string): Transaction {
   return tx;
 }
 
-function hasOperators(update: Record<string, unknown>): boolean {
+export function hasOperators(update: Record<string, unknown>): boolean {
   return Object.keys(update).some((key) => key.startsWith('$'));
 }
 

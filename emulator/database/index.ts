@@ -1,16 +1,18 @@
 /**
  * CloudBase database (云数据库): a document store with MongoDB semantics over PostgreSQL, the SDK's
- * `database.*` actions, collections/indexes/rules from collections.json, and JSON-lines
- * import/export.
+ * `database.*` actions, the client SDKs' `database.*` actions under the security rules,
+ * collections/indexes/rules from collections.json, and JSON-lines import/export.
  */
 import * as path from 'node:path';
 import type { DataDirLock } from '../lock';
 import type { AdminReply, Service } from '../service';
 import { WireError } from '../wire/errors';
 import { DATABASE_ACTIONS, handleDatabaseAction } from './actions';
-import { applyDatabaseConfig, readDatabaseConfig } from './config';
+import { CLIENT_DATABASE_ACTIONS, handleClientAction } from './client';
+import { applyDatabaseConfig, readDatabaseConfig, type DatabaseConfig } from './config';
 import { databaseInspector } from './inspector';
 import { exportToDir, importFromDir } from './jsonl';
+import { SecurityRules } from './rules';
 import { openStore } from './store';
 import { StoreError, type DocumentStore } from './store/types';
 
@@ -30,6 +32,8 @@ export interface DatabaseOptions {
 
 export interface DatabaseService extends Service {
   readonly store: DocumentStore;
+  /** collections.json's security rules, which every client read, write and watch obeys. */
+  readonly rules: SecurityRules;
 }
 
 /**
@@ -59,29 +63,36 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseS
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.schema ? { schema: options.schema } : {}),
   });
+  let rules: SecurityRules;
   try {
-    if (options.configDir !== false) {
-      const created = await applyDatabaseConfig(store, readDatabaseConfig(path.resolve(options.configDir)));
-      if (created.length) options.log(`created collections: ${created.join(', ')}`);
-    }
+    const config: DatabaseConfig =
+      options.configDir === false ? { collections: {} } : readDatabaseConfig(path.resolve(options.configDir));
+    rules = new SecurityRules(config.collections);
+    const created = await applyDatabaseConfig(store, config);
+    if (created.length) options.log(`created collections: ${created.join(', ')}`);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
+  const wire = async (work: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw error instanceof StoreError ? wireErrorOf(error) : error;
+    }
+  };
   return {
     name: 'database',
     store,
+    rules,
     actions: DATABASE_ACTIONS,
     async admin(action, params): Promise<AdminReply> {
-      try {
-        return {
-          kind: 'json',
-          body: await handleDatabaseAction(store, action, params, { maxLimit: options.maxLimit }),
-        };
-      } catch (error) {
-        throw error instanceof StoreError ? wireErrorOf(error) : error;
-      }
+      const body = await wire(() => handleDatabaseAction(store, action, params, { maxLimit: options.maxLimit }));
+      return { kind: 'json', body };
     },
+    webActions: CLIENT_DATABASE_ACTIONS,
+    web: (action, params, caller) =>
+      wire(() => handleClientAction(store, rules, action, params, caller.openid ? { openid: caller.openid } : null)),
     inspector: databaseInspector(store),
     async importFrom(dir) {
       return counts(await importFromDir(store, dir)).join(', ') || 'no .jsonl files';

@@ -12,6 +12,7 @@ import { attachPreview, type Preview } from '../../preview/server';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
 import { startTestCloud } from '../helpers/local-cloud';
 import { launchBrowser, type Browser } from './helpers/browser';
+import { databaseScenarios } from './database.scenarios';
 import { todoScenarios } from './todos.scenarios';
 import { gotoApp, hash, previewLog, SCREENSHOTS, TINY_PNG, type PreviewGlobals } from './helpers/app';
 
@@ -292,3 +293,4 @@ describe('lifecycles in a real browser (test/fixtures/lifecycle)', () => {
 
 // The todos page is another engineer's work; its scenarios live next to this file.
 todoScenarios(() => ({ browser, cloud, preview }));
+databaseScenarios(() => ({ browser, cloud, preview }));

@@ -42,6 +42,20 @@ export function settle(run: Promise<unknown>, o: Callbacks): Promise<unknown> | 
   return undefined;
 }
 
+/** Runs `impl` under WeChat's result convention: `{ errMsg: '<name>:ok', ...result }`, or `{ errMsg: '<name>:fail ...' }`. */
+export async function outcome<R extends object>(
+  name: string,
+  impl: () => Promise<R> | R,
+): Promise<R & { errMsg: string }> {
+  try {
+    return { errMsg: `${name}:ok`, ...(await impl()) };
+  } catch (error) {
+    if (error instanceof WxError)
+      throw { errMsg: error.errMsg, ...(error.errCode !== undefined ? { errCode: error.errCode } : {}) };
+    throw { errMsg: `${name}:fail ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
 /** `wx.<name>` around an async implementation: `<name>:ok` on success, `<name>:fail <reason>` on failure. */
 export function asyncApi<K extends ApiName>(
   name: K,
@@ -49,16 +63,10 @@ export function asyncApi<K extends ApiName>(
 ): Wx[K] {
   const api = (option?: OptionOf<K>): Promise<unknown> | undefined => {
     const o = (option ?? {}) as OptionOf<K> & Callbacks;
-    const run = (async () => {
-      try {
-        return { errMsg: `${String(name)}:ok`, ...(await impl(o)) };
-      } catch (error) {
-        if (error instanceof WxError)
-          throw { errMsg: error.errMsg, ...(error.errCode !== undefined ? { errCode: error.errCode } : {}) };
-        throw { errMsg: `${String(name)}:fail ${error instanceof Error ? error.message : String(error)}` };
-      }
-    })();
-    return settle(run, o);
+    return settle(
+      outcome(String(name), () => impl(o)),
+      o,
+    );
   };
   return api as unknown as Wx[K];
 }

@@ -1,11 +1,13 @@
 /**
  * `wx.cloud` against the local cloud: callFunction as `POST /functions/<name>` with the dev user's
- * identity in headers, uploadFile into its storage, getTempFileURL as its file URLs. The same calling
+ * identity in headers, uploadFile into its storage, getTempFileURL as its file URLs, and the client
+ * database (./database). The same calling
  * convention as `wx`, but results and errors are wx.cloud's own.
  */
 import { cloudFileUrl } from '../files';
 import { settle, WxError, type Callbacks, type Wx } from './api';
 import type { ShimContext, WxArea } from './context';
+import { createDatabase, type DatabaseConfig } from './database';
 
 const cloudApi = <O extends object, R>(impl: (o: O) => Promise<R>) =>
   ((option: O & Callbacks) => {
@@ -66,6 +68,7 @@ async function uploadFile(ctx: ShimContext, option: ICloud.UploadFileParam) {
 export const cloud: WxArea = (ctx) => ({
   cloud: {
     init: () => undefined,
+    database: (config?: DatabaseConfig) => createDatabase(ctx, config),
     callFunction: cloudApi((o: ICloud.CallFunctionParam) => callFunction(ctx, o)),
     uploadFile: cloudApi((o: ICloud.UploadFileParam) => uploadFile(ctx, o)),
     getTempFileURL: cloudApi(async (o: { fileList: Array<string | { fileID: string }> }) => ({
