@@ -1,5 +1,6 @@
 /** Small node:http helpers: bounded body reading, JSON answers, CORS, method checks. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from './json';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -131,10 +132,10 @@ export function parseMultipart(body: Buffer, contentType: string): Record<string
   }
 }
 
-/** JSON.parse that only accepts an object at the top level. */
+/** JSON.parse, with the nesting limit, that only accepts an object at the top level. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   const text = body.toString('utf8');
-  const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
+  const value: unknown = text.trim() === '' ? {} : parseJson(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SyntaxError('the body must be a JSON object');
   }
