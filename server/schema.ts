@@ -195,6 +195,13 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
+/** The issues in one sentence for an error's message: `title must not be empty; note ...`. */
+export function describeIssues(issues: Issues): string {
+  return Object.entries(issues)
+    .map(([field, reason]) => `${field} ${reason}`)
+    .join('; ');
+}
+
 /** Parses or returns the issues; the entry point handlers use. */
 export function check<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issues } {
   const issues: Issues = {};
