@@ -176,7 +176,10 @@ export function object<S extends Shape>(shape: S, opts: { ignore?: readonly stri
       const out: Record<string, unknown> = {};
       const before = Object.keys(issues).length;
       for (const key of Object.keys(input)) {
-        if (!(key in shape) && !opts.ignore?.includes(key)) issues[join(path, key)] = 'is not a known field';
+        // Own keys only: `in` would take `constructor` or `toString` for fields every shape has.
+        if (!Object.hasOwn(shape, key) && !opts.ignore?.includes(key)) {
+          issues[join(path, key)] = 'is not a known field';
+        }
       }
       for (const [key, schema] of Object.entries(shape)) {
         if (input[key] === undefined && !schema.optional) {
@@ -204,7 +207,8 @@ export function describeIssues(issues: Issues): string {
 
 /** Parses or returns the issues; the entry point handlers use. */
 export function check<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issues } {
-  const issues: Issues = {};
+  // No prototype: a field named `__proto__` is recorded like any other instead of vanishing into a setter.
+  const issues: Issues = Object.create(null) as Issues;
   const parsed = schema.parse(value, '', issues);
   if (Object.keys(issues).length > 0 || parsed === undefined) return { ok: false, issues };
   return { ok: true, value: parsed };

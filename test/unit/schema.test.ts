@@ -64,6 +64,27 @@ describe('schema', () => {
     expect(check(date, { at: '2026-13-01T09:00:00Z' })).toMatchObject({ ok: false });
   });
 
+  it('refuses fields named like Object.prototype members', () => {
+    const empty = object({});
+    const event = JSON.parse('{"constructor":{},"toString":1,"__proto__":{"x":1},"hasOwnProperty":"y"}') as unknown;
+    expect(check(empty, event)).toEqual({
+      ok: false,
+      issues: {
+        constructor: 'is not a known field',
+        toString: 'is not a known field',
+        ['__proto__']: 'is not a known field',
+        hasOwnProperty: 'is not a known field',
+      },
+    });
+  });
+
+  it('refuses a lone __proto__ field, which an ordinary object would swallow', () => {
+    expect(check(object({}), JSON.parse('{"__proto__":{"admin":true}}'))).toEqual({
+      ok: false,
+      issues: { ['__proto__']: 'is not a known field' },
+    });
+  });
+
   it('checks nested objects by path', () => {
     const nested = object({ range: object({ from: integer({ min: 0 }) }) });
     expect(check(nested, { range: { from: -1 } })).toEqual({
