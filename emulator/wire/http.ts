@@ -56,7 +56,8 @@ export function discardBody(req: IncomingMessage): void {
  * Checks the declared size, then watches a body's bytes: `onChunk` sees each one until the body
  * ends (`onEnd`), grows past `limit` (`onFail` with BodyTooLargeError; the rest is discarded) or
  * breaks off (`onFail` with BodyAbortedError). A body over the limit is refused on its
- * Content-Length before a byte is read; a chunked one as soon as it crosses the limit.
+ * Content-Length before a byte is read; a chunked one as soon as it crosses the limit. Returns a
+ * function that stops watching and discards the rest (the reader gave up).
  */
 function watchBody(
   req: IncomingMessage,
@@ -64,15 +65,17 @@ function watchBody(
   onChunk: (chunk: Buffer) => void,
   onEnd: () => void,
   onFail: (error: Error) => void,
-): void {
+): () => void {
   const declared = declaredLength(req);
   if (declared !== undefined && declared > limit) {
     discardBody(req);
     onFail(new BodyTooLargeError(limit));
-    return;
+    return () => undefined;
   }
   let size = 0;
+  let watching = true;
   const cleanup = (): void => {
+    watching = false;
     req.off('data', onData);
     req.off('end', onEndOnce);
     req.off('error', onAbort);
@@ -103,6 +106,11 @@ function watchBody(
   req.once('end', onEndOnce);
   req.once('error', onAbort);
   req.once('close', onClose);
+  return () => {
+    if (!watching) return;
+    cleanup();
+    discardBody(req);
+  };
 }
 
 /** Reads the whole body into memory, refusing (BodyTooLargeError) more than `limit` bytes. */
@@ -132,7 +140,7 @@ export function boundedBody(req: IncomingMessage, limit: number): Readable {
   // A refusal can come before the consumer listens (on Content-Length, at once); it stays readable
   // as `out.errored` and fails the consumer's pipeline, so an early 'error' needs no listener.
   out.on('error', () => undefined);
-  watchBody(
+  const abandon = watchBody(
     req,
     limit,
     (chunk) => {
@@ -144,6 +152,8 @@ export function boundedBody(req: IncomingMessage, limit: number): Readable {
     () => out.end(),
     (error) => out.destroy(error),
   );
+  // The consumer failed (a disk error, a path taken by a folder): drop the rest, keep the connection.
+  out.once('close', abandon);
   return out;
 }
 
