@@ -85,6 +85,8 @@ async function serveUpload(
   try {
     await parts.disk.write(cloudPath, body);
   } catch (error) {
+    // Whatever failed, the rest of the body is dropped, not left paused on a connection.
+    body.destroy();
     // The body's own failure, when there is one, says why (the pipeline may only see it end early).
     const cause = body.errored ?? error;
     if (cause instanceof BodyTooLargeError) {

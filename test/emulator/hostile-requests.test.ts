@@ -7,7 +7,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalCloud } from '../../emulator';
@@ -357,6 +357,28 @@ describe('storage uploads over the limit', () => {
     expect(answer.body).toContain('1 MB');
     expect(await storage.read(storage.fileIdFor(`big-${mb}.bin`))).toBeUndefined();
     expect(readdirSync(join(dir, '.partial'))).toEqual([]);
+  });
+
+  it('an upload the disk cannot take is answered, and the rest of its body dropped', async () => {
+    // A file where the folder for partial uploads belongs: the write fails before it starts.
+    const partial = join(dir, '.partial');
+    rmSync(partial, { recursive: true, force: true });
+    writeFileSync(partial, 'in the way');
+    try {
+      const target = await uploadTarget('blocked.bin');
+      // Chunked and larger than socket buffers hold: a request left paused would never take it all.
+      const answer = await send(target.url, {
+        method: 'PUT',
+        size: 16 * MB,
+        chunked: true,
+        headers: { authorization: target.authorization },
+      });
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.body).toContain('<Error>');
+      expect(answer.upload).toBe('complete');
+    } finally {
+      rmSync(partial, { force: true });
+    }
   });
 
   it('an upload at the limit is stored', async () => {
