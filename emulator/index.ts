@@ -43,6 +43,8 @@ export interface LocalCloudOptions {
   maxLimit?: number;
   /** Largest request body accepted; default 5 MB. */
   bodyLimitBytes?: number;
+  /** Largest file one storage upload may carry; default 5 GB (COS's single-PUT limit). */
+  uploadLimitBytes?: number;
   /** Folder of `<collection>.jsonl` files loaded into the store before serving (replaces those collections). */
   importDir?: string;
   /** Folder the whole database is exported to on close(), after requests stop and before the store closes. */
@@ -121,7 +123,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       createRealtimeService({ store: database.store, rules: database.rules, envId, publicUrl: url }),
     );
     const storage = services.add(
-      createStorageService({ envId, publicUrl: url, ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}) }),
+      createStorageService({
+        envId,
+        publicUrl: url,
+        ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}),
+        ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
+      }),
     );
     const functions = services.add(
       createFunctionsService({

@@ -9,6 +9,8 @@ export type LogEntry = InvocationRecord['logs'][number];
 /** The codes CloudBase reports for failed invocations (what a mini-program sees in errCode). */
 export const FUNCTION_ERRORS = {
   notFound: { errCode: -501000, label: '' },
+  /** The event cannot be handed to the function (wx-server-sdk's INVALID_PARAM). */
+  invalidParam: { errCode: -501007, label: '' },
   executeFail: { errCode: -504002, label: 'functions execute fail' },
   timeout: { errCode: -504003, label: 'functions time out error' },
 } as const;

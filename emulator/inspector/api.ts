@@ -15,16 +15,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InspectorRequest, InspectorRoute } from '../service';
-import { BodyTooLargeError, parseJsonObject, readBody, sendJson } from '../wire/http';
+import { parseJsonObject, readBodyOr413, sendJson } from '../wire/http';
 
 export const INSPECTOR_API_PREFIX = '/_/api/';
 
 function inspectorRequest(req: IncomingMessage, res: ServerResponse, url: URL, bodyLimit: number): InspectorRequest {
   const json = (status: number, body: unknown): void => sendJson(req, res, status, body);
-  const refuse = (error: unknown): undefined => {
-    json(error instanceof BodyTooLargeError ? 413 : 400, { code: 'INVALID_PARAM', message: (error as Error).message });
-    return undefined;
-  };
+  const bytes = (): Promise<Buffer | undefined> =>
+    readBodyOr413(req, res, bodyLimit, (message) => ({ code: 'INVALID_PARAM', message }));
   return {
     req,
     res,
@@ -32,12 +30,15 @@ function inspectorRequest(req: IncomingMessage, res: ServerResponse, url: URL, b
     method: req.method ?? 'GET',
     route: url.pathname.slice(INSPECTOR_API_PREFIX.length).split('/').map(decodeURIComponent),
     json,
-    bytes: () => readBody(req, bodyLimit).catch(refuse),
+    bytes,
     async object() {
+      const body = await bytes();
+      if (!body) return undefined;
       try {
-        return parseJsonObject(await readBody(req, bodyLimit));
+        return parseJsonObject(body);
       } catch (error) {
-        return refuse(error);
+        json(400, { code: 'INVALID_PARAM', message: (error as Error).message });
+        return undefined;
       }
     },
   };

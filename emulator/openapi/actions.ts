@@ -6,6 +6,7 @@
 import type { CallerContext } from '../functions/types';
 import type { AdminParams, AdminReply } from '../service';
 import { invalidParam, WireError } from '../wire/errors';
+import { parseJson } from '../wire/json';
 import { pairsToPayload } from './answers';
 import type { Outbox } from './outbox';
 import { decodeCommApiData, encodeCommOpenApiResp, ProtobufError } from './protobuf';
@@ -61,7 +62,7 @@ export function wxApi(deps: OpenApiDeps, params: AdminParams): AdminReply {
   if (typeof raw !== 'string') throw invalidParam('requestData must be a JSON string');
   let payload: unknown;
   try {
-    payload = raw === '' ? {} : JSON.parse(raw);
+    payload = raw === '' ? {} : parseJson(raw);
   } catch (error) {
     throw invalidParam(`requestData is not valid JSON: ${(error as Error).message}`);
   }

@@ -3,6 +3,8 @@
  * anywhere; the outbox records the call and this module shapes the reply.
  */
 import { randomBytes } from 'node:crypto';
+import { invalidParam } from '../wire/errors';
+import { JsonDepthError, parseJson } from '../wire/json';
 import type { KeyValuePair } from './protobuf';
 
 export type WxAnswer = { errcode: number; errmsg: string } & Record<string, unknown>;
@@ -35,8 +37,9 @@ export function pairsToPayload(pairs: KeyValuePair[]): Record<string, unknown> {
     if (contentType) return [key, { contentType, filename, size: value.length }];
     const text = value.toString('utf8');
     try {
-      return [key, JSON.parse(text) as unknown];
-    } catch {
+      return [key, parseJson(text)];
+    } catch (error) {
+      if (error instanceof JsonDepthError) throw invalidParam(`${key}: ${error.message}`);
       return [key, text];
     }
   });

@@ -23,6 +23,8 @@ export interface StorageParts {
   signer: UrlSigner;
   /** Seconds a download URL stays valid when the caller gives no maxAge. */
   defaultMaxAge: number;
+  /** Largest file one upload may carry. */
+  uploadLimit: number;
 }
 
 const ok = (data: Record<string, unknown>): StorageActionResponse => ({ requestId: randomUUID(), data });

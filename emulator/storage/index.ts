@@ -20,6 +20,9 @@ export type * from './types';
 export { cloudPathProblem, parseFileId } from './paths';
 export { STORAGE_HTTP_PREFIX } from './signing';
 
+/** COS takes at most 5 GB in one PUT (larger files go in parts, which the SDK never uses). */
+const COS_PUT_LIMIT = 5 * 1024 ** 3;
+
 export function createStorage(options: StorageOptions): LocalStorage {
   const ownsDir = options.dir === undefined;
   const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'local-cloud-storage-')));
@@ -34,6 +37,7 @@ export function createStorage(options: StorageOptions): LocalStorage {
     disk,
     signer: new UrlSigner(bucket, baseUrl),
     defaultMaxAge: options.defaultMaxAge ?? 86_400,
+    uploadLimit: options.uploadLimitBytes ?? COS_PUT_LIMIT,
   };
   const ours = (fileID: string): string | undefined => {
     const parsed = parseFileId(fileID, envId, bucket);

@@ -13,6 +13,8 @@ export interface StorageOptions {
   bucket?: string;
   /** Seconds a download URL stays valid when the caller gives no maxAge; default 86400. */
   defaultMaxAge?: number;
+  /** Largest file one upload may carry; default 5 GB, COS's limit for a single PUT. */
+  uploadLimitBytes?: number;
 }
 
 /** One `storage.*` answer, as node-sdk's requester reads it (a `code` means failure). */

@@ -64,7 +64,10 @@ export function createChat(deps: ChatDeps) {
     'chat',
     {
       send: {
-        schema: object({ text: string({ min: 1, max: 2000, trim: true }), conversationId: optional(id()) }),
+        schema: object({
+          text: string({ min: 1, max: 2000, trim: true, multiline: true }),
+          conversationId: optional(id()),
+        }),
         async run({ text, conversationId }, ctx) {
           const { stats: _stats, ...result } = await engine.send({
             ...timing(ctx),
