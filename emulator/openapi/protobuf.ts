@@ -129,3 +129,21 @@ export function encodeCommOpenApiResp(resp: CommOpenApiResp): Buffer {
   if (resp.httpCode !== undefined) parts.push(tag(4, 0), varint(resp.httpCode));
   return Buffer.concat(parts);
 }
+
+/**
+ * The arguments of one call: each pair's value is `JSONBigInt.stringify(value)` of the snake_cased
+ * argument; media arguments (`{contentType, value: Buffer}`) arrive as raw bytes with a content
+ * type and file name instead.
+ */
+export function pairsToPayload(pairs: KeyValuePair[]): Record<string, unknown> {
+  const entries = pairs.map(({ key, value, contentType, filename }): [string, unknown] => {
+    if (contentType) return [key, { contentType, filename, size: value.length }];
+    const text = value.toString('utf8');
+    try {
+      return [key, JSON.parse(text) as unknown];
+    } catch {
+      return [key, text];
+    }
+  });
+  return Object.fromEntries(entries);
+}
