@@ -8,7 +8,7 @@ import { startDatabase } from './database';
 import type { DocumentStore } from './database/store/types';
 import { callerOf, createFunctionsService } from './functions';
 import type { FunctionHost, InvocationRecord } from './functions/types';
-import { createHttpAccessService, type HttpRoute } from './http-access';
+import { createHttpAccessService, normalizeRoutes, type HttpRoute } from './http-access';
 import { createInspector } from './inspector';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { createOpenApiService } from './openapi';
@@ -116,6 +116,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = options.dataDir && !options.databaseUrl ? path.resolve(options.dataDir) : undefined;
   const exportDir = options.exportOnCloseDir ? path.resolve(options.exportOnCloseDir) : undefined;
 
+  // A bad route is the caller's mistake: refuse it before anything starts.
+  const httpRoutes = normalizeRoutes(options.httpRoutes ?? []);
   // The lock comes first: a second local cloud must stop before it touches the database files.
   const lock: DataDirLock | undefined = dataDir ? acquireDataDirLock(dataDir) : undefined;
   const services = new ServiceRegistry();
@@ -160,9 +162,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         callerOf: (params) => callerOf(functions.host, params),
       }),
     );
-    services.add(
-      createHttpAccessService({ functions: functions.host, routes: options.httpRoutes ?? [], envId, bodyLimit }),
-    );
+    services.add(createHttpAccessService({ functions: functions.host, routes: httpRoutes, envId, bodyLimit }));
     const timers = services.add(
       createTimersService({ functions: functions.host, schedule: options.schedule === true, log }),
     );

@@ -20,7 +20,7 @@ import { buildEvent, isTextBody } from './event';
 import { BadIntegrationResponse, toHttpAnswer } from './response';
 import { matchRoute, normalizeRoutes, type HttpRoute } from './routes';
 
-export type { HttpRoute } from './routes';
+export { normalizeRoutes, type HttpRoute } from './routes';
 export type { HttpAccessEvent } from './event';
 
 export const HTTP_ACCESS_PREFIX = '/http';
