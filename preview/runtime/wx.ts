@@ -244,8 +244,9 @@ export function createWx(deps: ShimDeps): Shim {
   const impl: Partial<Wx> = {
     // ---- login and cloud
     login: asyncApi('login', async () => {
-      // A dev code: the local login function ignores it without an AppSecret and reads the openid header.
-      return { code: `dev-${deps.openid()}-${++loginCount}` };
+      // A dev code the local WeChat server's jscode2session maps to this user; single-use, as WeChat's
+      // codes are, so the time keeps it unique across page reloads (the counter starts over).
+      return { code: `dev-${deps.openid()}-${Date.now().toString(36)}${++loginCount}` };
     }),
     checkSession: asyncApi('checkSession', async () => ({})),
     cloud: cloud as unknown as Wx['cloud'],
