@@ -31,6 +31,7 @@ async function describe(
   const names = (await cloud.store.listCollections()).sort();
   const counts = await Promise.all(names.map(async (name) => `${name} (${await cloud.store.count(name, {})})`));
   const functions = cloud.functions.list();
+  const apps = cloud.wechat.apps();
   const data = options.databaseUrl
     ? redactUrl(options.databaseUrl)
     : options.dataDir
@@ -41,6 +42,8 @@ async function describe(
     `  SDK          cloud.init({ env: 'local', serviceUrl: '${cloud.adminUrl}' })`,
     `  call         POST ${cloud.url}/functions/<name>  (identity: x-wx-openid header)`,
     `  inspector    ${cloud.url}/_/`,
+    `  WeChat API   ${cloud.url}/wxapi/<path as on api.weixin.qq.com>  (mini-program ${apps.miniProgram.appid}, Official Account ${apps.officialAccount.appid})`,
+    ...cloud.httpRoutes.map((r) => `  HTTP access  ${cloud.url}/http${r.path} -> ${r.function}`),
     `  data         ${data}`,
     `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/`}`,
     ...cloud.timers
@@ -109,7 +112,8 @@ export async function runCli(
   if (options.importDir) serverOptions.importDir = options.importDir;
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
-  const cloud = await startLocalCloud(serverOptions);
+  const configured = profile.configure?.(serverOptions, { files: functionEnv.env, process: env }) ?? serverOptions;
+  const cloud = await startLocalCloud(configured);
   let attached: string[];
   try {
     attached = (await profile.attach?.(cloud, out)) ?? [];

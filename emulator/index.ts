@@ -87,6 +87,8 @@ export interface LocalCloud {
   readonly outbox: Outbox;
   /** The local WeChat server: apps, people and follower state, the word list. */
   readonly wechat: WechatServer;
+  /** The HTTP access routes served at `/http<path>`. */
+  readonly httpRoutes: readonly HttpRoute[];
   /** Timer triggers: listed, fired on demand, and on schedule when `schedule` is on. */
   readonly timers: Scheduler;
   /** Cloud storage: files under `<dataDir>/storage`, or a temporary folder when in memory. */
@@ -193,6 +195,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functions: functions.host,
       outbox: wechat.server.outbox,
       wechat: wechat.server,
+      httpRoutes,
       timers: timers.scheduler,
       storage: storage.storage,
       registerUpgrade: (pathname, handler) => server.registerUpgrade(pathname, handler),
