@@ -3,6 +3,7 @@
  * with CloudBase's integration request in and its response rules out.
  */
 import type { LocalCloud } from '../../emulator';
+import type { HttpAccessEvent } from '../../emulator/http-access';
 import { startTestCloud } from '../fixtures/emulator/harness';
 import { waitFor } from './helpers/db';
 
@@ -26,16 +27,7 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-interface EchoedEvent {
-  path: string;
-  httpMethod: string;
-  headers: Record<string, string>;
-  multiValueHeaders: Record<string, string[]>;
-  queryStringParameters: Record<string, string>;
-  requestContext: { requestId: string; envId: string; appId: number; uin: number };
-  body: string;
-  isBase64Encoded: boolean;
-}
+type EchoedEvent = HttpAccessEvent;
 
 async function echoed(path: string, init: RequestInit = {}): Promise<EchoedEvent> {
   const response = await fetch(`${cloud.url}/http${path}`, init);
