@@ -25,6 +25,8 @@ module.exports = {
     },
     node('emulator'),
     { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
+    // Shipping: WeChat's compiler, upload and preview (WeChat CI on loopback), deploy (CloudBase API on loopback).
+    node('shipping'),
     // The browser preview in headless Chromium (one browser for the suite; fails fast without one).
     { ...node('e2e'), globalSetup: '<rootDir>/test/e2e/helpers/global-setup.js' },
   ],

@@ -4,21 +4,19 @@
  * package.json.
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { functionConfigJson, readCloudConfig } from '../deploy/config';
 
-// CloudBase's Node.js runtimes go back to 16: a function bundles for the runtime its config.json
-// declares ("runtime": "Nodejs20.19"), else for the oldest.
+// CloudBase's Node.js runtimes go back to 16: a function bundles for the runtime cloudbaserc.json
+// declares for it ("Nodejs20.19"), else for the oldest.
 const DEFAULT_TARGET = 'node16';
 
-/** esbuild's target for the runtime a function's config.json declares. */
-export function targetFor(dir: string): string {
-  const file = join(dir, 'config.json');
-  if (!existsSync(file)) return DEFAULT_TARGET;
-  const runtime = (JSON.parse(readFileSync(file, 'utf8')) as { runtime?: unknown }).runtime;
+/** esbuild's target for a CloudBase runtime name such as "Nodejs20.19". */
+export function targetFor(runtime: string | undefined): string {
   if (runtime === undefined) return DEFAULT_TARGET;
-  const major = typeof runtime === 'string' ? /^Nodejs(\d+)(\.\d+)*$/.exec(runtime)?.[1] : undefined;
-  if (!major) throw new Error(`${file}: "runtime" must name a Node.js runtime such as "Nodejs20.19"`);
+  const major = /^Nodejs(\d+)(\.\d+)*$/.exec(runtime)?.[1];
+  if (!major) throw new Error(`"runtime" must name a Node.js runtime such as "Nodejs20.19" (got ${runtime})`);
   return `node${major}`;
 }
 
@@ -48,7 +46,11 @@ function checkManifest(dir: string, name: string, sdkVersion: string): void {
   }
 }
 
-export async function buildFunctions(root: string, sdkVersion: string): Promise<BuiltFunction[]> {
+export async function buildFunctions(
+  root: string,
+  sdkVersion: string,
+  runtimes: Readonly<Record<string, string>> = {},
+): Promise<BuiltFunction[]> {
   const built: BuiltFunction[] = [];
   for (const name of findFunctions(root)) {
     const dir = join(root, name);
@@ -59,7 +61,7 @@ export async function buildFunctions(root: string, sdkVersion: string): Promise<
       outfile,
       bundle: true,
       platform: 'node',
-      target: targetFor(dir),
+      target: targetFor(runtimes[name]),
       format: 'cjs',
       external: ['wx-server-sdk'],
       legalComments: 'none',
@@ -78,7 +80,18 @@ async function cli(): Promise<void> {
       devDependencies: Record<string, string>;
     }
   ).devDependencies['wx-server-sdk'];
-  const built = await buildFunctions(join(repo, 'cloudfunctions'), sdkVersion);
+  const cloud = readCloudConfig(repo);
+  // config.json travels in each package; it is written from cloudbaserc.json, never by hand.
+  for (const fn of cloud.functions) {
+    const file = join(fn.dir, 'config.json');
+    const text = functionConfigJson(fn);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+      writeFileSync(file, text);
+      console.log(`wrote ${relative(repo, file)} from cloudbaserc.json`);
+    }
+  }
+  const runtimes = Object.fromEntries(cloud.functions.map((fn) => [fn.name, fn.runtime]));
+  const built = await buildFunctions(cloud.functionRoot, sdkVersion, runtimes);
   for (const fn of built) console.log(`built ${relative(repo, fn.outfile)} (${fn.bytes} bytes)`);
   if (built.length === 0) console.log('no cloud functions to build');
 }

@@ -4,6 +4,7 @@
  * path of the file being evaluated.
  */
 import { MiniProgramEnv, glassEasel, type CodeSpace } from 'glass-easel-miniprogram-adapter';
+import { emulateTouchWithMouse, touchFields } from './touch';
 import type { ComponentEntry, ComponentLike, TemplateGroups } from './types';
 
 type Definition = Record<string, unknown> & { behaviors?: unknown[]; options?: Record<string, unknown> };
@@ -11,77 +12,6 @@ type Constructor = (definition?: Definition) => unknown;
 
 /** Events the DOM backend forwards from native DOM events; the rest come from the built-ins themselves. */
 const FORWARDED = new Set(['tap', 'canceltap', 'touchstart', 'touchmove', 'touchend', 'touchcancel', 'longpress']);
-
-interface TouchPoint {
-  identifier: number;
-  clientX: number;
-  clientY: number;
-  pageX: number;
-  pageY: number;
-  force: number;
-}
-
-const point = (p: { clientX: number; clientY: number; pageX: number; pageY: number }, identifier = 0): TouchPoint => ({
-  identifier,
-  clientX: p.clientX,
-  clientY: p.clientY,
-  pageX: p.pageX,
-  pageY: p.pageY,
-  force: 1,
-});
-
-const points = (list: TouchList): TouchPoint[] => Array.from(list, (t) => point(t, t.identifier));
-
-let lastRealTouch = 0;
-
-/**
- * A desktop has a mouse, and mini-programs listen for touches (swipe cells, sliders, pickers): a
- * left-button drag is delivered as touchstart / touchmove / touchend on the element pressed, as a
- * finger would be. Skipped right after a real touch, whose compatibility mouse events would double it.
- */
-function emulateTouchWithMouse(): void {
-  let target: glassEasel.Element | null = null;
-  const owner = (node: EventTarget | null): glassEasel.Element | null => {
-    let n = node as (Node & { __wxElement?: glassEasel.Element }) | null;
-    while (n && !n.__wxElement) n = n.parentNode as (Node & { __wxElement?: glassEasel.Element }) | null;
-    return n?.__wxElement ?? null;
-  };
-  const fire = (type: string, e: MouseEvent, ended = false): void => {
-    if (!target) return;
-    const p = point(e);
-    glassEasel.Event.triggerEvent(
-      target,
-      type,
-      {},
-      {
-        originalEvent: e,
-        bubbles: true,
-        composed: true,
-        capturePhase: true,
-        extraFields: { touches: ended ? [] : [p], changedTouches: [p] },
-      },
-    );
-  };
-  const fresh = (): boolean => Date.now() - lastRealTouch > 1000;
-  document.addEventListener(
-    'mousedown',
-    (e) => {
-      if (e.button !== 0 || !fresh()) return;
-      target = owner(e.target);
-      fire('touchstart', e);
-    },
-    true,
-  );
-  document.addEventListener('mousemove', (e) => (e.buttons & 1 ? fire('touchmove', e) : undefined), true);
-  document.addEventListener(
-    'mouseup',
-    (e) => {
-      fire('touchend', e, true);
-      target = null;
-    },
-    true,
-  );
-}
 
 export interface Env {
   codeSpace: CodeSpace;
@@ -99,17 +29,13 @@ export function createEnv(templates: TemplateGroups, components: ComponentEntry[
   // would fire handlers twice (e.g. <van-button bind:click> gets Vant's own click and the DOM's).
   backend.onEvent((target, type, detail, options) => {
     if (!FORWARDED.has(type)) return undefined;
-    const original = options.originalEvent;
-    if (typeof TouchEvent !== 'undefined' && original instanceof TouchEvent) {
-      // The backend copies only an event's own fields, and `touches` is a getter: without this,
-      // Vant's touch mixin reads event.touches[0] of undefined (repro: swipe a <van-swipe-cell>).
-      lastRealTouch = Date.now();
-      options = {
-        ...options,
-        extraFields: { touches: points(original.touches), changedTouches: points(original.changedTouches) },
-      };
-    }
-    return glassEasel.Event.triggerEvent(target, type, detail, options);
+    const touches = touchFields(options.originalEvent);
+    return glassEasel.Event.triggerEvent(
+      target,
+      type,
+      detail,
+      touches ? { ...options, extraFields: touches } : options,
+    );
   });
   emulateTouchWithMouse();
   const associated = env.associateBackend(backend);
@@ -138,15 +64,15 @@ export function createEnv(templates: TemplateGroups, components: ComponentEntry[
     throw new Error('Behavior() before the preview started');
   };
   codeSpace.componentEnv('', ({ Behavior }) => {
-    behaviorConstructor = wrapBehaviors(Behavior as unknown as Constructor, codeSpace);
+    behaviorConstructor = wrapBehaviors(Behavior as unknown as Constructor);
   });
 
   const evaluate = (is: string, load: () => unknown): void => {
     codeSpace.componentEnv(is, ({ Component, Page }) => {
       const global = globalThis as unknown as Record<string, unknown>;
       const saved = { Component: global.Component, Page: global.Page };
-      global.Component = patchIsolation(wrapBehaviors(Component as unknown as Constructor, codeSpace), codeSpace, is);
-      global.Page = wrapBehaviors(Page as unknown as Constructor, codeSpace);
+      global.Component = patchIsolation(wrapBehaviors(Component as unknown as Constructor), codeSpace, is);
+      global.Page = wrapBehaviors(Page as unknown as Constructor);
       try {
         load();
       } finally {
@@ -164,7 +90,7 @@ export function createEnv(templates: TemplateGroups, components: ComponentEntry[
  * the adapter only takes Behavior objects and throws on a string, so they are dropped here
  * (the form they serve is not in the preview). Relative behavior paths are not supported either.
  */
-function wrapBehaviors(inner: Constructor, _codeSpace: CodeSpace): Constructor {
+function wrapBehaviors(inner: Constructor): Constructor {
   return (definition?: Definition) => {
     if (definition && Array.isArray(definition.behaviors)) {
       definition.behaviors = definition.behaviors.filter((b) => typeof b !== 'string');

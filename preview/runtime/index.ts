@@ -5,34 +5,18 @@
  */
 import { glassEasel } from 'glass-easel-miniprogram-adapter';
 import { registerBuiltins, type BuiltinHost } from './builtins';
+import { homeRoute } from './app-json';
 import { Chrome } from './chrome';
+import { devUsers, switchUser } from './dev-users';
 import { createEnv, elementOf } from './env';
-import { parseUrl, Router, type AppInstance } from './router';
+import { AppFiles } from './files';
+import { ReadyQueue, Router, type AppInstance } from './router';
+import { installStyles } from './styles';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
 import { createWx } from './wx';
 
-const USERS_KEY = 'mp-preview:users';
-const USER_KEY = 'mp-preview:user';
-const DEFAULT_USERS = ['dev_alice', 'dev_bob'];
-const OPENID = /^[\w-]{1,64}$/;
-
-/** The dev users a person can act as: the list kept in localStorage, `?user=` wins. */
-function devUsers(requested: string | null): { list: string[]; current: string } {
-  let list: string[];
-  try {
-    const stored = JSON.parse(localStorage.getItem(USERS_KEY) ?? '[]') as unknown;
-    list = Array.isArray(stored) ? stored.filter((x): x is string => typeof x === 'string' && OPENID.test(x)) : [];
-  } catch {
-    list = [];
-  }
-  for (const u of DEFAULT_USERS) if (!list.includes(u)) list.push(u);
-  let current = localStorage.getItem(USER_KEY) ?? DEFAULT_USERS[0];
-  if (requested && OPENID.test(requested)) current = requested;
-  if (!list.includes(current)) list.push(current);
-  localStorage.setItem(USERS_KEY, JSON.stringify(list));
-  localStorage.setItem(USER_KEY, current);
-  return { list, current };
-}
+/** The route in the URL hash (`#/pages/me/index?x=1`), which follows the current page. */
+const hashUrl = (): string => decodeURIComponent(location.hash.replace(/^#/, ''));
 
 /** What tests (and a curious person in the console) can read: `window.__mpPreview`. */
 export interface PreviewHandle {
@@ -66,35 +50,20 @@ export function boot(options: BootOptions): void {
   };
   let appInstance: AppInstance | undefined;
 
-  const temp = new Map<string, { url: string; blob: Blob }>();
-  let tempCount = 0;
-  // WeChat DevTools' temporary paths look like http://tmp/<name>.<ext>; the extension matters to apps.
-  const tempFile = (blob: Blob, name: string): string => {
-    const ext = /\.([\w]+)$/.exec(name)?.[1] ?? 'bin';
-    const path = `http://tmp/${Date.now().toString(36)}${(++tempCount).toString(36)}.${ext}`;
-    temp.set(path, { url: URL.createObjectURL(blob), blob });
-    return path;
-  };
+  const files = new AppFiles();
 
-  const goHome = (): void => {
-    const home = appJson.tabBar?.list[0]?.pagePath ?? appJson.pages[0];
-    getRouter().reLaunch(`/${home.replace(/^\//, '')}`);
-  };
+  installStyles();
   const chrome = new Chrome(
     appJson,
     options.theme,
     {
-      switchUser(openid) {
-        const url = new URL(location.href);
-        url.searchParams.set('user', openid);
-        location.href = url.toString();
-      },
+      switchUser,
       pullDown: () => void getRouter().startPullDownRefresh(),
-      share: () => chrome.shareCard(getRouter().share('menu')),
+      share: () => chrome.dialogs.shareCard(getRouter().share('menu')),
       background: () => getRouter().appHide(),
       foreground: () => getRouter().appShow(),
       back: () => getRouter().navigateBack(1),
-      home: goHome,
+      home: () => void getRouter().reLaunch(`/${homeRoute(appJson)}`),
       switchTab: (route) => void getRouter().switchTab(`/${route}`),
     },
     users,
@@ -106,8 +75,7 @@ export function boot(options: BootOptions): void {
     router: getRouter,
     openid: () => users.current,
     appid: 'wx-preview',
-    temp,
-    tempFile,
+    files,
   });
   const global = globalThis as unknown as Record<string, unknown>;
   global.wx = shim.wx;
@@ -122,13 +90,14 @@ export function boot(options: BootOptions): void {
   global.Behavior = env.behaviorConstructor;
 
   // `ready` is not fired by glass-easel: every component queues itself when attached, and the
-  // router fires it after the frame that shows it (then the page's onReady).
+  // queue fires it after the frame that shows it (router/ready.ts; the router then calls onReady).
+  const ready = new ReadyQueue(env.backend);
   const readyBehavior = env.codeSpace
     .behavior()
     .definition({
       lifetimes: {
         attached(this: ComponentLike) {
-          router?.queueReady(elementOf(this));
+          ready.queue(elementOf(this));
         },
       },
     })
@@ -136,16 +105,8 @@ export function boot(options: BootOptions): void {
   env.codeSpace.setOverallBehavior(readyBehavior._$);
 
   const host: BuiltinHost = {
-    resolveSrc(src, comp) {
-      if (src.startsWith('cloud://')) return `/_/api/files?fileID=${encodeURIComponent(src)}`;
-      if (src.startsWith('http://tmp/')) return temp.get(src)?.url ?? src;
-      if (/^(https?:|data:|blob:)/.test(src)) return src;
-      if (src.startsWith('/')) return `/__preview/mp${src}`;
-      const owner = comp.ownerShadowRoot?.getHostNode();
-      const base = owner ? owner.is.split('/').slice(0, -1).join('/') : '';
-      return `/__preview/mp/${base ? `${base}/` : ''}${src}`;
-    },
-    tempFile,
+    resolveSrc: (src, comp) => files.url(src, comp.ownerShadowRoot?.getHostNode()?.is),
+    tempFile: (blob, name) => files.add(blob, name),
     navigate(openType, url, delta) {
       const r = getRouter();
       if (openType === 'navigateBack') r.navigateBack(delta);
@@ -155,11 +116,12 @@ export function boot(options: BootOptions): void {
       else if (openType === 'exit') r.appHide();
       else r.navigateTo(url);
     },
-    share: (target) => chrome.shareCard(getRouter().share('button', target)),
-    pickerSheet: (label, field) => chrome.pickerSheet(label, field),
+    share: (target) => chrome.dialogs.shareCard(getRouter().share('button', target)),
+    pickerSheet: (label, field) => chrome.dialogs.pickerSheet(label, field),
+    chooseFiles: (accept, multiple) => chrome.dialogs.chooseFiles(accept, multiple),
     unsupported(what) {
       console.error(`[preview] ${what} is not available in the browser preview`);
-      chrome.showToast(`${what} 预览中不可用`, 'none', 2000, false);
+      chrome.dialogs.showToast(`${what} 预览中不可用`, 'none', 2000, false);
     },
   };
   const builtins = registerBuiltins(env.codeSpace, host);
@@ -180,30 +142,16 @@ export function boot(options: BootOptions): void {
 
   const pageConfigs = new Map<string, WindowConfig>();
   for (const c of options.components) if (appJson.pages.includes(c.is)) pageConfigs.set(c.is, c.config as WindowConfig);
-  const r = new Router(env, appJson, pageConfigs, chrome, () => appInstance);
+  const r = new Router(env, appJson, pageConfigs, chrome, ready, () => appInstance);
   router = r;
 
-  window.addEventListener('error', (event) => r.reportError('script', event.error ?? event.message));
-  window.addEventListener('unhandledrejection', (event) => r.reportRejection(event.reason));
-  // A route typed into the address bar opens that page, as a fresh start of the app would.
-  window.addEventListener('hashchange', () => {
-    const { route, query } = parseUrl(decodeURIComponent(location.hash.replace(/^#/, '')));
-    const current = r.current;
-    if (!route || (current && current.route === route && JSON.stringify(current.query) === JSON.stringify(query)))
-      return;
-    if (!r.isPage(route)) {
-      console.error(`[preview] page "${route}" is not found`);
-      return;
-    }
-    const url = `/${route}?${new URLSearchParams(query).toString()}`;
-    if (r.isTab(route)) r.switchTab(url);
-    else r.reLaunch(url);
-  });
+  window.addEventListener('error', (event) => r.lifecycle.reportError('script', event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => r.lifecycle.reportRejection(event.reason));
+  window.addEventListener('hashchange', () => r.openTyped(hashUrl()));
   document.addEventListener('visibilitychange', () => (document.hidden ? r.appHide() : r.appShow()));
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
-    const theme = chrome.theme();
-    chrome.refreshNav();
-    chrome.renderTabBar(r.current && r.isTab(r.current.route) ? r.current.route : undefined);
+    const theme = chrome.theme.current();
+    chrome.themeChanged();
     r.themeChanged(theme);
     shim.emitTheme(theme);
   });
@@ -211,11 +159,11 @@ export function boot(options: BootOptions): void {
   window.__mpPreview = {
     router: r,
     user: users.current,
-    log: r.log,
+    log: r.lifecycle.log,
     implemented: shim.implemented,
     builtins,
     bootMs: 0,
   };
-  r.launch(decodeURIComponent(location.hash.replace(/^#/, '')));
+  r.launch(hashUrl());
   window.__mpPreview.bootMs = performance.now() - started;
 }

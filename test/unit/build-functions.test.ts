@@ -44,12 +44,9 @@ describe('cloud function build', () => {
     );
   });
 
-  it("bundles for the Node.js runtime a function's config.json declares, else for the oldest", () => {
-    const dir = join(work, 'cloudfunctions/greet');
-    expect(targetFor(dir)).toBe('node16');
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ runtime: 'Nodejs20.19', timeout: 60 }));
-    expect(targetFor(dir)).toBe('node20');
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ runtime: 'Python3.9' }));
-    expect(() => targetFor(dir)).toThrow('"runtime" must name a Node.js runtime');
+  it('bundles for the Node.js runtime cloudbaserc.json declares, else for the oldest', () => {
+    expect(targetFor(undefined)).toBe('node16');
+    expect(targetFor('Nodejs20.19')).toBe('node20');
+    expect(() => targetFor('Python3.9')).toThrow('"runtime" must name a Node.js runtime');
   });
 });
