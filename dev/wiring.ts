@@ -27,6 +27,8 @@ export function documentedKeys(exampleText: string): string[] {
   return [...exampleText.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
 }
 
+const PLATFORM_KEY = /^(TENCENTCLOUD_|SCF_|TCB_)/;
+
 const madeUpSecret = (): string => randomBytes(16).toString('hex');
 
 /** An app from a pair of variables; when both are empty, a local app whose values the functions get too. */
@@ -49,6 +51,8 @@ export function devWiring(
 ): DevWiring {
   const env: Record<string, string> = { ...files };
   for (const key of new Set([...documented, ...Object.keys(files)])) {
+    // The platform's own variables stay the local cloud's: a developer's real API key must not reach it.
+    if (PLATFORM_KEY.test(key)) continue;
     const value = processEnv[key];
     if (value !== undefined) env[key] = value;
   }

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEV_MODEL_NAME } from '../../dev/model';
 import { readHttpRoutes } from '../../dev/project';
@@ -37,7 +35,12 @@ describe('npm start wiring of the functions', () => {
 
   it("keeps the developer's settings, and the process environment wins over the files", () => {
     const files = { WX_APPID: 'wx-mine', WX_APP_SECRET: 'from-file', MODEL_NAME: 'from-file' };
-    const processEnv = { WX_APP_SECRET: 'from-process', MODEL_BASE_URL: 'https://models.example/v1', HOME: '/home/x' };
+    const processEnv = {
+      WX_APP_SECRET: 'from-process',
+      MODEL_BASE_URL: 'https://models.example/v1',
+      HOME: '/home/x',
+      TENCENTCLOUD_SECRETID: 'a-real-key',
+    };
     const wiring = devWiring(files, processEnv, DOCUMENTED);
     const env = wiring.functionEnv(URL_);
     expect(wiring.devModel).toBe(false);
@@ -48,28 +51,17 @@ describe('npm start wiring of the functions', () => {
       MODEL_NAME: 'from-file',
     });
     expect(env.HOME).toBeUndefined();
+    // A real Tencent Cloud key (for deploying) never reaches a local function, even if a file names it.
+    expect(
+      devWiring({ TENCENTCLOUD_SECRETID: '' }, processEnv, DOCUMENTED).functionEnv(URL_).TENCENTCLOUD_SECRETID,
+    ).toBe('');
     expect(wiring.wechat.miniProgram).toEqual({ appid: 'wx-mine', secret: 'from-process' });
     expect(
       devWiring({ WECHAT_API_BASE: 'https://proxy.example' }, {}, DOCUMENTED).functionEnv(URL_).WECHAT_API_BASE,
     ).toBe('https://proxy.example');
   });
 
-  it('reads HTTP access routes from the functions\' "path" in cloudbaserc.json', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbaserc-'));
-    const file = path.join(dir, 'cloudbaserc.json');
-    expect(readHttpRoutes(file)).toEqual([]);
-    fs.writeFileSync(
-      file,
-      JSON.stringify({
-        envId: '{{env.ENV_ID}}',
-        functionRoot: './cloudfunctions',
-        functions: [{ name: 'oa', path: '/oa', timeout: 20 }, { name: 'todo' }],
-      }),
-    );
-    expect(readHttpRoutes(file)).toEqual([{ path: '/oa', function: 'oa' }]);
-    fs.writeFileSync(file, '{ nope');
-    expect(() => readHttpRoutes(file)).toThrow(/not valid JSON/);
-    fs.writeFileSync(file, JSON.stringify({ functions: [{ name: 7, path: '/x' }] }));
-    expect(() => readHttpRoutes(file)).toThrow(/must be strings/);
+  it('serves each function at its "path" in cloudbaserc.json', () => {
+    expect(readHttpRoutes(path.join(__dirname, '../fixtures/deploy'))).toEqual([{ path: '/api', function: 'api' }]);
   });
 });
