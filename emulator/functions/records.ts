@@ -2,7 +2,7 @@
  * Invocation records: one per invocation, with its logs, duration and outcome, kept in a bounded
  * history for the inspector and tests; and the errCodes an outcome becomes for callers.
  */
-import type { CallerIdentity, InvocationRecord, InvokeOutcome } from './types';
+import type { CallerIdentity, InvocationRecord, InvokeOptions, InvokeOutcome } from './types';
 
 export type LogEntry = InvocationRecord['logs'][number];
 
@@ -26,7 +26,7 @@ export function appendLog(logs: LogEntry[], entry: LogEntry): void {
 }
 
 export function newRecord(
-  job: { requestId: string; name: string; identity: CallerIdentity },
+  job: { requestId: string; name: string; identity: CallerIdentity; options: InvokeOptions },
   coldStart: boolean,
 ): InvocationRecord {
   const record: InvocationRecord = {
@@ -39,6 +39,8 @@ export function newRecord(
     logs: [],
   };
   if (job.identity.openid !== undefined) record.openid = job.identity.openid;
+  const source = job.options.origin ?? job.options.trigger ?? job.options.source;
+  if (source !== undefined) record.source = source;
   return record;
 }
 

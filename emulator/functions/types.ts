@@ -14,6 +14,8 @@ export interface InvokeOptions {
   trigger?: 'timer';
   /** Reuse a request id chosen by the caller (the server's requestId) instead of a fresh UUID. */
   requestId?: string;
+  /** Which door it came through, for the record only (`http` for the HTTP access service). */
+  origin?: 'http';
 }
 
 /**
@@ -39,6 +41,8 @@ export interface InvocationRecord {
   outcome: 'ok' | 'error' | 'timeout' | 'crash';
   errMsg?: string;
   openid?: string;
+  /** How it arrived when not a plain call: `http` (HTTP access service), `timer`, or the caller's TCB_SOURCE. */
+  source?: string;
   logs: Array<{ level: 'log' | 'info' | 'warn' | 'error'; at: Date; text: string }>;
 }
 

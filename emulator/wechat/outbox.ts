@@ -1,18 +1,23 @@
 /**
- * Every open-API call lands here instead of WeChat. Tests read it (`localCloud.outbox`, or HTTP
- * `GET /_/api/outbox`) and can make the next matching call fail with a chosen errcode, once.
+ * Every call to the local WeChat server lands here: `cloud.openapi.*` from functions (named like
+ * `subscribeMessage.send`) and plain HTTPS-style calls to `/wxapi/...` (named by their path, like
+ * `cgi-bin/message/custom/send`). Tests read it (`localCloud.outbox`, or `GET /_/api/outbox`) and
+ * can make the next matching call fail with a chosen errcode, once, before anything else happens.
  */
 import { randomUUID } from 'node:crypto';
-import { answerOpenApi, DEFAULT_BLOCKLIST, KNOWN_ERRMSG, type WxAnswer } from './answers';
+import { WX_ERRMSG, WxFailure, wxError, type WxAnswer } from './errors';
+
+export type { WxAnswer } from './errors';
 
 export interface OutboxEntry {
   id: string;
   at: Date;
-  /** e.g. `subscribeMessage.send`, `security.msgSecCheck` */
+  /** `subscribeMessage.send` (cloud.openapi) or `cgi-bin/user/info` (HTTP). */
   apiName: string;
-  /** The addressed user: `touser`, else `openid`, of the payload. */
+  via: 'openapi' | 'http';
+  /** The addressed user: `touser`, else `openid`, of the payload (or the openid a login answered). */
   openid?: string;
-  /** The arguments as WeChat receives them (snake_case keys, as the SDK converts them). */
+  /** The arguments as WeChat receives them (snake_case keys; an AppSecret is shown as `***`). */
   payload: Record<string, unknown>;
   /** What was answered: `{ errcode, errmsg, ... }`. */
   result: WxAnswer;
@@ -27,23 +32,26 @@ export interface FailureRule {
 }
 
 export interface OutboxOptions {
-  /** Words that make security.msgSecCheck answer `risky`. */
-  blocklist?: readonly string[];
+  /** Answers a `cloud.openapi` call that no failure preempts. */
+  answer(apiName: string, payload: Record<string, unknown>): WxAnswer;
   /** Entries kept, oldest dropped first. */
   capacity?: number;
 }
 
 type Listener = (entry: OutboxEntry) => void;
 
+function addressee(payload: Record<string, unknown>): string | undefined {
+  if (typeof payload.touser === 'string') return payload.touser;
+  return typeof payload.openid === 'string' ? payload.openid : undefined;
+}
+
 export class Outbox {
   private readonly entries: OutboxEntry[] = [];
   private readonly failures: FailureRule[] = [];
   private readonly listeners = new Set<Listener>();
-  private readonly blocklist: readonly string[];
   private readonly capacity: number;
 
-  constructor(options: OutboxOptions = {}) {
-    this.blocklist = options.blocklist ?? DEFAULT_BLOCKLIST;
+  constructor(private readonly options: OutboxOptions) {
     this.capacity = options.capacity ?? 1000;
   }
 
@@ -93,26 +101,37 @@ export class Outbox {
     });
   }
 
-  /** Records one call and returns WeChat's answer (an injected failure, or the API's success shape). */
+  /** Records one `cloud.openapi` call and returns WeChat's answer. */
   call(apiName: string, payload: Record<string, unknown>): WxAnswer {
-    const openid =
-      typeof payload.touser === 'string'
-        ? payload.touser
-        : typeof payload.openid === 'string'
-          ? payload.openid
-          : undefined;
+    return this.handle(apiName, 'openapi', payload, () => this.options.answer(apiName, payload));
+  }
+
+  /**
+   * Records one call and returns its answer: an injected failure, else what `answer` gives (a
+   * thrown WxFailure becomes its errcode). `answer` does not run when a failure preempts it, so
+   * the call changes nothing, as a failed call to WeChat does not.
+   */
+  handle(apiName: string, via: OutboxEntry['via'], payload: Record<string, unknown>, answer: () => WxAnswer): WxAnswer {
+    const openid = addressee(payload);
     const index = this.failures.findIndex(
       (rule) => rule.apiName === apiName && (rule.touser === undefined || rule.touser === openid),
     );
     let result: WxAnswer;
     if (index >= 0) {
       const [rule] = this.failures.splice(index, 1);
-      result = { errcode: rule.errcode, errmsg: rule.errmsg ?? KNOWN_ERRMSG[rule.errcode] ?? 'injected failure' };
+      result = { errcode: rule.errcode, errmsg: rule.errmsg ?? WX_ERRMSG[rule.errcode] ?? 'injected failure' };
     } else {
-      result = answerOpenApi(apiName, payload, this.blocklist);
+      try {
+        result = answer();
+      } catch (error) {
+        if (!(error instanceof WxFailure)) throw error;
+        result = wxError(error.errcode, error.message);
+      }
     }
-    const entry: OutboxEntry = { id: randomUUID(), at: new Date(), apiName, payload, result };
-    if (openid !== undefined) entry.openid = openid;
+    const shown = 'secret' in payload ? { ...payload, secret: '***' } : payload;
+    const entry: OutboxEntry = { id: randomUUID(), at: new Date(), apiName, via, payload: shown, result };
+    const to = openid ?? (typeof result.openid === 'string' ? result.openid : undefined);
+    if (to !== undefined) entry.openid = to;
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of [...this.listeners]) listener(entry);
