@@ -10,6 +10,7 @@ import { WireError } from '../wire/errors';
 import { DATABASE_ACTIONS, handleDatabaseAction } from './actions';
 import { applyDatabaseConfig, readDatabaseConfig } from './config';
 import { databaseInspector } from './inspector';
+import * as live from './snapshot';
 import { exportToDir, importFromDir } from './jsonl';
 import { openStore } from './store';
 import { StoreError, type DocumentStore } from './store/types';
@@ -89,6 +90,10 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseS
     async exportTo(dir) {
       return counts((await exportToDir(store, dir)).collections).join(', ') || 'no collections';
     },
+    snapshot: () => live.snapshot(store),
+    prepareRestore: (part) => live.prepareRestore(store, part),
+    clear: () => live.clear(store),
+    watch: (emit) => live.watch(store, emit),
     close: () => store.close(),
   };
 }
