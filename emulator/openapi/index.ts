@@ -9,7 +9,7 @@ import { wxApi, wxOpenApi, type OpenApiDeps } from './actions';
 import { Outbox, type FailureRule } from './outbox';
 
 export { Outbox } from './outbox';
-export type { FailureRule, OutboxEntry, OutboxOptions } from './outbox';
+export type { FailureRule, OutboxChange, OutboxEntry, OutboxOptions } from './outbox';
 
 export interface OpenApiOptions {
   /** Words security.msgSecCheck treats as risky. */
@@ -71,5 +71,11 @@ export function createOpenApiService(options: OpenApiOptions): OpenApiService {
     actions: ['wx.openApi', 'wx.api'],
     admin: async (action, params) => (action === 'wx.api' ? wxApi(deps, params) : wxOpenApi(deps, params)),
     inspector: { outbox: (request) => outboxRoute(outbox, request) },
+    async clear() {
+      const calls = outbox.list().length;
+      outbox.clear();
+      return `${calls} recorded calls forgotten`;
+    },
+    watch: (emit) => outbox.onChange((change) => emit({ type: 'outbox', data: { ...change } })),
   };
 }

@@ -35,10 +35,18 @@ export interface OutboxOptions {
 
 type Listener = (entry: OutboxEntry) => void;
 
+/** What changed in the outbox: a call recorded, a failure queued, or everything forgotten. */
+export interface OutboxChange {
+  action: 'call' | 'fail' | 'clear';
+  apiName?: string;
+  id?: string;
+}
+
 export class Outbox {
   private readonly entries: OutboxEntry[] = [];
   private readonly failures: FailureRule[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly watchers = new Set<(change: OutboxChange) => void>();
   private readonly blocklist: readonly string[];
   private readonly capacity: number;
 
@@ -59,6 +67,25 @@ export class Outbox {
   clear(): void {
     this.entries.length = 0;
     this.failures.length = 0;
+    this.changed({ action: 'clear' });
+  }
+
+  /** Every change, until the returned function is called. */
+  onChange(watcher: (change: OutboxChange) => void): () => void {
+    this.watchers.add(watcher);
+    return () => {
+      this.watchers.delete(watcher);
+    };
+  }
+
+  private changed(change: OutboxChange): void {
+    for (const watcher of [...this.watchers]) {
+      try {
+        watcher(change);
+      } catch (error) {
+        console.error('[openapi] outbox watcher failed:', error);
+      }
+    }
   }
 
   /** The next call to `apiName` (for `touser`, if given) answers this errcode; later calls succeed again. */
@@ -68,6 +95,7 @@ export class Outbox {
     if (!Number.isInteger(rule.errcode) || rule.errcode === 0)
       throw new TypeError('errcode must be a non-zero integer');
     this.failures.push({ ...rule });
+    this.changed({ action: 'fail', apiName: rule.apiName });
   }
 
   pendingFailures(): FailureRule[] {
@@ -116,6 +144,7 @@ export class Outbox {
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of [...this.listeners]) listener(entry);
+    this.changed({ action: 'call', apiName, id: entry.id });
     return result;
   }
 }
