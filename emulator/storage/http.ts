@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { contentTypeOf } from '../wire/mime';
-import type { StorageParts } from './actions';
+import { takePendingUpload, type StorageParts } from './actions';
 import { isMissing } from './disk';
 import { cloudPathProblem } from './paths';
 import { nowSeconds, STORAGE_HTTP_PREFIX } from './signing';
@@ -81,7 +81,10 @@ async function serveUpload(
     return;
   }
   try {
-    await parts.disk.write(cloudPath, req);
+    const meta = takePendingUpload(parts, cloudPath);
+    const contentType = req.headers['content-type'];
+    if (contentType) meta.contentType = contentType;
+    await parts.disk.write(cloudPath, req, meta);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
