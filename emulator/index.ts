@@ -114,9 +114,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const port = await server.listen(options.port ?? DEFAULT_PORT, host);
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     lock?.setUrl(url);
-    const storage = services.add(
-      createStorageService({ envId, publicUrl: url, ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}) }),
-    );
     const functions = services.add(
       createFunctionsService({
         functionsDir: path.resolve(options.functionsDir ?? 'cloudfunctions'),
@@ -131,6 +128,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       }),
     );
+    const storage = services.add(
+      createStorageService({
+        envId,
+        publicUrl: url,
+        ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}),
+        callerOf: (params) => {
+          const caller = callerOf(functions.host, params);
+          return (
+            caller && { function: caller.name, ...(caller.identity.openid ? { openid: caller.identity.openid } : {}) }
+          );
+        },
+      }),
+    );
     const openapi = services.add(
       createOpenApiService({
         ...(options.blocklist ? { blocklist: options.blocklist } : {}),
@@ -140,7 +150,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const timers = services.add(
       createTimersService({ functions: functions.host, schedule: options.schedule === true, log }),
     );
-    services.add(createInspector((segment) => services.inspectorRoute(segment), bodyLimit));
+    services.add(createInspector(services, bodyLimit));
     if (options.importDir) await services.importAll(path.resolve(options.importDir), options.importDir, log);
     server.serve();
 
