@@ -34,7 +34,7 @@ export function databaseView(): View {
   const addButton = h('button', { type: 'button', className: 'primary', textContent: 'Add document' });
   const list = h('div');
   const detail = h('div');
-  let editor: { handle: Editor; docId?: string } | undefined;
+  let editor: { handle: Editor; collection: string; docId?: string } | undefined;
   let shown: DocsPage | undefined;
 
   function closeEditor(): void {
@@ -67,7 +67,7 @@ export function databaseView(): View {
         }
       },
     });
-    editor = { handle: created, ...(docId !== undefined ? { docId } : {}) };
+    editor = { handle: created, collection, ...(docId !== undefined ? { docId } : {}) };
     detail.replaceChildren(created.element);
   }
 
@@ -242,7 +242,13 @@ export function databaseView(): View {
       const collection = param('collection');
       const where = param('where');
       if (document.activeElement !== whereInput) whereInput.value = where;
-      if (editor && editor.docId !== undefined && editor.docId !== param('doc')) editor = undefined;
+      // Choosing another document or collection leaves the editor (nothing was saved).
+      if (
+        editor &&
+        (editor.collection !== collection || (editor.docId !== undefined && editor.docId !== param('doc')))
+      ) {
+        editor = undefined;
+      }
       addButton.disabled = !collection;
       const { collections } = await api<{ collections: Array<{ name: string; count: number }> }>('collections');
       renderSide(collections, collection);
@@ -263,6 +269,7 @@ export function databaseView(): View {
         if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 404)) throw error;
         shown = undefined;
         if (error.status === 400) whereError.textContent = `Filter refused: ${error.message}`;
+        if (!editor) detail.replaceChildren();
         list.replaceChildren(
           panel(
             collection,
