@@ -2,6 +2,7 @@
  * Invocation records: one per invocation, with its logs, duration and outcome, kept in a bounded
  * history for the inspector and tests; and the errCodes an outcome becomes for callers.
  */
+import { Listeners } from '../listeners';
 import type {
   AppError,
   CallerIdentity,
@@ -125,16 +126,14 @@ export function matches(record: InvocationRecord, filter: InvocationFilter): boo
   return !filter.text || haystack(record).includes(filter.text.toLowerCase());
 }
 
-type RecordListener = (record: InvocationRecord) => void;
-
 /** The most recent records, oldest dropped first; each one is also handed to the listeners. */
 export class InvocationHistory {
   private readonly records: InvocationRecord[] = [];
-  private readonly listeners = new Set<RecordListener>();
+  private readonly listeners = new Listeners<InvocationRecord>('functions');
 
   constructor(
     readonly size: number,
-    onRecord?: RecordListener,
+    onRecord?: (record: InvocationRecord) => void,
   ) {
     if (onRecord) this.listeners.add(onRecord);
   }
@@ -142,20 +141,11 @@ export class InvocationHistory {
   remember(record: InvocationRecord): void {
     this.records.push(record);
     if (this.records.length > this.size) this.records.splice(0, this.records.length - this.size);
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(record);
-      } catch {
-        // A listener's bug must not break invocations.
-      }
-    }
+    this.listeners.emit(record);
   }
 
-  subscribe(listener: RecordListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  subscribe(listener: (record: InvocationRecord) => void): () => void {
+    return this.listeners.add(listener);
   }
 
   /** Most recent first: the newest `limit` records that match `filter`. */

@@ -3,6 +3,7 @@
  * `GET /_/api/outbox`) and can make the next matching call fail with a chosen errcode, once.
  */
 import { randomUUID } from 'node:crypto';
+import { Listeners } from '../listeners';
 import { answerOpenApi, DEFAULT_BLOCKLIST, KNOWN_ERRMSG, type WxAnswer } from './answers';
 
 export interface OutboxEntry {
@@ -46,7 +47,7 @@ export class Outbox {
   private readonly entries: OutboxEntry[] = [];
   private readonly failures: FailureRule[] = [];
   private readonly listeners = new Set<Listener>();
-  private readonly watchers = new Set<(change: OutboxChange) => void>();
+  private readonly watchers = new Listeners<OutboxChange>('openapi');
   private readonly blocklist: readonly string[];
   private readonly capacity: number;
 
@@ -67,25 +68,12 @@ export class Outbox {
   clear(): void {
     this.entries.length = 0;
     this.failures.length = 0;
-    this.changed({ action: 'clear' });
+    this.watchers.emit({ action: 'clear' });
   }
 
   /** Every change, until the returned function is called. */
   onChange(watcher: (change: OutboxChange) => void): () => void {
-    this.watchers.add(watcher);
-    return () => {
-      this.watchers.delete(watcher);
-    };
-  }
-
-  private changed(change: OutboxChange): void {
-    for (const watcher of [...this.watchers]) {
-      try {
-        watcher(change);
-      } catch (error) {
-        console.error('[openapi] outbox watcher failed:', error);
-      }
-    }
+    return this.watchers.add(watcher);
   }
 
   /** The next call to `apiName` (for `touser`, if given) answers this errcode; later calls succeed again. */
@@ -95,7 +83,7 @@ export class Outbox {
     if (!Number.isInteger(rule.errcode) || rule.errcode === 0)
       throw new TypeError('errcode must be a non-zero integer');
     this.failures.push({ ...rule });
-    this.changed({ action: 'fail', apiName: rule.apiName });
+    this.watchers.emit({ action: 'fail', apiName: rule.apiName });
   }
 
   pendingFailures(): FailureRule[] {
@@ -144,7 +132,7 @@ export class Outbox {
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of [...this.listeners]) listener(entry);
-    this.changed({ action: 'call', apiName, id: entry.id });
+    this.watchers.emit({ action: 'call', apiName, id: entry.id });
     return result;
   }
 }

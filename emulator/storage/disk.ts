@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { Listeners } from '../listeners';
 import { MetaIndex, type FileMeta } from './meta';
 import { fileFor } from './paths';
 
@@ -32,7 +33,7 @@ export class StorageDisk {
   /** Bucket names never start with a dot, so partial uploads can never be mistaken for files. */
   readonly partialDir: string;
   private readonly meta: MetaIndex;
-  private readonly listeners = new Set<(change: DiskChange) => void>();
+  private readonly listeners = new Listeners<DiskChange>('storage');
 
   constructor(
     readonly dir: string,
@@ -43,20 +44,7 @@ export class StorageDisk {
   }
 
   onChange(listener: (change: DiskChange) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  }
-
-  private changed(change: DiskChange): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(change);
-      } catch (error) {
-        console.error('[storage] change listener failed:', error);
-      }
-    }
+    return this.listeners.add(listener);
   }
 
   /** The file of an accepted cloud path (undefined if it would leave the bucket folder). */
@@ -91,7 +79,7 @@ export class StorageDisk {
       throw error;
     }
     this.meta.set(cloudPath, meta);
-    this.changed({ action: 'upload', cloudPath });
+    this.listeners.emit({ action: 'upload', cloudPath });
   }
 
   async read(cloudPath: string): Promise<Buffer | undefined> {
@@ -118,7 +106,7 @@ export class StorageDisk {
     }
     await this.prune(dirname(file));
     this.meta.delete(cloudPath);
-    this.changed({ action: 'delete', cloudPath });
+    this.listeners.emit({ action: 'delete', cloudPath });
     return true;
   }
 
@@ -133,7 +121,7 @@ export class StorageDisk {
       await this.prune(dirname(source));
     }
     this.meta.copy(from, to, move);
-    this.changed({ action: 'copy', cloudPath: to });
+    this.listeners.emit({ action: 'copy', cloudPath: to });
   }
 
   /** Deletes every stored file; returns how many there were. */
@@ -141,7 +129,7 @@ export class StorageDisk {
     const count = (await this.list()).length;
     await rm(this.root, { recursive: true, force: true });
     this.meta.clear();
-    this.changed({ action: 'clear' });
+    this.listeners.emit({ action: 'clear' });
     return count;
   }
 
