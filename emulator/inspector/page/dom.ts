@@ -104,3 +104,39 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/** A row that selects something: a click, or Enter once it has focus, calls `select`. */
+export function selectableRow(
+  selected: boolean,
+  select: () => void,
+  cells: HTMLTableCellElement[],
+  attrs: Record<string, string> = {},
+): HTMLTableRowElement {
+  const row = h('tr', { tabIndex: 0, attrs: { 'aria-selected': String(selected), ...attrs } }, ...cells);
+  row.onclick = select;
+  row.onkeydown = (event) => {
+    if (event.key === 'Enter') select();
+  };
+  return row;
+}
+
+/** A scrolling table with sticky column heads. */
+export function dataTable(heads: string[], rows: HTMLTableRowElement[]): HTMLDivElement {
+  return h(
+    'div',
+    { className: 'table-wrap' },
+    h(
+      'table',
+      { className: 'data' },
+      h('thead', {}, h('tr', {}, ...heads.map((text) => h('th', { textContent: text })))),
+      h('tbody', {}, ...rows),
+    ),
+  );
+}
+
+/** The panel beside a table showing the selected row (it stays in view while the table scrolls). */
+export function detailPanel(title: Child, headerExtras: Child[], ...body: Child[]): HTMLElement {
+  const element = panel(title, headerExtras, h('div', { className: 'body' }, ...body));
+  element.classList.add('detail');
+  return element;
+}

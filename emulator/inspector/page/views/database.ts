@@ -3,7 +3,7 @@
  * filtered by a JSON `where`), and the selected document as JSON, to edit or delete.
  */
 import { api, ApiError, enc, query, type Doc, type DocsPage } from '../api';
-import { empty, h, panel } from '../dom';
+import { dataTable, detailPanel, empty, h, panel, selectableRow } from '../dom';
 import { cellText, jsonView } from '../json';
 import { go, param } from '../state';
 import { confirmDialog, failed, toast } from '../ui';
@@ -105,17 +105,11 @@ export function databaseView(): View {
     const columns = columnsOf(page.docs);
     const rows = page.docs.map((doc) => {
       const id = idOf(doc);
-      const row = h(
-        'tr',
-        { tabIndex: 0, attrs: { 'aria-selected': String(id === selected), 'data-id': id } },
-        ...columns.map((column) => {
-          const text = cellText(doc[column]);
-          return h('td', { textContent: text, title: text, className: column === '_id' ? 'mono' : '' });
-        }),
-      );
-      row.onclick = () => go({ doc: id });
-      row.onkeydown = (event) => event.key === 'Enter' && go({ doc: id });
-      return row;
+      const cells = columns.map((column) => {
+        const text = cellText(doc[column]);
+        return h('td', { textContent: text, title: text, className: column === '_id' ? 'mono' : '' });
+      });
+      return selectableRow(id === selected, () => go({ doc: id }), cells, { 'data-id': id });
     });
     const pager = h(
       'div',
@@ -140,16 +134,7 @@ export function databaseView(): View {
         page.collection,
         [h('span', { className: 'muted', textContent: count })],
         page.docs.length
-          ? h(
-              'div',
-              { className: 'table-wrap' },
-              h(
-                'table',
-                { className: 'data' },
-                h('thead', {}, h('tr', {}, ...columns.map((c) => h('th', { textContent: c })))),
-                h('tbody', {}, ...rows),
-              ),
-            )
+          ? dataTable(columns, rows)
           : empty(param('where') ? 'No document matches this filter.' : 'No documents yet.'),
         page.pages > 1 ? pager : null,
       ),
@@ -184,13 +169,9 @@ export function databaseView(): View {
         onclick: () => void remove(collection, id).catch(failed('Delete')),
       }),
     );
-    const element = panel(
-      h('h2', { className: 'mono', textContent: id }),
-      [actions],
-      h('div', { className: 'body' }, jsonView(found, 'Document JSON')),
+    detail.replaceChildren(
+      detailPanel(h('h2', { className: 'mono', textContent: id }), [actions], jsonView(found, 'Document JSON')),
     );
-    element.classList.add('detail');
-    detail.replaceChildren(element);
   }
 
   const view: View = {

@@ -1,6 +1,6 @@
 /** The document editor: Extended JSON in a text area, checked here and by the API before it is saved. */
 import { ApiError } from '../api';
-import { h, panel } from '../dom';
+import { detailPanel, h } from '../dom';
 
 export interface EditorOptions {
   title: string;
@@ -63,12 +63,14 @@ export function createEditor(options: EditorOptions): Editor {
     className: 'muted',
     textContent: 'Extended JSON: dates as {"$date": "2024-05-01T08:00:00.000Z"}. Ctrl+Enter saves, Esc cancels.',
   });
-  const element = panel(
+  const element = detailPanel(
     options.title,
     [h('div', { className: 'actions' }, cancel, save)],
-    h('div', { className: 'body' }, notice, text, problem, hint),
+    notice,
+    text,
+    problem,
+    hint,
   );
-  element.classList.add('detail');
   setTimeout(() => text.focus(), 0);
   return {
     element,

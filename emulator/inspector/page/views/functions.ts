@@ -4,7 +4,21 @@
  * start; the selected one shows its event, result and logs. Filtered by function, source and text.
  */
 import { api, enc, query, type FireOutcome, type FunctionInfo, type Invocation, type Trigger } from '../api';
-import { badge, debounce, empty, facts, formatDateTime, formatMs, formatTime, h, panel } from '../dom';
+import {
+  badge,
+  dataTable,
+  debounce,
+  detailPanel,
+  empty,
+  facts,
+  formatDateTime,
+  formatMs,
+  formatTime,
+  h,
+  panel,
+  selectableRow,
+  type Child,
+} from '../dom';
 import { jsonView } from '../json';
 import { go, param } from '../state';
 import { failed } from '../ui';
@@ -35,9 +49,7 @@ function logsView(inv: Invocation): HTMLElement {
 }
 
 function invocationDetail(inv: Invocation): HTMLElement {
-  const body = h(
-    'div',
-    { className: 'body' },
+  const body: Child[] = [
     facts([
       ['started', formatDateTime(inv.startedAt)],
       ['duration', formatMs(inv.durationMs)],
@@ -70,10 +82,8 @@ function invocationDetail(inv: Invocation): HTMLElement {
         }),
     h('h3', { textContent: 'Logs' }),
     logsView(inv),
-  );
-  const element = panel(h('h2', { textContent: inv.name }), [statusOf(inv)], body);
-  element.classList.add('detail');
-  return element;
+  ];
+  return detailPanel(h('h2', { textContent: inv.name }), [statusOf(inv)], ...body);
 }
 
 export function functionsView(): View {
@@ -171,19 +181,15 @@ export function functionsView(): View {
 
   function renderList(invocations: Invocation[], selected: string): void {
     const rows = invocations.map((inv) => {
-      const row = h(
-        'tr',
-        { tabIndex: 0, attrs: { 'aria-selected': String(inv.id === selected), 'data-id': inv.id } },
+      const cells = [
         h('td', { textContent: formatTime(inv.startedAt), title: formatDateTime(inv.startedAt) }),
         h('td', { textContent: inv.name }),
         h('td', {}, statusOf(inv)),
         h('td', { className: 'num' }, inv.coldStart ? badge('cold', 'info') : null, ` ${formatMs(inv.durationMs)}`),
         h('td', { textContent: inv.source ?? 'sdk' }),
         h('td', { textContent: inv.openid ?? '' }),
-      );
-      row.onclick = () => go({ inv: inv.id });
-      row.onkeydown = (event) => event.key === 'Enter' && go({ inv: inv.id });
-      return row;
+      ];
+      return selectableRow(inv.id === selected, () => go({ inv: inv.id }), cells, { 'data-id': inv.id });
     });
     const heads = ['time', 'function', 'status', 'duration', 'source', 'user'];
     list.replaceChildren(
@@ -191,16 +197,7 @@ export function functionsView(): View {
         'Invocations',
         [h('span', { className: 'muted', textContent: `${invocations.length} shown, newest first` })],
         invocations.length
-          ? h(
-              'div',
-              { className: 'table-wrap' },
-              h(
-                'table',
-                { className: 'data' },
-                h('thead', {}, h('tr', {}, ...heads.map((text) => h('th', { textContent: text })))),
-                h('tbody', {}, ...rows),
-              ),
-            )
+          ? dataTable(heads, rows)
           : empty(param('q') || param('fn') || param('source') ? 'No invocation matches.' : 'No invocations yet.'),
       ),
     );

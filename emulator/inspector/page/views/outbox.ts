@@ -3,7 +3,18 @@
  * makes the next matching call fail with a chosen errcode.
  */
 import { api, type FailureRule, type OutboxEntry } from '../api';
-import { badge, empty, facts, formatDateTime, formatTime, h, panel } from '../dom';
+import {
+  badge,
+  dataTable,
+  detailPanel,
+  empty,
+  facts,
+  formatDateTime,
+  formatTime,
+  h,
+  panel,
+  selectableRow,
+} from '../dom';
 import { jsonView } from '../json';
 import { go, param } from '../state';
 import { confirmDialog, failed, toast } from '../ui';
@@ -16,6 +27,9 @@ const ERRCODES: Array<[number, string]> = [
   [47003, 'template data invalid'],
   [-1, 'system busy, retry later'],
 ];
+
+const answerBadge = (entry: OutboxEntry): HTMLSpanElement =>
+  badge(`errcode ${entry.result.errcode}`, entry.result.errcode === 0 ? 'ok' : 'bad');
 
 export function outboxView(): View {
   const pending = h('ul');
@@ -74,17 +88,13 @@ export function outboxView(): View {
 
   function renderList(entries: OutboxEntry[], selected: string): void {
     const rows = entries.map((entry) => {
-      const row = h(
-        'tr',
-        { tabIndex: 0, attrs: { 'aria-selected': String(entry.id === selected) } },
+      const cells = [
         h('td', { textContent: formatTime(entry.at), title: formatDateTime(entry.at) }),
         h('td', { textContent: entry.apiName }),
         h('td', { textContent: entry.openid ?? '' }),
-        h('td', {}, badge(`errcode ${entry.result.errcode}`, entry.result.errcode === 0 ? 'ok' : 'bad')),
-      );
-      row.onclick = () => go({ entry: entry.id });
-      row.onkeydown = (event) => event.key === 'Enter' && go({ entry: entry.id });
-      return row;
+        h('td', {}, answerBadge(entry)),
+      ];
+      return selectableRow(entry.id === selected, () => go({ entry: entry.id }), cells);
     });
     const clearButton = h('button', {
       type: 'button',
@@ -100,22 +110,7 @@ export function outboxView(): View {
           h('span', { className: 'spacer' }),
           clearButton,
         ],
-        entries.length
-          ? h(
-              'div',
-              { className: 'table-wrap' },
-              h(
-                'table',
-                { className: 'data' },
-                h(
-                  'thead',
-                  {},
-                  h('tr', {}, ...['time', 'API', 'to', 'answer'].map((text) => h('th', { textContent: text }))),
-                ),
-                h('tbody', {}, ...rows),
-              ),
-            )
-          : empty('No open-API calls yet.'),
+        entries.length ? dataTable(['time', 'API', 'to', 'answer'], rows) : empty('No open-API calls yet.'),
       ),
     );
   }
@@ -125,12 +120,10 @@ export function outboxView(): View {
       detail.replaceChildren(panel('Call', [], empty('Select a call to see what was sent and answered.')));
       return;
     }
-    const element = panel(
-      entry.apiName,
-      [badge(`errcode ${entry.result.errcode}`, entry.result.errcode === 0 ? 'ok' : 'bad')],
-      h(
-        'div',
-        { className: 'body' },
+    detail.replaceChildren(
+      detailPanel(
+        entry.apiName,
+        [answerBadge(entry)],
         facts([
           ['at', formatDateTime(entry.at)],
           ['to', entry.openid],
@@ -141,8 +134,6 @@ export function outboxView(): View {
         jsonView(entry.result, 'Answer'),
       ),
     );
-    element.classList.add('detail');
-    detail.replaceChildren(element);
   }
 
   const view: View = {

@@ -1,6 +1,17 @@
 /** Storage: every stored file with its size, type and uploader; the selected one previewed, to open or delete. */
 import { api, enc, type StoredFile } from '../api';
-import { debounce, empty, facts, formatBytes, formatDateTime, h, panel } from '../dom';
+import {
+  dataTable,
+  debounce,
+  detailPanel,
+  empty,
+  facts,
+  formatBytes,
+  formatDateTime,
+  h,
+  panel,
+  selectableRow,
+} from '../dom';
 import { go, param } from '../state';
 import { confirmDialog, failed, toast } from '../ui';
 import type { View } from './view';
@@ -56,12 +67,10 @@ export function storageView(): View {
           alt: `Preview of ${file.cloudPath}`,
         })
       : h('p', { className: 'muted', textContent: `No preview for ${file.contentType}.` });
-    const element = panel(
-      h('h2', { className: 'mono', textContent: file.cloudPath }),
-      [actions],
-      h(
-        'div',
-        { className: 'body' },
+    detail.replaceChildren(
+      detailPanel(
+        h('h2', { className: 'mono', textContent: file.cloudPath }),
+        [actions],
         preview,
         facts([
           ['size', formatBytes(file.size)],
@@ -72,42 +81,27 @@ export function storageView(): View {
         ]),
       ),
     );
-    element.classList.add('detail');
-    detail.replaceChildren(element);
   }
 
   function renderList(files: StoredFile[], selected: string): void {
     const rows = files.map((file) => {
-      const row = h(
-        'tr',
-        { tabIndex: 0, attrs: { 'aria-selected': String(file.cloudPath === selected), 'data-path': file.cloudPath } },
+      const cells = [
         h('td', { className: 'mono', textContent: file.cloudPath, title: file.cloudPath }),
         h('td', { className: 'num', textContent: formatBytes(file.size) }),
         h('td', { textContent: file.contentType }),
         h('td', { textContent: uploaderText(file) }),
         h('td', { textContent: formatDateTime(file.updatedAt) }),
-      );
-      row.onclick = () => go({ file: file.cloudPath });
-      row.onkeydown = (event) => event.key === 'Enter' && go({ file: file.cloudPath });
-      return row;
+      ];
+      return selectableRow(file.cloudPath === selected, () => go({ file: file.cloudPath }), cells, {
+        'data-path': file.cloudPath,
+      });
     });
     const heads = ['path', 'size', 'type', 'uploader', 'updated'];
     list.replaceChildren(
       panel(
         'Files',
         [summary],
-        files.length
-          ? h(
-              'div',
-              { className: 'table-wrap' },
-              h(
-                'table',
-                { className: 'data' },
-                h('thead', {}, h('tr', {}, ...heads.map((text) => h('th', { textContent: text })))),
-                h('tbody', {}, ...rows),
-              ),
-            )
-          : empty(param('path') ? 'No file matches.' : 'No files stored yet.'),
+        files.length ? dataTable(heads, rows) : empty(param('path') ? 'No file matches.' : 'No files stored yet.'),
       ),
     );
   }
