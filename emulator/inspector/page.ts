@@ -1,5 +1,5 @@
 /**
- * The inspector page's files: index.html and style.css as they are, and app.js bundled by esbuild
+ * The inspector page's files: index.html and its style sheets as they are, and app.js bundled by esbuild
  * from page/*.ts on the first request (a few tens of ms), then kept until a source file changes.
  */
 import * as fs from 'node:fs';
@@ -53,7 +53,8 @@ function pageScript(): Promise<string> {
 const STATIC: Record<string, { file: string; type: string }> = {
   '/_/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/_': { file: 'index.html', type: 'text/html; charset=utf-8' },
-  '/_/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+  '/_/theme.css': { file: 'theme.css', type: 'text/css; charset=utf-8' },
+  '/_/layout.css': { file: 'layout.css', type: 'text/css; charset=utf-8' },
 };
 
 /** Serves the page's files; answers false for any other path. */
