@@ -118,7 +118,10 @@ export interface OutboxEntry {
   apiName: string;
   openid?: string;
   payload: Record<string, unknown>;
-  result: { errcode: number; errmsg: string } & Record<string, unknown>;
+  /** How the call came (an SDK open-API call, an HTTP call to the WeChat server ...), when the service says. */
+  via?: string;
+  /** WeChat's answer; a success may leave `errcode` out, as WeChat does. */
+  result: { errcode?: number; errmsg?: string } & Record<string, unknown>;
 }
 
 export interface FailureRule {

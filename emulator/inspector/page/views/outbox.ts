@@ -28,8 +28,10 @@ const ERRCODES: Array<[number, string]> = [
   [-1, 'system busy, retry later'],
 ];
 
-const answerBadge = (entry: OutboxEntry): HTMLSpanElement =>
-  badge(`errcode ${entry.result.errcode}`, entry.result.errcode === 0 ? 'ok' : 'bad');
+const answerBadge = (entry: OutboxEntry): HTMLSpanElement => {
+  const errcode = entry.result.errcode ?? 0;
+  return badge(`errcode ${errcode}`, errcode === 0 ? 'ok' : 'bad');
+};
 
 export function outboxView(): View {
   const pending = h('ul');
@@ -92,6 +94,7 @@ export function outboxView(): View {
         h('td', { textContent: formatTime(entry.at), title: formatDateTime(entry.at) }),
         h('td', { textContent: entry.apiName }),
         h('td', { textContent: entry.openid ?? '' }),
+        h('td', { textContent: entry.via ?? '' }),
         h('td', {}, answerBadge(entry)),
       ];
       return selectableRow(entry.id === selected, () => go({ entry: entry.id }), cells);
@@ -110,7 +113,7 @@ export function outboxView(): View {
           h('span', { className: 'spacer' }),
           clearButton,
         ],
-        entries.length ? dataTable(['time', 'API', 'to', 'answer'], rows) : empty('No open-API calls yet.'),
+        entries.length ? dataTable(['time', 'API', 'to', 'via', 'answer'], rows) : empty('No open-API calls yet.'),
       ),
     );
   }
@@ -127,6 +130,7 @@ export function outboxView(): View {
         facts([
           ['at', formatDateTime(entry.at)],
           ['to', entry.openid],
+          ['via', entry.via],
         ]),
         h('h3', { textContent: 'Sent' }),
         jsonView(entry.payload, 'Payload'),
