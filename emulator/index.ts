@@ -146,14 +146,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const realtime = services.add(
       createRealtimeService({ store: database.store, rules: database.rules, envId, publicUrl: url }),
     );
-    const storage = services.add(
-      createStorageService({
-        envId,
-        publicUrl: url,
-        ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}),
-        ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
-      }),
-    );
     const functions = services.add(
       createFunctionsService({
         functionsDir: path.resolve(options.functionsDir ?? 'cloudfunctions'),
@@ -170,6 +162,20 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       }),
     );
+    const storage = services.add(
+      createStorageService({
+        envId,
+        publicUrl: url,
+        ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}),
+        ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
+        callerOf: (params) => {
+          const caller = callerOf(functions.host, params);
+          return (
+            caller && { function: caller.name, ...(caller.identity.openid ? { openid: caller.identity.openid } : {}) }
+          );
+        },
+      }),
+    );
     const wechat = services.add(createWechatService({ ...wechatOptions(options), bodyLimit }));
     services.add(
       createOpenApiService({
@@ -181,7 +187,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const timers = services.add(
       createTimersService({ functions: functions.host, schedule: options.schedule === true, log }),
     );
-    services.add(createInspector((segment) => services.inspectorRoute(segment), bodyLimit));
+    services.add(createInspector(services, bodyLimit));
     if (options.importDir) await services.importAll(path.resolve(options.importDir), options.importDir, log);
     server.serve();
 

@@ -304,7 +304,11 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
 
     callerOf: (apiToken) => tokens.get(apiToken),
 
-    recent: (limit) => history.recent(limit),
+    recent: (limit, filter) => history.recent(limit, filter),
+
+    record: (id) => history.find(id),
+
+    onInvocation: (listener) => history.subscribe(listener),
 
     instances: (name) => pools.counts(name),
 

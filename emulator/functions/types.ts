@@ -18,6 +18,12 @@ export interface InvokeOptions {
   origin?: 'http';
 }
 
+/** An application error: the function ran and answered `{ ok: false, code, message }`. */
+export interface AppError {
+  code: string;
+  message: string;
+}
+
 /**
  * errCode/errMsg follow what CloudBase reports to callers:
  * -504002 "functions execute fail" (throw, crash, load error), -504003 "functions time out error"
@@ -41,9 +47,30 @@ export interface InvocationRecord {
   outcome: 'ok' | 'error' | 'timeout' | 'crash';
   errMsg?: string;
   openid?: string;
-  /** How it arrived when not a plain call: `http` (HTTP access service), `timer`, or the caller's TCB_SOURCE. */
-  source?: string;
   logs: Array<{ level: 'log' | 'info' | 'warn' | 'error'; at: Date; text: string }>;
+  /**
+   * How it arrived: `http` (the HTTP access service), the trigger (`timer`), else the caller's
+   * `TCB_SOURCE` (`wx_client` from the mini-program), else `sdk` (cloud.callFunction).
+   */
+  source: string;
+  /** The event, when its JSON is small enough to keep (see `eventOmitted`). */
+  event?: unknown;
+  /** Why `event` is absent: too large to keep, or not JSON. */
+  eventOmitted?: string;
+  /** What main returned (outcome `ok`), when small enough to keep (see `resultOmitted`). */
+  result?: unknown;
+  resultOmitted?: string;
+  /** Outcome `ok` with an answer `{ ok: false, code, message }`: the function refused the call. */
+  appError?: AppError;
+}
+
+/** Which records recent() returns; every given field must match. */
+export interface InvocationFilter {
+  /** The function's exact name. */
+  name?: string;
+  source?: string;
+  /** Case-insensitive text in the name, openid, error, logs, event or result. */
+  text?: string;
 }
 
 export interface FunctionConfig {
@@ -101,7 +128,11 @@ export interface FunctionHost {
   /** The invocation behind an SDK request's `wxCloudApiToken`, while that invocation runs. */
   callerOf(apiToken: string): CallerContext | undefined;
   /** Most recent first. */
-  recent(limit?: number): InvocationRecord[];
+  recent(limit?: number, filter?: InvocationFilter): InvocationRecord[];
+  /** One remembered record by its id (the request id). */
+  record(id: string): InvocationRecord | undefined;
+  /** Every finished invocation, as it is remembered; returns the unsubscribe function. */
+  onInvocation(listener: (record: InvocationRecord) => void): () => void;
   /** Live instances of a function and invocations waiting for one, for the dev page and tests. */
   instances(name: string): InstanceCounts;
   close(): Promise<void>;

@@ -2,9 +2,17 @@
  * The inspector's JSON API under /_/api/ (read by the page at /_/, by tests and by other tools).
  * Each service serves its own part, by the first path segment:
  *   GET    /_/api/collections                         [{name, count}]                         (database)
- *   GET    /_/api/collections/<name>/docs?page&size   documents newest first, Extended JSON   (database)
+ *   POST   /_/api/collections                         {name}: creates an empty collection     (database)
+ *   GET    /_/api/collections/<name>/docs?page&size&where   documents newest first, Extended JSON,
+ *                                                     filtered by a query in (Extended) JSON  (database)
+ *   POST   /_/api/collections/<name>/docs             adds a document                         (database)
+ *   GET    /_/api/collections/<name>/docs/<id>        one document                            (database)
+ *   PUT    /_/api/collections/<name>/docs/<id>        replaces it                             (database)
+ *   DELETE /_/api/collections/<name>/docs/<id>        removes it                              (database)
  *   GET    /_/api/functions                           functions with config and live instances (functions)
- *   GET    /_/api/invocations?limit=50                recent invocations with their logs      (functions)
+ *   GET    /_/api/invocations?limit=50&function&source&q   recent invocations with their event,
+ *                                                     result and logs, optionally filtered    (functions)
+ *   GET    /_/api/invocations/<id>                    one of them                             (functions)
  *   GET    /_/api/outbox                              WeChat server calls and pending failures (wechat)
  *   POST   /_/api/outbox/fail                         {apiName, touser?, errcode, errmsg?}    (wechat)
  *   DELETE /_/api/outbox                              forget recorded calls and failures      (wechat)
@@ -18,8 +26,14 @@
  *   GET    /_/api/http-routes                         the HTTP access routes                  (http-access)
  *   GET    /_/api/triggers                            timer triggers with their next run      (timers)
  *   POST   /_/api/triggers/<fn>/<trigger>             runs that trigger now                   (timers)
+ *   GET    /_/api/storage                             stored files with size, type, uploader  (storage)
  *   PUT    /_/api/files?cloudPath=a/b.png             raw body stored as that file: {fileID}  (storage)
  *   GET    /_/api/files?fileID=cloud://...            the file's bytes                        (storage)
+ *   DELETE /_/api/files?fileID=cloud://...            deletes the file                        (storage)
+ *   GET    /_/api/events                              live changes as server-sent events      (inspector)
+ *   GET    /_/api/export, POST /_/api/import          every service's data as one JSON value  (inspector)
+ *   POST   /_/api/clear                               {confirm: "clear all data"}             (inspector)
+ * Each service documents its part beside its code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InspectorRequest, InspectorRoute } from '../service';

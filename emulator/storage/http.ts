@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { BodyAbortedError, BodyTooLargeError, boundedBody, formatBytes } from '../wire/http';
 import { contentTypeOf } from '../wire/mime';
-import type { StorageParts } from './actions';
+import { takePendingUpload, type StorageParts } from './actions';
 import { isMissing } from './disk';
 import { cloudPathProblem } from './paths';
 import { nowSeconds, STORAGE_HTTP_PREFIX } from './signing';
@@ -83,7 +83,10 @@ async function serveUpload(
   }
   const body = boundedBody(req, parts.uploadLimit);
   try {
-    await parts.disk.write(cloudPath, body);
+    const meta = takePendingUpload(parts, cloudPath);
+    const contentType = req.headers['content-type'];
+    if (contentType) meta.contentType = contentType;
+    await parts.disk.write(cloudPath, body, meta);
   } catch (error) {
     // Whatever failed, the rest of the body is dropped, not left paused on a connection.
     body.destroy();

@@ -11,7 +11,7 @@ import { WechatServer, type WechatOptions } from './server';
 export { WechatServer } from './server';
 export type { HttpAnswer, WechatOptions } from './server';
 export { Outbox } from './outbox';
-export type { FailureRule, OutboxEntry, OutboxOptions, WxAnswer } from './outbox';
+export type { FailureRule, OutboxChange, OutboxEntry, OutboxOptions, WxAnswer } from './outbox';
 export type { OfficialAccountTemplate, WechatApp } from './api';
 export type { DeliveredMessage, FollowerState, Person, SubscribeScene } from './people';
 export type { Suggest, WordLists } from './words';
@@ -32,5 +32,11 @@ export function createWechatService(options: WechatOptions & { bodyLimit: number
       outbox: (request) => outboxRoute(server, request),
       wechat: (request) => wechatRoute(server, request),
     },
+    async clear() {
+      const calls = server.outbox.list().length;
+      server.outbox.clear();
+      return `${calls} recorded calls forgotten`;
+    },
+    watch: (emit) => server.outbox.onChange((change) => emit({ type: 'outbox', data: { ...change } })),
   };
 }

@@ -5,6 +5,7 @@
  * can make the next matching call fail with a chosen errcode, once, before anything else happens.
  */
 import { randomUUID } from 'node:crypto';
+import { Listeners } from '../listeners';
 import { WX_ERRMSG, WxFailure, wxError, type WxAnswer } from './errors';
 
 export type { WxAnswer } from './errors';
@@ -40,6 +41,13 @@ export interface OutboxOptions {
 
 type Listener = (entry: OutboxEntry) => void;
 
+/** What changed in the outbox: a call recorded, a failure queued, or everything forgotten. */
+export interface OutboxChange {
+  action: 'call' | 'fail' | 'clear';
+  apiName?: string;
+  id?: string;
+}
+
 function addressee(payload: Record<string, unknown>): string | undefined {
   if (typeof payload.touser === 'string') return payload.touser;
   return typeof payload.openid === 'string' ? payload.openid : undefined;
@@ -49,6 +57,7 @@ export class Outbox {
   private readonly entries: OutboxEntry[] = [];
   private readonly failures: FailureRule[] = [];
   private readonly listeners = new Set<Listener>();
+  private readonly watchers = new Listeners<OutboxChange>('wechat');
   private readonly capacity: number;
 
   constructor(private readonly options: OutboxOptions) {
@@ -67,6 +76,12 @@ export class Outbox {
   clear(): void {
     this.entries.length = 0;
     this.failures.length = 0;
+    this.watchers.emit({ action: 'clear' });
+  }
+
+  /** Every change, until the returned function is called. */
+  onChange(watcher: (change: OutboxChange) => void): () => void {
+    return this.watchers.add(watcher);
   }
 
   /** The next call to `apiName` (for `touser`, if given) answers this errcode; later calls succeed again. */
@@ -76,6 +91,7 @@ export class Outbox {
     if (!Number.isInteger(rule.errcode) || rule.errcode === 0)
       throw new TypeError('errcode must be a non-zero integer');
     this.failures.push({ ...rule });
+    this.watchers.emit({ action: 'fail', apiName: rule.apiName });
   }
 
   pendingFailures(): FailureRule[] {
@@ -135,6 +151,7 @@ export class Outbox {
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     for (const listener of [...this.listeners]) listener(entry);
+    this.watchers.emit({ action: 'call', apiName: entry.apiName, id: entry.id });
     return result;
   }
 }
