@@ -1,14 +1,10 @@
-import { Aggregator, Query as MingoQuery } from 'mingo';
+import { findNear, nearestFirst, type NearSpec } from './geo';
+import { geoNearStage } from './geonear';
+import { Aggregator, Query as MingoQuery } from './mingo';
+import { bucketAsGroup } from './stages';
 import { StoreError, type Doc, type FindOptions, type Query, type SortSpec } from './types';
 
-/**
- * The MongoDB semantics, delegated to mingo's default entry point (every query, expression,
- * pipeline, accumulator, projection and window operator registered). Scripts ($where, $function,
- * $accumulator) stay off: queries come from clients and must not run code.
- */
-const MINGO_OPTIONS = { scriptEnabled: false } as const;
-
-const GEO_OPERATORS = new Set(['$geoNear', '$geoWithin', '$geoIntersects', '$near', '$nearSphere']);
+/** The MongoDB semantics are mingo's (see ./mingo for the operators it gets wrong and their fixes). */
 const REGEX_FLAGS = /^[imsu]*$/;
 
 /** Runs a mingo call, reporting its complaints (unknown operator, bad argument) as INVALID_PARAM. */
@@ -29,20 +25,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
     !(value instanceof Date) &&
     !(value instanceof RegExp)
   );
-}
-
-/** Geo operators may hide anywhere (inside $and, $elemMatch, a $lookup's pipeline...). */
-export function rejectGeo(value: unknown): void {
-  if (Array.isArray(value)) {
-    value.forEach(rejectGeo);
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (GEO_OPERATORS.has(key)) {
-        throw new StoreError('NOT_SUPPORTED', 'geo queries are not supported by the local cloud yet');
-      }
-      rejectGeo(item);
-    }
-  }
 }
 
 function invalid(message: string): never {
@@ -111,6 +93,8 @@ export function validateQuery(query: unknown, where = 'query'): asserts query is
       value.forEach((part, i) => validateQuery(part, `${key}[${i}]`));
     } else if (key === '$where') {
       invalid('$where is not allowed: the local cloud does not run query scripts');
+    } else if (key === '$text') {
+      throw new StoreError('NOT_SUPPORTED', '$text needs a text index, which the local cloud does not build');
     } else if (!key.startsWith('$')) {
       if (key === '' || key.split('.').includes('')) invalid(`invalid field path '${key}'`);
       if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
@@ -120,11 +104,20 @@ export function validateQuery(query: unknown, where = 'query'): asserts query is
   }
 }
 
+/** A compiled query: its test, and the $near condition whose distance orders the results. */
+export interface CompiledQuery {
+  test(doc: Doc): boolean;
+  near?: NearSpec;
+}
+
 /** Validates a query and compiles it once; mingo reports unknown operators at this point. */
-export function compileQuery(query: Query): MingoQuery {
-  rejectGeo(query);
+export function compileQuery(query: Query): CompiledQuery {
   validateQuery(query);
-  return mingoCall(() => new MingoQuery(query, MINGO_OPTIONS));
+  return mingoCall(() => {
+    const compiled = new MingoQuery(query);
+    const near = findNear(query);
+    return { test: (doc: Doc) => compiled.test(doc), near };
+  });
 }
 
 export function sortObject(sort: SortSpec): Record<string, 1 | -1> {
@@ -149,11 +142,20 @@ export function validateFindOptions(options: FindOptions): void {
   if (options.projection !== undefined && !isPlainObject(options.projection)) invalid('projection must be an object');
 }
 
-/** Filters (when `compiled` is given), sorts, skips, limits and projects like a MongoDB cursor. */
-export function runCursor(docs: Doc[], compiled: MingoQuery | undefined, options: FindOptions): Doc[] {
+/**
+ * Filters (when `compiled` is given), sorts, skips, limits and projects like a MongoDB cursor. A
+ * $near query orders its matches nearest first; an explicit sort then reorders them, as in MongoDB.
+ */
+export function runCursor(
+  docs: Doc[],
+  compiled: CompiledQuery | undefined,
+  options: FindOptions,
+  near = compiled?.near,
+): Doc[] {
   return mingoCall(() => {
-    const query = compiled ?? new MingoQuery({}, MINGO_OPTIONS);
-    let cursor = query.find<Doc>(docs, options.projection);
+    let matches = compiled ? docs.filter((doc) => compiled.test(doc)) : docs;
+    if (near) matches = nearestFirst(matches, near);
+    let cursor = new MingoQuery({}).find<Doc>(matches, options.projection);
     if (options.sort?.length) cursor = cursor.sort(sortObject(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     // MongoDB treats limit 0 as "no limit".
@@ -185,12 +187,17 @@ const WRITING_STAGES = new Set(['$out', '$merge']);
 
 export function validatePipeline(pipeline: unknown): asserts pipeline is Record<string, unknown>[] {
   if (!Array.isArray(pipeline)) invalid('aggregate needs a pipeline array');
-  rejectGeo(pipeline);
   pipeline.forEach((stage, i) => {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) invalid(`pipeline stage ${i} must have one operator`);
     const [name] = Object.keys(stage);
     if (WRITING_STAGES.has(name)) throw new StoreError('NOT_SUPPORTED', `${name} is not supported by the local cloud`);
-    if (name === '$match') validateQuery(stage.$match, `stage ${i} $match`);
+    if (name === '$geoNear' && i > 0) invalid('$geoNear is only valid as the first stage in a pipeline');
+    if (name === '$match') {
+      validateQuery(stage.$match, `stage ${i} $match`);
+      if (/"\$near(Sphere)?"/.test(JSON.stringify(stage.$match))) {
+        invalid('$near and $nearSphere are not allowed in $match: use the $geoNear stage');
+      }
+    }
   });
 }
 
@@ -218,12 +225,18 @@ export function runPipeline(
   docs: Doc[],
   pipeline: Record<string, unknown>[],
   collections: ReadonlyMap<string, Doc[]>,
+  geoFields: readonly string[] = [],
 ): Doc[] {
-  return mingoCall(() =>
-    new Aggregator(withoutReplacement(pipeline), {
-      ...MINGO_OPTIONS,
+  return mingoCall(() => {
+    let input = docs;
+    let stages = pipeline;
+    if (stages[0] && '$geoNear' in stages[0]) {
+      input = geoNearStage(docs, stages[0].$geoNear, geoFields);
+      stages = stages.slice(1);
+    }
+    return new Aggregator(withoutReplacement(stages).flatMap(bucketAsGroup), {
       // A collection that does not exist joins as empty, as in MongoDB.
       collectionResolver: (name: string) => collections.get(name) ?? [],
-    }).run(docs),
-  ) as Doc[];
+    }).run(input) as Doc[];
+  });
 }
