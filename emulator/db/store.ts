@@ -13,6 +13,7 @@ import {
 import { newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import type { FieldKinds } from './fieldkinds';
+import type { GeoIndexes } from './geoindex';
 import { orderBy as sqlOrderBy } from './pushdown';
 import {
   collectionExists,
@@ -76,6 +77,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   constructor(
     private readonly sql: SqlBackend,
     readonly kinds: FieldKinds,
+    readonly geo: GeoIndexes,
     private readonly settings: StoreSettings,
   ) {}
 
@@ -88,6 +90,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   async find(collection: string, query: Query, options: FindOptions = {}): Promise<Doc[]> {
     validateCollectionName(collection);
     const compiled = compileQuery(query);
+    if (compiled.near) this.geo.requireFor(collection, compiled.near.path);
     validateFindOptions(options);
     this.assertOpen();
     await requireCollection(this.sql, collection);
@@ -144,6 +147,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   async count(collection: string, query: Query): Promise<number> {
     validateCollectionName(collection);
     const compiled = compileQuery(query);
+    if (compiled.near) this.geo.requireFor(collection, compiled.near.path);
     this.assertOpen();
     await requireCollection(this.sql, collection);
     const selection = plan(collection, query, this.kinds.of(collection));
@@ -179,6 +183,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       rows.map((r) => r.doc),
       pipeline,
       others,
+      this.geo.fields(collection),
     );
   }
 
@@ -324,6 +329,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
       }
       await sql.query(`DELETE FROM documents WHERE collection = $1`, [name]);
+      await this.geo.drop(sql, name);
       const indexes = await sql.query<{ indexname: string }>(
         `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE $1`,
         [`ix_${shortHash(name)}_%`],
@@ -341,18 +347,31 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
    */
   async ensureIndex(
     collection: string,
-    keys: Record<string, 1 | -1>,
+    keys: Record<string, 1 | -1 | '2dsphere'>,
     options: { unique?: boolean } = {},
   ): Promise<void> {
     validateCollectionName(collection);
-    const entries = isPlainObject(keys) ? Object.entries(keys) : [];
+    const all = isPlainObject(keys) ? Object.entries(keys) : [];
     if (
-      entries.length === 0 ||
-      entries.some(
-        ([p, d]) => p === '' || p.split('.').some((s) => s === '' || s.startsWith('$')) || (d !== 1 && d !== -1),
+      all.length === 0 ||
+      all.some(
+        ([p, d]) =>
+          p === '' ||
+          p.split('.').some((s) => s === '' || s.startsWith('$')) ||
+          (d !== 1 && d !== -1 && d !== '2dsphere'),
       )
     ) {
-      throw new StoreError('INVALID_PARAM', 'index keys must be {field: 1 | -1, ...}');
+      throw new StoreError('INVALID_PARAM', "index keys must be {field: 1 | -1 | '2dsphere', ...}");
+    }
+    // A 2dsphere key is noted for geo queries (which scan); the other keys still get their btree.
+    const geoFields = all.filter(([, d]) => d === '2dsphere').map(([p]) => p);
+    const entries = all.filter((entry): entry is [string, 1 | -1] => entry[1] !== '2dsphere');
+    if (entries.length === 0) {
+      return this.write(async (sql) => {
+        await ensureCollection(sql, collection);
+        await this.geo.add(sql, collection, geoFields);
+        return { result: undefined, changes: [] };
+      });
     }
     const columns = entries.map(([path, direction]) => {
       const order = direction === 1 ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
@@ -370,6 +389,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     return this.write(async (sql) => {
       await ensureCollection(sql, collection);
       await sql.query(statement);
+      await this.geo.add(sql, collection, geoFields);
       return { result: undefined, changes: [] };
     }).catch((error: unknown) => {
       if (error instanceof StoreError || (error as { code?: string }).code !== '23505') throw error;

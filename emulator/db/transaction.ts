@@ -3,6 +3,7 @@ import { compileQuery, runCursor, validateFindOptions } from './engine';
 import { newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import type { FieldKinds } from './fieldkinds';
+import type { GeoIndexes } from './geoindex';
 import { collectionExists, docKey, plan, selectRows, storedForm, validateCollectionName } from './rows';
 import { validateInsertBatch } from './validate';
 import type { SqlExecutor } from './sql';
@@ -37,6 +38,7 @@ export interface TransactionHost {
   /** Committed state, read outside any SQL transaction. */
   readonly reader: SqlExecutor;
   readonly kinds: FieldKinds;
+  readonly geo: GeoIndexes;
   /** Checks every seen version and applies the writes in one SQL transaction, or throws CONFLICT. */
   applyTransaction(seen: SeenVersion[], writes: BufferedWrite[]): Promise<void>;
   release(id: string): void;
@@ -72,8 +74,11 @@ export class OptimisticTransaction implements Transaction {
   async find(collection: string, query: Query, options: FindOptions = {}): Promise<Doc[]> {
     validateCollectionName(collection);
     const compiled = compileQuery(query);
+    if (compiled.near) this.host.geo.requireFor(collection, compiled.near.path);
     validateFindOptions(options);
-    return this.run(async () => runCursor(await this.matching(collection, query, compiled), undefined, options));
+    return this.run(async () =>
+      runCursor(await this.matching(collection, query, compiled), undefined, options, compiled.near),
+    );
   }
 
   async insert(collection: string, docs: Doc[]): Promise<string[]> {

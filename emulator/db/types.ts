@@ -87,8 +87,15 @@ export interface DocumentStore extends DocumentOps {
   /** CloudBase auto-creates on first insert; this is db.createCollection (errors when it exists). */
   createCollection(name: string): Promise<void>;
   dropCollection(name: string): Promise<void>;
-  /** Declares an index (from database/indexes); the store may use it to push predicates down. */
-  ensureIndex?(collection: string, keys: Record<string, 1 | -1>, options?: { unique?: boolean }): Promise<void>;
+  /**
+   * Declares an index (from database/collections.json); the store may use it to push predicates
+   * down. A `2dsphere` key enables $near, $nearSphere and $geoNear on that field, as in MongoDB.
+   */
+  ensureIndex?(
+    collection: string,
+    keys: Record<string, 1 | -1 | '2dsphere'>,
+    options?: { unique?: boolean },
+  ): Promise<void>;
 
   /** Optimistic transaction: reads and writes are tracked; commit fails with CONFLICT when a doc it touched changed. */
   startTransaction(): Promise<Transaction>;

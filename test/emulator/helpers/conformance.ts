@@ -1,5 +1,6 @@
 import type { Doc, DocumentStore, FindOptions, Query, Update, UpdateOptions } from '../../../emulator/db';
 import { ACCUMULATOR_CASES, EXPRESSION_CASES, OPERATOR_DOC } from './conformance-operators';
+import { defineGeoCases } from './conformance-geo';
 import { OPEN_TIMEOUT_MS, errorCode, freshName } from './db';
 
 /**
@@ -808,6 +809,8 @@ export function defineConformanceSuite(label: string, open: () => Promise<Docume
         expect(await store.count(embedded, query)).toBe(expectedIds.length);
       });
     });
+
+    defineGeoCases(() => store);
 
     describe('projection', () => {
       test.each(PROJECTION_CASES)('%s', async (_name, query, projection, expected) => {
