@@ -5,11 +5,10 @@ import { GeoIndexes } from './geoindex';
 import { checkSchemaName, comparesBytewise, createSchema } from './schema';
 import { openPglite, openPostgres, type SqlBackend } from './sql';
 import { PostgresDocumentStore } from './store';
-import { StoreError, type DocumentStore, type OpenStoreOptions, type Transaction } from './types';
+import { TRANSACTION_TIMEOUT_MS, notExist } from './transaction-errors';
+import { type DocumentStore, type OpenStoreOptions, type Transaction } from './types';
 
 export * from './types';
-
-const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /**
  * Opens the local cloud's document store: a real PostgreSQL server when `databaseUrl` is set,
@@ -45,7 +44,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
   }
   return new PostgresDocumentStore(sql, kinds, geo, {
     stringsInByteOrder,
-    transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+    transactionTimeoutMs: options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS,
     onClose: release,
   });
 }
@@ -53,6 +52,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
 /** getTransaction for the wire layer: an unknown, committed, aborted or expired id is an error. */
 export function requireTransaction(store: DocumentStore, id: string): Transaction {
   const tx = store.getTransaction(id);
-  if (!tx) throw new StoreError('DATABASE_TRANSACTION_NOT_FOUND', `transaction ${id} not found`);
+  if (!tx) throw notExist();
   return tx;
 }

@@ -1,4 +1,5 @@
 import { decodeDoc, encodeDoc } from './codec';
+import { idKey } from './ids';
 import type { FieldKinds, KindsOf } from './fieldkinds';
 import { narrow } from './pushdown';
 import { SqlParams, isUniqueViolation, type SqlExecutor } from './sql';
@@ -6,6 +7,7 @@ import { StoreError, type Doc, type Query } from './types';
 
 /** A stored document with the version a write must still find for optimistic checks. */
 export interface Row {
+  /** The row key (see idKey), not the `_id` itself. */
   id: string;
   doc: Doc;
   version: string;
@@ -91,8 +93,7 @@ export async function selectByIds(sql: SqlExecutor, collection: string, ids: str
  */
 export function storedForm(doc: Doc): { id: string; body: string } {
   const { _id, ...fields } = doc;
-  if (typeof _id !== 'string' || _id === '') throw new StoreError('INVALID_PARAM', '_id must be a non-empty string');
-  return { id: _id, body: JSON.stringify(encodeDoc({ _id, ...fields })) };
+  return { id: idKey(_id), body: JSON.stringify(encodeDoc({ _id, ...fields })) };
 }
 
 function duplicateAware<T>(collection: string, run: () => Promise<T>): Promise<T> {
@@ -141,20 +142,20 @@ export async function deleteRows(sql: SqlExecutor, collection: string, ids: stri
   await sql.query(`DELETE FROM documents WHERE collection = $1 AND id = ANY($2::text[])`, [collection, ids]);
 }
 
-/** Current versions (locked for the rest of the SQL transaction); absent documents are left out. */
-export async function lockVersions(
+/** Current rows (locked for the rest of the SQL transaction), by docKey; absent documents are left out. */
+export async function lockRows(
   sql: SqlExecutor,
-  keys: Array<{ collection: string; id: string }>,
-): Promise<Map<string, string>> {
+  keys: Array<{ collection: string; key: string }>,
+): Promise<Map<string, Row>> {
   if (keys.length === 0) return new Map();
-  const raw = await sql.query<{ collection: string; id: string; version: string }>(
-    `SELECT d.collection, d.id, d.version::text AS version
+  const raw = await sql.query<RawRow & { collection: string }>(
+    `SELECT d.collection, d.id, d.body AS doc, d.version::text AS version
      FROM documents d JOIN jsonb_to_recordset($1::jsonb) AS k(collection text, id text)
        ON d.collection = k.collection AND d.id = k.id
      FOR UPDATE OF d`,
-    [JSON.stringify(keys)],
+    [JSON.stringify(keys.map((k) => ({ collection: k.collection, id: k.key })))],
   );
-  return new Map(raw.map((r) => [docKey(r.collection, r.id), r.version]));
+  return new Map(raw.map((r) => [docKey(r.collection, r.id), { id: r.id, doc: decodeDoc(r.doc), version: r.version }]));
 }
 
 export function docKey(collection: string, id: string): string {

@@ -10,7 +10,7 @@ import {
   validateFindOptions,
   validatePipeline,
 } from './engine';
-import { newDocumentId } from './ids';
+import { idFromKey, idKey, newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import type { FieldKinds } from './fieldkinds';
 import type { GeoIndexes } from './geoindex';
@@ -21,7 +21,7 @@ import {
   docKey,
   ensureCollection,
   insertRows,
-  lockVersions,
+  lockRows,
   plan,
   requireCollection,
   selectByIds,
@@ -32,13 +32,15 @@ import {
   type Row,
 } from './rows';
 import { quoteLiteral, type SqlBackend, type SqlExecutor } from './sql';
-import { OptimisticTransaction, type BufferedWrite, type SeenVersion, type TransactionHost } from './transaction';
+import { OptimisticTransaction, type BufferedWrite, type Preimage, type TransactionHost } from './transaction';
+import { writeConflict } from './transaction-errors';
 import { applyUpdate, prepareUpdate, upsertDocument, type PreparedUpdate } from './update';
 import { validateInsertBatch } from './validate';
 import {
   StoreError,
   type Change,
   type Doc,
+  type DocId,
   type DocumentStore,
   type FindOptions,
   type Query,
@@ -53,6 +55,8 @@ type Compiled = ReturnType<typeof compileQuery>;
 interface WriteOutcome<T> {
   result: T;
   changes: Change[];
+  /** The committed state the write replaces, which open transactions must keep seeing. */
+  before?: Preimage[];
 }
 
 export interface StoreSettings {
@@ -138,9 +142,9 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       `SELECT id, ${keyObject} AS keys FROM documents WHERE ${selection.where} ORDER BY seq`,
       selection.params.values,
     );
-    const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: r.id }));
-    return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map(
-      (d) => d._id as string,
+    const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: idFromKey(r.id) }));
+    return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map((d) =>
+      idKey(d._id),
     );
   }
 
@@ -195,15 +199,16 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
 
   // ---- writes ----
 
-  async insert(collection: string, docs: Doc[]): Promise<string[]> {
+  async insert(collection: string, docs: Doc[]): Promise<DocId[]> {
     validateCollectionName(collection);
     const prepared = validateInsertBatch(docs);
     return this.write(async (sql) => {
       await ensureCollection(sql, collection);
       await insertRows(sql, this.kinds, collection, prepared);
       return {
-        result: prepared.map((d) => d._id as string),
-        changes: prepared.map((doc) => ({ collection, type: 'insert', id: doc._id as string, doc })),
+        result: prepared.map((d) => d._id),
+        changes: prepared.map((doc) => ({ collection, type: 'insert', id: doc._id, doc })),
+        before: prepared.map((doc) => ({ collection, key: idKey(doc._id), row: null })),
       };
     });
   }
@@ -217,7 +222,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         multi: options.multi !== false,
         upsert: options.upsert === true,
       });
-      return { result: outcome.result, changes: outcome.changes };
+      return outcome;
     });
   }
 
@@ -235,7 +240,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         multi: false,
         upsert: options.upsert === true,
       });
-      return { result: outcome.docs[0] ?? null, changes: outcome.changes };
+      return { ...outcome, result: outcome.docs[0] ?? null };
     });
   }
 
@@ -257,20 +262,27 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       const inserted: Doc = { _id: _id ?? newDocumentId(), ...fields };
       await ensureCollection(sql, collection);
       await insertRows(sql, this.kinds, collection, [inserted]);
-      const id = inserted._id as string;
+      const id = inserted._id;
       return {
         result: { matched: 0, modified: 0, upsertedId: id },
         changes: [{ collection, type: 'insert', id, doc: inserted }],
+        before: [{ collection, key: idKey(id), row: null }],
         docs: [inserted],
       };
     }
-    const updated = matched.map((row) => applyUpdate(row.doc, prepared, query));
-    const changed = updated.filter((u) => u.changed).map((u) => u.doc);
-    await updateRows(sql, this.kinds, collection, changed);
+    const updated = matched.map((row) => ({ row, ...applyUpdate(row.doc, prepared, query) }));
+    const changed = updated.filter((u) => u.changed);
+    await updateRows(
+      sql,
+      this.kinds,
+      collection,
+      changed.map((u) => u.doc),
+    );
     const type = prepared.kind === 'replace' ? 'replace' : 'update';
     return {
       result: { matched: matched.length, modified: changed.length },
-      changes: changed.map((doc) => ({ collection, type, id: doc._id as string, doc })),
+      changes: changed.map(({ doc }) => ({ collection, type, id: doc._id, doc })),
+      before: changed.map(({ row }) => ({ collection, key: row.id, row })),
       docs: updated.map((u) => u.doc),
     };
   }
@@ -302,7 +314,8 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       );
       return {
         result: matched.length,
-        changes: matched.map((r) => ({ collection, type: 'remove', id: r.id })),
+        changes: matched.map((r) => ({ collection, type: 'remove', id: r.doc._id })),
+        before: matched.map((row) => ({ collection, key: row.id, row })),
       };
     });
   }
@@ -328,14 +341,25 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       if (dropped.length === 0) {
         throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
       }
-      await sql.query(`DELETE FROM documents WHERE collection = $1`, [name]);
+      // Open transactions keep seeing the dropped documents, so their bodies come back only then.
+      const removed = await sql.query<{ id: string; doc: unknown; version: string }>(
+        this.transactions.size
+          ? `DELETE FROM documents WHERE collection = $1 RETURNING id, body AS doc, version::text AS version`
+          : `DELETE FROM documents WHERE collection = $1`,
+        [name],
+      );
       await this.geo.drop(sql, name);
       const indexes = await sql.query<{ indexname: string }>(
         `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE $1`,
         [`ix_${shortHash(name)}_%`],
       );
       for (const { indexname } of indexes) await sql.query(`DROP INDEX IF EXISTS ${indexname}`);
-      return { result: undefined, changes: [] };
+      const before = removed.map((r) => ({
+        collection: name,
+        key: r.id,
+        row: { id: r.id, doc: decodeDoc(r.doc), version: r.version },
+      }));
+      return { result: undefined, changes: [], before };
     });
   }
 
@@ -414,26 +438,32 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     this.transactions.delete(id);
   }
 
-  applyTransaction(seen: SeenVersion[], writes: BufferedWrite[]): Promise<void> {
+  readConsistent<T>(fn: () => Promise<T>): Promise<T> {
+    return this.writes.run(fn);
+  }
+
+  writtenByOther(tx: OptimisticTransaction, collection: string, key: string): boolean {
+    for (const other of this.transactions.values()) if (other !== tx && other.writes(collection, key)) return true;
+    return false;
+  }
+
+  applyTransaction(writes: BufferedWrite[]): Promise<void> {
     return this.write(async (sql) => {
-      const current = await lockVersions(sql, seen);
-      const before = new Map(seen.map((s) => [docKey(s.collection, s.id), s.version]));
-      for (const s of seen) {
-        if ((current.get(docKey(s.collection, s.id)) ?? null) !== s.version) {
-          throw new StoreError(
-            'DATABASE_TRANSACTION_CONFLICT',
-            `document '${s.id}' in '${s.collection}' changed after the transaction read it`,
-          );
-        }
+      const current = await lockRows(sql, writes);
+      for (const w of writes) {
+        if ((current.get(docKey(w.collection, w.key))?.version ?? null) !== w.base)
+          throw writeConflict(w.collection, w.id);
       }
       const changes: Change[] = [];
+      const before: Preimage[] = [];
       for (const w of writes) {
-        const existed = before.get(docKey(w.collection, w.id)) != null;
+        const existing = current.get(docKey(w.collection, w.key)) ?? null;
+        if (w.doc === null && !existing) continue;
+        before.push({ collection: w.collection, key: w.key, row: existing });
         if (w.doc === null) {
-          if (!existed) continue;
-          await deleteRows(sql, w.collection, [w.id]);
+          await deleteRows(sql, w.collection, [w.key]);
           changes.push({ collection: w.collection, type: 'remove', id: w.id });
-        } else if (existed) {
+        } else if (existing) {
           await updateRows(sql, this.kinds, w.collection, [w.doc]);
           const type = w.change === 'update' ? 'update' : 'replace';
           changes.push({ collection: w.collection, type, id: w.id, doc: w.doc });
@@ -443,7 +473,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
           changes.push({ collection: w.collection, type: 'insert', id: w.id, doc: w.doc });
         }
       }
-      return { result: undefined, changes };
+      return { result: undefined, changes, before };
     });
   }
 
@@ -472,16 +502,25 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     });
     return this.write(async (sql) => {
       const changes: Change[] = [];
+      const before: Preimage[] = [];
       for (const { name, docs } of batches) {
-        const removed = await sql.query<{ id: string }>(`DELETE FROM documents WHERE collection = $1 RETURNING id`, [
-          name,
-        ]);
-        changes.push(...removed.map((r) => ({ collection: name, type: 'remove' as const, id: r.id })));
+        const removed = await sql.query<{ id: string; doc: unknown; version: string }>(
+          `DELETE FROM documents WHERE collection = $1 RETURNING id, body AS doc, version::text AS version`,
+          [name],
+        );
+        for (const r of removed) {
+          const row = { id: r.id, doc: decodeDoc(r.doc), version: r.version };
+          changes.push({ collection: name, type: 'remove', id: row.doc._id });
+          before.push({ collection: name, key: r.id, row });
+        }
         await ensureCollection(sql, name);
         await insertRows(sql, this.kinds, name, docs);
-        changes.push(...docs.map((doc) => ({ collection: name, type: 'insert' as const, id: doc._id as string, doc })));
+        for (const doc of docs) {
+          changes.push({ collection: name, type: 'insert', id: doc._id, doc });
+          before.push({ collection: name, key: idKey(doc._id), row: null });
+        }
       }
-      return { result: undefined, changes };
+      return { result: undefined, changes, before };
     });
   }
 
@@ -503,7 +542,9 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   private write<T>(fn: (sql: SqlExecutor) => Promise<WriteOutcome<T>>): Promise<T> {
     this.assertOpen();
     return this.writes.run(async () => {
-      const { result, changes } = await this.sql.transaction(fn);
+      const { result, changes, before } = await this.sql.transaction(fn);
+      // Still inside the write lock, so no transaction reads between this commit and its snapshot.
+      if (before?.length) for (const tx of this.transactions.values()) tx.remember(before);
       this.feed.publish(changes);
       return result;
     });

@@ -14,7 +14,7 @@ export function validateInsertBatch(docs: unknown): Doc[] {
   return docs.map((doc: unknown, i) => {
     if (!isPlainObject(doc)) throw new StoreError('INVALID_PARAM', `document ${i} must be an object`);
     const { _id, ...fields } = doc;
-    const copy: Doc = { _id: _id === undefined ? newDocumentId() : _id, ...cloneDoc(fields) };
+    const copy: Doc = { _id: _id === undefined ? newDocumentId() : cloneDoc(_id), ...cloneDoc(fields) };
     const { id } = storedForm(copy);
     if (ids.has(id)) throw new StoreError('DATABASE_DUPLICATE_WRITE', `duplicate _id '${id}' in the batch`);
     ids.add(id);

@@ -381,13 +381,19 @@ describe('transactions', () => {
     expect(await cloud.store.find('accounts', { _id: 'alice' })).toEqual([{ _id: 'alice', balance: 90 }]);
   });
 
-  it('runTransaction() retries after DATABASE_TRANSACTION_CONFLICT and then succeeds', async () => {
+  it('runTransaction() retries after a commit fails with DATABASE_TRANSACTION_CONFLICT and then succeeds', async () => {
     let attempts = 0;
     const result: unknown = await db.runTransaction(async (tx: Tx) => {
       attempts += 1;
       const { data } = await settle(tx.collection('accounts').doc('alice').get());
+      await settle(
+        tx
+          .collection('accounts')
+          .doc('alice')
+          .update({ data: { balance: Number(data.balance) * 2 } }),
+      );
       if (attempts === 1) {
-        // Someone else changes the document between our read and our commit.
+        // A plain write to the same document lands before the commit, which then conflicts.
         await settle(
           db
             .collection('accounts')
@@ -395,17 +401,37 @@ describe('transactions', () => {
             .update({ data: { balance: db.command.inc(1) } }),
         );
       }
-      await settle(
-        tx
-          .collection('accounts')
-          .doc('alice')
-          .update({ data: { balance: Number(data.balance) * 2 } }),
-      );
       return data.balance;
     });
     expect(attempts).toBe(2);
     expect(result).toBe(101);
     expect(await cloud.store.find('accounts', { _id: 'alice' })).toEqual([{ _id: 'alice', balance: 202 }]);
+  });
+
+  it('a transaction reads its snapshot; a write conflicting with another transaction fails at once', async () => {
+    await seed('snap', [{ _id: 'k', n: 1 }]);
+    const first = (await db.startTransaction()) as Tx;
+    const second = (await db.startTransaction()) as Tx;
+    expect((await settle(second.collection('snap').doc('k').get())).data).toEqual({ _id: 'k', n: 1 });
+    await settle(
+      first
+        .collection('snap')
+        .doc('k')
+        .update({ data: { n: 2 } }),
+    );
+    await first.commit();
+    // Committed since the second transaction began: it still reads the old state.
+    expect((await settle(second.collection('snap').doc('k').get())).data).toEqual({ _id: 'k', n: 1 });
+    const conflict = await sdkError(
+      second
+        .collection('snap')
+        .doc('k')
+        .update({ data: { n: 3 } }),
+    );
+    // wx-server-sdk maps the code it does not know to -501001 and keeps CloudBase's message.
+    expect(conflict.errCode).toBe(-501001);
+    expect(conflict.errMsg).toContain('[ResourceUnavailable.TransactionConflict]');
+    expect(await cloud.store.find('snap', {})).toEqual([{ _id: 'k', n: 2 }]);
   });
 
   it('runTransaction() rolls back when the callback throws, and rethrows', async () => {
@@ -423,9 +449,19 @@ describe('transactions', () => {
     expect(await cloud.store.find('accounts', { _id: 'bob' })).toEqual([{ _id: 'bob', balance: 0 }]);
   });
 
-  it('a commit of an unknown transaction fails', async () => {
+  it("any operation after commit or rollback fails with CloudBase's TransactionNotExist", async () => {
+    const notExist = {
+      code: 'DATABASE_TRANSACTION_FAIL',
+      message: expect.stringMatching(/^\[ResourceUnavailable\.TransactionNotExist\] Transaction does not exist/),
+    };
     const tx = (await db.startTransaction()) as Tx;
     await tx.commit();
-    await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_NOT_FOUND' });
+    await expect(tx.commit()).rejects.toMatchObject(notExist);
+    const rolledBack = (await db.startTransaction()) as Tx;
+    await rolledBack.rollback();
+    await expect(rolledBack.rollback()).rejects.toMatchObject(notExist);
+    const read = await sdkError(rolledBack.collection('accounts').doc('alice').get());
+    expect(read.errCode).toBe(-501001);
+    expect(read.errMsg).toContain('[ResourceUnavailable.TransactionNotExist]');
   });
 });

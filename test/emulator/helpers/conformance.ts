@@ -605,7 +605,9 @@ export const ERROR_CASES: ErrorCase[] = [
   ['replace changing _id', (s, c) => s.update(c, {}, { _id: 'other', a: 1 }, { replace: true }), 'INVALID_PARAM'],
   ['replace with operators', (s, c) => s.update(c, {}, { $set: { a: 1 } }, { replace: true }), 'INVALID_PARAM'],
   ['$-prefixed stored field', (s, c) => s.insert(c, [{ $bad: 1 }]), 'INVALID_PARAM'],
-  ['non-string _id', (s, c) => s.insert(c, [{ _id: 7 }]), 'INVALID_PARAM'],
+  ['an array as _id', (s, c) => s.insert(c, [{ _id: [1, 2] }]), 'INVALID_PARAM'],
+  ['a regex as _id', (s, c) => s.insert(c, [{ _id: /x/ }]), 'INVALID_PARAM'],
+  ['a field name holding NUL', (s, c) => s.insert(c, [{ 'a\u0000b': 1 }]), 'INVALID_PARAM'],
   ['duplicate _id', (s, c) => s.insert(c, [{ _id: 'x' }]), 'DATABASE_DUPLICATE_WRITE'],
   ['unknown pipeline stage', (s, c) => s.aggregate(c, [{ $foo: {} }]), 'INVALID_PARAM'],
   ['$out stage', (s, c) => s.aggregate(c, [{ $out: 'copy' }]), 'NOT_SUPPORTED'],
@@ -811,6 +813,63 @@ export function defineConformanceSuite(label: string, open: () => Promise<Docume
     });
 
     defineGeoCases(() => store);
+
+    describe('values as MongoDB stores them', () => {
+      test('NUL stays in strings; a lone surrogate becomes U+FFFD (UTF-8 cannot hold it); both read back alike', async () => {
+        const name = freshName('text');
+        const doc = {
+          _id: 's1',
+          title: 'a\u0000b',
+          note: 'x\ud800y',
+          tail: '\udfff',
+          list: ['\u0000', 'ok'],
+          o: { t: 'end\u0000' },
+        };
+        await store.insert(name, [doc, { _id: 's2', title: 'plain' }]);
+        const stored = {
+          _id: 's1',
+          title: 'a\u0000b',
+          note: 'x\ufffdy',
+          tail: '\ufffd',
+          list: ['\u0000', 'ok'],
+          o: { t: 'end\u0000' },
+        };
+        expect(await store.find(name, { _id: 's1' })).toEqual([stored]);
+        expect((await store.find(name, { title: 'a\u0000b' })).map((d) => d._id)).toEqual(['s1']);
+        expect((await store.find(name, { note: 'x\ud800y' })).map((d) => d._id)).toEqual(['s1']);
+        expect((await store.find(name, { list: '\u0000' })).map((d) => d._id)).toEqual(['s1']);
+        expect((await store.find(name, { title: /^a.b$/ })).map((d) => d._id)).toEqual(['s1']);
+        expect((await store.find(name, {}, { sort: [['title', 1]] })).map((d) => d._id)).toEqual(['s1', 's2']);
+        await store.update(name, { _id: 's2' }, { $set: { title: '\u0000\u0000' } });
+        expect(await store.count(name, { title: '\u0000\u0000' })).toBe(1);
+      });
+
+      test('_id of every type MongoDB allows: found by equality, sorted in type order, upserted', async () => {
+        const name = freshName('anyid');
+        const when = new Date('2026-01-01T00:00:00Z');
+        const docs = [
+          { _id: 'text', v: 1 },
+          { _id: 2.5, v: 2 },
+          { _id: { a: 1, b: 2 }, v: 3 },
+          { _id: true, v: 4 },
+          { _id: when, v: 5 },
+          { _id: null, v: 6 },
+          { _id: 'nul\u0000id', v: 7 },
+          { _id: '', v: 8 },
+        ];
+        expect(await store.insert(name, docs)).toEqual(docs.map((d) => d._id));
+        for (const doc of docs) expect(await store.find(name, { _id: doc._id })).toEqual([doc]);
+        expect(await store.find(name, { _id: { b: 2, a: 1 } })).toEqual([]);
+        expect((await store.find(name, {}, { sort: [['_id', 1]] })).map((d) => d.v)).toEqual([6, 2, 8, 7, 1, 3, 4, 5]);
+        const result = await store.update(name, { _id: 42 }, { $set: { v: 9 } }, { upsert: true });
+        expect(result.upsertedId).toBe(42);
+        expect(await store.find(name, { _id: { $in: [42, 2.5] } })).toEqual([
+          { _id: 2.5, v: 2 },
+          { _id: 42, v: 9 },
+        ]);
+        expect(await store.remove(name, { _id: { a: 1, b: 2 } })).toBe(1);
+      });
+    });
 
     describe('projection', () => {
       test.each(PROJECTION_CASES)('%s', async (_name, query, projection, expected) => {
