@@ -1,9 +1,10 @@
 import { decodeDoc, encodeDoc } from './codec';
-import { idKey } from './ids';
+import { runCursor } from './engine';
+import { idFromKey, idKey } from './ids';
 import type { FieldKinds, KindsOf } from './fieldkinds';
 import { narrow } from './pushdown';
-import { SqlParams, isUniqueViolation, type SqlExecutor } from './sql';
-import { StoreError, type Doc, type Query } from './types';
+import { SqlParams, isUniqueViolation, quoteLiteral, type SqlExecutor } from './sql';
+import { StoreError, type Doc, type FindOptions, type Query } from './types';
 
 /** A stored document with the version a write must still find for optimistic checks. */
 export interface Row {
@@ -160,4 +161,24 @@ export async function lockRows(
 
 export function docKey(collection: string, id: string): string {
   return JSON.stringify([collection, id]);
+}
+
+/**
+ * Sort with a limit that SQL cannot order: fetch only the sort fields of every match, let mingo
+ * order those small objects (MongoDB's type order, arrays by min/max), then return the page's keys.
+ */
+export async function sortedKeys(sql: SqlExecutor, selection: Plan, options: FindOptions): Promise<string[]> {
+  const fields = [...new Set((options.sort ?? []).map(([path]) => path.split('.')[0]))].filter((f) => f !== '_id');
+  // json (not jsonb) keeps embedded documents' field order, which MongoDB compares by.
+  const keyObject = fields.length
+    ? `json_build_object(${fields.map((f) => `${quoteLiteral(f)}::text, body -> ${quoteLiteral(f)}`).join(', ')})`
+    : `'{}'::json`;
+  const raw = await sql.query<{ id: string; keys: unknown }>(
+    `SELECT id, ${keyObject} AS keys FROM documents WHERE ${selection.where} ORDER BY seq`,
+    selection.params.values,
+  );
+  const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: idFromKey(r.id) }));
+  return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map((d) =>
+    idKey(d._id),
+  );
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { applyWrites, replaceCollections, type WriteOutcome } from './commit';
+import { createCollectionRow, dropCollectionRows, exportCollections, indexPlan } from './collections';
 import { ChangeFeed } from './changes';
-import { decodeDoc } from './codec';
 import {
   compileQuery,
   isPlainObject,
@@ -10,7 +10,7 @@ import {
   validateFindOptions,
   validatePipeline,
 } from './engine';
-import { idFromKey, idKey, newDocumentId } from './ids';
+import { idKey, newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import type { FieldKinds } from './fieldkinds';
 import type { GeoIndexes } from './geoindex';
@@ -18,22 +18,19 @@ import { orderBy as sqlOrderBy } from './pushdown';
 import {
   collectionExists,
   deleteRows,
-  docKey,
   ensureCollection,
   insertRows,
-  lockRows,
   plan,
   requireCollection,
   selectByIds,
   selectRows,
+  sortedKeys,
   updateRows,
   validateCollectionName,
-  type Plan,
   type Row,
 } from './rows';
-import { quoteLiteral, type SqlBackend, type SqlExecutor } from './sql';
-import { OptimisticTransaction, type BufferedWrite, type Preimage, type TransactionHost } from './transaction';
-import { writeConflict } from './transaction-errors';
+import type { SqlBackend, SqlExecutor } from './sql';
+import { OptimisticTransaction, type BufferedWrite, type TransactionHost } from './transaction';
 import { applyUpdate, prepareUpdate, upsertDocument, type PreparedUpdate } from './update';
 import { validateInsertBatch } from './validate';
 import {
@@ -52,23 +49,12 @@ import {
 
 type Compiled = ReturnType<typeof compileQuery>;
 
-interface WriteOutcome<T> {
-  result: T;
-  changes: Change[];
-  /** The committed state the write replaces, which open transactions must keep seeing. */
-  before?: Preimage[];
-}
-
 export interface StoreSettings {
   transactionTimeoutMs: number;
   /** The database compares text bytewise (C collation), as MongoDB compares strings. */
   stringsInByteOrder: boolean;
   /** Called once the backend is closed (releases the data directory lock). */
   onClose?: () => void;
-}
-
-function shortHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 12);
 }
 
 /** Writes are serialized in-process (one SQL transaction at a time) so changes publish in commit order. */
@@ -112,7 +98,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         );
       }
       if (limit) {
-        const rows = await selectByIds(this.sql, collection, await this.sortedIds(selection, options));
+        const rows = await selectByIds(this.sql, collection, await sortedKeys(this.sql, selection, options));
         return runCursor(
           rows.map((r) => r.doc),
           undefined,
@@ -125,26 +111,6 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       rows.map((r) => r.doc),
       selection.exact ? undefined : compiled,
       options,
-    );
-  }
-
-  /**
-   * Sort with a limit that SQL cannot order: fetch only the sort fields of every match, let mingo
-   * order those small objects (MongoDB's type order, arrays by min/max), then fetch the page.
-   */
-  private async sortedIds(selection: Plan, options: FindOptions): Promise<string[]> {
-    const fields = [...new Set((options.sort ?? []).map(([path]) => path.split('.')[0]))].filter((f) => f !== '_id');
-    // json (not jsonb) keeps embedded documents' field order, which MongoDB compares by.
-    const keyObject = fields.length
-      ? `json_build_object(${fields.map((f) => `${quoteLiteral(f)}::text, body -> ${quoteLiteral(f)}`).join(', ')})`
-      : `'{}'::json`;
-    const raw = await this.sql.query<{ id: string; keys: unknown }>(
-      `SELECT id, ${keyObject} AS keys FROM documents WHERE ${selection.where} ORDER BY seq`,
-      selection.params.values,
-    );
-    const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: idFromKey(r.id) }));
-    return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map((d) =>
-      idKey(d._id),
     );
   }
 
@@ -322,97 +288,26 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
 
   async createCollection(name: string): Promise<void> {
     validateCollectionName(name);
-    return this.write(async (sql) => {
-      const created = await sql.query(
-        `INSERT INTO collections (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING name`,
-        [name],
-      );
-      if (created.length === 0) {
-        throw new StoreError('DATABASE_COLLECTION_ALREADY_EXIST', `collection '${name}' already exists`);
-      }
-      return { result: undefined, changes: [] };
-    });
+    return this.write((sql) => createCollectionRow(sql, name));
   }
 
   async dropCollection(name: string): Promise<void> {
     validateCollectionName(name);
-    return this.write(async (sql) => {
-      const dropped = await sql.query(`DELETE FROM collections WHERE name = $1 RETURNING name`, [name]);
-      if (dropped.length === 0) {
-        throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
-      }
-      // Open transactions keep seeing the dropped documents, so their bodies come back only then.
-      const removed = await sql.query<{ id: string; doc: unknown; version: string }>(
-        this.transactions.size
-          ? `DELETE FROM documents WHERE collection = $1 RETURNING id, body AS doc, version::text AS version`
-          : `DELETE FROM documents WHERE collection = $1`,
-        [name],
-      );
-      await this.geo.drop(sql, name);
-      const indexes = await sql.query<{ indexname: string }>(
-        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE $1`,
-        [`ix_${shortHash(name)}_%`],
-      );
-      for (const { indexname } of indexes) await sql.query(`DROP INDEX IF EXISTS ${indexname}`);
-      const before = removed.map((r) => ({
-        collection: name,
-        key: r.id,
-        row: { id: r.id, doc: decodeDoc(r.doc), version: r.version },
-      }));
-      return { result: undefined, changes: [], before };
-    });
+    // Open transactions keep seeing the dropped documents, so their bodies come back only then.
+    return this.write((sql) => dropCollectionRows(sql, this.geo, name, this.transactions.size > 0));
   }
 
-  /**
-   * A btree over the key expressions, partial to the collection, in the exact form the pushdown
-   * emits (`doc -> 'f' = v`, `ORDER BY doc -> 'f' ASC NULLS FIRST`), so equality prefixes and sorts
-   * both use it; `unique` makes Postgres enforce it. Missing fields are NULL there, so unlike MongoDB
-   * several documents may lack a unique field. Nested paths are served by the table-wide GIN index.
-   */
+  /** See indexPlan: a btree for 1/-1 keys (the pushdown's expressions), a 2dsphere key noted for geo queries. */
   async ensureIndex(
     collection: string,
     keys: Record<string, 1 | -1 | '2dsphere'>,
     options: { unique?: boolean } = {},
   ): Promise<void> {
     validateCollectionName(collection);
-    const all = isPlainObject(keys) ? Object.entries(keys) : [];
-    if (
-      all.length === 0 ||
-      all.some(
-        ([p, d]) =>
-          p === '' ||
-          p.split('.').some((s) => s === '' || s.startsWith('$')) ||
-          (d !== 1 && d !== -1 && d !== '2dsphere'),
-      )
-    ) {
-      throw new StoreError('INVALID_PARAM', "index keys must be {field: 1 | -1 | '2dsphere', ...}");
-    }
-    // A 2dsphere key is noted for geo queries (which scan); the other keys still get their btree.
-    const geoFields = all.filter(([, d]) => d === '2dsphere').map(([p]) => p);
-    const entries = all.filter((entry): entry is [string, 1 | -1] => entry[1] !== '2dsphere');
-    if (entries.length === 0) {
-      return this.write(async (sql) => {
-        await ensureCollection(sql, collection);
-        await this.geo.add(sql, collection, geoFields);
-        return { result: undefined, changes: [] };
-      });
-    }
-    const columns = entries.map(([path, direction]) => {
-      const order = direction === 1 ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
-      if (path === '_id') return `id ${direction === 1 ? 'ASC' : 'DESC'}`;
-      const segments = path.split('.');
-      const expression =
-        segments.length === 1
-          ? `doc -> ${quoteLiteral(path)}`
-          : `doc #> ${quoteLiteral(`{${segments.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`)}`;
-      return `(${expression}) ${order}`;
-    });
-    const name = `ix_${shortHash(collection)}_${shortHash(JSON.stringify([entries, options.unique === true]))}`;
-    const statement = `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON documents (${columns.join(', ')})
-      WHERE collection = ${quoteLiteral(collection)}`;
+    const { statement, geoFields } = indexPlan(collection, keys, options.unique === true);
     return this.write(async (sql) => {
       await ensureCollection(sql, collection);
-      await sql.query(statement);
+      if (statement) await sql.query(statement);
       await this.geo.add(sql, collection, geoFields);
       return { result: undefined, changes: [] };
     }).catch((error: unknown) => {
@@ -448,33 +343,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   }
 
   applyTransaction(writes: BufferedWrite[]): Promise<void> {
-    return this.write(async (sql) => {
-      const current = await lockRows(sql, writes);
-      for (const w of writes) {
-        if ((current.get(docKey(w.collection, w.key))?.version ?? null) !== w.base)
-          throw writeConflict(w.collection, w.id);
-      }
-      const changes: Change[] = [];
-      const before: Preimage[] = [];
-      for (const w of writes) {
-        const existing = current.get(docKey(w.collection, w.key)) ?? null;
-        if (w.doc === null && !existing) continue;
-        before.push({ collection: w.collection, key: w.key, row: existing });
-        if (w.doc === null) {
-          await deleteRows(sql, w.collection, [w.key]);
-          changes.push({ collection: w.collection, type: 'remove', id: w.id });
-        } else if (existing) {
-          await updateRows(sql, this.kinds, w.collection, [w.doc]);
-          const type = w.change === 'update' ? 'update' : 'replace';
-          changes.push({ collection: w.collection, type, id: w.id, doc: w.doc });
-        } else {
-          await ensureCollection(sql, w.collection);
-          await insertRows(sql, this.kinds, w.collection, [w.doc]);
-          changes.push({ collection: w.collection, type: 'insert', id: w.id, doc: w.doc });
-        }
-      }
-      return { result: undefined, changes, before };
-    });
+    return this.write((sql) => applyWrites(sql, this.kinds, writes));
   }
 
   // ---- feed, import/export, lifecycle ----
@@ -485,13 +354,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
 
   async exportAll(): Promise<Record<string, Doc[]>> {
     this.assertOpen();
-    const out: Record<string, Doc[]> = {};
-    for (const name of await this.listCollections()) out[name] = [];
-    const rows = await this.sql.query<{ collection: string; doc: unknown }>(
-      `SELECT collection, body AS doc FROM documents ORDER BY collection, seq`,
-    );
-    for (const row of rows) (out[row.collection] ??= []).push(decodeDoc(row.doc));
-    return out;
+    return exportCollections(this.sql);
   }
 
   async importAll(data: Record<string, Doc[]>): Promise<void> {
@@ -500,28 +363,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       validateCollectionName(name);
       return { name, docs: validateInsertBatch(docs) };
     });
-    return this.write(async (sql) => {
-      const changes: Change[] = [];
-      const before: Preimage[] = [];
-      for (const { name, docs } of batches) {
-        const removed = await sql.query<{ id: string; doc: unknown; version: string }>(
-          `DELETE FROM documents WHERE collection = $1 RETURNING id, body AS doc, version::text AS version`,
-          [name],
-        );
-        for (const r of removed) {
-          const row = { id: r.id, doc: decodeDoc(r.doc), version: r.version };
-          changes.push({ collection: name, type: 'remove', id: row.doc._id });
-          before.push({ collection: name, key: r.id, row });
-        }
-        await ensureCollection(sql, name);
-        await insertRows(sql, this.kinds, name, docs);
-        for (const doc of docs) {
-          changes.push({ collection: name, type: 'insert', id: doc._id, doc });
-          before.push({ collection: name, key: idKey(doc._id), row: null });
-        }
-      }
-      return { result: undefined, changes, before };
-    });
+    return this.write((sql) => replaceCollections(sql, this.kinds, batches));
   }
 
   close(): Promise<void> {
