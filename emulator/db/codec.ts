@@ -20,14 +20,17 @@ const DOUBLE = '$numberDouble';
 const NUL = '$nul';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Cheap first look: most strings hold neither a surrogate nor NUL. */
+const SPECIAL = /[\ud800-\udfff\0]/;
 
 /** The string MongoDB would store: every lone surrogate replaced by U+FFFD, as UTF-8 encoding does. */
 export function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\ufffd');
+  return SPECIAL.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
 }
 
 function encodeString(text: string): Json {
-  const stored = wellFormed(text);
+  if (!SPECIAL.test(text)) return text;
+  const stored = text.replace(LONE_SURROGATE, '\ufffd');
   return stored.includes('\0') ? { [NUL]: stored.split('\0') } : stored;
 }
 

@@ -108,6 +108,8 @@ export function validateQuery(query: unknown, where = 'query'): asserts query is
 export interface CompiledQuery {
   test(doc: Doc): boolean;
   near?: NearSpec;
+  /** The mingo query itself, whose lazy cursor stops at the limit. */
+  query: MingoQuery;
 }
 
 /** Validates a query and compiles it once; mingo reports unknown operators at this point. */
@@ -116,7 +118,7 @@ export function compileQuery(query: Query): CompiledQuery {
   return mingoCall(() => {
     const compiled = new MingoQuery(query);
     const near = findNear(query);
-    return { test: (doc: Doc) => compiled.test(doc), near };
+    return { test: (doc: Doc) => compiled.test(doc), near, query: compiled };
   });
 }
 
@@ -142,6 +144,8 @@ export function validateFindOptions(options: FindOptions): void {
   if (options.projection !== undefined && !isPlainObject(options.projection)) invalid('projection must be an object');
 }
 
+const EVERYTHING = new MingoQuery({});
+
 /**
  * Filters (when `compiled` is given), sorts, skips, limits and projects like a MongoDB cursor. A
  * $near query orders its matches nearest first; an explicit sort then reorders them, as in MongoDB.
@@ -153,9 +157,12 @@ export function runCursor(
   near = compiled?.near,
 ): Doc[] {
   return mingoCall(() => {
-    let matches = compiled ? docs.filter((doc) => compiled.test(doc)) : docs;
-    if (near) matches = nearestFirst(matches, near);
-    let cursor = new MingoQuery({}).find<Doc>(matches, options.projection);
+    let cursor = near
+      ? EVERYTHING.find<Doc>(
+          nearestFirst(compiled ? docs.filter((doc) => compiled.test(doc)) : docs, near),
+          options.projection,
+        )
+      : (compiled?.query ?? EVERYTHING).find<Doc>(docs, options.projection);
     if (options.sort?.length) cursor = cursor.sort(sortObject(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     // MongoDB treats limit 0 as "no limit".
