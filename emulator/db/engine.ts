@@ -158,17 +158,26 @@ export function runCursor(
 ): Doc[] {
   return mingoCall(() => {
     let cursor = near
-      ? EVERYTHING.find<Doc>(
-          nearestFirst(compiled ? docs.filter((doc) => compiled.test(doc)) : docs, near),
-          options.projection,
-        )
-      : (compiled?.query ?? EVERYTHING).find<Doc>(docs, options.projection);
+      ? EVERYTHING.find<Doc>(nearestFirst(compiled ? docs.filter((doc) => compiled.test(doc)) : docs, near))
+      : (compiled?.query ?? EVERYTHING).find<Doc>(docs);
     if (options.sort?.length) cursor = cursor.sort(sortObject(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     // MongoDB treats limit 0 as "no limit".
     if (options.limit) cursor = cursor.limit(options.limit);
-    return cursor.all();
+    const page = cursor.all();
+    if (!options.projection) return page;
+    // Projected after the page is cut, so a sort may use a field the projection leaves out.
+    const projected = EVERYTHING.find<Doc>(page, options.projection).all();
+    return projected.map((doc, i) => inDocumentOrder(doc, page[i]));
   });
+}
+
+/** MongoDB keeps the stored field order (so `_id` first) in a projection; mingo puts `_id` last. */
+function inDocumentOrder(projected: Doc, source: Doc): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(source)) if (projected[key] !== undefined) out[key] = projected[key];
+  for (const [key, value] of Object.entries(projected)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
 }
 
 /** Collections a pipeline reads besides its input ($lookup, $graphLookup, $unionWith, nested). */

@@ -26,20 +26,33 @@ const LOGICAL = new Set(['$and', '$or', '$nor']);
 
 /**
  * mingo 7.2.x tests `{$elemMatch: {value: {$gt: 0}}}` against scalar elements too, so `[1, 2, 3]`
- * matches; in MongoDB field conditions only ever match elements that are documents (or arrays).
+ * matches; in MongoDB field conditions only ever match elements that are documents (or arrays),
+ * and a condition of operators alone (`{$gt: 1}`) tests the elements themselves.
  */
-const $elemMatch: QueryOperator = (selector, criteria, options) => {
+function elementTest(criteria: unknown, options: Options): (element: unknown) => boolean {
   const spec = isObject(criteria) ? criteria : {};
   const keys = Object.keys(spec);
   const onValues = keys.length > 0 && keys.every((k) => k.startsWith('$') && !LOGICAL.has(k));
   const query = new BaseQuery(onValues ? { v: spec } : spec, options);
-  const test = onValues
-    ? (element: unknown) => query.test({ v: element })
-    : (element: unknown) => (isObject(element) || isArray(element)) && query.test(element as AnyObject);
+  return onValues
+    ? (element) => query.test({ v: element })
+    : (element) => (isObject(element) || isArray(element)) && query.test(element as AnyObject);
+}
+
+const $elemMatch: QueryOperator = (selector, criteria, options) => {
+  const test = elementTest(criteria, options);
   return (doc) => {
     const value: unknown = resolve(doc as AnyObject, selector, { unwrapArray: true });
     return isArray(value) && value.some(test);
   };
+};
+
+/** The projection form (the first matching element only), with the same element rule. */
+const projectElemMatch = (obj: AnyObject, criteria: unknown, field: string, options: Options): unknown => {
+  const value: unknown = resolve(obj, field);
+  if (!isArray(value)) return undefined;
+  const found = value.find(elementTest(criteria, options));
+  return found === undefined ? undefined : [found];
 };
 
 /** `$all: [{$elemMatch: ...}, ...]` goes through mingo's own (scalar-matching) $elemMatch; route it to the fixed one. */
@@ -73,7 +86,7 @@ const CONTEXT = Context.init({
   accumulator: accumulatorOperators,
   expression: { ...expressionOperators, ...expressionFixes },
   pipeline: pipelineOperators,
-  projection: projectionOperators,
+  projection: { ...projectionOperators, $elemMatch: projectElemMatch },
   query: { ...queryOperators, $elemMatch, $all, $mod, ...geoQueryOperators },
   window: windowOperators,
 } as Parameters<typeof Context.init>[0]);

@@ -10,7 +10,7 @@ export type DocId = unknown;
 export type Query = Record<string, unknown>;
 export type Update = Record<string, unknown>;
 export type SortSpec = Array<[field: string, direction: 1 | -1]>;
-export type Projection = Record<string, 0 | 1 | boolean>;
+export type Projection = Record<string, 0 | 1 | boolean | Record<string, unknown>>;
 
 export interface FindOptions {
   sort?: SortSpec;

@@ -224,6 +224,21 @@ export const PROJECTION_CASES: ProjectionCase[] = [
   ['boolean inclusion', { _id: 'c' }, { qty: true, notes: true }, [{ _id: 'c', qty: 0, notes: 'fresh' }]],
   ['exclusion', { _id: 'f' }, { tags: 0, scores: 0 }, [{ _id: 'f', name: 'fig', qty: 3, sold: null }]],
   ['nested inclusion', { _id: 'a' }, { 'dims.h': 1 }, [{ _id: 'a', dims: { h: 10 } }]],
+  ['$slice (db.command.project.slice)', { _id: 'e' }, { scores: { $slice: 2 } }, [{ _id: 'e', scores: [85, 92] }]],
+  ['$slice with skip', { _id: 'e' }, { scores: { $slice: [-2, 1] }, _id: 0 }, [{ scores: [92] }]],
+  [
+    '$elemMatch (db.command.project.elemMatch) keeps the first match',
+    { _id: 'a' },
+    { sizes: { $elemMatch: { n: { $gt: 0 } } } },
+    [{ _id: 'a', sizes: [{ s: 'S', n: 1 }] }],
+  ],
+  ['$elemMatch on values', { _id: 'e' }, { scores: { $elemMatch: { $lt: 90 } } }, [{ _id: 'e', scores: [85] }]],
+  [
+    '$elemMatch by field leaves out an array of scalars',
+    { _id: 'e' },
+    { scores: { $elemMatch: { v: 1 } } },
+    [{ _id: 'e' }],
+  ],
 ];
 
 type UpdateCase = {
@@ -866,7 +881,10 @@ export function defineConformanceSuite(label: string, open: () => Promise<Docume
 
     describe('projection', () => {
       test.each(PROJECTION_CASES)('%s', async (_name, query, projection, expected) => {
-        expect(await store.find(items, query, { projection })).toEqual(expected);
+        const found = await store.find(items, query, { projection });
+        expect(found).toEqual(expected);
+        // MongoDB keeps the document's field order, _id first.
+        expect(found.map((doc) => Object.keys(doc))).toEqual(expected.map((doc) => Object.keys(doc)));
       });
     });
 
