@@ -8,7 +8,8 @@ import type { DocumentStore } from './db/types';
 
 export interface IndexSpec {
   name: string;
-  keys: Record<string, 1 | -1>;
+  /** 1 or -1 per field for a btree; '2dsphere' for a geo index (geoNear needs one, as on CloudBase). */
+  keys: Record<string, 1 | -1 | '2dsphere'>;
   unique?: boolean;
 }
 

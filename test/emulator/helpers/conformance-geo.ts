@@ -1,4 +1,5 @@
 import type { Doc, DocumentStore, Query } from '../../../emulator/db';
+import { applyDatabaseConfig } from '../../../emulator/database-config';
 import { errorCode, freshName } from './db';
 
 /**
@@ -133,7 +134,15 @@ export function defineGeoCases(getStore: () => DocumentStore): void {
       store = getStore();
       places = freshName('places');
       await store.insert(places, PLACES);
-      await store.ensureIndex!(places, { location: '2dsphere' });
+      // Declared as collections.json declares it.
+      await applyDatabaseConfig(store, {
+        collections: {
+          [places]: {
+            rules: { read: true, write: false },
+            indexes: [{ name: 'by_place', keys: { location: '2dsphere' } }],
+          },
+        },
+      });
     });
 
     test.each(GEO_QUERY_CASES)('%s', async (_name, query, expectedIds) => {
