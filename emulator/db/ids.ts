@@ -31,3 +31,12 @@ export function idKey(id: unknown): string {
 export function idFromKey(key: string): unknown {
   return key.startsWith(ENCODED) ? decodeValue(JSON.parse(key.slice(ENCODED.length))) : key;
 }
+
+/** MongoDB's E11000 message (what CloudBase passes on), naming the index and, when known, the key. */
+export function duplicateKey(collection: string, index: string, id?: unknown): StoreError {
+  const key = id === undefined ? '' : ` dup key: { _id: ${JSON.stringify(encodeValue(id, '_id'))} }`;
+  return new StoreError(
+    'DATABASE_DUPLICATE_WRITE',
+    `E11000 duplicate key error collection: ${collection} index: ${index}${key}`,
+  );
+}

@@ -1,6 +1,6 @@
 import { decodeDoc, encodeDoc } from './codec';
 import { runCursor } from './engine';
-import { idFromKey, idKey } from './ids';
+import { duplicateKey, idFromKey, idKey } from './ids';
 import type { FieldKinds, KindsOf } from './fieldkinds';
 import { narrow } from './pushdown';
 import { SqlParams, isUniqueViolation, quoteLiteral, type SqlExecutor } from './sql';
@@ -100,11 +100,8 @@ export function storedForm(doc: Doc): { id: string; body: string } {
 function duplicateAware<T>(collection: string, run: () => Promise<T>): Promise<T> {
   return run().catch((error: unknown) => {
     if (isUniqueViolation(error)) {
-      const detail = (error as { detail?: string }).detail;
-      throw new StoreError(
-        'DATABASE_DUPLICATE_WRITE',
-        `duplicate key in '${collection}'${detail ? `: ${detail}` : ''}`,
-      );
+      const constraint = (error as { constraint?: string }).constraint;
+      throw duplicateKey(collection, !constraint || constraint === 'documents_pkey' ? '_id_' : constraint);
     }
     throw error;
   });

@@ -2,7 +2,7 @@ import { cloneDoc } from './codec';
 import { compileQuery, runCursor, validateFindOptions, type CompiledQuery } from './engine';
 import type { FieldKinds } from './fieldkinds';
 import type { GeoIndexes } from './geoindex';
-import { idKey, newDocumentId } from './ids';
+import { duplicateKey, idFromKey, idKey, newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import {
   collectionExists,
@@ -256,11 +256,11 @@ export class OptimisticTransaction implements Transaction {
     return keys.map((key) => {
       const slot = docKey(collection, key);
       const buffered = this.buffer.get(slot);
-      if (buffered?.doc) throw new StoreError('DATABASE_DUPLICATE_WRITE', `duplicate _id in '${collection}'`);
+      if (buffered?.doc) throw duplicateKey(collection, '_id_', buffered.id);
       if (buffered) return buffered.base;
       const snap = this.snapshot.get(slot);
       const visible = snap ? snap.row !== null : versions.has(key);
-      if (visible) throw new StoreError('DATABASE_DUPLICATE_WRITE', `duplicate _id in '${collection}'`);
+      if (visible) throw duplicateKey(collection, '_id_', idFromKey(key));
       if (snap || this.host.writtenByOther(this, collection, key)) {
         this.finish();
         throw writeConflict(collection, key);

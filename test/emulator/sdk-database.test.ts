@@ -93,6 +93,8 @@ describe('add and get', () => {
     const error = await sdkError(db.collection('dups').add({ data: { _id: 'same', v: 2 } }));
     expect(error.errCode).toBe(-502001);
     expect(error.errMsg).toContain('DATABASE_DUPLICATE_WRITE');
+    // MongoDB's own words, which CloudBase passes on.
+    expect(error.errMsg).toContain('E11000 duplicate key error collection: dups index: _id_');
     expect(await cloud.store.find('dups', {})).toEqual([{ _id: 'same', v: 1 }]);
   });
 
