@@ -1,3 +1,6 @@
+// Pulls the mingo subpath declarations into every program that reaches the store (the preview's too).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./mingo-modules.d.ts" />
 /**
  * mingo (MongoDB semantics in JS) with every operator registered, plus the corrections below. mingo's
  * default entry point merges user operators under its own, so a replacement there never wins; this
