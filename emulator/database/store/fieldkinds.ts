@@ -11,7 +11,8 @@ const NONE: ReadonlySet<Kind> = new Set();
 export function kindOf(value: unknown): Kind {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? 'number' : 'object';
-  if (typeof value === 'string') return 'string';
+  // A string holding NUL is stored as a tagged object (see codec), so it orders like one in SQL.
+  if (typeof value === 'string') return value.includes('\0') ? 'object' : 'string';
   if (typeof value === 'boolean') return 'boolean';
   if (value instanceof Date) return 'date';
   if (Array.isArray(value)) return 'array';

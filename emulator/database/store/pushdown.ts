@@ -1,6 +1,7 @@
 import { isPlainObject } from './engine';
-import { encodeValue, type Json } from './codec';
+import { encodeValue, wellFormed, type Json } from './codec';
 import { sqlSortable, type KindsOf } from './fieldkinds';
+import { idKey } from './ids';
 import { quoteLiteral, type SqlParams } from './sql';
 import type { Query, SortSpec } from './types';
 
@@ -23,7 +24,9 @@ function isOperatorObject(value: unknown): value is Record<string, unknown> {
 
 /** Values whose MongoDB equality jsonb containment reproduces exactly (besides array membership). */
 function scalarJson(value: unknown): Json | undefined {
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  // A string holding NUL is stored as a tagged object (see codec), which containment cannot match exactly.
+  if (typeof value === 'string') return value.includes('\0') ? undefined : wellFormed(value);
+  if (typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (value instanceof Date && !Number.isNaN(value.getTime())) return encodeValue(value);
   return undefined;
@@ -92,13 +95,18 @@ function containmentSql(patterns: Json[], params: SqlParams): string {
   return terms.length === 1 ? terms[0] : `(${terms.join(' OR ')})`;
 }
 
+/** A value an `_id` equality can be turned into a row key for (operator objects, regexes and arrays cannot). */
+function idValue(value: unknown): boolean {
+  return value !== undefined && !Array.isArray(value) && !(value instanceof RegExp) && !isOperatorObject(value);
+}
+
 function idPredicate(condition: unknown, params: SqlParams): { sql?: string; exact: boolean } {
-  if (typeof condition === 'string') return { sql: `id = ${params.add(condition)}`, exact: true };
+  if (idValue(condition)) return { sql: `id = ${params.add(idKey(condition))}`, exact: true };
   if (isOperatorObject(condition) && Object.keys(condition).length === 1) {
-    if (typeof condition.$eq === 'string') return { sql: `id = ${params.add(condition.$eq)}`, exact: true };
+    if (idValue(condition.$eq)) return { sql: `id = ${params.add(idKey(condition.$eq))}`, exact: true };
     const list = condition.$in;
-    if (Array.isArray(list) && list.every((v): v is string => typeof v === 'string')) {
-      return { sql: `id = ANY(${params.add(list)}::text[])`, exact: true };
+    if (Array.isArray(list) && list.every(idValue)) {
+      return { sql: `id = ANY(${params.add(list.map(idKey))}::text[])`, exact: true };
     }
   }
   return { exact: false };
@@ -137,7 +145,8 @@ export function orderBy(sort: SortSpec, kinds: KindsOf, stringsInByteOrder: bool
   for (const [path, direction] of sort) {
     const order = direction === 1 ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
     if (path === '_id') {
-      if (!stringsInByteOrder) return undefined;
+      // Row keys order like the `_id`s only while every `_id` is a string.
+      if (!stringsInByteOrder || [...kinds('_id')].some((k) => k !== 'string')) return undefined;
       terms.push(`id ${direction === 1 ? 'ASC' : 'DESC'}`);
     } else if (!path.includes('.') && !path.startsWith('$') && sqlSortable(kinds(path), stringsInByteOrder)) {
       terms.push(`doc -> ${quoteLiteral(path)} ${order}`);

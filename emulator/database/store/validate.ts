@@ -1,6 +1,6 @@
 import { cloneDoc } from './codec';
 import { isPlainObject } from './engine';
-import { newDocumentId } from './ids';
+import { duplicateKey, newDocumentId } from './ids';
 import { storedForm } from './rows';
 import { StoreError, type Doc } from './types';
 
@@ -14,9 +14,9 @@ export function validateInsertBatch(docs: unknown): Doc[] {
   return docs.map((doc: unknown, i) => {
     if (!isPlainObject(doc)) throw new StoreError('INVALID_PARAM', `document ${i} must be an object`);
     const { _id, ...fields } = doc;
-    const copy: Doc = { _id: _id === undefined ? newDocumentId() : _id, ...cloneDoc(fields) };
+    const copy: Doc = { _id: _id === undefined ? newDocumentId() : cloneDoc(_id), ...cloneDoc(fields) };
     const { id } = storedForm(copy);
-    if (ids.has(id)) throw new StoreError('DATABASE_DUPLICATE_WRITE', `duplicate _id '${id}' in the batch`);
+    if (ids.has(id)) throw duplicateKey('(this batch)', '_id_', copy._id);
     ids.add(id);
     return copy;
   });
