@@ -90,10 +90,15 @@ export function indexPlan(
         : `doc #> ${quoteLiteral(`{${segments.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`)}`;
     return `(${expression}) ${order}`;
   });
-  const name = `ix_${shortHash(collection)}_${shortHash(JSON.stringify([entries, unique]))}`;
+  const name = indexName(collection, entries, unique);
   const statement = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON documents (${columns.join(', ')})
       WHERE collection = ${quoteLiteral(collection)}`;
   return { statement, geoFields };
+}
+
+/** The SQL name of the btree ensureIndex creates for these 1/-1 keys (what EXPLAIN shows). */
+export function indexName(collection: string, keys: Array<[string, 1 | -1]>, unique = false): string {
+  return `ix_${shortHash(collection)}_${shortHash(JSON.stringify([keys, unique]))}`;
 }
 
 /** Every document of every collection (empty collections included), in natural order. */

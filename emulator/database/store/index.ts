@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { acquireDataDirLock } from '../../lock';
 import { FieldKinds } from './fieldkinds';
 import { GeoIndexes } from './geoindex';
-import { checkSchemaName, comparesBytewise, createSchema } from './schema';
+import { checkSchemaName, createSchema } from './schema';
 import { openPglite, openPostgres, type SqlBackend } from './sql';
 import { PostgresDocumentStore } from './store';
 import { TRANSACTION_TIMEOUT_MS, notExist } from './transaction-errors';
@@ -34,19 +34,16 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
   }
   const kinds = new FieldKinds();
   const geo = new GeoIndexes();
-  let stringsInByteOrder: boolean;
   try {
     await createSchema(sql, schema);
     await kinds.load(sql);
     await geo.load(sql);
-    stringsInByteOrder = await comparesBytewise(sql);
   } catch (error) {
     await sql.close().catch(() => undefined);
     release?.();
     throw error;
   }
   return new PostgresDocumentStore(sql, kinds, geo, {
-    stringsInByteOrder,
     transactionTimeoutMs: options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS,
     onClose: release,
   });

@@ -1,7 +1,7 @@
 import { decodeDoc, encodeDoc } from './codec';
 import { runCursor } from './engine';
 import { duplicateKey, idFromKey, idKey } from './ids';
-import type { FieldKinds, KindsOf } from './fieldkinds';
+import type { FieldFacts, FieldKinds } from './fieldkinds';
 import { narrow } from './pushdown';
 import { SqlParams, isUniqueViolation, quoteLiteral, type SqlExecutor } from './sql';
 import { StoreError, type Doc, type FindOptions, type Query } from './types';
@@ -45,14 +45,16 @@ export interface Plan {
   params: SqlParams;
   where: string;
   exact: boolean;
+  /** Fields every selected row holds, not as null (see orderBy). */
+  present: ReadonlySet<string>;
 }
 
-export function plan(collection: string, query: Query, kinds: KindsOf): Plan {
+export function plan(collection: string, query: Query, facts: FieldFacts): Plan {
   const params = new SqlParams();
   const conditions = [`collection = ${params.add(collection)}`];
-  const narrowing = narrow(query, params, kinds);
+  const narrowing = narrow(query, params, facts);
   conditions.push(...narrowing.where);
-  return { params, where: conditions.join(' AND '), exact: narrowing.exact };
+  return { params, where: conditions.join(' AND '), exact: narrowing.exact, present: narrowing.present };
 }
 
 export interface SelectOptions {
@@ -63,8 +65,8 @@ export interface SelectOptions {
   limit?: number;
 }
 
-/** The rows a plan selects; unless the plan is exact the caller still filters with mingo. */
-export async function selectRows(sql: SqlExecutor, selection: Plan, options: SelectOptions = {}): Promise<Row[]> {
+/** The statement selectRows runs (exported so a plan can be EXPLAINed as it runs). */
+export function selectStatement(selection: Plan, options: SelectOptions = {}): { text: string; values: unknown[] } {
   const params = new SqlParams();
   params.values.push(...selection.params.values);
   let text = `SELECT id, body AS doc, version::text AS version FROM documents WHERE ${selection.where}`;
@@ -72,7 +74,13 @@ export async function selectRows(sql: SqlExecutor, selection: Plan, options: Sel
   if (options.offset) text += ` OFFSET ${params.add(options.offset)}`;
   if (options.limit) text += ` LIMIT ${params.add(options.limit)}`;
   if (options.forUpdate) text += ' FOR UPDATE';
-  const raw = await sql.query<RawRow>(text, params.values);
+  return { text, values: params.values };
+}
+
+/** The rows a plan selects; unless the plan is exact the caller still filters with mingo. */
+export async function selectRows(sql: SqlExecutor, selection: Plan, options: SelectOptions = {}): Promise<Row[]> {
+  const { text, values } = selectStatement(selection, options);
+  const raw = await sql.query<RawRow>(text, values);
   return raw.map((r) => ({ id: r.id, doc: decodeDoc(r.doc), version: r.version }));
 }
 

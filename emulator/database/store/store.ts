@@ -51,8 +51,6 @@ type Compiled = ReturnType<typeof compileQuery>;
 
 export interface StoreSettings {
   transactionTimeoutMs: number;
-  /** The database compares text bytewise (C collation), as MongoDB compares strings. */
-  stringsInByteOrder: boolean;
   /** Called once the backend is closed (releases the data directory lock). */
   onClose?: () => void;
 }
@@ -84,11 +82,11 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     validateFindOptions(options);
     this.assertOpen();
     await requireCollection(this.sql, collection);
-    const kinds = this.kinds.of(collection);
-    const selection = plan(collection, query, kinds);
+    const facts = this.kinds.of(collection);
+    const selection = plan(collection, query, facts);
     const { projection, skip: offset, limit } = options;
     if (selection.exact) {
-      const orderBy = options.sort?.length ? sqlOrderBy(options.sort, kinds, this.settings.stringsInByteOrder) : 'seq';
+      const orderBy = options.sort?.length ? sqlOrderBy(options.sort, facts, selection.present) : 'seq';
       if (orderBy) {
         const rows = await selectRows(this.sql, selection, { orderBy, offset, limit });
         return runCursor(

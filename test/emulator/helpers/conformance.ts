@@ -153,6 +153,22 @@ export const QUERY_CASES: QueryCase[] = [
   ['date comparison', { at: { $gte: d('2026-01-15') } }, ['b', 'c', 'e']],
   ['date equality', { at: d('2026-02-01') }, ['b']],
   ['float comparison', { price: { $gt: 1 } }, ['a', 'd', 'e']],
+  ['a range matches its operand type only: no number is $gt a string', { qty: { $gt: '5' } }, []],
+  ['booleans order false before true; null is not a boolean', { sold: { $lt: true } }, ['b', 'd']],
+  ['a date range with both bounds', { at: { $gt: d('2026-01-01'), $lt: d('2026-02-01') } }, ['e']],
+  ['$or of ranges on two fields', { $or: [{ qty: { $gt: 15 } }, { price: { $lt: 0.2 } }] }, ['b', 'c']],
+  [
+    'a keyset cursor: the page after (qty 5, _id a) in (qty, _id) order',
+    { $or: [{ qty: { $gt: 5 } }, { qty: 5, _id: { $gt: 'a' } }] },
+    ['e', 'd', 'b'],
+    {
+      sort: [
+        ['qty', 1],
+        ['_id', 1],
+      ],
+      limit: 3,
+    },
+  ],
   ['integer equality on a number field', { price: 3 }, ['d']],
   ['_id equality', { _id: 'c' }, ['c']],
   ['_id $in keeps natural order', { _id: { $in: ['e', 'a', 'zz'] } }, ['a', 'e']],
