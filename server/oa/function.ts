@@ -187,7 +187,8 @@ export function createOa(deps: OaDeps) {
     const lapse = start + limitMs;
     const deadline = Math.min(start + deps.chat.replyMaxMs, lapse - SEND_MARGIN_MS);
     const timing = { now: new Date(start), deadline, lapse: lapse + 1000 };
-    const passive = await window.respond({ key: inboxKey(fields), openid, at: start, lapse }, () =>
+    const sentAt = Number(event.queryStringParameters.timestamp) * 1000;
+    const passive = await window.respond({ key: inboxKey(fields), openid, at: start, sentAt, lapse }, () =>
       answers.answer({ openid, fields, now: new Date(start), timing }),
     );
     return passive === undefined ? text(200, 'success') : reply(fields, passive, encrypted);

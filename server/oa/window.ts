@@ -39,6 +39,8 @@ export const WINDOW: WindowTimings = {
 export const TRIES = 3;
 /** Customer-service messages allowed per message of the follower (45047 after). */
 const CUSTOM_PER_MESSAGE = 5;
+/** How far WeChat's clock may be behind ours for a cutoff taken from its timestamp to stay safe. */
+const CLOCK_SLACK_MS = 200;
 /** What the last try answers when the account cannot send the answer later. */
 export const STILL_WRITING = '回复还在生成中，稍后发送任意文字即可收到。';
 
@@ -62,6 +64,8 @@ export interface Arrival {
   openid: string;
   /** Epoch ms when this try reached the function. */
   at: number;
+  /** Epoch ms of the try's signed `timestamp` (whole seconds: WeChat sent it within the second after). */
+  sentAt: number;
   /** Epoch ms when this invocation must have ended (its time limit). */
   lapse: number;
 }
@@ -86,12 +90,18 @@ export function createWindow(deps: WindowDeps) {
   const { inbox, followers, sender, log } = deps;
 
   /**
+   * When a passive reply must be on its way: 4.5 s after the try was sent, which is no later than
+   * it reached us (a cold start can sit between), nor than its timestamp allows.
+   */
+  const cutoffOf = (arrival: Arrival): number => Math.min(arrival.at, arrival.sentAt + CLOCK_SLACK_MS) + t.passiveMs;
+
+  /**
    * One try of a message. Resolves with the passive reply's text, or undefined for none (an
    * empty reply, which also stops WeChat's tries). `answer` runs at most once per message.
    */
   async function respond(arrival: Arrival, answer: () => Promise<string[]>): Promise<string | undefined> {
     const owner = randomBytes(8).toString('hex');
-    const cutoff = arrival.at + t.passiveMs;
+    const cutoff = cutoffOf(arrival);
     const claim = { _id: arrival.key, openid: arrival.openid, owner, ownerUntil: new Date(arrival.lapse) };
     if (await inbox.claim({ ...claim, waitingUntil: new Date(cutoff) }, new Date())) {
       return own(arrival, owner, answer);
@@ -101,7 +111,7 @@ export function createWindow(deps: WindowDeps) {
 
   async function own(arrival: Arrival, owner: string, answer: () => Promise<string[]>): Promise<string | undefined> {
     const work = answer();
-    const early = await before(work, arrival.at + t.passiveMs);
+    const early = await before(work, cutoffOf(arrival));
     if (early?.length === 0) {
       await inbox.move(arrival.key, 'answering', { state: 'sent' }, { owner });
       return undefined;
@@ -120,7 +130,7 @@ export function createWindow(deps: WindowDeps) {
   }
 
   async function retry(arrival: Arrival, me: string, answer: () => Promise<string[]>): Promise<string | undefined> {
-    const cutoff = arrival.at + t.passiveMs;
+    const cutoff = cutoffOf(arrival);
     let doc = await inbox.arrive(arrival.key, new Date(), new Date(cutoff));
     if (!doc) return undefined;
     // The owner's invocation is gone (its time ran out): this try answers instead.
