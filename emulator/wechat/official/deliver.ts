@@ -124,7 +124,9 @@ export async function deliver(
       record.body = await response.text();
       record.status = response.status;
     } catch (error) {
-      record.error = error instanceof Error && error.name === 'TimeoutError' ? 'timed out after 5 s' : String(error);
+      // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+      record.error = timedOut ? 'timed out after 5 s' : String(error);
     }
     record.ms = Math.round(performance.now() - started);
     if (record.status !== 200) continue;
