@@ -46,6 +46,11 @@ export function startProfile(): CliProfile {
           ? `  dev model    ${cloud.url}/v1  (chat uses it as MODEL_NAME=${DEV_MODEL_NAME}: no MODEL_BASE_URL is set)`
           : `  dev model    ${cloud.url}/v1  (chat uses MODEL_BASE_URL instead)`,
       ];
+      const oa = cloud.wechat.push.settings();
+      if (oa)
+        lines.push(
+          `  Official Acc ${oa.url} (${oa.mode} mode; write as a follower in the preview or POST /_/api/oa/messages)`,
+        );
       if (!preview) return lines;
       // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
       const attached = await attachPreview(cloud, { log: out });
