@@ -6,15 +6,11 @@
 import { seal, signature } from '../../emulator/wechat/official/cipher';
 import { toXml } from '../../emulator/wechat/official/xml';
 import { textReply } from '../helpers/model-server';
-import { OA, OA_AES_KEY, OA_TOKEN, startOaRig, write, type OaRig } from '../helpers/oa';
+import { OA, OA_AES_KEY, OA_TOKEN, oaRigForFile, write } from '../helpers/oa';
 
 jest.setTimeout(60_000);
 
-let rig: OaRig;
-beforeAll(async () => {
-  rig = await startOaRig();
-}, 60_000);
-afterAll(() => rig?.close());
+const rig = oaRigForFile();
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -51,7 +47,7 @@ function encrypted(xml: string, appid = OA.appid, tamper = false): { params: URL
 }
 
 async function post(params: URLSearchParams, body: string, method = 'POST') {
-  const response = await fetch(`${rig.cloud.url}/http/oa?${params}`, {
+  const response = await fetch(`${rig().cloud.url}/http/oa?${params}`, {
     method,
     headers: { 'content-type': 'text/xml' },
     ...(method === 'GET' ? {} : { body }),
@@ -61,7 +57,7 @@ async function post(params: URLSearchParams, body: string, method = 'POST') {
 
 async function written(): Promise<number> {
   const counts = await Promise.all(
-    ['oa_inbox', 'oa_followers', 'messages', 'conversations'].map((name) => rig.cloud.store.count(name, {})),
+    ['oa_inbox', 'oa_followers', 'messages', 'conversations'].map((name) => rig().cloud.store.count(name, {})),
   );
   return counts.reduce((a, b) => a + b, 0);
 }
@@ -110,18 +106,18 @@ describe('hostile requests', () => {
   ];
 
   it.each(cases)('%s is refused with its status; no model call, nothing written', async (_name, make, status) => {
-    const before = rig.model.requests.length;
+    const before = rig().model.requests.length;
     const { params, body } = make();
     const answer = await post(params, body);
     expect(answer.status).toBe(status);
-    expect(rig.model.requests).toHaveLength(before);
+    expect(rig().model.requests).toHaveLength(before);
     expect(await written()).toBe(0);
   });
 });
 
 describe('the three message modes', () => {
   afterEach(async () => {
-    await fetch(`${rig.cloud.url}/_/api/oa/server`, {
+    await fetch(`${rig().cloud.url}/_/api/oa/server`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'safe', encodingAESKey: OA_AES_KEY }),
@@ -131,16 +127,16 @@ describe('the three message modes', () => {
   it.each(['plaintext', 'compatible', 'safe'] as const)(
     '%s: answered, the reply sealed when the message was',
     async (mode) => {
-      const settings = await fetch(`${rig.cloud.url}/_/api/oa/server`, {
+      const settings = await fetch(`${rig().cloud.url}/_/api/oa/server`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ mode }),
       });
       expect(((await settings.json()) as { server: { mode: string } }).server.mode).toBe(mode);
       const openid = `dev_mode_${mode}`;
-      await write(rig.cloud, { openid, event: 'subscribe' });
-      rig.model.script(textReply(`${mode} 模式的回答`));
-      const delivery = await write(rig.cloud, { openid, content: '你好' });
+      await write(rig().cloud, { openid, event: 'subscribe' });
+      rig().model.script(textReply(`${mode} 模式的回答`));
+      const delivery = await write(rig().cloud, { openid, content: '你好' });
       expect(delivery.tries).toHaveLength(1);
       expect(delivery.reply?.content).toBe(`${mode} 模式的回答`);
       expect(delivery.tries[0].body.includes('<Encrypt>')).toBe(mode !== 'plaintext');

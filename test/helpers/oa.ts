@@ -5,8 +5,9 @@
  * mini-program is `oa_dev_x` on the account, with the unionid `un_dev_x`.
  */
 import type { Delivery, LocalCloud, MessageMode } from '../../emulator';
+import { rigOf, type ChatRig } from './chat';
 import { invoke, startTestCloud } from './local-cloud';
-import { startModelServer, type ModelServer } from './model-server';
+import { startModelServer } from './model-server';
 
 export const OA = { appid: 'wx-oa-test', secret: 'oa-secret-not-real' };
 export const OA_TOKEN = 'oatesttoken';
@@ -14,11 +15,7 @@ export const OA_AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 export const MINI_APPID = 'wx-mini-test';
 export const OA_TEMPLATE = 'TPL_OA_REMIND';
 
-export interface OaRig {
-  cloud: LocalCloud;
-  model: ModelServer;
-  close(): Promise<void>;
-}
+export type OaRig = ChatRig;
 
 export async function startOaRig(
   options: { mode?: MessageMode; env?: Record<string, string>; now?: () => number } = {},
@@ -57,13 +54,19 @@ export async function startOaRig(
       ...options.env,
     }),
   });
-  return {
-    cloud,
-    model,
-    close: async () => {
-      await cloud.close();
-      await model.close();
-    },
+  return rigOf(cloud, model);
+}
+
+/** One rig for a test file: started before its tests, closed after them. */
+export function oaRigForFile(options: Parameters<typeof startOaRig>[0] = {}): () => OaRig {
+  let rig: OaRig | undefined;
+  beforeAll(async () => {
+    rig = await startOaRig(options);
+  }, 60_000);
+  afterAll(() => rig?.close());
+  return () => {
+    if (!rig) throw new Error('the Official Account rig has not started');
+    return rig;
   };
 }
 

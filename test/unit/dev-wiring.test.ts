@@ -80,7 +80,11 @@ describe('npm start wiring of the functions', () => {
     const declared = readDeclaredEnv();
     const wiring = devWiring({ CHAT_DAILY_LIMIT: '50', REMIND_TEMPLATE_ID: 't' }, {}, DOCUMENTED, { declared });
     const oa = wiring.envFor('oa', URL_);
-    expect(oa).toMatchObject({ OA_TOKEN: expect.any(String), WECHAT_API_BASE: `${URL_}/wxapi`, CHAT_DAILY_LIMIT: '50' });
+    expect(oa).toMatchObject({
+      OA_TOKEN: expect.any(String),
+      WECHAT_API_BASE: `${URL_}/wxapi`,
+      CHAT_DAILY_LIMIT: '50',
+    });
     expect(oa).not.toHaveProperty('REMIND_TEMPLATE_ID');
     expect(wiring.envFor('remind', URL_)).toMatchObject({ REMIND_TEMPLATE_ID: 't', OA_APPID: LOCAL_OFFICIAL_APPID });
     expect(wiring.envFor('remind', URL_)).not.toHaveProperty('OA_TOKEN');

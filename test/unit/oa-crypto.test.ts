@@ -85,7 +85,14 @@ describe('message XML', () => {
       Content: 'a]]>b & <中文>',
       MsgId: '9876543210987654321',
     });
-    expect(readXml(buildXml([['Content', 'x]]>y'], ['CreateTime', 1]]))).toEqual({ Content: 'x]]>y', CreateTime: '1' });
+    expect(
+      readXml(
+        buildXml([
+          ['Content', 'x]]>y'],
+          ['CreateTime', 1],
+        ]),
+      ),
+    ).toEqual({ Content: 'x]]>y', CreateTime: '1' });
     expect(parseMessage('<xml><A>1</A><B><C>2</C></B></xml>')).toEqual({ A: '1', B: '', 'B.C': '2' });
   });
 
