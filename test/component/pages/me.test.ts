@@ -33,24 +33,24 @@ describe('Me page', () => {
     await waitForText(page, '登录次数');
     // The nickname sits in an <input type="nickname"> (its value is data, not text).
     expect(page.data.user?.nickname).toBe('小明');
-    expect(textOf(page)).toBe('小 ID oAbCdE…0xyz 上次登录 5 分钟前 登录次数 4 已关联开放平台 否');
+    expect(textOf(page)).toBe('小 ID oAbCdE…0xyz 上次登录 5 分钟前 登录次数 4 已关联开放平台 否 关注公众号 未关注');
   });
 
-  it('shows an initial-less avatar when no nickname is set, and marks a unionid link', async () => {
+  it('shows an initial-less avatar when no nickname is set, and marks a unionid link and the follow', async () => {
     wxDouble.cloudHandler = () => ({
       ok: true,
       data: {
         openid: 'o-short',
         unionid: 'u-1',
         isNewUser: true,
-        profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '' }),
+        profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '', followsOfficialAccount: true }),
       },
     });
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, 'ID o-short');
     expect(textOf(page).startsWith('? ID o-short')).toBe(true);
-    expect(textOf(page)).toContain('已关联开放平台 是');
+    expect(textOf(page)).toContain('已关联开放平台 是 关注公众号 已关注');
   });
 
   it('shows a failed login in words with a retry that works', async () => {
