@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'todos', title: 'Todos and reminders', load: () => import('./todos') },
   { name: 'chat', title: 'Chat, server side', load: () => import('./chat') },
   { name: 'realtime', title: 'Realtime watch()', load: () => import('./realtime') },
+  { name: 'oa', title: 'Official Account bridge', load: () => import('./oa') },
 ];
 
 async function main(): Promise<void> {

@@ -13,3 +13,8 @@ export function readHttpRoutes(root = REPO_ROOT): HttpRoute[] {
     fn.path === undefined ? [] : [{ path: fn.path, function: fn.name }],
   );
 }
+
+/** Each function's declared variables, by function name (cloudbaserc.json `envVariables`). */
+export function readDeclaredEnv(root = REPO_ROOT): Record<string, string[]> {
+  return Object.fromEntries(readCloudConfig(root).functions.map((fn) => [fn.name, fn.envVariables]));
+}

@@ -10,7 +10,7 @@ import { attachPreview } from '../preview/server';
 import { isEntryPoint, main, type CliProfile } from '../emulator/cli';
 import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR, REPO_ROOT, SUBSCRIBE_TEMPLATES } from './app';
 import { createDevModel, DEV_MODEL_NAME } from './model';
-import { readHttpRoutes } from './project';
+import { readDeclaredEnv, readHttpRoutes } from './project';
 import { devWiring, documentedKeys, type DevWiring } from './wiring';
 
 export function startProfile(): CliProfile {
@@ -28,8 +28,15 @@ export function startProfile(): CliProfile {
     },
     configure(options, env) {
       const example = fs.readFileSync(join(REPO_ROOT, '.env.example'), 'utf8');
-      wiring = devWiring(env.files, env.process, documentedKeys(example));
-      return { ...options, httpRoutes: readHttpRoutes(), wechat: wiring.wechat, functionEnv: wiring.functionEnv };
+      const httpRoutes = readHttpRoutes();
+      const oaPath = httpRoutes.find((route) => route.function === 'oa')?.path;
+      wiring = devWiring(env.files, env.process, documentedKeys(example), {
+        ...(oaPath ? { oaPath } : {}),
+        declared: readDeclaredEnv(),
+      });
+      // Each function gets its declared variables only (timeouts and triggers come from the
+      // config.json that npm run build writes from cloudbaserc.json).
+      return { ...options, httpRoutes, wechat: wiring.wechat, functionEnv: {}, functionEnvFor: wiring.envFor };
     },
     async attach(cloud, out) {
       // Registered before the preview, whose routes take what nothing else serves.
@@ -39,6 +46,11 @@ export function startProfile(): CliProfile {
           ? `  dev model    ${cloud.url}/v1  (chat uses it as MODEL_NAME=${DEV_MODEL_NAME}: no MODEL_BASE_URL is set)`
           : `  dev model    ${cloud.url}/v1  (chat uses MODEL_BASE_URL instead)`,
       ];
+      const oa = cloud.wechat.push.settings();
+      if (oa)
+        lines.push(
+          `  Official Acc ${oa.url} (${oa.mode} mode; write as a follower in the preview or POST /_/api/oa/messages)`,
+        );
       if (!preview) return lines;
       // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
       const attached = await attachPreview(cloud, { log: out, subscribeTemplates: SUBSCRIBE_TEMPLATES });

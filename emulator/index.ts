@@ -22,7 +22,7 @@ import { createWechatService, type Outbox, type WechatOptions, type WechatServer
 
 export type { RouteHandler, UpgradeHandler } from './service';
 export type { HttpRoute } from './http-access';
-export type { WechatOptions } from './wechat';
+export type { Delivery, MessageMode, WechatOptions } from './wechat';
 
 export interface LocalCloudOptions {
   /** Default 9000; 0 picks a free port. */
@@ -42,6 +42,11 @@ export interface LocalCloudOptions {
    * URL once the port is bound (so a port-0 cloud can point functions at its own endpoints).
    */
   functionEnv?: Record<string, string> | ((url: string) => Record<string, string>);
+  /**
+   * One function's own environment, over `functionEnv`, given its name and the local cloud's URL:
+   * CloudBase gives each function only the variables configured for it.
+   */
+  functionEnvFor?: (name: string, url: string) => Record<string, string>;
   /** HTTP access routes: each path is served by its function at `/http<path>`. */
   httpRoutes?: readonly HttpRoute[];
   /** The local WeChat server: its apps, templates, word list and clock. */
@@ -155,6 +160,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ...(options.functionEnv
           ? { env: typeof options.functionEnv === 'function' ? options.functionEnv(url) : options.functionEnv }
           : {}),
+        ...(options.functionEnvFor ? { envFor: (name: string) => options.functionEnvFor?.(name, url) ?? {} } : {}),
         ...(options.functionsPrewarm === false ? { prewarm: false } : {}),
         onRecord: (record: InvocationRecord) => {
           const status = record.outcome === 'ok' ? 'ok' : `${record.outcome}: ${record.errMsg ?? ''}`;
@@ -176,7 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       }),
     );
-    const wechat = services.add(createWechatService({ ...wechatOptions(options), bodyLimit }));
+    const wechat = services.add(createWechatService({ publicUrl: url, ...wechatOptions(options), bodyLimit }));
     services.add(
       createOpenApiService({
         answer: (apiName, payload) => wechat.server.openApi(apiName, payload),

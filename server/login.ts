@@ -4,8 +4,9 @@ import { checkAvatar, type ReadFile } from './avatar';
 import type { Database } from './db';
 import { AppError } from './errors';
 import { defineFunction, type HandlerDeps } from './handler';
+import { followerFor } from './oa/followers';
 import { object, optional, string } from './schema';
-import { toProfile, Users } from './users';
+import { toProfile, Users, type UserDoc } from './users';
 import { jscode2session, type WechatApiOptions } from './wechat';
 
 export interface LoginConfig {
@@ -38,6 +39,12 @@ export function createLogin(
 ) {
   const users = new Users(deps.db);
 
+  /** The profile with the Official Account follow state, which the oa function keeps by unionid. */
+  async function profileOf(user: UserDoc): Promise<UserProfile> {
+    const follows = (await followerFor(deps.db, user.unionid)) !== undefined;
+    return { ...toProfile(user), followsOfficialAccount: follows };
+  }
+
   async function login(
     code: string | undefined,
     caller: { openid: string; unionid?: string; appid: string },
@@ -56,7 +63,8 @@ export function createLogin(
       unionid ??= session.unionid;
     }
     const { user, isNew } = await users.recordLogin({ openid, unionid, appid: caller.appid }, now);
-    return { openid, ...(user.unionid ? { unionid: user.unionid } : {}), isNewUser: isNew, profile: toProfile(user) };
+    const profile = await profileOf(user);
+    return { openid, ...(user.unionid ? { unionid: user.unionid } : {}), isNewUser: isNew, profile };
   }
 
   return defineFunction(
@@ -80,7 +88,7 @@ export function createLogin(
           if (patch.avatarFileId !== undefined) await checkAvatar(patch.avatarFileId, identity.openid, deps.readFile);
           const user = await users.updateProfile(identity.openid, patch);
           if (!user) throw new AppError('NOT_FOUND', 'No such user: log in before editing the profile.');
-          return { profile: toProfile(user) };
+          return { profile: await profileOf(user) };
         },
       },
     },

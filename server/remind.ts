@@ -1,8 +1,9 @@
 /**
  * The `remind` cloud function, run by a timer every minute: finds todos whose reminder is due,
  * claims each one atomically (two overlapping runs never send the same reminder), spends one of
- * the user's subscription credits and sends the subscription message. Every outcome is written
- * back on the todo, where the app shows it.
+ * the user's subscription credits and sends the subscription message; a user without credit who
+ * follows the Official Account gets its template message instead. Every outcome is written back
+ * on the todo, where the app shows it.
  */
 import { randomBytes } from 'node:crypto';
 import { shanghaiWall } from '../shared/time';
@@ -12,6 +13,7 @@ import { settle, type Database } from './db';
 import { fail, ok } from './errors';
 import type { WXContext } from './handler';
 import { check, describeIssues, isoDate, object, oneOf, optional, string } from './schema';
+import type { OaPush } from './oa/push';
 import { subscriptionId, SUBSCRIPTIONS, TODOS, type ReminderError, type TodoDoc } from './todos';
 
 export interface RemindConfig {
@@ -56,6 +58,8 @@ export interface RemindDeps {
   getWXContext(): WXContext;
   /** `cloud.openapi.subscribeMessage.send`; rejects with `{ errCode, errMsg }` as the SDK does. */
   send(message: SubscribeMessage): Promise<unknown>;
+  /** The Official Account's template message, for a user without credit who follows it. */
+  pushOfficial?: OaPush;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -113,10 +117,9 @@ export function messageFor(doc: TodoDoc, config: RemindConfig): SubscribeMessage
 }
 
 type Outcome =
-  | { kind: 'sent' }
+  | { kind: 'sent'; via: 'subscription' | 'oa' }
   | { kind: 'no_credit'; error: ReminderError | null }
-  | { kind: 'failed'; error: ReminderError }
-  | { kind: 'retry'; error: ReminderError };
+  | { kind: 'failed' | 'retry' | 'unfollowed'; error: ReminderError };
 
 function errorOf(error: unknown): ReminderError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -173,18 +176,35 @@ export function createRemind(deps: RemindDeps) {
     return stats.updated > 0;
   }
 
+  /** No credit: the Official Account's template message when the user follows it. */
+  async function official(
+    doc: TodoDoc,
+    config: RemindConfig,
+    now: Date,
+    error: ReminderError | null,
+  ): Promise<Outcome> {
+    const noCredit: Outcome = { kind: 'no_credit', error };
+    if (!deps.pushOfficial) return noCredit;
+    const { page, data } = messageFor(doc, config);
+    const pushed = await deps.pushOfficial(doc, { page, data }, now);
+    if (pushed.kind === 'not_follower') return noCredit;
+    if (pushed.kind === 'sent') return { kind: 'sent', via: 'oa' };
+    if (pushed.kind === 'retry' && doc.remindAttempts + 1 >= MAX_ATTEMPTS) return { ...pushed, kind: 'failed' };
+    return pushed;
+  }
+
   async function deliver(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
-    if (!(await spendCredit(doc._openid, config.templateId, now))) return { kind: 'no_credit', error: null };
+    if (!(await spendCredit(doc._openid, config.templateId, now))) return official(doc, config, now, null);
     try {
       await withTimeout(deps.send(messageFor(doc, config)), SEND_TIMEOUT_MS);
-      return { kind: 'sent' };
+      return { kind: 'sent', via: 'subscription' };
     } catch (thrown) {
       const error = errorOf(thrown);
       const credit = subscriptions.doc(subscriptionId(doc._openid, config.templateId));
       if (error.errcode === NO_CREDIT) {
         // WeChat is the authority on credits: the user has none left (or turned them off).
         await settle(credit.update({ data: { credits: 0, updatedAt: now } }));
-        return { kind: 'no_credit', error };
+        return official(doc, config, now, error);
       }
       // WeChat spends a credit only on a delivered message: give ours back.
       await settle(credit.update({ data: { credits: _.inc(1), updatedAt: now } }));
@@ -199,7 +219,16 @@ export function createRemind(deps: RemindDeps) {
       outcome.kind === 'no_credit' && outcome.error === null ? doc.remindAttempts : doc.remindAttempts + 1;
     switch (outcome.kind) {
       case 'sent':
-        return { ...released, remindState: 'sent', remindSentAt: now, remindAttempts: attempted, remindError: null };
+        return {
+          ...released,
+          remindState: 'sent',
+          remindSentAt: now,
+          remindVia: outcome.via,
+          remindAttempts: attempted,
+          remindError: null,
+        };
+      case 'unfollowed':
+        return { ...released, remindState: 'unfollowed', remindAttempts: attempted, remindError: outcome.error };
       case 'no_credit':
         return { ...released, remindState: 'no_credit', remindAttempts: attempted, remindError: outcome.error };
       case 'failed':
@@ -235,7 +264,17 @@ export function createRemind(deps: RemindDeps) {
 
   async function run(now: Date, options: RunOptions): Promise<RemindRunSummary> {
     const config = deps.config;
-    const summary: RemindRunSummary = { due: 0, claimed: 0, sent: 0, noCredit: 0, failed: 0, retrying: 0, deferred: 0 };
+    const summary: RemindRunSummary = {
+      due: 0,
+      claimed: 0,
+      sent: 0,
+      sentByOfficialAccount: 0,
+      noCredit: 0,
+      failed: 0,
+      retrying: 0,
+      unfollowed: 0,
+      deferred: 0,
+    };
     if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
     const runId = randomBytes(8).toString('hex');
     const deadline = Date.now() + (options.budgetMs ?? 45_000);
@@ -285,8 +324,11 @@ export function createRemind(deps: RemindDeps) {
       }));
       await record(runId, results, now);
       for (const { outcome } of results) {
-        if (outcome.kind === 'sent') summary.sent++;
-        else if (outcome.kind === 'no_credit') summary.noCredit++;
+        if (outcome.kind === 'sent') {
+          summary.sent++;
+          if (outcome.via === 'oa') summary.sentByOfficialAccount++;
+        } else if (outcome.kind === 'no_credit') summary.noCredit++;
+        else if (outcome.kind === 'unfollowed') summary.unfollowed++;
         else if (outcome.kind === 'failed') summary.failed++;
         else summary.retrying++;
       }

@@ -3,7 +3,7 @@
  * user's todo is simply not found: never revealed, never changed.
  */
 import { QUADRANT_KEYS } from '../shared/quadrants';
-import type { Quadrant, ReminderState, Todo, TodoListResult, TodoStatus } from '../typings/todo';
+import type { Quadrant, ReminderChannel, ReminderState, Todo, TodoListResult, TodoStatus } from '../typings/todo';
 import { fromCursor, toCursor } from './cursor';
 import { isDuplicateWrite, settle, type Database } from './db';
 
@@ -39,6 +39,8 @@ export interface TodoDoc {
   remindAttempts: number;
   remindError: ReminderError | null;
   remindSentAt: Date | null;
+  /** How a sent reminder went: a subscription message, or an Official Account template message. */
+  remindVia?: ReminderChannel | null;
   /** The remind run holding the reminder while it sends; outcomes are written only by that run. */
   remindClaim: string | null;
   remindClaimedAt: Date | null;
@@ -72,6 +74,7 @@ export function toTodo(doc: TodoDoc): Todo {
       attempts: doc.remindAttempts,
       error: doc.remindError,
       sentAt: iso(doc.remindSentAt),
+      ...(doc.remindVia ? { via: doc.remindVia } : {}),
     },
     createdAt: new Date(doc.createdAt).toISOString(),
     updatedAt: new Date(doc.updatedAt).toISOString(),
@@ -90,6 +93,7 @@ export function reminderFields(
   | 'remindAttempts'
   | 'remindError'
   | 'remindSentAt'
+  | 'remindVia'
   | 'remindClaim'
   | 'remindClaimedAt'
 > {
@@ -100,6 +104,7 @@ export function reminderFields(
     remindAttempts: 0,
     remindError: null,
     remindSentAt: null,
+    remindVia: null,
     remindClaim: null,
     remindClaimedAt: null,
   };

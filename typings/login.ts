@@ -12,6 +12,8 @@ export interface UserProfile {
   createdAt: string;
   lastLoginAt: string;
   loginCount: number;
+  /** Follows the Official Account (known by unionid; false when the user has none). */
+  followsOfficialAccount?: boolean;
 }
 
 export interface LoginResult {

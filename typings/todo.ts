@@ -8,9 +8,14 @@ export type Quadrant = (typeof QUADRANT_KEYS)[number];
  * Where a todo's reminder stands. `pending`: waiting for its time (or for a retry after a
  * transient error); `sending`: claimed by a remind run; `sent`: delivered to WeChat;
  * `no_credit`: the user has no subscription credit left (or WeChat said 43101);
- * `failed`: WeChat refused it for good (40003 and the like) or retries ran out.
+ * `failed`: WeChat refused it for good (40003, 40037 a template that no longer exists, and the
+ * like) or retries ran out; `unfollowed`: no subscription credit, and the Official Account that
+ * would have carried it says the user no longer follows it (43004).
  */
-export type ReminderState = 'none' | 'pending' | 'sending' | 'sent' | 'no_credit' | 'failed';
+export type ReminderState = 'none' | 'pending' | 'sending' | 'sent' | 'no_credit' | 'failed' | 'unfollowed';
+
+/** What carried a sent reminder: a subscription message, or a template message from the Official Account. */
+export type ReminderChannel = 'subscription' | 'oa';
 
 /** A todo as the client sees it. Dates travel as ISO 8601 strings (UTC). */
 export interface Todo {
@@ -31,6 +36,8 @@ export interface Todo {
     /** WeChat's errcode and text of the last failure, for the app to explain. */
     error: { errcode: number; errmsg: string } | null;
     sentAt: string | null;
+    /** What carried it, once sent. */
+    via?: ReminderChannel;
   };
   createdAt: string;
   updatedAt: string;
@@ -104,10 +111,14 @@ export interface RemindRunSummary {
   /** Claimed by this run (others were taken by an overlapping run). */
   claimed: number;
   sent: number;
+  /** Of `sent`, those sent as Official Account template messages (no subscription credit, but a follower). */
+  sentByOfficialAccount: number;
   noCredit: number;
   failed: number;
   /** Transient errors left `pending` for a later run. */
   retrying: number;
+  /** No credit, and the Official Account said they no longer follow it. */
+  unfollowed: number;
   /** Due reminders left for the next run because this one ran out of time. */
   deferred: number;
 }

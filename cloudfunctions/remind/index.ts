@@ -1,14 +1,18 @@
 import * as cloud from 'wx-server-sdk';
+import { createOaPush, oaPushConfigFromEnv } from '../../server/oa/push';
 import { createRemind, remindConfigFromEnv } from '../../server/remind';
 
 // The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
 
+const db = cloud.database();
+const official = oaPushConfigFromEnv(process.env);
 const remind = createRemind({
-  db: cloud.database(),
+  db,
   config: remindConfigFromEnv(process.env),
   getWXContext: () => cloud.getWXContext(),
   send: (message) => cloud.openapi.subscribeMessage.send(message),
+  ...(official ? { pushOfficial: createOaPush(db, official) } : {}),
 });
 
 /** Stop claiming 15 s before the platform would stop the function, so in-flight sends finish. */

@@ -153,7 +153,8 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       () => loadFailed(loading, `Function initialization timed out after ${LOAD_TIMEOUT_MS / 1000} seconds`),
       LOAD_TIMEOUT_MS,
     );
-    if (!instance.send({ t: 'load', file: pool.file, dir: pool.dir, env: { SCF_FUNCTIONNAME: pool.name } })) {
+    const env = { ...options.envFor?.(pool.name), SCF_FUNCTIONNAME: pool.name };
+    if (!instance.send({ t: 'load', file: pool.file, dir: pool.dir, env })) {
       loadFailed(instance, 'Function instance could not be started');
     }
   }

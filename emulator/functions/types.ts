@@ -96,6 +96,8 @@ export interface FunctionHostOptions {
   envId: string;
   /** Extra environment for every function (WX_APP_SECRET, TZ, NODE_EXTRA_CA_CERTS ...); wins over defaults. */
   env?: Record<string, string>;
+  /** One function's own variables, set when an instance loads it (over `env`), as CloudBase sets each function's. */
+  envFor?: (name: string) => Record<string, string>;
   /** Instances per function before invocations queue; default 4. */
   maxInstances?: number;
   /** Invocation records kept for recent(); default 200. */

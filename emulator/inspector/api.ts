@@ -23,6 +23,11 @@
  *   DELETE /_/api/wechat/words/<word>                 removes one word                        (wechat)
  *   GET    /_/api/wechat/people/<openid>              a person by either openid               (wechat)
  *   POST   /_/api/wechat/followers                    {openid, subscribe, scene?}             (wechat)
+ *   POST   /_/api/oa/messages                         {openid, content|event}: pushed to the  (wechat)
+ *                                                     server URL; every try and the reply
+ *   GET    /_/api/oa/messages                         the latest pushes                       (wechat)
+ *   GET    /_/api/oa/server                           the server URL and mode in force        (wechat)
+ *   PUT    /_/api/oa/server                           {url?, token?, encodingAESKey?, mode?}  (wechat)
  *   GET    /_/api/http-routes                         the HTTP access routes                  (http-access)
  *   GET    /_/api/triggers                            timer triggers with their next run      (timers)
  *   POST   /_/api/triggers/<fn>/<trigger>             runs that trigger now                   (timers)

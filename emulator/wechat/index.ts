@@ -6,6 +6,7 @@
 import type { Service } from '../service';
 import { WXAPI_PREFIX, wxapiRoute } from './http';
 import { outboxRoute, wechatRoute } from './inspector';
+import { oaRoute } from './official/route';
 import { WechatServer, type WechatOptions } from './server';
 
 export { WechatServer } from './server';
@@ -13,8 +14,9 @@ export type { HttpAnswer, WechatOptions } from './server';
 export { Outbox } from './outbox';
 export type { FailureRule, OutboxChange, OutboxEntry, OutboxOptions, WxAnswer } from './outbox';
 export type { OfficialAccountTemplate, WechatApp } from './api';
-export type { DeliveredMessage, FollowerState, Person, SubscribeScene } from './people';
+export type { DeliveredMessage, FollowerState, Person, SubscribeScene, WrittenMessage } from './people';
 export type { Suggest, WordLists } from './words';
+export type { Delivery, FollowerInput, MessageMode, ServerOptions, ServerSettings } from './official/push';
 export { WXAPI_PREFIX } from './http';
 
 export interface WechatService extends Service {
@@ -31,6 +33,7 @@ export function createWechatService(options: WechatOptions & { bodyLimit: number
     inspector: {
       outbox: (request) => outboxRoute(server, request),
       wechat: (request) => wechatRoute(server, request),
+      oa: (request) => oaRoute(server, request),
     },
     async clear() {
       const calls = server.outbox.list().length;

@@ -22,11 +22,22 @@ export interface FollowerState {
   repliesSinceMessage: number;
 }
 
-/** What the Official Account sent a follower, newest last (the preview's conversation view reads these). */
+/**
+ * What the Official Account sent a follower, newest last (the preview's conversation view reads
+ * these): customer-service and template messages, and passive replies (the server URL's answer).
+ */
 export interface DeliveredMessage {
   at: number;
-  kind: 'custom' | 'template';
+  kind: 'custom' | 'template' | 'passive';
   payload: Record<string, unknown>;
+}
+
+/** What the follower sent the Official Account: a text, or a follow or unfollow. */
+export interface WrittenMessage {
+  at: number;
+  msgId?: string;
+  content?: string;
+  event?: 'subscribe' | 'unsubscribe';
 }
 
 export interface Person {
@@ -35,12 +46,18 @@ export interface Person {
   officialAccountOpenid: string;
   follower: FollowerState;
   received: DeliveredMessage[];
+  written: WrittenMessage[];
 }
 
 export const OFFICIAL_OPENID_PREFIX = 'oa_';
 export const UNIONID_PREFIX = 'un_';
 /** Messages kept per person. */
 const RECEIVED_CAPACITY = 200;
+
+function keep<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > RECEIVED_CAPACITY) list.splice(0, list.length - RECEIVED_CAPACITY);
+}
 
 export class People {
   private readonly byMiniProgram = new Map<string, Person>();
@@ -56,6 +73,7 @@ export class People {
         officialAccountOpenid: `${OFFICIAL_OPENID_PREFIX}${openid}`,
         follower: { subscribed: false, repliesSinceMessage: 0 },
         received: [],
+        written: [],
       };
       this.byMiniProgram.set(openid, person);
     }
@@ -103,8 +121,10 @@ export class People {
   }
 
   deliver(person: Person, message: DeliveredMessage): void {
-    person.received.push(message);
-    if (person.received.length > RECEIVED_CAPACITY)
-      person.received.splice(0, person.received.length - RECEIVED_CAPACITY);
+    keep(person.received, message);
+  }
+
+  wrote(person: Person, message: WrittenMessage): void {
+    keep(person.written, message);
   }
 }

@@ -10,6 +10,7 @@ import { answerOpenApi } from './answers';
 import { createApis, runApi, type OfficialAccountTemplate, type WechatApp, type WechatState } from './api';
 import { wxError, type WxAnswer } from './errors';
 import { Outbox } from './outbox';
+import { ServerPush, type FollowerInput, type ServerOptions } from './official/push';
 import { People, type Person, type SubscribeScene } from './people';
 import { Tokens } from './tokens';
 import { DEFAULT_WORDS, WordList, type WordLists } from './words';
@@ -17,12 +18,23 @@ import { DEFAULT_WORDS, WordList, type WordLists } from './words';
 export interface WechatOptions {
   /** The mini-program (jscode2session, msgSecCheck, subscription messages); a local app by default. */
   miniProgram?: WechatApp;
-  /** The Official Account (followers, customer-service and template messages); a local account by default. */
-  officialAccount?: WechatApp & { templates?: readonly OfficialAccountTemplate[] };
+  /**
+   * The Official Account (followers, customer-service and template messages; a local account by
+   * default), its original id (`gh_…`, the ToUserName of what followers write) and its server
+   * settings: where followers' messages are pushed, the token that signs them and the
+   * EncodingAESKey that encrypts them.
+   */
+  officialAccount?: WechatApp & {
+    templates?: readonly OfficialAccountTemplate[];
+    originalId?: string;
+    server?: ServerOptions;
+  };
   /** msgSecCheck's word list at start. */
   words?: Partial<WordLists>;
   /** The server's clock (ms); tests move it to expire tokens and close the 48-hour window. */
   now?: () => number;
+  /** The local cloud's own URL, for a server URL given as a path. */
+  publicUrl?: string;
 }
 
 /** What `/wxapi/<path>` answers: WeChat answers its errors with HTTP 200 too. */
@@ -37,6 +49,8 @@ export class WechatServer {
   readonly outbox: Outbox;
   readonly people = new People();
   readonly words: WordList;
+  /** Followers' messages pushed to the account's server URL. */
+  readonly push: ServerPush;
   private readonly state: WechatState;
   private readonly apis = createApis();
 
@@ -56,6 +70,19 @@ export class WechatServer {
       now,
     };
     this.outbox = new Outbox({ answer: (apiName, payload) => answerOpenApi(apiName, payload, this.state) });
+    const account = this.state.officialAccount;
+    const originalId =
+      options.officialAccount?.originalId ?? `gh_${account.appid.replace(/[^a-z0-9]/gi, '').slice(-12)}`;
+    this.push = new ServerPush(
+      { appid: account.appid, originalId, people: this.people, now },
+      options.officialAccount?.server ?? {},
+      options.publicUrl ?? '',
+    );
+  }
+
+  /** A follower writes to the Official Account (or follows, or unfollows): pushed to its server URL. */
+  officialMessage(input: FollowerInput) {
+    return this.push.push(input);
   }
 
   /** The apps it answers for (secrets included: tests and the dev start hand them to functions). */

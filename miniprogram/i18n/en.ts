@@ -48,6 +48,9 @@ export const en: Catalogue = {
       sent: 'Reminded',
       no_credit: 'Not reminded: turn reminders on again',
       failed: 'Reminder failed',
+      unfollowed: 'Not reminded: you no longer follow the Official Account',
+      sentByOfficialAccount: 'Reminded by the Official Account',
+      templateGone: 'Reminder failed: the message template is gone',
     },
   },
   editor: {
@@ -113,6 +116,9 @@ export const en: Catalogue = {
     unionid: 'Open Platform link',
     yes: 'Yes',
     no: 'No',
+    officialAccount: 'Official Account',
+    following: 'Following',
+    notFollowing: 'Not following',
   },
   privacy: {
     title: 'Your privacy',

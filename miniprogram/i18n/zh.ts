@@ -55,6 +55,9 @@ export const zh = {
       sent: '已提醒',
       no_credit: '未提醒：需重新开启提醒',
       failed: '提醒失败',
+      unfollowed: '未提醒：已取消关注公众号',
+      sentByOfficialAccount: '已通过公众号提醒',
+      templateGone: '提醒失败：消息模板已失效',
     },
   },
   editor: {
@@ -120,6 +123,9 @@ export const zh = {
     unionid: '已关联开放平台',
     yes: '是',
     no: '否',
+    officialAccount: '关注公众号',
+    following: '已关注',
+    notFollowing: '未关注',
   },
   privacy: {
     title: '用户隐私保护提示',

@@ -61,6 +61,11 @@ export interface TurnRequest extends Timing {
   stream: boolean;
   /** Ask WeChat's msgSecCheck (the openid must have used the mini-program in the last 2 hours). */
   wechatCheck: boolean;
+  /**
+   * The mini-program user the turn acts for: whose todos the tools touch and whom msgSecCheck
+   * asks about. Default `openid`; null for none (a follower not linked to a user: no tools).
+   */
+  actingUser?: string | null;
 }
 
 export type TurnResult = SendResult & { stats: Omit<ReplyOutcome, 'doc'> };
@@ -172,7 +177,8 @@ export function createChatEngine(deps: EngineDeps) {
     if (request.conversationId && !conversation && !request.create) {
       throw new AppError('NOT_FOUND', 'No such conversation.');
     }
-    const [text, moderation] = await screenInput(openid, request.text, request.wechatCheck);
+    const actingUser = request.actingUser === undefined ? openid : request.actingUser;
+    const [text, moderation] = await screenInput(actingUser ?? openid, request.text, request.wechatCheck);
     const history = conversation ? (await store.recent(openid, conversation._id, HISTORY)).reverse() : [];
     const messageId = newId();
     const replyId = newId();
@@ -213,7 +219,7 @@ export function createChatEngine(deps: EngineDeps) {
       system: systemPrompt(now),
       history: toContext(history),
       turn: [{ role: 'user', content: text }],
-      tools: model.tools ? TOOL_SPECS : [],
+      tools: model.tools && actingUser !== null ? TOOL_SPECS : [],
       contextTokens: model.contextTokens,
       maxTokens: model.maxTokens,
     });
@@ -252,7 +258,7 @@ export function createChatEngine(deps: EngineDeps) {
       await store.unlock(conversation._id, replyId, conversation.lastText, now);
       throw error;
     }
-    const outcome = await replyWith(reply, model, plan.messages, request);
+    const outcome = await replyWith(reply, model, plan.messages, { ...request, actingUser });
     const { doc, ...stats } = outcome;
     return { ...(await result(openid, conversation._id, message, doc, new Date())), stats };
   }
@@ -261,7 +267,7 @@ export function createChatEngine(deps: EngineDeps) {
     reply: MessageDoc,
     model: ModelConfig,
     messages: ModelMessage[],
-    request: Timing & Pick<TurnRequest, 'stream' | 'wechatCheck'>,
+    request: Timing & Pick<TurnRequest, 'stream' | 'wechatCheck'> & { actingUser: string | null },
   ) {
     return runReply(
       {
@@ -273,7 +279,15 @@ export function createChatEngine(deps: EngineDeps) {
         ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
         log,
       },
-      { reply, model, messages, deadline: request.deadline, stream: request.stream, wechatCheck: request.wechatCheck },
+      {
+        reply,
+        model,
+        messages,
+        deadline: request.deadline,
+        stream: request.stream,
+        wechatCheck: request.wechatCheck,
+        actingUser: request.actingUser,
+      },
     );
   }
 
@@ -331,6 +345,7 @@ export function createChatEngine(deps: EngineDeps) {
       ...t,
       stream: true,
       wechatCheck: true,
+      actingUser: openid,
     });
     return { reply: outcome.doc, quota: await quota.status(openid, new Date()) };
   }

@@ -50,6 +50,8 @@ export interface ReplyJob {
   stream: boolean;
   /** Ask WeChat's msgSecCheck about the reply (it needs an openid active in the mini-program). */
   wechatCheck: boolean;
+  /** The mini-program user whose todos the tools touch and whom msgSecCheck asks about; null: no tools. */
+  actingUser: string | null;
 }
 
 export interface ReplyOutcome {
@@ -71,7 +73,7 @@ interface Screened {
 export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOutcome> {
   const { store } = deps;
   const id = job.reply._id;
-  const openid = job.reply._openid;
+  const user = job.actingUser;
   const controller = new AbortController();
   const end = (why: Ending): void => {
     if (!controller.signal.aborted) controller.abort(why);
@@ -109,13 +111,16 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
     const result = await generate({
       model: job.model,
       messages: job.messages,
-      tools: job.model.tools ? TOOL_SPECS : [],
+      tools: job.model.tools && user !== null ? TOOL_SPECS : [],
       signal: controller.signal,
       onText: (text) => {
         visible = text;
         writer?.update(text);
       },
-      runTool: (call) => runTool(call, deps.todos, openid, new Date()),
+      runTool: (call) =>
+        user === null
+          ? Promise.reject(new Error('no tools for this turn'))
+          : runTool(call, deps.todos, user, new Date()),
       onCard: (card) => cards.push(card),
     });
     visible = result.text;
@@ -190,9 +195,11 @@ function failed(code: ReplyErrorCode, message: string, text: string): Partial<Me
 async function screen(deps: ReplyDeps, job: ReplyJob, text: string): Promise<Screened> {
   const words = deps.words.apply(text);
   if (words.blocked) return { blocked: true, text: BLOCKED_NOTICE, moderation: 'unchecked' };
-  if (!job.wechatCheck || !deps.msgSecCheck) return { blocked: false, text: words.text, moderation: 'unchecked' };
+  if (!job.wechatCheck || !deps.msgSecCheck || job.actingUser === null) {
+    return { blocked: false, text: words.text, moderation: 'unchecked' };
+  }
   try {
-    const result = await checkWithWeChat(deps.msgSecCheck, job.reply._openid, words.text);
+    const result = await checkWithWeChat(deps.msgSecCheck, job.actingUser, words.text);
     if (result.suggest === 'risky') {
       deps.log(`chat: reply ${job.reply._id} is risky (label ${result.label}, trace ${result.traceId})`);
       return { blocked: true, text: BLOCKED_NOTICE, moderation: 'risky' };

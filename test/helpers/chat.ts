@@ -29,6 +29,11 @@ export async function startChatRig(env: Record<string, string> = {}): Promise<Ch
       ...env,
     },
   });
+  return rigOf(cloud, model);
+}
+
+/** A local cloud and its model server, closed together. */
+export function rigOf(cloud: LocalCloud, model: ModelServer): ChatRig {
   return {
     cloud,
     model,

@@ -13,7 +13,12 @@ describe("the repository's cloudbaserc.json", () => {
   const config = readCloudConfig();
 
   it('describes every cloud function, with the remind timer and the open-API permissions', () => {
-    expect(config.functions.map((fn) => fn.name)).toEqual(['login', 'todo', 'remind', 'chat']);
+    expect(config.functions.map((fn) => fn.name)).toEqual(['login', 'todo', 'remind', 'chat', 'oa']);
+    expect(config.functions.find((fn) => fn.name === 'oa')).toMatchObject({
+      timeout: 60,
+      path: '/oa',
+      openapi: ['security.msgSecCheck'],
+    });
     expect(config.functions.find((fn) => fn.name === 'chat')).toMatchObject({
       timeout: 60,
       runtime: 'Nodejs20.19',
@@ -31,6 +36,9 @@ describe("the repository's cloudbaserc.json", () => {
       'chat_words',
       'conversations',
       'messages',
+      'oa_accounts',
+      'oa_followers',
+      'oa_inbox',
       'subscriptions',
       'todos',
       'users',

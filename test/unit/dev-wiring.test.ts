@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DEV_MODEL_NAME } from '../../dev/model';
-import { readHttpRoutes } from '../../dev/project';
+import { readDeclaredEnv, readHttpRoutes } from '../../dev/project';
 import { devWiring, documentedKeys, LOCAL_OFFICIAL_APPID, PREVIEW_APPID } from '../../dev/wiring';
 
 const URL_ = 'http://127.0.0.1:9123';
@@ -59,6 +59,38 @@ describe('npm start wiring of the functions', () => {
     expect(
       devWiring({ WECHAT_API_BASE: 'https://proxy.example' }, {}, DOCUMENTED).functionEnv(URL_).WECHAT_API_BASE,
     ).toBe('https://proxy.example');
+  });
+
+  it("makes up the Official Account's token and key, and points its server URL at the oa function", () => {
+    const wiring = devWiring({}, {}, DOCUMENTED, { oaPath: '/oa' });
+    const env = wiring.functionEnv(URL_);
+    expect(env.OA_TOKEN).toMatch(/^[0-9a-f]{32}$/);
+    expect(env.OA_ENCODING_AES_KEY).toMatch(/^[A-Za-z0-9]{43}$/);
+    expect(wiring.wechat.officialAccount?.server).toEqual({
+      url: '/http/oa',
+      token: env.OA_TOKEN,
+      encodingAESKey: env.OA_ENCODING_AES_KEY,
+    });
+    // Set but empty chooses plaintext mode: no key is made up.
+    const plain = devWiring({ OA_ENCODING_AES_KEY: '' }, {}, DOCUMENTED, { oaPath: '/oa' });
+    expect(plain.wechat.officialAccount?.server).not.toHaveProperty('encodingAESKey');
+  });
+
+  it('gives each function only the variables cloudbaserc.json declares for it', () => {
+    const declared = readDeclaredEnv();
+    const wiring = devWiring({ CHAT_DAILY_LIMIT: '50', REMIND_TEMPLATE_ID: 't' }, {}, DOCUMENTED, { declared });
+    const oa = wiring.envFor('oa', URL_);
+    expect(oa).toMatchObject({
+      OA_TOKEN: expect.any(String),
+      WECHAT_API_BASE: `${URL_}/wxapi`,
+      CHAT_DAILY_LIMIT: '50',
+    });
+    expect(oa).not.toHaveProperty('REMIND_TEMPLATE_ID');
+    expect(wiring.envFor('remind', URL_)).toMatchObject({ REMIND_TEMPLATE_ID: 't', OA_APPID: LOCAL_OFFICIAL_APPID });
+    expect(wiring.envFor('remind', URL_)).not.toHaveProperty('OA_TOKEN');
+    expect(wiring.envFor('todo', URL_)).toEqual({});
+    // A function cloudbaserc.json does not describe gets everything.
+    expect(wiring.envFor('elsewhere', URL_)).toEqual(wiring.functionEnv(URL_));
   });
 
   it('serves each function at its "path" in cloudbaserc.json', () => {

@@ -1,7 +1,8 @@
 /**
  * What surrounds the pages: the phone (frame.ts, 375 px wide by default, `?width=414`) with its
  * navigation bar and tab bar drawn from app.json (theme.json colours, light or dark as the browser
- * is), the dialogs `wx.*` shows (dialogs/), and the desk beside the phone (side-panel.ts).
+ * is), the dialogs `wx.*` shows (dialogs/), the desk beside the phone (side-panel.ts) and the
+ * Official Account on its other side (oa-panel.ts).
  */
 import type { PreviewSettings } from '../../server';
 import type { DevUsers } from '../dev-users';
@@ -10,6 +11,7 @@ import { Dialogs } from './dialogs';
 import { el } from './dom';
 import { PhoneFrame } from './frame';
 import { NavBar, type NavBarActions, type ShownPage } from './nav-bar';
+import { officialAccountPanel } from './oa-panel';
 import { sidePanel, type SidePanelActions } from './side-panel';
 import { TabBar } from './tab-bar';
 import { AppTheme } from './theme';
@@ -44,7 +46,7 @@ export class Chrome {
     this.frame = new PhoneFrame(phoneWidth, this.navBar.element, this.tabBar.element);
     this.dialogs = new Dialogs(this.frame.overlay, settings.subscribeTemplates);
     const desk = el('div', { class: 'pv-desk' });
-    desk.append(sidePanel(actions, users), this.frame.element);
+    desk.append(sidePanel(actions, users), this.frame.element, officialAccountPanel(users.current));
     document.body.appendChild(desk);
     this.tabBar.show(undefined);
     this.frame.resize();

@@ -35,25 +35,25 @@ describe('Me page', () => {
     expect(page.data.user?.nickname).toBe('小明');
     expect(textOf(page)).toBe(
       '小 ID oAbCdE…0xyz 设置 语言 跟随系统 外观 跟随系统 · 浅色 ' +
-        '账号 上次登录 5 分钟前 登录次数 4 已关联开放平台 否 隐私保护指引 意见反馈 关于四象限 开发版',
+        '账号 上次登录 5 分钟前 登录次数 4 已关联开放平台 否 关注公众号 未关注 隐私保护指引 意见反馈 关于四象限 开发版',
     );
   });
 
-  it('shows an initial-less avatar when no nickname is set, and marks a unionid link', async () => {
+  it('shows an initial-less avatar when no nickname is set, and marks a unionid link and the follow', async () => {
     wxDouble.cloudHandler = () => ({
       ok: true,
       data: {
         openid: 'o-short',
         unionid: 'u-1',
         isNewUser: true,
-        profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '' }),
+        profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '', followsOfficialAccount: true }),
       },
     });
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, 'ID o-short');
     expect(textOf(page).startsWith('? ID o-short')).toBe(true);
-    expect(textOf(page)).toContain('已关联开放平台 是');
+    expect(textOf(page)).toContain('已关联开放平台 是 关注公众号 已关注');
   });
 
   it('shows a failed login in words with a retry that works', async () => {

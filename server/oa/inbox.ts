@@ -1,0 +1,115 @@
+/**
+ * `oa_inbox`: one document per message WeChat delivered (`_id` from its MsgId, or for an event
+ * from the sender and CreateTime), shared by every try of it and every function instance. The
+ * first try inserts it and answers; later tries find it. Every change of `state` is a
+ * conditional update, so exactly one invocation decides how the answer goes out.
+ *
+ *   answering → ready → passive (a try replied with it) | custom → sent | held | failed
+ *   answering → passive (ready within the first try's window)
+ */
+import { isDuplicateWrite, settle, type Database } from '../db';
+
+export const INBOX = 'oa_inbox';
+
+export type InboxState = 'answering' | 'ready' | 'passive' | 'custom' | 'sent' | 'held' | 'failed';
+
+export interface InboxDoc {
+  _id: string;
+  /** The follower who wrote. */
+  openid: string;
+  state: InboxState;
+  /** The invocation writing the answer, and when its claim lapses (its time limit). */
+  owner: string;
+  ownerUntil: Date;
+  /** WeChat's tries seen so far (it makes at most 3). */
+  tries: number;
+  lastTryAt: Date;
+  /** A try is waiting to reply with the answer until then. */
+  waitingUntil: Date;
+  /** The last try told the follower to send any text for the answer. */
+  notified: boolean;
+  /** The answer, in parts that each fit one message. */
+  parts: string[];
+  /** How the first part reached the follower. */
+  via: 'passive' | 'custom' | 'next-message' | null;
+  error: { errcode: number; errmsg: string } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The inbox key: MsgId for messages; sender and CreateTime for events, which have none. */
+export function inboxKey(fields: Record<string, string>): string {
+  if (fields.MsgId) return `msg-${fields.MsgId}`;
+  return `evt-${fields.FromUserName}-${fields.CreateTime}`;
+}
+
+export class Inbox {
+  constructor(private readonly db: Database) {}
+
+  private get collection() {
+    return this.db.collection(INBOX);
+  }
+
+  async get(id: string): Promise<InboxDoc | undefined> {
+    const { data } = await settle(this.collection.where({ _id: id }).limit(1).get());
+    return data[0] as InboxDoc | undefined;
+  }
+
+  /** The first try of a message: true when this invocation now owns it, false when another try came first. */
+  async claim(
+    doc: Pick<InboxDoc, '_id' | 'openid' | 'owner' | 'ownerUntil' | 'waitingUntil'>,
+    now: Date,
+  ): Promise<boolean> {
+    const fresh: InboxDoc = {
+      ...doc,
+      state: 'answering',
+      tries: 1,
+      lastTryAt: now,
+      notified: false,
+      parts: [],
+      via: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await settle(this.collection.add({ data: fresh }));
+      return true;
+    } catch (error) {
+      if (isDuplicateWrite(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A later try: counted, and waiting until `waitingUntil`. */
+  async arrive(id: string, now: Date, waitingUntil: Date): Promise<InboxDoc | undefined> {
+    const _ = this.db.command;
+    await settle(
+      this.collection.doc(id).update({ data: { tries: _.inc(1), lastTryAt: now, waitingUntil, updatedAt: now } }),
+    );
+    return this.get(id);
+  }
+
+  /** Moves the message out of `from`, where `also` holds too; true when this caller made the move. */
+  async move(
+    id: string,
+    from: InboxState,
+    patch: Partial<InboxDoc>,
+    also: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const _ = this.db.command;
+    const data: Record<string, unknown> = { ...patch, updatedAt: new Date() };
+    for (const key of ['parts', 'error'] as const) if (patch[key]) data[key] = _.set(patch[key]);
+    const { stats } = await settle(this.collection.where({ _id: id, state: from, ...also }).update({ data }));
+    return stats.updated > 0;
+  }
+
+  /** The owner takes a ready answer to send itself, unless a try is waiting to reply with it. */
+  async takeForCustom(id: string, now: Date): Promise<boolean> {
+    return this.move(id, 'ready', { state: 'custom' }, { waitingUntil: this.db.command.lte(now) });
+  }
+
+  async note(id: string, patch: Partial<InboxDoc>): Promise<void> {
+    await settle(this.collection.doc(id).update({ data: { ...patch, updatedAt: new Date() } }));
+  }
+}
