@@ -97,6 +97,12 @@ export interface SendRequest {
   text: string;
   /** Absent: a new conversation. */
   conversationId?: string;
+  /**
+   * The conversation is new, under the `conversationId` the page chose, so that the page can watch
+   * its messages before the reply ends. Its own existing conversation is used as it is; an id
+   * someone else's conversation has is `CONFLICT`.
+   */
+  create?: boolean;
 }
 
 export interface SendResult {

@@ -3,7 +3,7 @@ import type { ConversationPage, HistoryPage } from '../../typings/chat';
 import type { Database } from '../db';
 import { AppError } from '../errors';
 import { defineFunction, type ActionContext, type HandlerDeps } from '../handler';
-import { object, optional, string } from '../schema';
+import { boolean, object, optional, string } from '../schema';
 import type { ChatConfig } from './config';
 import { createChatEngine, type Timing } from './engine';
 import type { MsgSecCheck } from './safety';
@@ -64,13 +64,18 @@ export function createChat(deps: ChatDeps) {
     'chat',
     {
       send: {
-        schema: object({ text: string({ min: 1, max: 2000, trim: true }), conversationId: optional(id()) }),
-        async run({ text, conversationId }, ctx) {
+        schema: object({
+          text: string({ min: 1, max: 2000, trim: true }),
+          conversationId: optional(id()),
+          create: optional(boolean()),
+        }),
+        async run({ text, conversationId, create }, ctx) {
           const { stats: _stats, ...result } = await engine.send({
             ...timing(ctx),
             openid: ctx.identity.openid,
             text,
             ...(conversationId ? { conversationId } : {}),
+            ...(conversationId && create ? { create: { channel: 'miniprogram' as const } } : {}),
             stream: true,
             wechatCheck: true,
           });
