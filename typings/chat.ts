@@ -121,6 +121,7 @@ export interface ConversationPage {
 }
 
 export interface HistoryPage {
+  conversation: Conversation;
   /** Oldest first, at most 20: the newest messages before `before` (or the newest of all). */
   items: ChatMessage[];
   /** Pass as `before` for the page of older messages; null when there is none. */

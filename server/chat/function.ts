@@ -113,7 +113,7 @@ export function createChat(deps: ChatDeps) {
       history: {
         schema: object({ conversationId: id(), before: cursor() }),
         async run({ conversationId, before }, { identity, now }): Promise<HistoryPage> {
-          await owned(identity.openid, conversationId);
+          const conversation = await owned(identity.openid, conversationId);
           const after = key(before, 'before');
           let docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           // A reply still "streaming" past its lapse lost its invocation: end it before showing it.
@@ -124,6 +124,7 @@ export function createChat(deps: ChatDeps) {
           const page = docs.slice(0, PAGE_SIZE);
           const oldest = page.at(-1);
           return {
+            conversation: toConversation(conversation),
             items: page.reverse().map(toMessage),
             nextBefore: docs.length > PAGE_SIZE && oldest ? encodeKey(oldest.createdAt, oldest._id) : null,
           };
