@@ -1,14 +1,21 @@
 /**
- * `npm start`: the local cloud serving this app (its functions, collections and .env files) with
- * the browser preview attached at /. Every option of the local cloud's CLI works here too;
- * `--no-preview` serves the local cloud alone.
+ * `npm start`: the local cloud serving this app (its functions, collections, .env files and the
+ * HTTP access routes of cloudbaserc.json) with the local dev model at /v1 and the browser preview
+ * attached at /. Every option of the local cloud's CLI works here too; `--no-preview` serves the
+ * local cloud (and the dev model) alone.
  */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
 import { attachPreview } from '../preview/server';
 import { isEntryPoint, main, type CliProfile } from '../emulator/cli';
-import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR, SUBSCRIBE_TEMPLATES } from './app';
+import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR, REPO_ROOT, SUBSCRIBE_TEMPLATES } from './app';
+import { createDevModel, DEV_MODEL_NAME } from './model';
+import { readHttpRoutes } from './project';
+import { devWiring, documentedKeys, type DevWiring } from './wiring';
 
 export function startProfile(): CliProfile {
   let preview = true;
+  let wiring: DevWiring | undefined;
   return {
     command: 'npm start --',
     defaults: { functionsDir: FUNCTIONS_DIR, databaseDir: DATABASE_DIR },
@@ -19,13 +26,25 @@ export function startProfile(): CliProfile {
         set: () => (preview = false),
       },
     },
+    configure(options, env) {
+      const example = fs.readFileSync(join(REPO_ROOT, '.env.example'), 'utf8');
+      wiring = devWiring(env.files, env.process, documentedKeys(example));
+      return { ...options, httpRoutes: readHttpRoutes(), wechat: wiring.wechat, functionEnv: wiring.functionEnv };
+    },
     async attach(cloud, out) {
-      if (!preview) return [];
+      // Registered before the preview, whose routes take what nothing else serves.
+      cloud.registerRoute(createDevModel());
+      const lines = [
+        wiring?.devModel
+          ? `  dev model    ${cloud.url}/v1  (chat uses it as MODEL_NAME=${DEV_MODEL_NAME}: no MODEL_BASE_URL is set)`
+          : `  dev model    ${cloud.url}/v1  (chat uses MODEL_BASE_URL instead)`,
+      ];
+      if (!preview) return lines;
       // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.
       const attached = await attachPreview(cloud, { log: out, subscribeTemplates: SUBSCRIBE_TEMPLATES });
       const build = attached.build();
       const how = build.cached ? `cached, ${Math.round(build.ms)} ms` : `built in ${Math.round(build.buildMs)} ms`;
-      return [`Open the app  ${attached.url}  (browser preview, ${how})`];
+      return [...lines, `Open the app  ${attached.url}  (browser preview, ${how})`];
     },
   };
 }

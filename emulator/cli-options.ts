@@ -3,7 +3,7 @@
  * its own folders, environment files and flags.
  */
 import * as path from 'node:path';
-import { DEFAULT_PORT, type LocalCloud } from './index';
+import { DEFAULT_PORT, type LocalCloud, type LocalCloudOptions } from './index';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -43,6 +43,14 @@ export interface CliProfile {
   baseEnvFiles?: string[];
   /** Flags of its own (taking no value), with their usage lines. */
   flags?: Record<string, { usage: string; set(): void }>;
+  /**
+   * Adjusts the local cloud's options before it starts (HTTP access routes, the WeChat apps, the
+   * functions' environment), given the environment files' variables and the process environment.
+   */
+  configure?(
+    options: LocalCloudOptions,
+    env: { files: Record<string, string>; process: NodeJS.ProcessEnv },
+  ): LocalCloudOptions;
   /** Runs once the cloud listens; returns lines to print before "Ctrl-C stops.". */
   attach?(cloud: LocalCloud, out: (line: string) => void): Promise<string[]>;
 }

@@ -31,6 +31,7 @@ async function describe(
   const names = (await cloud.store.listCollections()).sort();
   const counts = await Promise.all(names.map(async (name) => `${name} (${await cloud.store.count(name, {})})`));
   const functions = cloud.functions.list();
+  const apps = cloud.wechat.apps();
   const data = options.databaseUrl
     ? redactUrl(options.databaseUrl)
     : options.dataDir
@@ -43,6 +44,8 @@ async function describe(
     `  client db    POST ${cloud.url}/web  (database.*, under collections.json's rules; same header)`,
     `  watch()      ${cloud.url.replace(/^http/, 'ws')}/realtime?openid=<openid>`,
     `  inspector    ${cloud.url}/_/`,
+    `  WeChat API   ${cloud.url}/wxapi/<path as on api.weixin.qq.com>  (mini-program ${apps.miniProgram.appid}, Official Account ${apps.officialAccount.appid})`,
+    ...cloud.httpRoutes.map((r) => `  HTTP access  ${cloud.url}/http${r.path} -> ${r.function}`),
     `  data         ${data}`,
     `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/`}`,
     ...cloud.timers
@@ -111,7 +114,8 @@ export async function runCli(
   if (options.importDir) serverOptions.importDir = options.importDir;
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
-  const cloud = await startLocalCloud(serverOptions);
+  const configured = profile.configure?.(serverOptions, { files: functionEnv.env, process: env }) ?? serverOptions;
+  const cloud = await startLocalCloud(configured);
   let attached: string[];
   try {
     attached = (await profile.attach?.(cloud, out)) ?? [];

@@ -8,17 +8,21 @@ import { startDatabase } from './database';
 import type { DocumentStore } from './database/store/types';
 import { callerOf, createFunctionsService } from './functions';
 import type { FunctionHost, InvocationRecord } from './functions/types';
+import { createHttpAccessService, normalizeRoutes, type HttpRoute } from './http-access';
 import { createInspector } from './inspector';
 import { acquireDataDirLock, type DataDirLock } from './lock';
-import { createOpenApiService, type Outbox } from './openapi';
+import { createOpenApiService } from './openapi';
 import { createRealtimeService, type RealtimeService } from './realtime';
 import { CloudServer } from './server';
 import { ServiceRegistry, type RouteHandler, type UpgradeHandler } from './service';
 import { createStorageService } from './storage';
 import type { LocalStorage } from './storage/types';
 import { createTimersService, type Scheduler } from './timers';
+import { createWechatService, type Outbox, type WechatOptions, type WechatServer } from './wechat';
 
 export type { RouteHandler, UpgradeHandler } from './service';
+export type { HttpRoute } from './http-access';
+export type { WechatOptions } from './wechat';
 
 export interface LocalCloudOptions {
   /** Default 9000; 0 picks a free port. */
@@ -33,8 +37,15 @@ export interface LocalCloudOptions {
   databaseSchema?: string;
   /** Folder of cloud functions (one folder each with a built index.js); default ./cloudfunctions. */
   functionsDir?: string;
-  /** Extra environment variables for every function. */
-  functionEnv?: Record<string, string>;
+  /**
+   * Extra environment variables for every function; as a function, it is given the local cloud's
+   * URL once the port is bound (so a port-0 cloud can point functions at its own endpoints).
+   */
+  functionEnv?: Record<string, string> | ((url: string) => Record<string, string>);
+  /** HTTP access routes: each path is served by its function at `/http<path>`. */
+  httpRoutes?: readonly HttpRoute[];
+  /** The local WeChat server: its apps, templates, word list and clock. */
+  wechat?: WechatOptions;
   /** Keep one spare worker booted with wx-server-sdk loaded, so cold starts are short; default true. */
   functionsPrewarm?: boolean;
   /** The env id functions see as TCB_ENV; default 'local'. */
@@ -43,6 +54,8 @@ export interface LocalCloudOptions {
   maxLimit?: number;
   /** Largest request body accepted; default 5 MB. */
   bodyLimitBytes?: number;
+  /** Largest file one storage upload may carry; default 5 GB (COS's single-PUT limit). */
+  uploadLimitBytes?: number;
   /** Folder of `<collection>.jsonl` files loaded into the store before serving (replaces those collections). */
   importDir?: string;
   /** Folder the whole database is exported to on close(), after requests stop and before the store closes. */
@@ -52,7 +65,7 @@ export interface LocalCloudOptions {
    * created in the CloudBase console; default ./database. `false` applies nothing.
    */
   databaseDir?: string | false;
-  /** Words security.msgSecCheck treats as risky. */
+  /** Words security.msgSecCheck treats as risky (the word list's `risky` part unless `wechat.words` is given). */
   blocklist?: readonly string[];
   /**
    * Fire functions' timer triggers (config.json `triggers`) on their cron schedule; default false,
@@ -73,7 +86,12 @@ export interface LocalCloud {
   readonly port: number;
   readonly store: DocumentStore;
   readonly functions: FunctionHost;
+  /** Every call to the local WeChat server (open APIs and `/wxapi/`), with failure injection. */
   readonly outbox: Outbox;
+  /** The local WeChat server: apps, people and follower state, the word list. */
+  readonly wechat: WechatServer;
+  /** The HTTP access routes served at `/http<path>`. */
+  readonly httpRoutes: readonly HttpRoute[];
   /** Timer triggers: listed, fired on demand, and on schedule when `schedule` is on. */
   readonly timers: Scheduler;
   /** Cloud storage: files under `<dataDir>/storage`, or a temporary folder when in memory. */
@@ -91,6 +109,12 @@ export interface LocalCloud {
 export const DEFAULT_PORT = 9000;
 const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 
+function wechatOptions(options: LocalCloudOptions): WechatOptions {
+  const wechat = options.wechat ?? {};
+  if (wechat.words || !options.blocklist) return wechat;
+  return { ...wechat, words: { risky: [...options.blocklist] } };
+}
+
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const host = options.host ?? '127.0.0.1';
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -99,6 +123,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = options.dataDir && !options.databaseUrl ? path.resolve(options.dataDir) : undefined;
   const exportDir = options.exportOnCloseDir ? path.resolve(options.exportOnCloseDir) : undefined;
 
+  // A bad route is the caller's mistake: refuse it before anything starts.
+  const httpRoutes = normalizeRoutes(options.httpRoutes ?? []);
   // The lock comes first: a second local cloud must stop before it touches the database files.
   const lock: DataDirLock | undefined = dataDir ? acquireDataDirLock(dataDir) : undefined;
   const services = new ServiceRegistry();
@@ -120,16 +146,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const realtime = services.add(
       createRealtimeService({ store: database.store, rules: database.rules, envId, publicUrl: url }),
     );
-    const storage = services.add(
-      createStorageService({ envId, publicUrl: url, ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}) }),
-    );
     const functions = services.add(
       createFunctionsService({
         functionsDir: path.resolve(options.functionsDir ?? 'cloudfunctions'),
         serviceUrl: `${url}/admin`,
         envId,
         bodyLimit,
-        ...(options.functionEnv ? { env: options.functionEnv } : {}),
+        ...(options.functionEnv
+          ? { env: typeof options.functionEnv === 'function' ? options.functionEnv(url) : options.functionEnv }
+          : {}),
         ...(options.functionsPrewarm === false ? { prewarm: false } : {}),
         onRecord: (record: InvocationRecord) => {
           const status = record.outcome === 'ok' ? 'ok' : `${record.outcome}: ${record.errMsg ?? ''}`;
@@ -137,16 +162,32 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         },
       }),
     );
-    const openapi = services.add(
+    const storage = services.add(
+      createStorageService({
+        envId,
+        publicUrl: url,
+        ...(dataDir ? { dir: path.join(dataDir, 'storage') } : {}),
+        ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
+        callerOf: (params) => {
+          const caller = callerOf(functions.host, params);
+          return (
+            caller && { function: caller.name, ...(caller.identity.openid ? { openid: caller.identity.openid } : {}) }
+          );
+        },
+      }),
+    );
+    const wechat = services.add(createWechatService({ ...wechatOptions(options), bodyLimit }));
+    services.add(
       createOpenApiService({
-        ...(options.blocklist ? { blocklist: options.blocklist } : {}),
+        answer: (apiName, payload) => wechat.server.openApi(apiName, payload),
         callerOf: (params) => callerOf(functions.host, params),
       }),
     );
+    services.add(createHttpAccessService({ functions: functions.host, routes: httpRoutes, envId, bodyLimit }));
     const timers = services.add(
       createTimersService({ functions: functions.host, schedule: options.schedule === true, log }),
     );
-    services.add(createInspector((segment) => services.inspectorRoute(segment), bodyLimit));
+    services.add(createInspector(services, bodyLimit));
     if (options.importDir) await services.importAll(path.resolve(options.importDir), options.importDir, log);
     server.serve();
 
@@ -171,7 +212,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       port,
       store: database.store,
       functions: functions.host,
-      outbox: openapi.outbox,
+      outbox: wechat.server.outbox,
+      wechat: wechat.server,
+      httpRoutes,
       timers: timers.scheduler,
       storage: storage.storage,
       realtime,

@@ -41,6 +41,15 @@ export interface InspectorRequest {
 /** Answers true when it served the request; false leaves the inspector's 404. */
 export type InspectorRoute = (request: InspectorRequest) => Promise<boolean> | boolean;
 
+/** Something changed that the inspector shows: `type` names it (`change`, `invocation` ...), `data` says what. */
+export interface LiveEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** Loads a checked part of an import; returns a summary. */
+export type RestoreStep = () => Promise<string>;
+
 export interface Service {
   /** What it emulates, in one word: `database`, `functions`, `storage` ... */
   readonly name: string;
@@ -68,12 +77,31 @@ export interface Service {
   importFrom?(dir: string): Promise<string>;
   /** Its part of an export, written after work has stopped and before data closes; returns a summary. */
   exportTo?(dir: string): Promise<string>;
+  /** Its data as one JSON value, for an export over HTTP (the inspector's Export). */
+  snapshot?(): Promise<unknown>;
+  /**
+   * Checks its part of such an export and returns the step that loads it, replacing what the part
+   * names; throws, having changed nothing, when the part is malformed.
+   */
+  prepareRestore?(part: unknown): RestoreStep;
+  /** Deletes its data (documents, files, recorded calls) but not its configuration; returns a summary. */
+  clear?(): Promise<string>;
+  /** Reports its live changes to `emit` until the returned function is called. */
+  watch?(emit: (event: LiveEvent) => void): () => void;
   /** Shutdown begins: start no new work of its own (schedules) while requests in flight finish. */
   quiesce?(): void;
   /** Requests have drained: stop running work (function workers). */
   stop?(): Promise<void>;
   /** Last: release its data (the store, temporary files). */
   close?(): Promise<void>;
+}
+
+/** A part of an import that cannot be loaded; nothing was changed. */
+export class RestoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreError';
+  }
 }
 
 /** Is `action` one of `owned`: an exact name, or under a prefix ending in `.`? */
@@ -144,6 +172,43 @@ export class ServiceRegistry {
     for (const service of this.services) {
       if (service.exportTo) log(`exported to ${dir}: ${await service.exportTo(dir)}`);
     }
+  }
+
+  /** Every service's snapshot, by service name. */
+  async snapshot(): Promise<Record<string, unknown>> {
+    const parts: Record<string, unknown> = {};
+    for (const service of this.services) if (service.snapshot) parts[service.name] = await service.snapshot();
+    return parts;
+  }
+
+  /**
+   * Loads the parts of an export, by service name: every part is checked before any is loaded, so
+   * a malformed one changes nothing. A part no service takes is an error too.
+   */
+  async restore(parts: Record<string, unknown>): Promise<Record<string, string>> {
+    const steps: Array<[string, RestoreStep]> = Object.entries(parts).map(([name, part]) => {
+      const service = this.services.find((s) => s.name === name);
+      if (!service?.prepareRestore) throw new RestoreError(`nothing here imports a part named "${name}"`);
+      return [name, service.prepareRestore(part)];
+    });
+    const summary: Record<string, string> = {};
+    for (const [name, step] of steps) summary[name] = await step();
+    return summary;
+  }
+
+  /** Clears every service's data, by service name. */
+  async clear(): Promise<Record<string, string>> {
+    const summary: Record<string, string> = {};
+    for (const service of this.services) if (service.clear) summary[service.name] = await service.clear();
+    return summary;
+  }
+
+  /** Every service's live events, until the returned function is called. */
+  watch(emit: (event: LiveEvent) => void): () => void {
+    const stops = this.services.flatMap((service) => (service.watch ? [service.watch(emit)] : []));
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
 
   quiesce(): void {

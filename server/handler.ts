@@ -5,7 +5,7 @@
 import type { ApiResult } from '../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
 import { AppError, fail, ok } from './errors';
-import { check, type Schema } from './schema';
+import { check, describeIssues, type Schema } from './schema';
 
 /** The part of `cloud.getWXContext()` a handler reads. */
 export interface WXContext {
@@ -81,10 +81,7 @@ export function defineFunction<F extends FunctionName>(
     const payload = Object.fromEntries(Object.entries(event).filter(([key]) => !PLATFORM_KEYS.has(key)));
     const parsed = check(spec.schema, payload);
     if (!parsed.ok) {
-      const summary = Object.entries(parsed.issues)
-        .map(([field, reason]) => `${field} ${reason}`)
-        .join('; ');
-      return fail('INVALID_ARGUMENT', summary, parsed.issues);
+      return fail('INVALID_ARGUMENT', describeIssues(parsed.issues), parsed.issues);
     }
 
     const wx = deps.getWXContext();

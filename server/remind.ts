@@ -11,6 +11,7 @@ import type { RemindRunSummary } from '../typings/todo';
 import { settle, type Database } from './db';
 import { fail, ok } from './errors';
 import type { WXContext } from './handler';
+import { check, describeIssues, isoDate, object, oneOf, optional, string } from './schema';
 import { subscriptionId, SUBSCRIPTIONS, TODOS, type ReminderError, type TodoDoc } from './todos';
 
 export interface RemindConfig {
@@ -55,9 +56,16 @@ export interface RemindDeps {
   getWXContext(): WXContext;
   /** `cloud.openapi.subscribeMessage.send`; rejects with `{ errCode, errMsg }` as the SDK does. */
   send(message: SubscribeMessage): Promise<unknown>;
-  now?: () => Date;
   log?: (message: string, error?: unknown) => void;
 }
+
+/** The timer trigger's event as CloudBase sends it; its `Time` is the run's "now". */
+const TIMER_EVENT = object({
+  Type: oneOf(['Timer']),
+  TriggerName: string({ min: 1, max: 100 }),
+  Time: isoDate(),
+  Message: optional(string({ max: 4096, multiline: true })),
+});
 
 export interface RunOptions {
   /** Stop claiming new reminders after this long, leaving time to finish those in flight. */
@@ -286,13 +294,14 @@ export function createRemind(deps: RemindDeps) {
     return summary;
   }
 
-  /** The timer's event: `{ Type: 'Timer', TriggerName, Time, Message }`; `Time` is the run's "now". */
   return async (event: unknown, options: RunOptions = {}): Promise<ApiResult<RemindRunSummary>> => {
     // Only the timer runs this: a user calling it could make everyone's reminders go early.
     if (deps.getWXContext().OPENID) return fail('PERMISSION_DENIED', 'remind runs on its timer only.');
-    const time = (event as { Time?: unknown } | null)?.Time;
-    const fromEvent = typeof time === 'string' ? new Date(time) : undefined;
-    const now = fromEvent && !Number.isNaN(fromEvent.getTime()) ? fromEvent : (deps.now?.() ?? new Date());
+    const parsed = check(TIMER_EVENT, event);
+    if (!parsed.ok) {
+      return fail('INVALID_ARGUMENT', `not a timer event: ${describeIssues(parsed.issues)}`, parsed.issues);
+    }
+    const now = parsed.value.Time;
     try {
       return ok(await run(now, options));
     } catch (error) {

@@ -19,7 +19,45 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-export function string(opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp } = {}): Schema<string> {
+const TAB = 0x09;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** Unicode's control characters (category Cc): C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F). */
+function isControl(code: number): boolean {
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+}
+
+const hex = (code: number): string => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * Why `chars` (a string split into code points) is not text a person typed, or undefined.
+ * Control characters are refused: invisible, they break rendering, logs and message templates, and
+ * NUL ends a string in C code along the way. Multi-line fields (a note, a chat message) keep tab
+ * and line feed, and carriage return only as half of CRLF. An unpaired surrogate is refused too:
+ * it is half a character, has no UTF-8 form, and every encoder on the way would replace or reject it.
+ */
+function textProblem(chars: readonly string[], multiline: boolean): string | undefined {
+  for (let i = 0; i < chars.length; i += 1) {
+    const code = chars[i].codePointAt(0) as number;
+    const at = `${hex(code)} at character ${i + 1}`;
+    // Spreading a string keeps a lone surrogate as one element; a valid pair is one code point above 0xFFFF.
+    if (code >= 0xd800 && code <= 0xdfff) return `must not contain an unpaired surrogate (${at})`;
+    if (!isControl(code)) continue;
+    const allowed =
+      multiline && (code === TAB || code === LINE_FEED || (code === CARRIAGE_RETURN && chars[i + 1] === '\n'));
+    if (!allowed) return `must not contain control characters (${at})`;
+  }
+  return undefined;
+}
+
+/**
+ * A string. Control characters and unpaired surrogates are always refused; `multiline` lets tab and
+ * line breaks through (see textProblem).
+ */
+export function string(
+  opts: { min?: number; max?: number; trim?: boolean; pattern?: RegExp; multiline?: boolean } = {},
+): Schema<string> {
   return {
     parse(value, path, issues) {
       if (typeof value !== 'string') {
@@ -28,8 +66,12 @@ export function string(opts: { min?: number; max?: number; trim?: boolean; patte
       }
       const s = opts.trim ? value.trim() : value;
       // Length in code points, so an emoji counts as one character as a person would count it.
-      const length = [...s].length;
-      if (opts.min !== undefined && length < opts.min) {
+      const chars = [...s];
+      const length = chars.length;
+      const problem = textProblem(chars, opts.multiline === true);
+      if (problem) {
+        issues[path] = problem;
+      } else if (opts.min !== undefined && length < opts.min) {
         issues[path] = opts.min === 1 ? 'must not be empty' : `must be at least ${opts.min} characters`;
       } else if (opts.max !== undefined && length > opts.max) {
         issues[path] = `must be at most ${opts.max} characters`;
@@ -149,7 +191,10 @@ export function object<S extends Shape>(shape: S, opts: { ignore?: readonly stri
       const out: Record<string, unknown> = {};
       const before = Object.keys(issues).length;
       for (const key of Object.keys(input)) {
-        if (!(key in shape) && !opts.ignore?.includes(key)) issues[join(path, key)] = 'is not a known field';
+        // Own keys only: `in` would take `constructor` or `toString` for fields every shape has.
+        if (!Object.hasOwn(shape, key) && !opts.ignore?.includes(key)) {
+          issues[join(path, key)] = 'is not a known field';
+        }
       }
       for (const [key, schema] of Object.entries(shape)) {
         if (input[key] === undefined && !schema.optional) {
@@ -168,9 +213,17 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
+/** The issues in one sentence for an error's message: `title must not be empty; note ...`. */
+export function describeIssues(issues: Issues): string {
+  return Object.entries(issues)
+    .map(([field, reason]) => `${field} ${reason}`)
+    .join('; ');
+}
+
 /** Parses or returns the issues; the entry point handlers use. */
 export function check<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issues } {
-  const issues: Issues = {};
+  // No prototype: a field named `__proto__` is recorded like any other instead of vanishing into a setter.
+  const issues: Issues = Object.create(null) as Issues;
   const parsed = schema.parse(value, '', issues);
   if (Object.keys(issues).length > 0 || parsed === undefined) return { ok: false, issues };
   return { ok: true, value: parsed };

@@ -11,7 +11,7 @@ import { decodeCursor, NO_DUE, reminderFields, Todos, toTodo, type TodoDoc } fro
 /** Our document ids (32 hex from the store, or CloudBase's) and nothing that could be an operator. */
 const id = () => string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 const title = () => string({ min: 1, max: 100, trim: true });
-const note = () => string({ max: 1000, trim: true });
+const note = () => string({ max: 1000, trim: true, multiline: true });
 const quadrant = () => oneOf(QUADRANT_KEYS);
 /**
  * Times stay ISO strings in the request (the contract's type, what the client sends); isoDate()

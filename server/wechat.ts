@@ -51,8 +51,13 @@ export interface WechatApiOptions {
   fetch?: typeof fetch;
 }
 
+/** `path` under the base URL, keeping any path the base has (the local cloud serves the API at /wxapi). */
+export function wechatApiUrl(path: string, baseUrl = WECHAT_API_BASE): URL {
+  return new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
 export async function jscode2session(code: string, options: WechatApiOptions): Promise<CodeSession> {
-  const url = new URL('/sns/jscode2session', options.baseUrl ?? WECHAT_API_BASE);
+  const url = wechatApiUrl('sns/jscode2session', options.baseUrl);
   url.search = new URLSearchParams({
     appid: options.appid,
     secret: options.secret,

@@ -11,6 +11,7 @@ import { DATABASE_ACTIONS, handleDatabaseAction } from './actions';
 import { CLIENT_DATABASE_ACTIONS, handleClientAction } from './client';
 import { applyDatabaseConfig, readDatabaseConfig, type DatabaseConfig } from './config';
 import { databaseInspector } from './inspector';
+import * as live from './snapshot';
 import { exportToDir, importFromDir } from './jsonl';
 import { SecurityRules } from './rules';
 import { openStore } from './store';
@@ -100,6 +101,10 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseS
     async exportTo(dir) {
       return counts((await exportToDir(store, dir)).collections).join(', ') || 'no collections';
     },
+    snapshot: () => live.snapshot(store),
+    prepareRestore: (part) => live.prepareRestore(store, part),
+    clear: () => live.clear(store),
+    watch: (emit) => live.watch(store, emit),
     close: () => store.close(),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { AdminParams, AdminReply } from '../service';
 import { invalidParam } from '../wire/errors';
+import { parseJson } from '../wire/json';
 import { FUNCTION_ERRORS } from './records';
 import type { FunctionHost, InvokeOutcome } from './types';
 
@@ -16,6 +17,9 @@ export function invokeFunctionResponse(
   outcome: InvokeOutcome,
 ): { requestId: string; data: { response_data: string } } | { requestId: string; code: string; message: string } {
   if (outcome.ok) return { requestId: outcome.requestId, data: { response_data: outcome.resultJson } };
+  if (outcome.errCode === FUNCTION_ERRORS.invalidParam.errCode) {
+    return { requestId: outcome.requestId, code: 'INVALID_PARAM', message: outcome.errMsg };
+  }
   if (outcome.errCode === FUNCTION_ERRORS.notFound.errCode) {
     return {
       requestId: outcome.requestId,
@@ -52,7 +56,7 @@ export async function invokeFunction(
   let event: unknown = {};
   if (raw !== '') {
     try {
-      event = JSON.parse(raw);
+      event = parseJson(raw);
     } catch (error) {
       throw invalidParam(`request_data is not valid JSON: ${(error as Error).message}`);
     }

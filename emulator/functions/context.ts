@@ -10,8 +10,8 @@ import type { CallerIdentity, InvokeOptions } from './types';
 const WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_API_TOKEN';
 const MEMORY_LIMIT_MB = 256;
 const REGION = 'ap-shanghai';
-const TENCENTCLOUD_APPID = '1250000000';
-const TENCENTCLOUD_UIN = '100000000001';
+export const TENCENTCLOUD_APPID = '1250000000';
+export const TENCENTCLOUD_UIN = '100000000001';
 /** Inherited from the host's environment; everything else a function sees is set on purpose. */
 const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'TMPDIR', 'SYSTEMROOT'];
 

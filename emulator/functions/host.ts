@@ -197,7 +197,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     const sent = instance.send({
       t: 'invoke',
       id: job.requestId,
-      event: job.event,
+      ...(job.eventJson === undefined ? {} : { event: job.eventJson }),
       context: mainContext(options.envId, pool.name, job.requestId, invocation, timeoutMs),
       env: invocation,
     });
@@ -267,11 +267,21 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         const job: Job = {
           name,
           requestId: invokeOptions.requestId ?? randomUUID(),
-          event,
+          eventJson: undefined,
           identity,
           options: invokeOptions,
           resolve: settle,
         };
+        // Serialised here, not by the IPC channel: an event the channel cannot carry (nested too
+        // deep for JSON.stringify's stack, circular, a BigInt) is the caller's error, and no worker
+        // is touched by it.
+        try {
+          job.eventJson = JSON.stringify(event);
+        } catch (error) {
+          const message = `the event cannot be passed to the function as JSON: ${(error as Error).message}`;
+          settle(rejected(job, FUNCTION_ERRORS.invalidParam.errCode, message));
+          return;
+        }
         if (closed) {
           settle(rejected(job, FUNCTION_ERRORS.executeFail.errCode, 'the local cloud is shutting down'));
           return;
@@ -294,7 +304,11 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
 
     callerOf: (apiToken) => tokens.get(apiToken),
 
-    recent: (limit) => history.recent(limit),
+    recent: (limit, filter) => history.recent(limit, filter),
+
+    record: (id) => history.find(id),
+
+    onInvocation: (listener) => history.subscribe(listener),
 
     instances: (name) => pools.counts(name),
 

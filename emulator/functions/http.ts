@@ -15,11 +15,15 @@ import type { CallerIdentity, FunctionHost } from './types';
 export const FUNCTIONS_HTTP_PREFIX = '/functions/';
 
 /** errCode for a request /functions/<name> cannot read (wx-server-sdk's INVALID_PARAM). */
-const INVALID_PARAM_ERRCODE = -501007;
+const INVALID_PARAM_ERRCODE = FUNCTION_ERRORS.invalidParam.errCode;
 
-/** HTTP status for the host's errCodes: -501000 not found, -504003 timed out, -504002 threw or crashed. */
+/**
+ * HTTP status for the host's errCodes: -501000 not found, -501007 an event it cannot pass on,
+ * -504003 timed out, -504002 threw or crashed.
+ */
 function httpStatusFor(errCode: number): number {
   if (errCode === FUNCTION_ERRORS.notFound.errCode) return 404;
+  if (errCode === INVALID_PARAM_ERRCODE) return 400;
   if (errCode === FUNCTION_ERRORS.timeout.errCode) return 504;
   return 500;
 }
@@ -55,7 +59,7 @@ async function callFunction(
   } catch (error) {
     reply(400, {
       errCode: INVALID_PARAM_ERRCODE,
-      errMsg: `request body is not a JSON object: ${(error as Error).message}`,
+      errMsg: `request body is not a readable JSON object: ${(error as Error).message}`,
     });
     return;
   }

@@ -13,7 +13,8 @@ import type { CallerIdentity, InvocationRecord, InvokeOptions, InvokeOutcome } f
 export interface Job {
   name: string;
   requestId: string;
-  event: unknown;
+  /** The event's JSON text (undefined for an undefined event). */
+  eventJson: string | undefined;
   identity: CallerIdentity;
   options: InvokeOptions;
   resolve: (outcome: InvokeOutcome) => void;

@@ -12,7 +12,8 @@ export type HostMessage =
   | {
       t: 'invoke';
       id: string;
-      event: unknown;
+      /** The event's JSON text, serialised by the host so a bad event never breaks the channel; absent for undefined. */
+      event?: string;
       context: Record<string, unknown>;
       env: Record<string, string | null>;
     };

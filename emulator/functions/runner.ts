@@ -74,7 +74,8 @@ async function invoke(message: Extract<HostMessage, { t: 'invoke' }>): Promise<v
   let value: unknown;
   try {
     if (!main) throw new Error('function is not loaded');
-    value = await main(message.event, message.context);
+    const event: unknown = message.event === undefined ? undefined : JSON.parse(message.event);
+    value = await main(event, message.context);
   } catch (error) {
     send({ t: 'done', id: message.id, ok: false, message: describe(error) });
     return;

@@ -14,6 +14,14 @@ export interface InvokeOptions {
   trigger?: 'timer';
   /** Reuse a request id chosen by the caller (the server's requestId) instead of a fresh UUID. */
   requestId?: string;
+  /** Which door it came through, for the record only (`http` for the HTTP access service). */
+  origin?: 'http';
+}
+
+/** An application error: the function ran and answered `{ ok: false, code, message }`. */
+export interface AppError {
+  code: string;
+  message: string;
 }
 
 /**
@@ -40,6 +48,29 @@ export interface InvocationRecord {
   errMsg?: string;
   openid?: string;
   logs: Array<{ level: 'log' | 'info' | 'warn' | 'error'; at: Date; text: string }>;
+  /**
+   * How it arrived: `http` (the HTTP access service), the trigger (`timer`), else the caller's
+   * `TCB_SOURCE` (`wx_client` from the mini-program), else `sdk` (cloud.callFunction).
+   */
+  source: string;
+  /** The event, when its JSON is small enough to keep (see `eventOmitted`). */
+  event?: unknown;
+  /** Why `event` is absent: too large to keep, or not JSON. */
+  eventOmitted?: string;
+  /** What main returned (outcome `ok`), when small enough to keep (see `resultOmitted`). */
+  result?: unknown;
+  resultOmitted?: string;
+  /** Outcome `ok` with an answer `{ ok: false, code, message }`: the function refused the call. */
+  appError?: AppError;
+}
+
+/** Which records recent() returns; every given field must match. */
+export interface InvocationFilter {
+  /** The function's exact name. */
+  name?: string;
+  source?: string;
+  /** Case-insensitive text in the name, openid, error, logs, event or result. */
+  text?: string;
 }
 
 export interface FunctionConfig {
@@ -97,7 +128,11 @@ export interface FunctionHost {
   /** The invocation behind an SDK request's `wxCloudApiToken`, while that invocation runs. */
   callerOf(apiToken: string): CallerContext | undefined;
   /** Most recent first. */
-  recent(limit?: number): InvocationRecord[];
+  recent(limit?: number, filter?: InvocationFilter): InvocationRecord[];
+  /** One remembered record by its id (the request id). */
+  record(id: string): InvocationRecord | undefined;
+  /** Every finished invocation, as it is remembered; returns the unsubscribe function. */
+  onInvocation(listener: (record: InvocationRecord) => void): () => void;
   /** Live instances of a function and invocations waiting for one, for the dev page and tests. */
   instances(name: string): InstanceCounts;
   close(): Promise<void>;

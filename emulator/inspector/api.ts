@@ -2,29 +2,49 @@
  * The inspector's JSON API under /_/api/ (read by the page at /_/, by tests and by other tools).
  * Each service serves its own part, by the first path segment:
  *   GET    /_/api/collections                         [{name, count}]                         (database)
- *   GET    /_/api/collections/<name>/docs?page&size   documents newest first, Extended JSON   (database)
+ *   POST   /_/api/collections                         {name}: creates an empty collection     (database)
+ *   GET    /_/api/collections/<name>/docs?page&size&where   documents newest first, Extended JSON,
+ *                                                     filtered by a query in (Extended) JSON  (database)
+ *   POST   /_/api/collections/<name>/docs             adds a document                         (database)
+ *   GET    /_/api/collections/<name>/docs/<id>        one document                            (database)
+ *   PUT    /_/api/collections/<name>/docs/<id>        replaces it                             (database)
+ *   DELETE /_/api/collections/<name>/docs/<id>        removes it                              (database)
  *   GET    /_/api/functions                           functions with config and live instances (functions)
- *   GET    /_/api/invocations?limit=50                recent invocations with their logs      (functions)
- *   GET    /_/api/outbox                              open-API calls and pending failures     (openapi)
- *   POST   /_/api/outbox/fail                         {apiName, touser?, errcode, errmsg?}    (openapi)
- *   DELETE /_/api/outbox                              forget recorded calls and failures      (openapi)
+ *   GET    /_/api/invocations?limit=50&function&source&q   recent invocations with their event,
+ *                                                     result and logs, optionally filtered    (functions)
+ *   GET    /_/api/invocations/<id>                    one of them                             (functions)
+ *   GET    /_/api/outbox                              WeChat server calls and pending failures (wechat)
+ *   POST   /_/api/outbox/fail                         {apiName, touser?, errcode, errmsg?}    (wechat)
+ *   DELETE /_/api/outbox                              forget recorded calls and failures      (wechat)
+ *   GET    /_/api/wechat                              apps, templates, word list, people      (wechat)
+ *   GET    /_/api/wechat/words                        msgSecCheck's word list {risky, review} (wechat)
+ *   PUT    /_/api/wechat/words                        {risky?, review?} replaces those lists  (wechat)
+ *   POST   /_/api/wechat/words                        {word, suggest} adds one word           (wechat)
+ *   DELETE /_/api/wechat/words/<word>                 removes one word                        (wechat)
+ *   GET    /_/api/wechat/people/<openid>              a person by either openid               (wechat)
+ *   POST   /_/api/wechat/followers                    {openid, subscribe, scene?}             (wechat)
+ *   GET    /_/api/http-routes                         the HTTP access routes                  (http-access)
  *   GET    /_/api/triggers                            timer triggers with their next run      (timers)
  *   POST   /_/api/triggers/<fn>/<trigger>             runs that trigger now                   (timers)
+ *   GET    /_/api/storage                             stored files with size, type, uploader  (storage)
  *   PUT    /_/api/files?cloudPath=a/b.png             raw body stored as that file: {fileID}  (storage)
  *   GET    /_/api/files?fileID=cloud://...            the file's bytes                        (storage)
+ *   DELETE /_/api/files?fileID=cloud://...            deletes the file                        (storage)
+ *   GET    /_/api/events                              live changes as server-sent events      (inspector)
+ *   GET    /_/api/export, POST /_/api/import          every service's data as one JSON value  (inspector)
+ *   POST   /_/api/clear                               {confirm: "clear all data"}             (inspector)
+ * Each service documents its part beside its code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { InspectorRequest, InspectorRoute } from '../service';
-import { BodyTooLargeError, parseJsonObject, readBody, sendJson } from '../wire/http';
+import { parseJsonObject, readBodyOr413, sendJson } from '../wire/http';
 
 export const INSPECTOR_API_PREFIX = '/_/api/';
 
 function inspectorRequest(req: IncomingMessage, res: ServerResponse, url: URL, bodyLimit: number): InspectorRequest {
   const json = (status: number, body: unknown): void => sendJson(req, res, status, body);
-  const refuse = (error: unknown): undefined => {
-    json(error instanceof BodyTooLargeError ? 413 : 400, { code: 'INVALID_PARAM', message: (error as Error).message });
-    return undefined;
-  };
+  const bytes = (): Promise<Buffer | undefined> =>
+    readBodyOr413(req, res, bodyLimit, (message) => ({ code: 'INVALID_PARAM', message }));
   return {
     req,
     res,
@@ -32,12 +52,15 @@ function inspectorRequest(req: IncomingMessage, res: ServerResponse, url: URL, b
     method: req.method ?? 'GET',
     route: url.pathname.slice(INSPECTOR_API_PREFIX.length).split('/').map(decodeURIComponent),
     json,
-    bytes: () => readBody(req, bodyLimit).catch(refuse),
+    bytes,
     async object() {
+      const body = await bytes();
+      if (!body) return undefined;
       try {
-        return parseJsonObject(await readBody(req, bodyLimit));
+        return parseJsonObject(body);
       } catch (error) {
-        return refuse(error);
+        json(400, { code: 'INVALID_PARAM', message: (error as Error).message });
+        return undefined;
       }
     },
   };

@@ -6,12 +6,12 @@
 import type { CallerContext } from '../functions/types';
 import type { AdminParams, AdminReply } from '../service';
 import { invalidParam, WireError } from '../wire/errors';
-import { pairsToPayload } from './answers';
-import type { Outbox } from './outbox';
-import { decodeCommApiData, encodeCommOpenApiResp, ProtobufError } from './protobuf';
+import { parseJson } from '../wire/json';
+import { decodeCommApiData, encodeCommOpenApiResp, pairsToPayload, ProtobufError } from './protobuf';
 
 export interface OpenApiDeps {
-  outbox: Outbox;
+  /** The local WeChat server's door for cloud.openapi calls: records the call and answers it. */
+  answer(apiName: string, payload: Record<string, unknown>): Record<string, unknown>;
   /** The function invocation making the request (from its wxCloudApiToken), if any. */
   callerOf(params: AdminParams): CallerContext | undefined;
 }
@@ -48,7 +48,7 @@ export function wxOpenApi(deps: OpenApiDeps, params: AdminParams): AdminReply {
     const body = encodeCommOpenApiResp({ respData, contentType, errorCode: WX_FUNCTIONS_SERVER_OPENAPI_NO_PERMISSION });
     return { kind: 'binary', contentType: 'application/octet-stream', body };
   }
-  const answer = deps.outbox.call(apiName, pairsToPayload(decoded.pairs));
+  const answer = deps.answer(apiName, pairsToPayload(decoded.pairs));
   const body = encodeCommOpenApiResp({ respData: Buffer.from(JSON.stringify(answer)), contentType, httpCode: 200 });
   return { kind: 'binary', contentType: 'application/octet-stream', body };
 }
@@ -61,7 +61,7 @@ export function wxApi(deps: OpenApiDeps, params: AdminParams): AdminReply {
   if (typeof raw !== 'string') throw invalidParam('requestData must be a JSON string');
   let payload: unknown;
   try {
-    payload = raw === '' ? {} : JSON.parse(raw);
+    payload = raw === '' ? {} : parseJson(raw);
   } catch (error) {
     throw invalidParam(`requestData is not valid JSON: ${(error as Error).message}`);
   }
@@ -70,6 +70,6 @@ export function wxApi(deps: OpenApiDeps, params: AdminParams): AdminReply {
   if (!openApiPermitted(deps.callerOf(params), apiName)) {
     throw new WireError('WX_API_PERMISSION_DENIED', `function has no permission to call ${apiName}`);
   }
-  const answer = deps.outbox.call(apiName, payload as Record<string, unknown>);
+  const answer = deps.answer(apiName, payload as Record<string, unknown>);
   return { kind: 'json', body: { data: { responseData: JSON.stringify(answer) } } };
 }

@@ -7,6 +7,8 @@
  *   KeyValuePair    { 1 key:string, 2 value:bytes, 3 contenttype:string, 4 filename:string }
  *   CommOpenApiResp { 1 respData:bytes, 2 contentType:string, 3 errorCode:int32, 4 httpCode:uint32 }
  */
+import { invalidParam } from '../wire/errors';
+import { JsonDepthError, parseJson } from '../wire/json';
 
 export class ProtobufError extends Error {
   constructor(message: string) {
@@ -128,4 +130,23 @@ export function encodeCommOpenApiResp(resp: CommOpenApiResp): Buffer {
   if (resp.errorCode) parts.push(tag(3, 0), varint(resp.errorCode));
   if (resp.httpCode !== undefined) parts.push(tag(4, 0), varint(resp.httpCode));
   return Buffer.concat(parts);
+}
+
+/**
+ * The arguments of one call: each pair's value is `JSONBigInt.stringify(value)` of the snake_cased
+ * argument; media arguments (`{contentType, value: Buffer}`) arrive as raw bytes with a content
+ * type and file name instead.
+ */
+export function pairsToPayload(pairs: KeyValuePair[]): Record<string, unknown> {
+  const entries = pairs.map(({ key, value, contentType, filename }): [string, unknown] => {
+    if (contentType) return [key, { contentType, filename, size: value.length }];
+    const text = value.toString('utf8');
+    try {
+      return [key, parseJson(text)];
+    } catch (error) {
+      if (error instanceof JsonDepthError) throw invalidParam(`${key}: ${error.message}`);
+      return [key, text];
+    }
+  });
+  return Object.fromEntries(entries);
 }

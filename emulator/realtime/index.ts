@@ -20,6 +20,7 @@ import { allowsDoc, allowsQuery, type Auth, type SecurityRules } from '../databa
 import { compileQuery } from '../database/store/engine';
 import type { Change, DocumentStore, SortSpec } from '../database/store/types';
 import type { InspectorRequest, Service } from '../service';
+import { parseJson } from '../wire/json';
 import { RealtimeConnection, type WatchHub } from './connection';
 import { ProtocolError, type EventsData, type InitWatch } from './protocol';
 import { MAX_WATCH_DOCS, Watch } from './watch';
@@ -112,9 +113,9 @@ class Hub implements WatchHub {
     }
     let raw: unknown;
     try {
-      raw = JSON.parse(init.query);
-    } catch {
-      throw new ProtocolError('INVALID_PARAM', 'msgData.query is not JSON');
+      raw = parseJson(init.query);
+    } catch (error) {
+      throw new ProtocolError('INVALID_PARAM', `msgData.query is not JSON: ${(error as Error).message}`);
     }
     const readRule = rules.of(collection).read;
     const spec = (() => {

@@ -5,6 +5,7 @@
  * PONG, ERROR. An event's `Doc`, `UpdatedFields` and `removedFields` are JSON text ('' when absent),
  * and `removedFields` is spelled with a lower-case r because that is the only spelling the client reads.
  */
+import { parseJson } from '../wire/json';
 import { isPlainObject } from '../wire/objects';
 
 export type DataType = 'init' | 'update' | 'replace' | 'add' | 'remove' | 'limit';
@@ -116,7 +117,7 @@ function initWatch(data: Record<string, unknown>): InitWatch {
 
 /** One client frame, checked; a frame without a requestId cannot be answered and is a SyntaxError. */
 export function parseClientFrame(raw: string): ClientFrame {
-  const frame: unknown = JSON.parse(raw);
+  const frame = parseJson(raw);
   if (!isPlainObject(frame) || typeof frame.requestId !== 'string' || typeof frame.msgType !== 'string') {
     throw new SyntaxError('a frame is a JSON object with requestId and msgType');
   }

@@ -7,9 +7,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isPlainObject } from '../wire/objects';
 import type { StorageDisk } from './disk';
+import type { FileMeta } from './meta';
 import { cloudPathProblem, fileIdFor, parseFileId } from './paths';
-import type { UrlSigner } from './signing';
-import type { StorageActionResponse } from './types';
+import { nowSeconds, type UrlSigner } from './signing';
+import type { StorageActionResponse, UploadCaller } from './types';
 
 /** CloudBase refuses more than 50 files in one getTempFileURL or deleteFile call. */
 const MAX_BATCH = 50;
@@ -23,6 +24,28 @@ export interface StorageParts {
   signer: UrlSigner;
   /** Seconds a download URL stays valid when the caller gives no maxAge. */
   defaultMaxAge: number;
+  /** Largest file one upload may carry. */
+  uploadLimit: number;
+  callerOf?: UploadCaller;
+  /** Uploads signed but not yet sent, by cloud path: who asked, until the URL expires. */
+  pending: Map<string, { meta: FileMeta; expires: number }>;
+}
+
+/** Who asked for the upload URL of `cloudPath`, once its bytes arrive (then forgotten). */
+export function takePendingUpload(parts: StorageParts, cloudPath: string): FileMeta {
+  const entry = parts.pending.get(cloudPath);
+  parts.pending.delete(cloudPath);
+  return entry && entry.expires >= nowSeconds() ? entry.meta : {};
+}
+
+function rememberUploader(parts: StorageParts, cloudPath: string, params: Record<string, unknown>): void {
+  const now = nowSeconds();
+  for (const [path, entry] of parts.pending) if (entry.expires < now) parts.pending.delete(path);
+  const caller = parts.callerOf?.(params);
+  if (!caller) return;
+  const meta: FileMeta = { function: caller.function };
+  if (caller.openid) meta.openid = caller.openid;
+  parts.pending.set(cloudPath, { meta, expires: now + UPLOAD_URL_SECONDS });
 }
 
 const ok = (data: Record<string, unknown>): StorageActionResponse => ({ requestId: randomUUID(), data });
@@ -33,6 +56,7 @@ function getUploadMetadata(parts: StorageParts, params: Record<string, unknown>)
   const cloudPath = params.path;
   const problem = cloudPathProblem(cloudPath);
   if (problem || typeof cloudPath !== 'string') return fail('INVALID_PARAM', problem ?? 'invalid cloudPath');
+  rememberUploader(parts, cloudPath, params);
   const { url, authorization } = parts.signer.upload(cloudPath, UPLOAD_URL_SECONDS);
   return ok({
     url,

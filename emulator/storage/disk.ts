@@ -7,6 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { Listeners } from '../listeners';
+import { MetaIndex, type FileMeta } from './meta';
 import { fileFor } from './paths';
 
 export function isMissing(error: unknown): boolean {
@@ -18,17 +20,31 @@ export interface DiskEntry {
   cloudPath: string;
   size: number;
   updatedAt: Date;
+  meta?: FileMeta;
+}
+
+/** A stored file was written, deleted or copied (`cloudPath` is the one that changed), or all were cleared. */
+export interface DiskChange {
+  action: 'upload' | 'delete' | 'copy' | 'clear';
+  cloudPath?: string;
 }
 
 export class StorageDisk {
   /** Bucket names never start with a dot, so partial uploads can never be mistaken for files. */
   readonly partialDir: string;
+  private readonly meta: MetaIndex;
+  private readonly listeners = new Listeners<DiskChange>('storage');
 
   constructor(
     readonly dir: string,
     readonly root: string,
   ) {
     this.partialDir = join(dir, '.partial');
+    this.meta = new MetaIndex(join(dir, '.meta.json'));
+  }
+
+  onChange(listener: (change: DiskChange) => void): () => void {
+    return this.listeners.add(listener);
   }
 
   /** The file of an accepted cloud path (undefined if it would leave the bucket folder). */
@@ -47,7 +63,8 @@ export class StorageDisk {
     }
   }
 
-  async write(cloudPath: string, source: NodeJS.ReadableStream | Buffer): Promise<void> {
+  /** Stores a file (replacing one under the same path) with what is known of its upload. */
+  async write(cloudPath: string, source: NodeJS.ReadableStream | Buffer, meta: FileMeta = {}): Promise<void> {
     const file = this.fileOf(cloudPath);
     if (!file) throw new Error(`cloudPath escapes the storage folder: ${cloudPath}`);
     await mkdir(dirname(file), { recursive: true });
@@ -61,6 +78,8 @@ export class StorageDisk {
       await rm(partial, { force: true });
       throw error;
     }
+    this.meta.set(cloudPath, meta);
+    this.listeners.emit({ action: 'upload', cloudPath });
   }
 
   async read(cloudPath: string): Promise<Buffer | undefined> {
@@ -86,6 +105,8 @@ export class StorageDisk {
       throw error;
     }
     await this.prune(dirname(file));
+    this.meta.delete(cloudPath);
+    this.listeners.emit({ action: 'delete', cloudPath });
     return true;
   }
 
@@ -98,6 +119,32 @@ export class StorageDisk {
     if (move) {
       await unlink(source);
       await this.prune(dirname(source));
+    }
+    this.meta.copy(from, to, move);
+    this.listeners.emit({ action: 'copy', cloudPath: to });
+  }
+
+  /** Deletes every stored file; returns how many there were. */
+  async clear(): Promise<number> {
+    const count = (await this.list()).length;
+    await rm(this.root, { recursive: true, force: true });
+    this.meta.clear();
+    this.listeners.emit({ action: 'clear' });
+    return count;
+  }
+
+  /** A stored file's entry, or undefined when there is none. */
+  async entry(cloudPath: string): Promise<DiskEntry | undefined> {
+    const file = this.fileOf(cloudPath);
+    if (!file) return undefined;
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return undefined;
+      const meta = this.meta.get(cloudPath);
+      return { cloudPath, size: info.size, updatedAt: info.mtime, ...(meta ? { meta } : {}) };
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
     }
   }
 
@@ -114,7 +161,9 @@ export class StorageDisk {
       if (!entry.isFile()) continue;
       const file = join(entry.parentPath, entry.name);
       const info = await stat(file);
-      files.push({ cloudPath: relative(this.root, file).split(sep).join('/'), size: info.size, updatedAt: info.mtime });
+      const cloudPath = relative(this.root, file).split(sep).join('/');
+      const meta = this.meta.get(cloudPath);
+      files.push({ cloudPath, size: info.size, updatedAt: info.mtime, ...(meta ? { meta } : {}) });
     }
     return files.sort((a, b) => a.cloudPath.localeCompare(b.cloudPath));
   }

@@ -7,8 +7,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { BodyAbortedError, BodyTooLargeError, boundedBody, formatBytes } from '../wire/http';
 import { contentTypeOf } from '../wire/mime';
-import type { StorageParts } from './actions';
+import { takePendingUpload, type StorageParts } from './actions';
 import { isMissing } from './disk';
 import { cloudPathProblem } from './paths';
 import { nowSeconds, STORAGE_HTTP_PREFIX } from './signing';
@@ -80,9 +81,31 @@ async function serveUpload(
     sendXmlError(res, 403, 'AccessDenied', 'Request has expired', req.url ?? '');
     return;
   }
+  const body = boundedBody(req, parts.uploadLimit);
   try {
-    await parts.disk.write(cloudPath, req);
+    const meta = takePendingUpload(parts, cloudPath);
+    const contentType = req.headers['content-type'];
+    if (contentType) meta.contentType = contentType;
+    await parts.disk.write(cloudPath, body, meta);
   } catch (error) {
+    // Whatever failed, the rest of the body is dropped, not left paused on a connection.
+    body.destroy();
+    // The body's own failure, when there is one, says why (the pipeline may only see it end early).
+    const cause = body.errored ?? error;
+    if (cause instanceof BodyTooLargeError) {
+      sendXmlError(
+        res,
+        413,
+        'EntityTooLarge',
+        `Your proposed upload exceeds the ${formatBytes(cause.limit)} limit`,
+        cloudPath,
+      );
+      return;
+    }
+    if (cause instanceof BodyAbortedError) {
+      res.destroy();
+      return;
+    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
       // COS keys `a` and `a/b` can coexist; folders on disk cannot.

@@ -6,19 +6,22 @@ import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { InspectorRequest, Service } from '../service';
-import { sendBytes } from '../wire/http';
+import type { Service } from '../service';
 import { contentTypeOf } from '../wire/mime';
 import { handleStorageAction, type StorageParts } from './actions';
-import { StorageDisk } from './disk';
+import { StorageDisk, type DiskEntry } from './disk';
 import { sendXmlError, serveStorage } from './http';
+import { storageInspector, storageLive } from './inspector';
 import { cloudPathProblem, defaultBucket, fileIdFor, parseFileId } from './paths';
 import { STORAGE_HTTP_PREFIX, UrlSigner } from './signing';
-import type { LocalStorage, StorageOptions } from './types';
+import type { LocalStorage, StorageOptions, StoredFile } from './types';
 
 export type * from './types';
 export { cloudPathProblem, parseFileId } from './paths';
 export { STORAGE_HTTP_PREFIX } from './signing';
+
+/** COS takes at most 5 GB in one PUT (larger files go in parts, which the SDK never uses). */
+const COS_PUT_LIMIT = 5 * 1024 ** 3;
 
 export function createStorage(options: StorageOptions): LocalStorage {
   const ownsDir = options.dir === undefined;
@@ -34,10 +37,31 @@ export function createStorage(options: StorageOptions): LocalStorage {
     disk,
     signer: new UrlSigner(bucket, baseUrl),
     defaultMaxAge: options.defaultMaxAge ?? 86_400,
+    uploadLimit: options.uploadLimitBytes ?? COS_PUT_LIMIT,
+    ...(options.callerOf ? { callerOf: options.callerOf } : {}),
+    pending: new Map(),
   };
   const ours = (fileID: string): string | undefined => {
     const parsed = parseFileId(fileID, envId, bucket);
     return parsed.kind === 'ours' ? parsed.cloudPath : undefined;
+  };
+  const described = ({ cloudPath, size, updatedAt, meta }: DiskEntry): StoredFile => {
+    const declared = meta?.contentType;
+    const file: StoredFile = {
+      fileID: fileIdFor(envId, bucket, cloudPath),
+      cloudPath,
+      size,
+      // A generic declared type says less than the file's extension does.
+      contentType: declared && declared !== 'application/octet-stream' ? declared : contentTypeOf(cloudPath),
+      updatedAt,
+    };
+    if (meta?.openid || meta?.function) {
+      file.uploader = {
+        ...(meta.openid ? { openid: meta.openid } : {}),
+        ...(meta.function ? { function: meta.function } : {}),
+      };
+    }
+    return file;
   };
 
   return {
@@ -61,10 +85,10 @@ export function createStorage(options: StorageOptions): LocalStorage {
       return parts.signer.downloadUrl(cloudPath, maxAgeSeconds);
     },
 
-    async put(cloudPath, content) {
+    async put(cloudPath, content, meta) {
       const problem = cloudPathProblem(cloudPath);
       if (problem) throw new Error(problem);
-      await disk.write(cloudPath, Buffer.isBuffer(content) ? content : Buffer.from(content));
+      await disk.write(cloudPath, Buffer.isBuffer(content) ? content : Buffer.from(content), meta);
       return fileIdFor(envId, bucket, cloudPath);
     },
 
@@ -74,14 +98,24 @@ export function createStorage(options: StorageOptions): LocalStorage {
     },
 
     async list() {
-      return (await disk.list()).map(({ cloudPath, size, updatedAt }) => ({
-        fileID: fileIdFor(envId, bucket, cloudPath),
-        cloudPath,
-        size,
-        contentType: contentTypeOf(cloudPath),
-        updatedAt,
-      }));
+      return (await disk.list()).map(described);
     },
+
+    async stat(fileID) {
+      const cloudPath = ours(fileID);
+      if (cloudPath === undefined) return undefined;
+      const entry = await disk.entry(cloudPath);
+      return entry && described(entry);
+    },
+
+    async remove(fileID) {
+      const cloudPath = ours(fileID);
+      return cloudPath !== undefined && disk.remove(cloudPath);
+    },
+
+    clear: () => disk.clear(),
+
+    onChange: (listener) => disk.onChange(listener),
 
     async close() {
       if (ownsDir) await rm(dir, { recursive: true, force: true });
@@ -94,33 +128,6 @@ export interface StorageService extends Service {
   readonly storage: LocalStorage;
 }
 
-/**
- * The inspector's file routes, how the browser preview (and component tests) do wx.cloud.uploadFile:
- *   PUT /_/api/files?cloudPath=a/b.png   raw body stored as that file: {fileID}
- *   GET /_/api/files?fileID=cloud://...  the file's bytes
- */
-async function files(storage: LocalStorage, request: InspectorRequest): Promise<boolean> {
-  const { req, res, url, method, route, json } = request;
-  if (route.length !== 1 || (method !== 'PUT' && method !== 'GET')) return false;
-  if (method === 'GET') {
-    const fileID = url.searchParams.get('fileID') ?? '';
-    const content = fileID ? await storage.read(fileID).catch(() => undefined) : undefined;
-    if (!content) json(404, { code: 'STORAGE_FILE_NONEXIST', message: `no file ${fileID || '(fileID missing)'}` });
-    else sendBytes(req, res, 200, 'application/octet-stream', content);
-    return true;
-  }
-  const cloudPath = url.searchParams.get('cloudPath') ?? '';
-  const body = await request.bytes();
-  if (!body) return true;
-  try {
-    json(200, { fileID: await storage.put(cloudPath, body) });
-  } catch (error) {
-    // The storage refuses empty, absolute and traversing paths with a message worth showing.
-    json(400, { code: 'INVALID_PARAM', message: (error as Error).message });
-  }
-  return true;
-}
-
 export function createStorageService(options: StorageOptions): StorageService {
   const storage = createStorage(options);
   return {
@@ -129,7 +136,8 @@ export function createStorageService(options: StorageOptions): StorageService {
     actions: ['storage.'],
     admin: async (action, params) => ({ kind: 'json', body: await storage.handleAction(action, params) }),
     routes: { [STORAGE_HTTP_PREFIX]: (req, res) => storage.handleHttp(req, res) },
-    inspector: { files: (request) => files(storage, request) },
+    inspector: storageInspector(storage),
+    ...storageLive(storage),
     close: () => storage.close(),
   };
 }

@@ -1,4 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DiskChange } from './disk';
+import type { FileMeta } from './meta';
+
+export type { DiskChange } from './disk';
+export type { FileMeta } from './meta';
+
+/** Who makes an SDK call: the running function and its user, when it comes from inside one. */
+export type UploadCaller = (params: Record<string, unknown>) => { function: string; openid?: string } | undefined;
 
 export interface StorageOptions {
   /** `<dataDir>/storage`; omitted: a temporary folder, removed by close() (the in-memory cloud). */
@@ -13,6 +21,10 @@ export interface StorageOptions {
   bucket?: string;
   /** Seconds a download URL stays valid when the caller gives no maxAge; default 86400. */
   defaultMaxAge?: number;
+  /** Largest file one upload may carry; default 5 GB, COS's limit for a single PUT. */
+  uploadLimitBytes?: number;
+  /** The function (and its user) behind an SDK call, remembered as a file's uploader. */
+  callerOf?: UploadCaller;
 }
 
 /** One `storage.*` answer, as node-sdk's requester reads it (a `code` means failure). */
@@ -25,6 +37,8 @@ export interface StoredFile {
   size: number;
   contentType: string;
   updatedAt: Date;
+  /** Who uploaded it, when known: the user, and the function whose SDK call it was. */
+  uploader?: { openid?: string; function?: string };
 }
 
 export interface LocalStorage {
@@ -43,8 +57,16 @@ export interface LocalStorage {
   /** A signed download URL for a stored file, or undefined when there is no such file. */
   downloadUrl(fileID: string, maxAgeSeconds?: number): Promise<string | undefined>;
   /** Direct access for the browser preview, the dev page and tests. */
-  put(cloudPath: string, content: Buffer | string): Promise<string>;
+  put(cloudPath: string, content: Buffer | string, meta?: FileMeta): Promise<string>;
   read(fileID: string): Promise<Buffer | undefined>;
   list(): Promise<StoredFile[]>;
+  /** The stored file behind a fileID, or undefined. */
+  stat(fileID: string): Promise<StoredFile | undefined>;
+  /** Deletes a stored file; false when there is none. */
+  remove(fileID: string): Promise<boolean>;
+  /** Deletes every stored file; returns how many there were. */
+  clear(): Promise<number>;
+  /** Every upload, deletion and copy, until the returned function is called. */
+  onChange(listener: (change: DiskChange) => void): () => void;
   close(): Promise<void>;
 }

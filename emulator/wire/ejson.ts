@@ -9,6 +9,7 @@
  *   db.serverDate({offset}) -> {"$tcb_server_date":{"offset":{"$numberInt":"1000"}}}, db.ObjectId -> {"$oid":"..."}.
  */
 
+import { parseJson } from './json';
 import { isPlainObject } from './objects';
 
 export class EjsonError extends Error {
@@ -135,7 +136,7 @@ export function decode(value: unknown, ctx: DecodeContext): unknown {
 export function parse(text: string, ctx: DecodeContext): unknown {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJson(text);
   } catch (error) {
     throw new EjsonError(`not valid JSON: ${(error as Error).message}`);
   }

@@ -1,5 +1,7 @@
 /** Small node:http helpers: bounded body reading, JSON answers, CORS, method checks. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import { parseJson } from './json';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -10,6 +12,14 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client went away before its body ended: there is no one left to answer. */
+export class BodyAbortedError extends Error {
+  constructor() {
+    super('the client closed the connection before the request body ended');
+    this.name = 'BodyAbortedError';
+  }
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
   if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
@@ -17,38 +27,134 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Reads the whole body, refusing more than `limit` bytes. On overflow the rest is drained (up to a
- * bound) rather than the socket reset, so the client can read our 413 instead of an EPIPE.
+ * How long the rest of a refused body is read and thrown away. Closing a socket the client is still
+ * writing to makes the kernel answer with a reset, which can destroy our 413 before the client
+ * reads it; so the connection stays open (and reusable) while the body drains, in constant memory,
+ * as nginx's lingering close does. A client still sending after this is cut off.
  */
+export const LINGER_MS = 30_000;
+
+/** The declared Content-Length, when there is a valid one. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const raw = req.headers['content-length'];
+  if (raw === undefined || !/^\d+$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/** Reads and drops what is left of a body the server has already answered. */
+export function discardBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
+  timer.unref();
+  const stop = (): void => clearTimeout(timer);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.resume();
+}
+
+/**
+ * Checks the declared size, then watches a body's bytes: `onChunk` sees each one until the body
+ * ends (`onEnd`), grows past `limit` (`onFail` with BodyTooLargeError; the rest is discarded) or
+ * breaks off (`onFail` with BodyAbortedError). A body over the limit is refused on its
+ * Content-Length before a byte is read; a chunked one as soon as it crosses the limit. Returns a
+ * function that stops watching and discards the rest (the reader gave up).
+ */
+function watchBody(
+  req: IncomingMessage,
+  limit: number,
+  onChunk: (chunk: Buffer) => void,
+  onEnd: () => void,
+  onFail: (error: Error) => void,
+): () => void {
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > limit) {
+    discardBody(req);
+    onFail(new BodyTooLargeError(limit));
+    return () => undefined;
+  }
+  let size = 0;
+  let watching = true;
+  const cleanup = (): void => {
+    watching = false;
+    req.off('data', onData);
+    req.off('end', onEndOnce);
+    req.off('error', onAbort);
+    req.off('close', onClose);
+  };
+  function onData(chunk: Buffer): void {
+    size += chunk.length;
+    if (size > limit) {
+      cleanup();
+      discardBody(req);
+      onFail(new BodyTooLargeError(limit));
+      return;
+    }
+    onChunk(chunk);
+  }
+  function onEndOnce(): void {
+    cleanup();
+    onEnd();
+  }
+  function onAbort(): void {
+    cleanup();
+    onFail(new BodyAbortedError());
+  }
+  function onClose(): void {
+    if (!req.complete) onAbort();
+  }
+  req.on('data', onData);
+  req.once('end', onEndOnce);
+  req.once('error', onAbort);
+  req.once('close', onClose);
+  return () => {
+    if (!watching) return;
+    cleanup();
+    discardBody(req);
+  };
+}
+
+/** Reads the whole body into memory, refusing (BodyTooLargeError) more than `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
     const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = Number.isFinite(declared) && declared > limit;
-    const drainCap = limit * 4 + 1024 * 1024;
-    const finish = (): void => {
-      if (overflow) reject(new BodyTooLargeError(limit));
-      else resolve(Buffer.concat(chunks, size));
-    };
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (!overflow && size > limit) {
-        overflow = true;
+    watchBody(
+      req,
+      limit,
+      (chunk) => chunks.push(chunk),
+      () => resolve(Buffer.concat(chunks)),
+      (error) => {
         chunks.length = 0;
-      }
-      if (overflow) {
-        if (size > drainCap) {
-          reject(new BodyTooLargeError(limit));
-          req.destroy();
-        }
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', finish);
-    req.on('error', reject);
+        reject(error);
+      },
+    );
   });
+}
+
+/**
+ * The body as a stream for writing elsewhere (storage uploads to disk), with the same limit: the
+ * stream fails with BodyTooLargeError past it, while the request itself is drained, not destroyed,
+ * so the caller can still answer.
+ */
+export function boundedBody(req: IncomingMessage, limit: number): Readable {
+  const out = new PassThrough();
+  // A refusal can come before the consumer listens (on Content-Length, at once); it stays readable
+  // as `out.errored` and fails the consumer's pipeline, so an early 'error' needs no listener.
+  out.on('error', () => undefined);
+  const abandon = watchBody(
+    req,
+    limit,
+    (chunk) => {
+      if (!out.write(chunk)) {
+        req.pause();
+        out.once('drain', () => req.resume());
+      }
+    },
+    () => out.end(),
+    (error) => out.destroy(error),
+  );
+  // The consumer failed (a disk error, a path taken by a folder): drop the rest, keep the connection.
+  out.once('close', abandon);
+  return out;
 }
 
 export function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -131,10 +237,10 @@ export function parseMultipart(body: Buffer, contentType: string): Record<string
   }
 }
 
-/** JSON.parse that only accepts an object at the top level. */
+/** JSON.parse, with the nesting limit, that only accepts an object at the top level. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   const text = body.toString('utf8');
-  const value: unknown = text.trim() === '' ? {} : JSON.parse(text);
+  const value: unknown = text.trim() === '' ? {} : parseJson(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new SyntaxError('the body must be a JSON object');
   }
@@ -143,7 +249,8 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
 
 /**
  * Reads the body within `limit`; on overflow answers 413 with `tooLarge(message)` (in the caller's
- * error shape) and closes the connection, resolving undefined.
+ * error shape) at once, while the rest of the body drains; resolves undefined when it answered, or
+ * when the client went away.
  */
 export async function readBodyOr413(
   req: IncomingMessage,
@@ -154,8 +261,9 @@ export async function readBodyOr413(
   try {
     return await readBody(req, limit);
   } catch (error) {
-    if (!(error instanceof BodyTooLargeError)) throw error;
-    sendJson(req, res, 413, tooLarge(error.message), { connection: 'close' });
+    if (error instanceof BodyTooLargeError) sendJson(req, res, 413, tooLarge(error.message));
+    else if (error instanceof BodyAbortedError) res.destroy();
+    else throw error;
     return undefined;
   }
 }

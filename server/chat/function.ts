@@ -65,7 +65,7 @@ export function createChat(deps: ChatDeps) {
     {
       send: {
         schema: object({
-          text: string({ min: 1, max: 2000, trim: true }),
+          text: string({ min: 1, max: 2000, trim: true, multiline: true }),
           conversationId: optional(id()),
           create: optional(boolean()),
         }),

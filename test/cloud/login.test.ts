@@ -1,25 +1,29 @@
 import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
 import type { LoginResult, UserProfile } from '../../typings/login';
-import { startFakeWechat, type FakeWechat } from '../helpers/fake-wechat';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 
 type Login = ApiResult<LoginResult>;
 type Profile = ApiResult<{ profile: UserProfile }>;
 
 let cloud: LocalCloud;
-let wechat: FakeWechat;
+const APP = { appid: 'wx-test-app', secret: 'test-secret-not-real' };
 
+// The login function calls jscode2session on the local cloud's own WeChat server.
 beforeAll(async () => {
-  wechat = await startFakeWechat();
   cloud = await startTestCloud({
-    functionEnv: { WX_APPID: wechat.appid, WX_APP_SECRET: wechat.secret, WECHAT_API_BASE: wechat.baseUrl },
+    wechat: { miniProgram: APP },
+    functionEnv: (url) => ({ WX_APPID: APP.appid, WX_APP_SECRET: APP.secret, WECHAT_API_BASE: `${url}/wxapi` }),
   });
 });
 afterAll(async () => {
   await cloud?.close();
-  await wechat?.close();
 });
+
+let issued = 0;
+/** A login code for this user, as the preview's wx.login makes them. */
+const issueCode = (openid: string): string => `dev-${openid}-${++issued}`;
+const sessions = () => cloud.outbox.list({ apiName: 'sns/jscode2session' });
 
 const users = () => cloud.store.find('users', {}).catch(() => []);
 
@@ -42,17 +46,26 @@ describe('login', () => {
   });
 
   it('checks a code with jscode2session, keeps the unionid, and never returns or stores session_key', async () => {
-    const code = wechat.issueCode('o-code', 'u-code');
+    const code = issueCode('o-code');
     const result = await invoke<Login>(cloud, 'login', { action: 'login', code }, { openid: 'o-code' });
-    expect(result).toMatchObject({ ok: true, data: { openid: 'o-code', unionid: 'u-code', isNewUser: true } });
-    expect(wechat.requests.at(-1)).toEqual({
-      path: '/sns/jscode2session',
-      query: { appid: 'wx-test-app', secret: 'test-secret-not-real', js_code: code, grant_type: 'authorization_code' },
+    const unionid = cloud.wechat.person('o-code')?.unionid;
+    expect(unionid).toEqual(expect.any(String));
+    expect(result).toMatchObject({ ok: true, data: { openid: 'o-code', unionid, isNewUser: true } });
+    const call = sessions().at(-1);
+    expect(call?.payload).toEqual({
+      appid: 'wx-test-app',
+      secret: '***',
+      js_code: code,
+      grant_type: 'authorization_code',
     });
+    const sessionKey = call?.result.session_key;
+    expect(sessionKey).toEqual(expect.any(String));
     const [doc] = await cloud.store.find('users', { _id: 'o-code' });
-    expect(doc.unionid).toBe('u-code');
-    expect(JSON.stringify(result)).not.toMatch(/sk-|session/i);
-    expect(JSON.stringify(doc)).not.toMatch(/sk-|session/i);
+    expect(doc.unionid).toBe(unionid);
+    for (const text of [JSON.stringify(result), JSON.stringify(doc)]) {
+      expect(text).not.toContain(sessionKey);
+      expect(text).not.toMatch(/session/i);
+    }
   });
 
   it.each([
@@ -62,11 +75,11 @@ describe('login', () => {
     [-1, 'UPSTREAM'],
   ])('maps jscode2session errcode %i to %s and writes nothing', async (errcode, code) => {
     const before = await users();
-    wechat.failNext(errcode);
+    cloud.outbox.failNext({ apiName: 'sns/jscode2session', errcode });
     const result = await invoke<Login>(
       cloud,
       'login',
-      { action: 'login', code: wechat.issueCode(`o-${errcode}`) },
+      { action: 'login', code: issueCode(`o-${errcode}`) },
       { openid: `o-${errcode}` },
     );
     expect(result).toMatchObject({ ok: false, code });
@@ -74,7 +87,7 @@ describe('login', () => {
   });
 
   it('refuses a reused code and a code issued to someone else', async () => {
-    const code = wechat.issueCode('o-reuse');
+    const code = issueCode('o-reuse');
     await expect(
       invoke<Login>(cloud, 'login', { action: 'login', code }, { openid: 'o-reuse' }),
     ).resolves.toMatchObject({ ok: true });
@@ -84,7 +97,7 @@ describe('login', () => {
       ok: false,
       code: 'INVALID_ARGUMENT',
     });
-    const stolen = wechat.issueCode('o-victim');
+    const stolen = issueCode('o-victim');
     await expect(
       invoke<Login>(cloud, 'login', { action: 'login', code: stolen }, { openid: 'o-thief' }),
     ).resolves.toEqual({
@@ -93,6 +106,11 @@ describe('login', () => {
       message: 'The login code belongs to a different user.',
     });
     expect(await cloud.store.find('users', { _id: { $in: ['o-victim', 'o-thief'] } })).toEqual([]);
+    expect(
+      sessions()
+        .slice(-2)
+        .map((c) => c.result.errcode ?? 0),
+    ).toEqual([40163, 0]);
   });
 
   it('refuses a caller without an openid, unknown actions and malformed events', async () => {

@@ -204,4 +204,26 @@ describe('remind', () => {
       code: 'PERMISSION_DENIED',
     });
   });
+
+  it('refuses anything but a timer event, claiming and sending nothing', async () => {
+    const todo = await dueTodo('o-r-bad-event');
+    await accept('o-r-bad-event');
+    const before = await todoDoc(todo.id);
+    const timer = { Type: 'Timer', TriggerName: 'everyMinute', Time: at(24).toISOString() };
+    for (const [event, fields] of [
+      [{}, { Type: 'is required', TriggerName: 'is required', Time: 'is required' }],
+      [{ ...timer, Time: 'soon' }, { Time: expect.stringContaining('ISO 8601') }],
+      [{ ...timer, Type: 'Http' }, { Type: 'must be one of "Timer"' }],
+      [{ ...timer, TriggerName: 'every\u0000Minute' }, { TriggerName: expect.stringContaining('control') }],
+      [{ ...timer, openid: 'o-r-bad-event' }, { openid: 'is not a known field' }],
+    ] as Array<[object, object]>) {
+      await expect(invoke(cloud, 'remind', event)).resolves.toMatchObject({
+        ok: false,
+        code: 'INVALID_ARGUMENT',
+        fields,
+      });
+    }
+    expect(await todoDoc(todo.id)).toEqual(before);
+    expect(sends('o-r-bad-event')).toEqual([]);
+  });
 });

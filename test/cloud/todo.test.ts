@@ -54,6 +54,11 @@ describe('create and get', () => {
     await expect(call<One>({ action: 'get', id: todo.id })).resolves.toEqual({ ok: true, data: { todo } });
   });
 
+  it('keeps the line breaks and tabs of a note', async () => {
+    const todo = await create({ note: 'first\n\tsecond\r\nthird' });
+    expect(todo.note).toBe('first\n\tsecond\r\nthird');
+  });
+
   it('accepts a todo without times, and its reminder is "none"', async () => {
     const todo = await create({ title: 'Someday' });
     expect(todo).toMatchObject({ dueAt: null, remindAt: null, reminder: { state: 'none' } });
@@ -76,6 +81,11 @@ describe('validation: every field, and nothing written', () => {
     ['remind in the past', { dueAt: inHours(2), remindAt: inHours(-1) }, { remindAt: 'is in the past' }],
     ['due too late', { dueAt: '2150-01-01T00:00:00Z' }, { dueAt: 'must be before 2100' }],
     ['unknown field', { done: true }, { done: 'is not a known field' }],
+    ['NUL in the title', { title: 'a\u0000b' }, { title: expect.stringContaining('control characters (U+0000') }],
+    ['a lone surrogate in the title', { title: '\ud800' }, { title: expect.stringContaining('unpaired surrogate') }],
+    ['a line break in the title', { title: 'a\nb' }, { title: expect.stringContaining('control characters') }],
+    ['NUL in the note', { note: 'line\n\u0000' }, { note: expect.stringContaining('U+0000 at character 6') }],
+    ['a lone surrogate in the note', { note: 'x\udfff' }, { note: expect.stringContaining('unpaired surrogate') }],
   ];
   it.each(cases)('create refuses %s', async (_label, fields, issues) => {
     const before = await snapshot();

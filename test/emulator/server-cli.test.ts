@@ -111,12 +111,21 @@ describe('the data folder lock', () => {
   });
 });
 
+/** The test's environment without a developer's model or WeChat settings. */
+function startEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
+  for (const key of Object.keys(env)) if (/^(MODEL_|WX_|OA_|WECHAT_)/.test(key)) delete env[key];
+  return env;
+}
+
 describe('npm start', () => {
   jest.setTimeout(180_000);
 
   it('imports, refuses a second instance, and exports on SIGTERM with Dates intact', async () => {
     const dataDir = tempDir('data');
     const exportDir = path.join(tempDir('export'), 'out');
+    const emptyEnv = path.join(tempDir('env'), 'empty.env');
+    fs.writeFileSync(emptyEnv, '');
     // A lock left behind by a crashed local cloud must not block the next start.
     fs.writeFileSync(
       path.join(dataDir, LOCK_FILE),
@@ -139,8 +148,11 @@ describe('npm start', () => {
         FIXTURE_IMPORT,
         '--export-on-exit',
         exportDir,
+        // An empty env file instead of a developer's .env, so the local defaults below apply.
+        '--env-file',
+        emptyEnv,
       ],
-      { cwd: REPO, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: REPO, env: startEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const { lines: output, waitFor } = watchOutput(child);
     // 'close' (not 'exit') so every line the process printed has been read.
@@ -158,6 +170,18 @@ describe('npm start', () => {
 
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
+
+      // Functions reach the local WeChat server and the local dev model on this very port.
+      const env = await postJson(`${url}/functions/env`, { keys: ['WECHAT_API_BASE', 'MODEL_BASE_URL', 'MODEL_NAME'] });
+      expect(env.body.result).toEqual({
+        WECHAT_API_BASE: `${url}/wxapi`,
+        MODEL_BASE_URL: `${url}/v1`,
+        MODEL_NAME: 'local-dev',
+      });
+      const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((m) => m.id)).toEqual(['local-dev']);
+      expect(output.join('\n')).toMatch(/dev model\s+http:\S+\/v1 +\(chat uses it/);
+      expect(output.join('\n')).toMatch(/WeChat API\s+http:\S+\/wxapi\//);
       const written = await postJson(`${url}/admin?env=local`, {
         action: 'database.insertDocument',
         collectionName: 'todos',

@@ -78,11 +78,83 @@ describe('schema', () => {
     expect(check(date, { at: '2026-12-31T00:00Z' })).toMatchObject({ ok: true });
   });
 
+  it('refuses fields named like Object.prototype members', () => {
+    const empty = object({});
+    const event = JSON.parse('{"constructor":{},"toString":1,"__proto__":{"x":1},"hasOwnProperty":"y"}') as unknown;
+    expect(check(empty, event)).toEqual({
+      ok: false,
+      issues: {
+        constructor: 'is not a known field',
+        toString: 'is not a known field',
+        ['__proto__']: 'is not a known field',
+        hasOwnProperty: 'is not a known field',
+      },
+    });
+  });
+
+  it('refuses a lone __proto__ field, which an ordinary object would swallow', () => {
+    expect(check(object({}), JSON.parse('{"__proto__":{"admin":true}}'))).toEqual({
+      ok: false,
+      issues: { ['__proto__']: 'is not a known field' },
+    });
+  });
+
   it('checks nested objects by path', () => {
     const nested = object({ range: object({ from: integer({ min: 0 }) }) });
     expect(check(nested, { range: { from: -1 } })).toEqual({
       ok: false,
       issues: { 'range.from': 'must be at least 0' },
+    });
+  });
+
+  describe('text a person typed', () => {
+    const form = object({
+      title: string({ min: 1, max: 10, trim: true }),
+      note: optional(string({ max: 50, trim: true, multiline: true })),
+    });
+
+    it.each([
+      ['NUL', 'a\u0000b', 'must not contain control characters (U+0000 at character 2)'],
+      ['a bell', '\u0007ring', 'must not contain control characters (U+0007 at character 1)'],
+      ['DEL', 'x\u007f', 'must not contain control characters (U+007F at character 2)'],
+      ['a C1 control', 'x\u0085y', 'must not contain control characters (U+0085 at character 2)'],
+      ['a line feed', 'two\nlines', 'must not contain control characters (U+000A at character 4)'],
+      ['a tab', 'a\tb', 'must not contain control characters (U+0009 at character 2)'],
+      ['a lone high surrogate', 'a\ud800b', 'must not contain an unpaired surrogate (U+D800 at character 2)'],
+      ['a lone low surrogate', '\udc00', 'must not contain an unpaired surrogate (U+DC00 at character 1)'],
+      ['a reversed pair', '\ude00\ud83d', 'must not contain an unpaired surrogate (U+DE00 at character 1)'],
+    ])('refuses %s in a single-line field, naming it and where', (_label, title, reason) => {
+      expect(check(form, { title })).toEqual({ ok: false, issues: { title: reason } });
+    });
+
+    it('lets a multi-line field keep tabs, line feeds and CRLF, but not a lone CR or NUL', () => {
+      expect(check(form, { title: 'x', note: 'line 1\n\tline 2\r\nline 3' })).toEqual({
+        ok: true,
+        value: { title: 'x', note: 'line 1\n\tline 2\r\nline 3' },
+      });
+      expect(check(form, { title: 'x', note: 'a\rb' })).toEqual({
+        ok: false,
+        issues: { note: 'must not contain control characters (U+000D at character 2)' },
+      });
+      expect(check(form, { title: 'x', note: 'a\n\u0000' })).toEqual({
+        ok: false,
+        issues: { note: 'must not contain control characters (U+0000 at character 3)' },
+      });
+    });
+
+    it('accepts emoji (valid pairs), joiners, CJK and whitespace trimmed from the ends', () => {
+      const title = ' 👩‍💻 写代码\n';
+      expect(check(form, { title, note: '🍎' })).toEqual({ ok: true, value: { title: '👩‍💻 写代码', note: '🍎' } });
+    });
+
+    it('reports each bad field at once', () => {
+      expect(check(form, { title: '\u0000', note: '\ud800' })).toEqual({
+        ok: false,
+        issues: {
+          title: 'must not contain control characters (U+0000 at character 1)',
+          note: 'must not contain an unpaired surrogate (U+D800 at character 1)',
+        },
+      });
     });
   });
 });
