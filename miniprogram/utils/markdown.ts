@@ -35,12 +35,12 @@ const TABLE_SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 /** The cells of a table row, without the outer pipes; `\|` stays a pipe inside a cell. */
 function cells(line: string): string[] {
   // No look-behind in these expressions: older iOS JavaScript engines refuse to load them.
-  const escaped = line.trim().replace(/\\\|/g, '\u0000');
+  const escaped = line.trim().replace(/\\\|/g, '\uE000');
   return escaped
     .replace(/^\|/, '')
     .replace(/\|$/, '')
     .split('|')
-    .map((cell) => cell.trim().replace(/\u0000/g, '|'));
+    .map((cell) => cell.trim().replace(/\uE000/g, '|'));
 }
 
 const isTableRow = (line: string): boolean => line.includes('|');

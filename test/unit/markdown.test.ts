@@ -77,7 +77,9 @@ describe('parseMarkdown', () => {
 describe('parseInline', () => {
   it('code, emphasis, strikethrough and links; a link is an address to copy, never markup', () => {
     expect(
-      parseInline('用 `git log` 看*历史*，~~别~~ 读 [文档](https://git-scm.com/docs "Git") 或 https://example.com/a_b.'),
+      parseInline(
+        '用 `git log` 看*历史*，~~别~~ 读 [文档](https://git-scm.com/docs "Git") 或 https://example.com/a_b.',
+      ),
     ).toEqual([
       { type: 'text', text: '用 ' },
       { type: 'code', text: 'git log' },

@@ -6,15 +6,9 @@
 import type { Block } from '../../utils/markdown';
 import { strings, type Catalogue } from '../../i18n';
 import type { AppOption } from '../../types';
+import { copyText } from '../../utils/clipboard';
 
 type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.BaseEvent<Record<string, never>, T>;
-
-/** Copies `data` and says so; WeChat's own toast on success is replaced by the app's words. */
-export function copyText(data: string, done: string): void {
-  wx.setClipboardData({ data })
-    .then(() => wx.showToast({ title: done, icon: 'none' }))
-    .catch(() => undefined);
-}
 
 Component<
   { t: Catalogue['markdown'] },

@@ -8,12 +8,12 @@
  */
 import type { ChatQuota, Conversation } from '../../../typings/chat';
 import type { ApiError } from '../../../typings/contract';
-import { copyText } from '../../components/markdown/index';
 import { fill, strings, titlePage } from '../../i18n';
 import { auth } from '../../services/auth';
 import { chat } from '../../services/chat';
 import { showError, userMessage } from '../../services/errors';
 import { watchMessages, type MessageChanges, type MessageWatch } from '../../services/messages';
+import { copyText } from '../../utils/clipboard';
 import { definePage } from '../../utils/define';
 import { formatRelative } from '../../utils/time';
 import {
@@ -253,7 +253,8 @@ definePage<Custom>()({
         else whole = true;
       }
       if (whole) this.setData({ rows, ...this.streamState(rows), ...this.followPatch() });
-      else if (Object.keys(update).length) this.setData({ ...update, ...this.streamState(rows), ...this.followPatch() });
+      else if (Object.keys(update).length)
+        this.setData({ ...update, ...this.streamState(rows), ...this.followPatch() });
     },
 
     streamState(rows: Row[]): { streamingId: string } {
