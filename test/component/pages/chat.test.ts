@@ -16,8 +16,8 @@ let model: ModelServer;
 // The realtime client narrates every frame (to the end, when the cloud closes); the tests read the page.
 const quiet = (['log', 'warn'] as const).map((method) => {
   const original = console[method].bind(console);
-  return jest.spyOn(console, method).mockImplementation((first: unknown, ...rest: unknown[]) => {
-    if (!/realtime|nextevent|wx:key/.test(String(first))) original(first, ...rest);
+  return jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+    if (!/realtime|nextevent|wx:key/.test(String(args[0]))) original(...args);
   });
 });
 
