@@ -105,7 +105,7 @@ export async function run(report: Reporter): Promise<void> {
     if (change.collection !== 'messages' || change.type === 'remove' || change.doc.role !== 'assistant') return;
     writes.push({
       at: performance.now(),
-      id: change.id,
+      id: String(change.id),
       text: String(change.doc.text),
       status: String(change.doc.status),
     });

@@ -1,45 +1,22 @@
 /**
  * Todo figures: `list` latency for a user with 10k todos among 100k (seeded through the store,
- * called through the function as the app does), and one `remind` pass over 2,000 due reminders
+ * called through the function as the app does), first page against the next by cursor, and one `remind` pass over 2,000 due reminders
  * run as two overlapping timer runs: wall time, sends per second, and duplicate sends (must be 0).
  */
 import { join } from 'node:path';
 import { DATABASE_DIR } from '../dev/app';
 import { startLocalCloud, type LocalCloud } from '../emulator';
 import { buildFunctions } from '../scripts/build-functions';
-import { NO_DUE, reminderFields } from '../server/todos';
 import { QUADRANT_KEYS } from '../shared/quadrants';
+import { sampleTodo } from '../test/helpers/todos';
 import type { ApiResult } from '../typings/contract';
 import type { RemindRunSummary, TodoListResult } from '../typings/todo';
-import { timed, type Reporter } from './report';
+import { percentile, timed, type Reporter } from './report';
 
 const ROOT = join(__dirname, '..');
 const FUNCTIONS = join(ROOT, 'cloudfunctions');
 const TEMPLATE = 'bench-template';
 const USER = 'o-bench-heavy';
-
-function todoDoc(
-  i: number,
-  openid: string,
-  now: number,
-  fields: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const due = i % 5 === 0 ? null : new Date(now + ((i * 7919) % 100_000) * 60_000);
-  return {
-    _openid: openid,
-    title: `todo ${i}`,
-    note: '',
-    quadrant: QUADRANT_KEYS[i % 4],
-    done: i % 3 === 0,
-    dueAt: due,
-    sortDue: due ?? NO_DUE,
-    ...reminderFields(null),
-    createdAt: new Date(now - i * 1000),
-    updatedAt: new Date(now),
-    doneAt: null,
-    ...fields,
-  };
-}
 
 async function insertAll(cloud: LocalCloud, collection: string, docs: Array<Record<string, unknown>>): Promise<void> {
   for (let i = 0; i < docs.length; i += 2000) await cloud.store.insert(collection, docs.slice(i, i + 2000));
@@ -62,12 +39,12 @@ async function listLatency(cloud: LocalCloud, report: Reporter): Promise<void> {
     await insertAll(
       cloud,
       'todos',
-      Array.from({ length: 10_000 }, (_, i) => todoDoc(i, USER, now)),
+      Array.from({ length: 10_000 }, (_, i) => sampleTodo(i, USER, now)),
     );
     await insertAll(
       cloud,
       'todos',
-      Array.from({ length: 90_000 }, (_, i) => todoDoc(i, `o-bench-${i % 900}`, now)),
+      Array.from({ length: 90_000 }, (_, i) => sampleTodo(i, `o-bench-${i % 900}`, now)),
     );
   });
   report.figure('seed 100k todos through the store', await seed, 'ms');
@@ -84,6 +61,13 @@ async function listLatency(cloud: LocalCloud, report: Reporter): Promise<void> {
   }
   report.latencies('todo.list first page + counts (10k of 100k todos)', first);
   report.latencies('todo.list next page by cursor', deeper);
+  const [firstP50, nextP50] = [first, deeper].map((samples) =>
+    percentile(
+      [...samples].sort((a, b) => a - b),
+      50,
+    ),
+  );
+  report.figure('todo.list cursor ratio: next / first page p50 (<= 1.5)', nextP50 / firstP50, 'x');
 }
 
 async function remindThroughput(cloud: LocalCloud, report: Reporter): Promise<void> {
@@ -95,7 +79,7 @@ async function remindThroughput(cloud: LocalCloud, report: Reporter): Promise<vo
     cloud,
     'todos',
     Array.from({ length: reminders }, (_, i) =>
-      todoDoc(i, `o-remind-${i % users}`, now, {
+      sampleTodo(i, `o-remind-${i % users}`, now, {
         done: false,
         dueAt: new Date(now + 3600_000),
         sortDue: new Date(now + 3600_000),

@@ -4,16 +4,18 @@
  * document.ts, aggregate.ts, transaction/index.ts and the legacy transaction.ts).
  */
 import { COLLECTION_NAME } from './config';
-import type {
-  Doc,
-  DocumentOps,
-  DocumentStore,
-  FindOptions,
-  Projection,
-  Query,
-  SortSpec,
-  Transaction,
-  Update,
+import { requireTransaction } from './store';
+import {
+  StoreError,
+  type Doc,
+  type DocumentOps,
+  type DocumentStore,
+  type FindOptions,
+  type Projection,
+  type Query,
+  type SortSpec,
+  type Transaction,
+  type Update,
 } from './store/types';
 import { isPlainObject } from './store/engine';
 import * as ejson from '../wire/ejson';
@@ -111,10 +113,9 @@ function opsFor(ctx: Ctx): DocumentOps {
   return transaction(ctx, id);
 }
 
+/** A committed, rolled back, timed out or unknown id answers CloudBase's TransactionNotExist. */
 function transaction(ctx: Ctx, id: string): Transaction {
-  const tx = ctx.store.getTransaction(id);
-  if (!tx) throw new WireError('DATABASE_TRANSACTION_NOT_FOUND', `transaction ${id} does not exist or has ended`);
-  return tx;
+  return requireTransaction(ctx.store, id);
 }
 
 export function hasOperators(update: Record<string, unknown>): boolean {
@@ -151,8 +152,9 @@ async function insertDocument(ctx: Ctx): Promise<Body> {
     if (!isPlainObject(doc)) throw invalidParam(`data[${index}] must be an object`);
     return doc;
   });
-  const insertedIds = await opsFor(ctx).insert(coll, docs);
-  return { data: { insertedIds } };
+  const ids = await opsFor(ctx).insert(coll, docs);
+  // A custom _id comes back as the value it is (a number stays a number); the SDK reads it as is.
+  return { data: { insertedIds: ids.map((id) => ejson.encode(id)) } };
 }
 
 /** doc().set() sends merge:false (a replacement, `_id` kept); update() sends merge:true with operators. */
@@ -168,8 +170,9 @@ async function modifyDocument(ctx: Ctx): Promise<Body> {
   // merge:true without operators means "set these fields", as the SDK's own serializer would have sent.
   const update: Update = replace || hasOperators(data) ? data : { $set: data };
   const result = await opsFor(ctx).update(coll, query(ctx), update, { multi, upsert, replace });
-  const body: Record<string, unknown> = { updated: result.modified };
-  if (result.upsertedId !== undefined) body.upsert_id = result.upsertedId;
+  // CloudBase counts the documents matched: set() or update() with identical content reports 1.
+  const body: Record<string, unknown> = { updated: result.matched };
+  if (result.upsertedId !== undefined) body.upsert_id = ejson.encode(result.upsertedId);
   return { data: body };
 }
 
@@ -185,7 +188,7 @@ async function modifyAndReturnDoc(ctx: Ctx): Promise<Body> {
     if (!first) return { data: { updated: 0, doc: null } };
     const result = await tx.update(coll, { _id: first._id }, update, { multi: false });
     const [after] = await tx.find(coll, { _id: first._id }, { limit: 1 });
-    return { data: { updated: result.modified, doc: after ? ejson.stringify(after) : null } };
+    return { data: { updated: result.matched, doc: after ? ejson.stringify(after) : null } };
   }
   const doc = await ctx.store.findOneAndUpdate(coll, query(ctx), update);
   return { data: { updated: doc ? 1 : 0, doc: doc ? ejson.stringify(doc) : null } };
@@ -269,8 +272,8 @@ async function updateDocInTransaction(ctx: Ctx): Promise<Body> {
   const id = docId(ctx.params);
   const result = await tx.update(collectionName(ctx.params), { _id: id }, data, { multi: false, upsert, replace });
   // The SDK runs EJSON.parse / JSON.parse over these two fields.
-  const body: Body = { updated: JSON.stringify(result.modified) };
-  if (result.upsertedId !== undefined) body.upserted = JSON.stringify([{ _id: result.upsertedId }]);
+  const body: Body = { updated: JSON.stringify(result.matched) };
+  if (result.upsertedId !== undefined) body.upserted = JSON.stringify([{ _id: ejson.encode(result.upsertedId) }]);
   return body;
 }
 
@@ -313,5 +316,14 @@ export async function handleDatabaseAction(
 ): Promise<Body> {
   const handler = Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
   if (!handler) throw new WireError('INVALID_ACTION', `unknown action ${action}`);
-  return handler({ store, params, decode: { now }, options });
+  try {
+    return await handler({ store, params, decode: { now }, options });
+  } catch (error) {
+    // What the store refuses, CloudBase's MongoDB refuses: the SDK gets DATABASE_REQUEST_FAILED
+    // (-502001), as for a field name starting with '$'. INVALID_PARAM stays for malformed requests.
+    if (error instanceof StoreError && error.code === 'INVALID_PARAM') {
+      throw new WireError('DATABASE_REQUEST_FAILED', error.message);
+    }
+    throw error;
+  }
 }

@@ -13,7 +13,7 @@ import { fromClientJson, toClientJson } from '../wire/client-json';
 import { isPlainObject } from '../wire/objects';
 import { collectionName, hasOperators, optBool, optCount, type Body, type Params } from './actions';
 import { allowsDoc, allowsQuery, ruleAsQuery, withCaller, type Auth, type SecurityRules } from './rules';
-import type { Doc, DocumentStore, FindOptions, Projection, Query, SortSpec, Update } from './store/types';
+import type { Doc, DocId, DocumentStore, FindOptions, Projection, Query, SortSpec, Update } from './store/types';
 
 /** Most documents one client get() returns (WeChat's limit for the mini-program side). */
 export const CLIENT_MAX_LIMIT = 20;
@@ -151,7 +151,7 @@ function refuseReserved(data: Record<string, unknown>, allowId: boolean): void {
   }
 }
 
-async function insertOwned(ctx: Ctx, data: Record<string, unknown>, id?: string | number): Promise<string> {
+async function insertOwned(ctx: Ctx, data: Record<string, unknown>, id?: string | number): Promise<DocId> {
   if (!ctx.auth) throw denied(`add() on "${ctx.coll}" needs a signed-in user`);
   const doc: Doc = { ...data, _openid: ctx.auth.openid };
   if (id !== undefined) doc._id = id;

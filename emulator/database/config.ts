@@ -11,7 +11,8 @@ export const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface IndexSpec {
   name: string;
-  keys: Record<string, 1 | -1>;
+  /** 1 or -1 per field for a btree; '2dsphere' for a geo index (geoNear needs one, as on CloudBase). */
+  keys: Record<string, 1 | -1 | '2dsphere'>;
   unique?: boolean;
 }
 

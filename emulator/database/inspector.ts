@@ -16,7 +16,7 @@ import * as ejson from '../wire/ejson';
 import { intQuery } from '../wire/http';
 import { isPlainObject } from '../wire/objects';
 import { COLLECTION_NAME } from './config';
-import { StoreError, type Doc, type DocumentStore, type Query } from './store/types';
+import { StoreError, type Doc, type DocId, type DocumentStore, type Query } from './store/types';
 
 const MAX_PAGE_SIZE = 200;
 
@@ -65,7 +65,7 @@ function documentOf(body: Record<string, unknown>): Doc {
 
 const encoded = (doc: Doc): unknown => ejson.encode(doc, { dates: 'iso' });
 
-async function one(store: DocumentStore, name: string, id: string): Promise<Doc | undefined> {
+async function one(store: DocumentStore, name: string, id: DocId): Promise<Doc | undefined> {
   const [doc] = await store.find(name, { _id: id }, { limit: 1 });
   return doc;
 }

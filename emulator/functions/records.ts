@@ -54,7 +54,13 @@ function appErrorOf(result: unknown): AppError | undefined {
 }
 
 export function newRecord(
-  job: { requestId: string; name: string; identity: CallerIdentity; eventJson: string | undefined; options: InvokeOptions },
+  job: {
+    requestId: string;
+    name: string;
+    identity: CallerIdentity;
+    eventJson: string | undefined;
+    options: InvokeOptions;
+  },
   coldStart: boolean,
 ): InvocationRecord {
   const record: InvocationRecord = {

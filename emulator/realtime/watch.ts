@@ -10,11 +10,12 @@
  * several events (a document enters, the last one leaves), and the ids are consecutive.
  */
 import { randomUUID } from 'node:crypto';
-import type { Query as MingoQuery } from 'mingo';
 import { compare, isEqual, resolve } from 'mingo/util';
 import { toClientJson } from '../wire/client-json';
 import { isPlainObject } from '../wire/objects';
 import { allowsDoc, type Auth, type Rule } from '../database/rules';
+import { idFromKey, idKey } from '../database/store/ids';
+import type { CompiledQuery } from '../database/store/engine';
 import type { Change, Doc, DocumentStore, Query, SortSpec } from '../database/store/types';
 import { ProtocolError, type DataType, type EventsData, type QueueType, type WireEvent } from './protocol';
 
@@ -27,7 +28,7 @@ export interface WatchSpec {
   collection: string;
   /** The client's query, with `{openid}` already resolved. */
   query: Query;
-  matcher: MingoQuery;
+  matcher: CompiledQuery;
   /** The order, ending with `_id` so that ties are decided the same way everywhere. */
   sort: SortSpec;
   limit?: number;
@@ -147,7 +148,7 @@ export class Watch {
     const docs = await this.store.find(collection, query, { sort, limit: limit ?? MAX_WATCH_DOCS + 1 });
     this.window = docs.filter((doc) => this.visible(doc));
     if (limit === undefined) this.checkSize();
-    for (const doc of this.window) this.byId.set(String(doc._id), doc);
+    for (const doc of this.window) this.byId.set(idKey(doc._id), doc);
     this.complete = limit === undefined || docs.length < limit;
     await this.drain();
   }
@@ -155,7 +156,7 @@ export class Watch {
   /** INIT_EVENT's data: the window as it is now. */
   initial(): EventsData {
     const events = this.window.map((doc) =>
-      toWire(this.currEvent, { dataType: 'init', queueType: 'init', id: String(doc._id), doc }),
+      toWire(this.currEvent, { dataType: 'init', queueType: 'init', id: idKey(doc._id), doc }),
     );
     return { queryID: this.queryID, currEvent: this.currEvent, events };
   }
@@ -216,7 +217,7 @@ export class Watch {
 
   private insert(doc: Doc, at = this.position(doc)): void {
     this.window.splice(at, 0, doc);
-    this.byId.set(String(doc._id), doc);
+    this.byId.set(idKey(doc._id), doc);
   }
 
   private take(id: string): Doc | undefined {
@@ -242,12 +243,13 @@ export class Watch {
     try {
       while (this.queue.length && !this.closed) {
         const change = this.queue.shift() as Change;
-        if (this.queue.some((later) => later.id === change.id)) {
-          if (change.type === 'insert') this.insertedMeanwhile.add(change.id);
+        const key = idKey(change.id);
+        if (this.queue.some((later) => idKey(later.id) === key)) {
+          if (change.type === 'insert') this.insertedMeanwhile.add(key);
           continue;
         }
-        const drafts = await this.apply(change);
-        this.insertedMeanwhile.delete(change.id);
+        const drafts = await this.apply(change, key);
+        this.insertedMeanwhile.delete(key);
         if (drafts.length && this.live) this.emit(drafts);
       }
     } catch (error) {
@@ -264,7 +266,7 @@ export class Watch {
   /** The first matching document outside the window, read from the store. */
   private async nextOutside(): Promise<Doc | undefined> {
     const { collection, query, sort } = this.spec;
-    const outside = { $and: [query, { _id: { $nin: [...this.byId.keys()] } }] };
+    const outside = { $and: [query, { _id: { $nin: [...this.byId.keys()].map(idFromKey) } }] };
     const [next] = await this.store.find(collection, outside, { sort, limit: 1 });
     return next && this.visible(next) ? next : undefined;
   }
@@ -278,26 +280,26 @@ export class Watch {
       return [];
     }
     this.insert(next);
-    return [{ dataType: 'limit', queueType: 'enqueue', id: String(next._id), doc: next }];
+    return [{ dataType: 'limit', queueType: 'enqueue', id: idKey(next._id), doc: next }];
   }
 
-  private async apply(change: Change): Promise<Draft[]> {
+  private async apply(change: Change, key: string): Promise<Draft[]> {
     const after = change.type === 'remove' ? undefined : change.doc;
-    const dataType = this.insertedMeanwhile.has(change.id) ? 'add' : DATA_TYPE[change.type];
-    const before = this.take(change.id);
+    const dataType = this.insertedMeanwhile.has(key) ? 'add' : DATA_TYPE[change.type];
+    const before = this.take(key);
     const limit = this.spec.limit ?? Infinity;
     if (before) {
-      if (!this.matches(after)) return [leaving(dataType, before, after, change.id), ...(await this.refill())];
+      if (!this.matches(after)) return [leaving(dataType, before, after, key), ...(await this.refill())];
       if (!this.complete && this.position(after) === this.window.length) {
         // It now sorts last in a full window: a document outside may come before it.
-        this.byId.set(change.id, after);
+        this.byId.set(key, after);
         const next = await this.nextOutside();
-        this.byId.delete(change.id);
+        this.byId.delete(key);
         if (next && this.compare(next, after) < 0) {
           this.insert(next);
           return [
-            leaving(dataType, before, after, change.id),
-            { dataType: 'limit', queueType: 'enqueue', id: String(next._id), doc: next },
+            leaving(dataType, before, after, key),
+            { dataType: 'limit', queueType: 'enqueue', id: idKey(next._id), doc: next },
           ];
         }
       }
@@ -308,12 +310,12 @@ export class Watch {
     const at = this.position(after);
     if (!this.complete && at >= this.window.length) return [];
     this.insert(after, at);
-    const drafts: Draft[] = [{ dataType, queueType: 'enqueue', id: change.id, doc: after }];
+    const drafts: Draft[] = [{ dataType, queueType: 'enqueue', id: key, doc: after }];
     if (this.window.length > limit) {
       const last = this.window[this.window.length - 1];
-      this.take(String(last._id));
+      this.take(idKey(last._id));
       this.complete = false;
-      drafts.push({ dataType: 'limit', queueType: 'dequeue', id: String(last._id) });
+      drafts.push({ dataType: 'limit', queueType: 'dequeue', id: idKey(last._id) });
     }
     if (limit === Infinity) this.checkSize();
     return drafts;
@@ -321,11 +323,11 @@ export class Watch {
 
   private updated(dataType: DataType, before: Doc, after: Doc): Draft[] {
     if (dataType !== 'update') {
-      return isEqual(before, after) ? [] : [{ dataType, queueType: 'update', id: String(after._id), doc: after }];
+      return isEqual(before, after) ? [] : [{ dataType, queueType: 'update', id: idKey(after._id), doc: after }];
     }
     const { updated, removed } = diff(before, after);
     if (Object.keys(updated).length === 0 && removed.length === 0) return [];
-    return [{ dataType, queueType: 'update', id: String(after._id), updated, removed }];
+    return [{ dataType, queueType: 'update', id: idKey(after._id), updated, removed }];
   }
 
   private emit(drafts: Draft[]): void {

@@ -2,6 +2,7 @@ import { Pool } from 'pg';
 import { openStore, type DocumentStore } from '../../emulator/database/store';
 import { defineConformanceSuite } from './helpers/conformance';
 import { OPEN_TIMEOUT_MS, errorCode } from './helpers/db';
+import { definePushdownAgreement, definePushdownPlans } from './helpers/pushdown';
 
 const databaseUrl = process.env.TEST_DATABASE_URL;
 // Each run gets its own schema, dropped afterwards, so runs can share one server.
@@ -21,6 +22,8 @@ if (!databaseUrl) {
   });
 
   defineConformanceSuite('PostgreSQL server', open);
+  definePushdownAgreement('PostgreSQL server', open);
+  definePushdownPlans('PostgreSQL server', open);
 
   describe('PostgreSQL concurrency', () => {
     let a: DocumentStore;

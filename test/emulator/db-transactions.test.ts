@@ -33,7 +33,34 @@ describe('optimistic transactions', () => {
     ]);
   });
 
-  test('a document changed after the transaction read it makes commit fail, and nothing is applied', async () => {
+  test('reads see the snapshot of the transaction’s start, not commits made since', async () => {
+    const name = await seeded([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 1 },
+    ]);
+    const tx = await store.startTransaction();
+    expect(await tx.find(name, {})).toEqual([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 1 },
+    ]);
+    await store.update(name, { _id: 'a' }, { $set: { n: 2 } });
+    await store.remove(name, { _id: 'b' });
+    await store.insert(name, [{ _id: 'c', n: 1 }]);
+    const other = await store.startTransaction();
+    await other.update(name, { _id: 'a' }, { $set: { n: 3 } });
+    await other.commit();
+    expect(await tx.find(name, {})).toEqual([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 1 },
+    ]);
+    expect(await tx.find(name, { n: 1 }, { sort: [['_id', -1]] })).toEqual([
+      { _id: 'b', n: 1 },
+      { _id: 'a', n: 1 },
+    ]);
+    await tx.abort();
+  });
+
+  test('a transaction that only read a document commits even though the document changed outside', async () => {
     const name = await seeded([
       { _id: 'a', n: 1 },
       { _id: 'b', n: 1 },
@@ -42,33 +69,88 @@ describe('optimistic transactions', () => {
     expect(await tx.find(name, { _id: 'a' })).toEqual([{ _id: 'a', n: 1 }]);
     await tx.update(name, { _id: 'b' }, { $set: { n: 5 } });
     await store.update(name, { _id: 'a' }, { $set: { n: 2 } });
-    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_CONFLICT');
+    await tx.commit();
     expect(await store.find(name, {})).toEqual([
       { _id: 'a', n: 2 },
-      { _id: 'b', n: 1 },
+      { _id: 'b', n: 5 },
     ]);
-    expect(store.getTransaction(tx.id)).toBeUndefined();
   });
 
-  test('two transactions writing one document: the first commit wins', async () => {
+  test('a write to a document changed since the start fails at once, ends the transaction, applies nothing', async () => {
+    const name = await seeded([
+      { _id: 'a', n: 0 },
+      { _id: 'b', n: 0 },
+    ]);
+    const tx = await store.startTransaction();
+    await tx.update(name, { _id: 'b' }, { $set: { n: 9 } });
+    await store.update(name, { _id: 'a' }, { $inc: { n: 1 } });
+    expect(await errorCode(tx.update(name, { _id: 'a' }, { $inc: { n: 10 } }))).toBe('DATABASE_TRANSACTION_CONFLICT');
+    expect(store.getTransaction(tx.id)).toBeUndefined();
+    expect(await errorCode(tx.find(name, {}))).toBe('DATABASE_TRANSACTION_FAIL');
+    expect(await store.find(name, {})).toEqual([
+      { _id: 'a', n: 1 },
+      { _id: 'b', n: 0 },
+    ]);
+  });
+
+  test('two transactions writing one document: the second writer conflicts at write time', async () => {
     const name = await seeded([{ _id: 'a', n: 0 }]);
     const first = await store.startTransaction();
     const second = await store.startTransaction();
     await first.update(name, { _id: 'a' }, { $inc: { n: 1 } });
-    await second.update(name, { _id: 'a' }, { $inc: { n: 100 } });
+    expect(await errorCode(second.update(name, { _id: 'a' }, { $inc: { n: 100 } }))).toBe(
+      'DATABASE_TRANSACTION_CONFLICT',
+    );
+    expect(await errorCode(second.remove(name, { _id: 'a' }))).toBe('DATABASE_TRANSACTION_FAIL');
     await first.commit();
-    expect(await errorCode(second.commit())).toBe('DATABASE_TRANSACTION_CONFLICT');
     expect(await store.find(name, {})).toEqual([{ _id: 'a', n: 1 }]);
   });
 
-  test('a document deleted and re-inserted meanwhile is still a conflict', async () => {
+  test('inserting an _id another open transaction inserted conflicts; one inserted since the start conflicts too', async () => {
+    const name = await seeded([{ _id: 'seed' }]);
+    const first = await store.startTransaction();
+    const second = await store.startTransaction();
+    await first.insert(name, [{ _id: 'x' }]);
+    expect(await errorCode(second.insert(name, [{ _id: 'x' }]))).toBe('DATABASE_TRANSACTION_CONFLICT');
+    const third = await store.startTransaction();
+    await store.insert(name, [{ _id: 'y' }]);
+    expect(await third.find(name, { _id: 'y' })).toEqual([]);
+    expect(await errorCode(third.insert(name, [{ _id: 'y' }]))).toBe('DATABASE_TRANSACTION_CONFLICT');
+    expect(await errorCode(first.insert(name, [{ _id: 'seed' }]))).toBe('DATABASE_DUPLICATE_WRITE');
+    await first.abort();
+  });
+
+  test('a document deleted and re-inserted meanwhile is a conflict', async () => {
     const name = await seeded([{ _id: 'a', n: 0 }]);
     const tx = await store.startTransaction();
     await tx.find(name, { _id: 'a' });
     await store.remove(name, { _id: 'a' });
     await store.insert(name, [{ _id: 'a', n: 0 }]);
-    await tx.update(name, { _id: 'a' }, { $inc: { n: 1 } });
-    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_CONFLICT');
+    expect(await errorCode(tx.update(name, { _id: 'a' }, { $inc: { n: 1 } }))).toBe('DATABASE_TRANSACTION_CONFLICT');
+  });
+
+  test('documents with custom _id types, inside and outside a transaction', async () => {
+    const name = freshName('ids');
+    const when = new Date('2026-01-01T00:00:00Z');
+    expect(
+      await store.insert(name, [
+        { _id: 7, v: 'number' },
+        { _id: { k: 1 }, v: 'object' },
+        { _id: when, v: 'date' },
+      ]),
+    ).toEqual([7, { k: 1 }, when]);
+    const tx = await store.startTransaction();
+    expect(await tx.insert(name, [{ _id: 8, v: 'in tx' }])).toEqual([8]);
+    expect(await tx.update(name, { _id: 7 }, { $set: { seen: true } })).toEqual({ matched: 1, modified: 1 });
+    expect(await errorCode(tx.insert(name, [{ _id: { k: 1 } }]))).toBe('DATABASE_DUPLICATE_WRITE');
+    await tx.commit();
+    expect(await store.find(name, { _id: { $in: [7, 8] } })).toEqual([
+      { _id: 7, v: 'number', seen: true },
+      { _id: 8, v: 'in tx' },
+    ]);
+    expect(await store.find(name, { _id: { k: 1 } })).toEqual([{ _id: { k: 1 }, v: 'object' }]);
+    expect(await store.find(name, { _id: when })).toEqual([{ _id: when, v: 'date' }]);
+    expect(await errorCode(store.insert(name, [{ _id: 7 }]))).toBe('DATABASE_DUPLICATE_WRITE');
   });
 
   test('an insert racing a committed insert of the same _id conflicts', async () => {
@@ -88,20 +170,20 @@ describe('optimistic transactions', () => {
     expect(await tx.find(name, {})).toEqual([]);
     await tx.abort();
     expect(store.getTransaction(tx.id)).toBeUndefined();
-    expect(await errorCode(tx.find(name, {}))).toBe('DATABASE_TRANSACTION_NOT_FOUND');
-    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_NOT_FOUND');
+    expect(await errorCode(tx.find(name, {}))).toBe('DATABASE_TRANSACTION_FAIL');
+    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_FAIL');
     expect(await store.find(name, {})).toEqual([{ _id: 'a', n: 1 }]);
   });
 
   test('unknown and finished ids are not found', async () => {
     expect(store.getTransaction('no-such-transaction')).toBeUndefined();
     expect(await errorCode(async () => requireTransaction(store, 'no-such-transaction'))).toBe(
-      'DATABASE_TRANSACTION_NOT_FOUND',
+      'DATABASE_TRANSACTION_FAIL',
     );
     const tx = await store.startTransaction();
     await tx.commit();
-    expect(await errorCode(async () => requireTransaction(store, tx.id))).toBe('DATABASE_TRANSACTION_NOT_FOUND');
-    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_NOT_FOUND');
+    expect(await errorCode(async () => requireTransaction(store, tx.id))).toBe('DATABASE_TRANSACTION_FAIL');
+    expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_FAIL');
   });
 
   test('remove, upsert and a new collection commit together, in buffer order on the change feed', async () => {
@@ -158,7 +240,7 @@ describe('optimistic transactions', () => {
         const tx = await short.startTransaction();
         await tx.update('t', { _id: 'a' }, { $set: { late: true } });
         await waitFor(() => short.getTransaction(tx.id) === undefined);
-        expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_NOT_FOUND');
+        expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_FAIL');
         expect(await short.find('t', {})).toEqual([{ _id: 'a' }]);
       } finally {
         await short.close();

@@ -352,7 +352,7 @@ describe('export and import', () => {
         format: 'local-cloud-export',
         services: { database: { collections: { trip: [{ _id: 'new' }], other: [{ _id: 'a' }, { _id: 'a' }] } } },
       },
-      /duplicate _id/,
+      /duplicate key error collection: other/,
     ],
     [
       'a bad file path',

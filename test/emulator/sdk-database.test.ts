@@ -1,6 +1,7 @@
 /**
  * Every database action wx-server-sdk 4.0.2 sends, driven through the real SDK against the real
- * server and an in-memory store.
+ * server and an in-memory store; then CloudBase's behaviour as the SDK sees it: write counts, error
+ * codes, geo values and commands, custom `_id`s, and strings holding NUL or lone surrogates.
  */
 import type { DB } from 'wx-server-sdk';
 import type { LocalCloud } from '../../emulator';
@@ -92,6 +93,8 @@ describe('add and get', () => {
     const error = await sdkError(db.collection('dups').add({ data: { _id: 'same', v: 2 } }));
     expect(error.errCode).toBe(-502001);
     expect(error.errMsg).toContain('DATABASE_DUPLICATE_WRITE');
+    // MongoDB's own words, which CloudBase passes on.
+    expect(error.errMsg).toContain('E11000 duplicate key error collection: dups index: _id_');
     expect(await cloud.store.find('dups', {})).toEqual([{ _id: 'same', v: 1 }]);
   });
 
@@ -381,13 +384,19 @@ describe('transactions', () => {
     expect(await cloud.store.find('accounts', { _id: 'alice' })).toEqual([{ _id: 'alice', balance: 90 }]);
   });
 
-  it('runTransaction() retries after DATABASE_TRANSACTION_CONFLICT and then succeeds', async () => {
+  it('runTransaction() retries after a commit fails with DATABASE_TRANSACTION_CONFLICT and then succeeds', async () => {
     let attempts = 0;
     const result: unknown = await db.runTransaction(async (tx: Tx) => {
       attempts += 1;
       const { data } = await settle(tx.collection('accounts').doc('alice').get());
+      await settle(
+        tx
+          .collection('accounts')
+          .doc('alice')
+          .update({ data: { balance: Number(data.balance) * 2 } }),
+      );
       if (attempts === 1) {
-        // Someone else changes the document between our read and our commit.
+        // A plain write to the same document lands before the commit, which then conflicts.
         await settle(
           db
             .collection('accounts')
@@ -395,17 +404,37 @@ describe('transactions', () => {
             .update({ data: { balance: db.command.inc(1) } }),
         );
       }
-      await settle(
-        tx
-          .collection('accounts')
-          .doc('alice')
-          .update({ data: { balance: Number(data.balance) * 2 } }),
-      );
       return data.balance;
     });
     expect(attempts).toBe(2);
     expect(result).toBe(101);
     expect(await cloud.store.find('accounts', { _id: 'alice' })).toEqual([{ _id: 'alice', balance: 202 }]);
+  });
+
+  it('a transaction reads its snapshot; a write conflicting with another transaction fails at once', async () => {
+    await seed('snap', [{ _id: 'k', n: 1 }]);
+    const first = (await db.startTransaction()) as Tx;
+    const second = (await db.startTransaction()) as Tx;
+    expect((await settle(second.collection('snap').doc('k').get())).data).toEqual({ _id: 'k', n: 1 });
+    await settle(
+      first
+        .collection('snap')
+        .doc('k')
+        .update({ data: { n: 2 } }),
+    );
+    await first.commit();
+    // Committed since the second transaction began: it still reads the old state.
+    expect((await settle(second.collection('snap').doc('k').get())).data).toEqual({ _id: 'k', n: 1 });
+    const conflict = await sdkError(
+      second
+        .collection('snap')
+        .doc('k')
+        .update({ data: { n: 3 } }),
+    );
+    // wx-server-sdk maps the code it does not know to -501001 and keeps CloudBase's message.
+    expect(conflict.errCode).toBe(-501001);
+    expect(conflict.errMsg).toContain('[ResourceUnavailable.TransactionConflict]');
+    expect(await cloud.store.find('snap', {})).toEqual([{ _id: 'k', n: 2 }]);
   });
 
   it('runTransaction() rolls back when the callback throws, and rethrows', async () => {
@@ -423,9 +452,222 @@ describe('transactions', () => {
     expect(await cloud.store.find('accounts', { _id: 'bob' })).toEqual([{ _id: 'bob', balance: 0 }]);
   });
 
-  it('a commit of an unknown transaction fails', async () => {
+  it("any operation after commit or rollback fails with CloudBase's TransactionNotExist", async () => {
+    const notExist = {
+      code: 'DATABASE_TRANSACTION_FAIL',
+      message: expect.stringMatching(/^\[ResourceUnavailable\.TransactionNotExist\] Transaction does not exist/),
+    };
     const tx = (await db.startTransaction()) as Tx;
     await tx.commit();
-    await expect(tx.commit()).rejects.toMatchObject({ code: 'DATABASE_TRANSACTION_NOT_FOUND' });
+    await expect(tx.commit()).rejects.toMatchObject(notExist);
+    const rolledBack = (await db.startTransaction()) as Tx;
+    await rolledBack.rollback();
+    await expect(rolledBack.rollback()).rejects.toMatchObject(notExist);
+    const read = await sdkError(rolledBack.collection('accounts').doc('alice').get());
+    expect(read.errCode).toBe(-501001);
+    expect(read.errMsg).toContain('[ResourceUnavailable.TransactionNotExist]');
+  });
+});
+
+describe('write counts: updated is the number of documents matched', () => {
+  beforeAll(async () => {
+    await cloud.store.insert('counts', [
+      { _id: 'c1', g: 1, v: 'same' },
+      { _id: 'c2', g: 1, v: 'same' },
+    ]);
+  });
+
+  it('doc().set() with identical content reports 1', async () => {
+    const res = await settle(
+      db
+        .collection('counts')
+        .doc('c1')
+        .set({ data: { g: 1, v: 'same' } }),
+    );
+    expect(res.stats).toEqual({ updated: 1, created: 0 });
+  });
+
+  it('doc().update() with identical content reports 1', async () => {
+    const res = await settle(
+      db
+        .collection('counts')
+        .doc('c1')
+        .update({ data: { v: 'same' } }),
+    );
+    expect(res.stats.updated).toBe(1);
+  });
+
+  it('where().update() reports every match, changed or not', async () => {
+    await cloud.store.update('counts', { _id: 'c2' }, { $set: { v: 'new' } });
+    const res = await settle(
+      db
+        .collection('counts')
+        .where({ g: 1 })
+        .update({ data: { v: 'new' } }),
+    );
+    expect(res.stats.updated).toBe(2);
+  });
+
+  it('an update matching nothing reports 0', async () => {
+    const res = await settle(
+      db
+        .collection('counts')
+        .where({ g: 99 })
+        .update({ data: { v: 'x' } }),
+    );
+    expect(res.stats.updated).toBe(0);
+  });
+});
+
+describe('errors as CloudBase answers them', () => {
+  it("a field name starting with '$' is DATABASE_REQUEST_FAILED (-502001) and writes nothing", async () => {
+    const error = await sdkError(db.collection('errs').add({ data: { $bad: 1 } }));
+    expect(error.errCode).toBe(-502001);
+    expect(await cloud.store.listCollections()).not.toContain('errs');
+  });
+
+  it('an update MongoDB refuses is DATABASE_REQUEST_FAILED (-502001)', async () => {
+    await cloud.store.insert('errs2', [{ _id: 'e', s: 'text' }]);
+    const error = await sdkError(
+      db
+        .collection('errs2')
+        .doc('e')
+        .update({ data: { s: db.command.inc(1) } }),
+    );
+    expect(error.errCode).toBe(-502001);
+    expect(await cloud.store.find('errs2', {})).toEqual([{ _id: 'e', s: 'text' }]);
+  });
+
+  it('geoNear without a 2dsphere index is DATABASE_REQUEST_FAILED (-502001)', async () => {
+    await cloud.store.insert('unindexed', [{ _id: 'u', at: { type: 'Point', coordinates: [1, 1] } }]);
+    const error = await sdkError(
+      db
+        .collection('unindexed')
+        .where({ at: db.command.geoNear({ geometry: db.Geo.Point(1, 1) }) })
+        .get(),
+    );
+    expect(error.errCode).toBe(-502001);
+  });
+});
+
+describe('geo', () => {
+  beforeAll(async () => {
+    await cloud.store.ensureIndex!('shops', { location: '2dsphere' });
+  });
+
+  it('db.Geo values are stored as GeoJSON and read back as db.Geo objects', async () => {
+    const { Geo } = db;
+    const { _id } = await settle(
+      db.collection('shops').add({
+        data: {
+          name: 'tower',
+          location: Geo.Point(113.30593, 23.1361155),
+          route: Geo.LineString([Geo.Point(113.3, 23.1), Geo.Point(113.31, 23.14)]),
+        },
+      }),
+    );
+    await settle(
+      db.collection('shops').add({ data: { name: 'palace', location: Geo.Point(116.3949659, 39.9163447) } }),
+    );
+    const [stored] = await cloud.store.find('shops', { _id });
+    expect(stored.location).toEqual({ type: 'Point', coordinates: [113.30593, 23.1361155] });
+    expect(stored.route).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [113.3, 23.1],
+        [113.31, 23.14],
+      ],
+    });
+    const { data } = await settle(db.collection('shops').doc(_id).get());
+    // The SDK turns stored GeoJSON back into its Point class.
+    expect((Object.getPrototypeOf(data.location) as { constructor: { name: string } }).constructor.name).toBe('Point');
+    expect(data.location).toMatchObject({ longitude: 113.30593, latitude: 23.1361155 });
+  });
+
+  it('geoNear, geoWithin (geometry and centerSphere) and geoIntersects', async () => {
+    const { Geo, command: _ } = db;
+    // The typings omit geoWithin's centerSphere option, which the SDK supports.
+    type WithinOptions = Parameters<typeof _.geoWithin>[0];
+    const centerSphere = (value: [unknown, number]) => ({ centerSphere: value }) as unknown as WithinOptions;
+    const names = async (where: Record<string, unknown>) =>
+      (await settle(db.collection('shops').where(where).get())).data.map((d) => d.name);
+    expect(
+      await names({ location: _.geoNear({ geometry: Geo.Point(113.3089506, 23.0968251), maxDistance: 5000 }) }),
+    ).toEqual(['tower']);
+    expect(await names({ location: _.geoNear({ geometry: Geo.Point(113.3089506, 23.0968251) }) })).toEqual([
+      'tower',
+      'palace',
+    ]);
+    const square = Geo.Polygon([
+      Geo.LineString([
+        Geo.Point(116, 39),
+        Geo.Point(117, 39),
+        Geo.Point(117, 40),
+        Geo.Point(116, 40),
+        Geo.Point(116, 39),
+      ]),
+    ]);
+    expect(await names({ location: _.geoWithin({ geometry: square }) })).toEqual(['palace']);
+    expect(await names({ location: _.geoWithin(centerSphere([Geo.Point(116.4, 39.9), 10 / 6378.1])) })).toEqual([
+      'palace',
+    ]);
+    expect(await names({ route: _.geoIntersects({ geometry: Geo.Point(113.3, 23.1) }) })).toEqual(['tower']);
+  });
+
+  it('the aggregate geoNear stage', async () => {
+    const $ = db.command.aggregate;
+    const res = await settle(
+      db
+        .collection('shops')
+        .aggregate()
+        .geoNear({
+          near: db.Geo.Point(116.3949659, 39.9163447),
+          spherical: true,
+          distanceField: 'distance',
+          key: 'location',
+        })
+        .project({ _id: 0, name: 1, km: $.divide(['$distance', 1000]) })
+        .end(),
+    );
+    const list = res.list as Array<{ name: string; km: number }>;
+    expect(list.map((d) => d.name)).toEqual(['palace', 'tower']);
+    expect(list[0].km).toBe(0);
+    expect(list[1].km).toBeGreaterThan(1800);
+  });
+});
+
+describe('custom _id and stored strings', () => {
+  it('add() with a numeric _id returns it, and doc(id) reads, updates and removes it', async () => {
+    const { _id } = await settle(db.collection('numbered').add({ data: { _id: 7, v: 'seven' } }));
+    expect(_id).toBe(7);
+    expect((await settle(db.collection('numbered').doc(7).get())).data).toEqual({ _id: 7, v: 'seven' });
+    expect(
+      (
+        await settle(
+          db
+            .collection('numbered')
+            .doc(7)
+            .update({ data: { v: 'sept' } }),
+        )
+      ).stats.updated,
+    ).toBe(1);
+    expect(await cloud.store.find('numbered', { _id: 7 })).toEqual([{ _id: 7, v: 'sept' }]);
+    expect((await settle(db.collection('numbered').doc(7).remove())).stats.removed).toBe(1);
+  });
+
+  it('a numeric _id inside a transaction', async () => {
+    const tx = (await db.startTransaction()) as Tx;
+    await settle(tx.collection('numbered').add({ data: { _id: 8, v: 'eight' } }));
+    expect((await settle(tx.collection('numbered').doc(8).get())).data).toEqual({ _id: 8, v: 'eight' });
+    await tx.commit();
+    expect(await cloud.store.find('numbered', { _id: 8 })).toEqual([{ _id: 8, v: 'eight' }]);
+  });
+
+  it('NUL is stored and read back; a lone surrogate is stored as U+FFFD, as MongoDB stores it', async () => {
+    const { _id } = await settle(db.collection('texts').add({ data: { title: 'a\u0000b', note: 'x\ud800y' } }));
+    const { data } = await settle(db.collection('texts').doc(_id).get());
+    expect(data).toEqual({ _id, title: 'a\u0000b', note: 'x\ufffdy' });
+    const found = await settle(db.collection('texts').where({ title: 'a\u0000b' }).get());
+    expect(found.data.map((d) => d._id)).toEqual([_id]);
   });
 });

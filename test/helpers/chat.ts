@@ -106,7 +106,7 @@ export function recordWrites(cloud: LocalCloud, collection: string) {
   const writes: Array<{ at: number; id: string; type: string; doc: Doc }> = [];
   const stop = cloud.store.onChange((change) => {
     if (change.collection === collection && change.type !== 'remove') {
-      writes.push({ at: performance.now(), id: change.id, type: change.type, doc: change.doc });
+      writes.push({ at: performance.now(), id: String(change.id), type: change.type, doc: change.doc });
     }
   });
   return { writes, of: (id: string) => writes.filter((w) => w.id === id), stop };

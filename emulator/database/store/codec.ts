@@ -5,6 +5,12 @@ import { StoreError, type Doc } from './types';
  * How documents live in jsonb. JSON has no Date, RegExp, NaN or Infinity, so those become tagged
  * objects. Stored field names may not start with `$` (MongoDB forbids them too), which keeps every
  * tag unambiguous and lets plain strings, numbers and booleans stay plain jsonb for SQL pushdown.
+ *
+ * Strings are stored as MongoDB stores them. BSON strings are UTF-8, so a lone surrogate cannot be
+ * written: the Node.js driver's serializer (bson's Buffer.write) puts U+FFFD in its place, and so
+ * does this codec. NUL is a valid character in a BSON string, but PostgreSQL text and jsonb cannot
+ * hold it, so a string containing NUL is stored as `{"$nul": [the parts between the NULs]}`.
+ * Field names cannot hold NUL in BSON (they are NUL-terminated), so such a name is refused.
  */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -12,9 +18,34 @@ const DATE = '$date';
 const REGEX = '$regex';
 const OPTIONS = '$options';
 const DOUBLE = '$numberDouble';
+const NUL = '$nul';
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Cheap first look: most strings hold neither a surrogate nor NUL. */
+const SPECIAL = /[\ud800-\udfff\0]/;
+
+/** The string MongoDB would store: every lone surrogate replaced by U+FFFD, as UTF-8 encoding does. */
+export function wellFormed(text: string): string {
+  return SPECIAL.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text;
+}
+
+function encodeString(text: string): Json {
+  if (!SPECIAL.test(text)) return text;
+  const stored = text.replace(LONE_SURROGATE, '\ufffd');
+  return stored.includes('\0') ? { [NUL]: stored.split('\0') } : stored;
+}
+
+function fieldName(key: string, path: string): string {
+  const where = path ? `${path}.${key}` : key;
+  if (key.startsWith('$')) throw new StoreError('INVALID_PARAM', `field names may not start with '$': '${where}'`);
+  if (key.includes('\0'))
+    throw new StoreError('INVALID_PARAM', `field names may not contain NUL: '${wellFormed(where)}'`);
+  return wellFormed(key);
+}
 
 export function encodeValue(value: unknown, path = ''): Json {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'string') return encodeString(value);
   if (typeof value === 'number') {
     return Number.isFinite(value) ? value : { [DOUBLE]: String(value) };
   }
@@ -23,7 +54,12 @@ export function encodeValue(value: unknown, path = ''): Json {
     if (Number.isNaN(ms)) throw new StoreError('INVALID_PARAM', `invalid Date at '${path}'`);
     return { [DATE]: ms };
   }
-  if (value instanceof RegExp) return { [REGEX]: value.source, [OPTIONS]: value.flags };
+  if (value instanceof RegExp) {
+    // BSON regular expressions are NUL-terminated too.
+    if (value.source.includes('\0'))
+      throw new StoreError('INVALID_PARAM', `regular expression contains NUL at '${path}'`);
+    return { [REGEX]: wellFormed(value.source), [OPTIONS]: value.flags };
+  }
   if (Array.isArray(value)) {
     // JSON turns undefined array slots into null; do the same explicitly.
     return value.map((item, i) => (item === undefined ? null : encodeValue(item, `${path}.${i}`)));
@@ -31,10 +67,8 @@ export function encodeValue(value: unknown, path = ''): Json {
   if (isPlainObject(value)) {
     const out: { [key: string]: Json } = {};
     for (const [key, item] of Object.entries(value)) {
-      if (key.startsWith('$')) {
-        throw new StoreError('INVALID_PARAM', `field names may not start with '$': '${path ? `${path}.` : ''}${key}'`);
-      }
-      if (item !== undefined) out[key] = encodeValue(item, path ? `${path}.${key}` : key);
+      const name = fieldName(key, path);
+      if (item !== undefined) out[name] = encodeValue(item, path ? `${path}.${name}` : name);
     }
     return out;
   }
@@ -53,6 +87,7 @@ export function decodeValue(value: unknown): unknown {
     return new RegExp(record[REGEX], record[OPTIONS]);
   }
   if (keys.length === 1 && keys[0] === DOUBLE) return Number(record[DOUBLE]);
+  if (keys.length === 1 && keys[0] === NUL && Array.isArray(record[NUL])) return (record[NUL] as string[]).join('\0');
   const out: Record<string, unknown> = {};
   for (const key of keys) out[key] = decodeValue(record[key]);
   return out;

@@ -1,15 +1,11 @@
-import { Aggregator, Query as MingoQuery } from 'mingo';
 import { isPlainObject } from '../../wire/objects';
+import { findNear, nearestFirst, type NearSpec } from './geo';
+import { geoNearStage } from './geonear';
+import { Aggregator, Query as MingoQuery } from './mingo';
+import { bucketAsGroup } from './stages';
 import { StoreError, type Doc, type FindOptions, type Query, type SortSpec } from './types';
 
-/**
- * The MongoDB semantics, delegated to mingo's default entry point (every query, expression,
- * pipeline, accumulator, projection and window operator registered). Scripts ($where, $function,
- * $accumulator) stay off: queries come from clients and must not run code.
- */
-const MINGO_OPTIONS = { scriptEnabled: false } as const;
-
-const GEO_OPERATORS = new Set(['$geoNear', '$geoWithin', '$geoIntersects', '$near', '$nearSphere']);
+/** The MongoDB semantics are mingo's (see ./mingo for the operators it gets wrong and their fixes). */
 const REGEX_FLAGS = /^[imsu]*$/;
 
 /** Runs a mingo call, reporting its complaints (unknown operator, bad argument) as INVALID_PARAM. */
@@ -23,20 +19,6 @@ export function mingoCall<T>(fn: () => T): T {
 }
 
 export { isPlainObject };
-
-/** Geo operators may hide anywhere (inside $and, $elemMatch, a $lookup's pipeline...). */
-export function rejectGeo(value: unknown): void {
-  if (Array.isArray(value)) {
-    value.forEach(rejectGeo);
-  } else if (isPlainObject(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (GEO_OPERATORS.has(key)) {
-        throw new StoreError('NOT_SUPPORTED', 'geo queries are not supported by the local cloud yet');
-      }
-      rejectGeo(item);
-    }
-  }
-}
 
 function invalid(message: string): never {
   throw new StoreError('INVALID_PARAM', message);
@@ -104,6 +86,8 @@ export function validateQuery(query: unknown, where = 'query'): asserts query is
       value.forEach((part, i) => validateQuery(part, `${key}[${i}]`));
     } else if (key === '$where') {
       invalid('$where is not allowed: the local cloud does not run query scripts');
+    } else if (key === '$text') {
+      throw new StoreError('NOT_SUPPORTED', '$text needs a text index, which the local cloud does not build');
     } else if (!key.startsWith('$')) {
       if (key === '' || key.split('.').includes('')) invalid(`invalid field path '${key}'`);
       if (isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('$'))) {
@@ -113,11 +97,22 @@ export function validateQuery(query: unknown, where = 'query'): asserts query is
   }
 }
 
+/** A compiled query: its test, and the $near condition whose distance orders the results. */
+export interface CompiledQuery {
+  test(doc: Doc): boolean;
+  near?: NearSpec;
+  /** The mingo query itself, whose lazy cursor stops at the limit. */
+  query: MingoQuery;
+}
+
 /** Validates a query and compiles it once; mingo reports unknown operators at this point. */
-export function compileQuery(query: Query): MingoQuery {
-  rejectGeo(query);
+export function compileQuery(query: Query): CompiledQuery {
   validateQuery(query);
-  return mingoCall(() => new MingoQuery(query, MINGO_OPTIONS));
+  return mingoCall(() => {
+    const compiled = new MingoQuery(query);
+    const near = findNear(query);
+    return { test: (doc: Doc) => compiled.test(doc), near, query: compiled };
+  });
 }
 
 export function sortObject(sort: SortSpec): Record<string, 1 | -1> {
@@ -142,17 +137,40 @@ export function validateFindOptions(options: FindOptions): void {
   if (options.projection !== undefined && !isPlainObject(options.projection)) invalid('projection must be an object');
 }
 
-/** Filters (when `compiled` is given), sorts, skips, limits and projects like a MongoDB cursor. */
-export function runCursor(docs: Doc[], compiled: MingoQuery | undefined, options: FindOptions): Doc[] {
+const EVERYTHING = new MingoQuery({});
+
+/**
+ * Filters (when `compiled` is given), sorts, skips, limits and projects like a MongoDB cursor. A
+ * $near query orders its matches nearest first; an explicit sort then reorders them, as in MongoDB.
+ */
+export function runCursor(
+  docs: Doc[],
+  compiled: CompiledQuery | undefined,
+  options: FindOptions,
+  near = compiled?.near,
+): Doc[] {
   return mingoCall(() => {
-    const query = compiled ?? new MingoQuery({}, MINGO_OPTIONS);
-    let cursor = query.find<Doc>(docs, options.projection);
+    let cursor = near
+      ? EVERYTHING.find<Doc>(nearestFirst(compiled ? docs.filter((doc) => compiled.test(doc)) : docs, near))
+      : (compiled?.query ?? EVERYTHING).find<Doc>(docs);
     if (options.sort?.length) cursor = cursor.sort(sortObject(options.sort));
     if (options.skip) cursor = cursor.skip(options.skip);
     // MongoDB treats limit 0 as "no limit".
     if (options.limit) cursor = cursor.limit(options.limit);
-    return cursor.all();
+    const page = cursor.all();
+    if (!options.projection) return page;
+    // Projected after the page is cut, so a sort may use a field the projection leaves out.
+    const projected = EVERYTHING.find<Doc>(page, options.projection).all();
+    return projected.map((doc, i) => inDocumentOrder(doc, page[i]));
   });
+}
+
+/** MongoDB keeps the stored field order (so `_id` first) in a projection; mingo puts `_id` last. */
+function inDocumentOrder(projected: Doc, source: Doc): Doc {
+  const out: Doc = {};
+  for (const key of Object.keys(source)) if (projected[key] !== undefined) out[key] = projected[key];
+  for (const [key, value] of Object.entries(projected)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out;
 }
 
 /** Collections a pipeline reads besides its input ($lookup, $graphLookup, $unionWith, nested). */
@@ -178,12 +196,17 @@ const WRITING_STAGES = new Set(['$out', '$merge']);
 
 export function validatePipeline(pipeline: unknown): asserts pipeline is Record<string, unknown>[] {
   if (!Array.isArray(pipeline)) invalid('aggregate needs a pipeline array');
-  rejectGeo(pipeline);
   pipeline.forEach((stage, i) => {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) invalid(`pipeline stage ${i} must have one operator`);
     const [name] = Object.keys(stage);
     if (WRITING_STAGES.has(name)) throw new StoreError('NOT_SUPPORTED', `${name} is not supported by the local cloud`);
-    if (name === '$match') validateQuery(stage.$match, `stage ${i} $match`);
+    if (name === '$geoNear' && i > 0) invalid('$geoNear is only valid as the first stage in a pipeline');
+    if (name === '$match') {
+      validateQuery(stage.$match, `stage ${i} $match`);
+      if (/"\$near(Sphere)?"/.test(JSON.stringify(stage.$match))) {
+        invalid('$near and $nearSphere are not allowed in $match: use the $geoNear stage');
+      }
+    }
   });
 }
 
@@ -211,12 +234,18 @@ export function runPipeline(
   docs: Doc[],
   pipeline: Record<string, unknown>[],
   collections: ReadonlyMap<string, Doc[]>,
+  geoFields: readonly string[] = [],
 ): Doc[] {
-  return mingoCall(() =>
-    new Aggregator(withoutReplacement(pipeline), {
-      ...MINGO_OPTIONS,
+  return mingoCall(() => {
+    let input = docs;
+    let stages = pipeline;
+    if (stages[0] && '$geoNear' in stages[0]) {
+      input = geoNearStage(docs, stages[0].$geoNear, geoFields);
+      stages = stages.slice(1);
+    }
+    return new Aggregator(withoutReplacement(stages).flatMap(bucketAsGroup), {
       // A collection that does not exist joins as empty, as in MongoDB.
       collectionResolver: (name: string) => collections.get(name) ?? [],
-    }).run(docs),
-  ) as Doc[];
+    }).run(input) as Doc[];
+  });
 }

@@ -1,17 +1,24 @@
+import { comparesBytewise } from './schema';
 import type { SqlExecutor } from './sql';
 import type { Doc } from './types';
 
 /** The kinds of value a top-level field has ever held in a collection (they only ever grow). */
 export type Kind = 'null' | 'number' | 'string' | 'boolean' | 'date' | 'array' | 'object';
 
-export type KindsOf = (field: string) => ReadonlySet<Kind>;
+/** What a collection's SQL may rely on: the kinds each top-level field has held, and the collation. */
+export interface FieldFacts {
+  kinds(field: string): ReadonlySet<Kind>;
+  /** The database compares text bytewise (C collation), as MongoDB compares strings. */
+  readonly bytewise: boolean;
+}
 
 const NONE: ReadonlySet<Kind> = new Set();
 
 export function kindOf(value: unknown): Kind {
   if (value === null) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? 'number' : 'object';
-  if (typeof value === 'string') return 'string';
+  // A string holding NUL is stored as a tagged object (see codec), so it orders like one in SQL.
+  if (typeof value === 'string') return value.includes('\0') ? 'object' : 'string';
   if (typeof value === 'boolean') return 'boolean';
   if (value instanceof Date) return 'date';
   if (Array.isArray(value)) return 'array';
@@ -27,17 +34,19 @@ export function kindOf(value: unknown): Kind {
  */
 export class FieldKinds {
   private readonly byCollection = new Map<string, Map<string, Set<Kind>>>();
+  private bytewise = false;
 
   async load(sql: SqlExecutor): Promise<void> {
+    this.bytewise = await comparesBytewise(sql);
     const rows = await sql.query<{ collection: string; field: string; kind: Kind }>(
       `SELECT collection, field, kind FROM field_kinds`,
     );
     for (const r of rows) this.fieldSet(r.collection, r.field).add(r.kind);
   }
 
-  of(collection: string): KindsOf {
+  of(collection: string): FieldFacts {
     const fields = this.byCollection.get(collection);
-    return (field) => fields?.get(field) ?? NONE;
+    return { kinds: (field) => fields?.get(field) ?? NONE, bytewise: this.bytewise };
   }
 
   /**

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { acquireDataDirLock } from '../../lock';
 import { FieldKinds } from './fieldkinds';
-import { checkSchemaName, comparesBytewise, createSchema } from './schema';
+import { GeoIndexes } from './geoindex';
+import { checkSchemaName, createSchema } from './schema';
 import { openPglite, openPostgres, type SqlBackend } from './sql';
 import { PostgresDocumentStore } from './store';
-import { StoreError, type DocumentStore, type OpenStoreOptions, type Transaction } from './types';
+import { TRANSACTION_TIMEOUT_MS, notExist } from './transaction-errors';
+import { type DocumentStore, type OpenStoreOptions, type Transaction } from './types';
 
 export * from './types';
-
-const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /**
  * Opens the local cloud's document store: a real PostgreSQL server when `databaseUrl` is set,
@@ -33,19 +33,18 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
     }
   }
   const kinds = new FieldKinds();
-  let stringsInByteOrder: boolean;
+  const geo = new GeoIndexes();
   try {
     await createSchema(sql, schema);
     await kinds.load(sql);
-    stringsInByteOrder = await comparesBytewise(sql);
+    await geo.load(sql);
   } catch (error) {
     await sql.close().catch(() => undefined);
     release?.();
     throw error;
   }
-  return new PostgresDocumentStore(sql, kinds, {
-    stringsInByteOrder,
-    transactionTimeoutMs: options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+  return new PostgresDocumentStore(sql, kinds, geo, {
+    transactionTimeoutMs: options.transactionTimeoutMs ?? TRANSACTION_TIMEOUT_MS,
     onClose: release,
   });
 }
@@ -53,6 +52,6 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Documen
 /** getTransaction for the wire layer: an unknown, committed, aborted or expired id is an error. */
 export function requireTransaction(store: DocumentStore, id: string): Transaction {
   const tx = store.getTransaction(id);
-  if (!tx) throw new StoreError('DATABASE_TRANSACTION_NOT_FOUND', `transaction ${id} not found`);
+  if (!tx) throw notExist();
   return tx;
 }

@@ -1,11 +1,14 @@
 import { decodeDoc, encodeDoc } from './codec';
-import type { FieldKinds, KindsOf } from './fieldkinds';
+import { runCursor } from './engine';
+import { duplicateKey, idFromKey, idKey } from './ids';
+import type { FieldFacts, FieldKinds } from './fieldkinds';
 import { narrow } from './pushdown';
-import { SqlParams, isUniqueViolation, type SqlExecutor } from './sql';
-import { StoreError, type Doc, type Query } from './types';
+import { SqlParams, isUniqueViolation, quoteLiteral, type SqlExecutor } from './sql';
+import { StoreError, type Doc, type FindOptions, type Query } from './types';
 
 /** A stored document with the version a write must still find for optimistic checks. */
 export interface Row {
+  /** The row key (see idKey), not the `_id` itself. */
   id: string;
   doc: Doc;
   version: string;
@@ -42,14 +45,16 @@ export interface Plan {
   params: SqlParams;
   where: string;
   exact: boolean;
+  /** Fields every selected row holds, not as null (see orderBy). */
+  present: ReadonlySet<string>;
 }
 
-export function plan(collection: string, query: Query, kinds: KindsOf): Plan {
+export function plan(collection: string, query: Query, facts: FieldFacts): Plan {
   const params = new SqlParams();
   const conditions = [`collection = ${params.add(collection)}`];
-  const narrowing = narrow(query, params, kinds);
+  const narrowing = narrow(query, params, facts);
   conditions.push(...narrowing.where);
-  return { params, where: conditions.join(' AND '), exact: narrowing.exact };
+  return { params, where: conditions.join(' AND '), exact: narrowing.exact, present: narrowing.present };
 }
 
 export interface SelectOptions {
@@ -60,8 +65,8 @@ export interface SelectOptions {
   limit?: number;
 }
 
-/** The rows a plan selects; unless the plan is exact the caller still filters with mingo. */
-export async function selectRows(sql: SqlExecutor, selection: Plan, options: SelectOptions = {}): Promise<Row[]> {
+/** The statement selectRows runs (exported so a plan can be EXPLAINed as it runs). */
+export function selectStatement(selection: Plan, options: SelectOptions = {}): { text: string; values: unknown[] } {
   const params = new SqlParams();
   params.values.push(...selection.params.values);
   let text = `SELECT id, body AS doc, version::text AS version FROM documents WHERE ${selection.where}`;
@@ -69,7 +74,13 @@ export async function selectRows(sql: SqlExecutor, selection: Plan, options: Sel
   if (options.offset) text += ` OFFSET ${params.add(options.offset)}`;
   if (options.limit) text += ` LIMIT ${params.add(options.limit)}`;
   if (options.forUpdate) text += ' FOR UPDATE';
-  const raw = await sql.query<RawRow>(text, params.values);
+  return { text, values: params.values };
+}
+
+/** The rows a plan selects; unless the plan is exact the caller still filters with mingo. */
+export async function selectRows(sql: SqlExecutor, selection: Plan, options: SelectOptions = {}): Promise<Row[]> {
+  const { text, values } = selectStatement(selection, options);
+  const raw = await sql.query<RawRow>(text, values);
   return raw.map((r) => ({ id: r.id, doc: decodeDoc(r.doc), version: r.version }));
 }
 
@@ -91,18 +102,14 @@ export async function selectByIds(sql: SqlExecutor, collection: string, ids: str
  */
 export function storedForm(doc: Doc): { id: string; body: string } {
   const { _id, ...fields } = doc;
-  if (typeof _id !== 'string' || _id === '') throw new StoreError('INVALID_PARAM', '_id must be a non-empty string');
-  return { id: _id, body: JSON.stringify(encodeDoc({ _id, ...fields })) };
+  return { id: idKey(_id), body: JSON.stringify(encodeDoc({ _id, ...fields })) };
 }
 
 function duplicateAware<T>(collection: string, run: () => Promise<T>): Promise<T> {
   return run().catch((error: unknown) => {
     if (isUniqueViolation(error)) {
-      const detail = (error as { detail?: string }).detail;
-      throw new StoreError(
-        'DATABASE_DUPLICATE_WRITE',
-        `duplicate key in '${collection}'${detail ? `: ${detail}` : ''}`,
-      );
+      const constraint = (error as { constraint?: string }).constraint;
+      throw duplicateKey(collection, !constraint || constraint === 'documents_pkey' ? '_id_' : constraint);
     }
     throw error;
   });
@@ -141,22 +148,42 @@ export async function deleteRows(sql: SqlExecutor, collection: string, ids: stri
   await sql.query(`DELETE FROM documents WHERE collection = $1 AND id = ANY($2::text[])`, [collection, ids]);
 }
 
-/** Current versions (locked for the rest of the SQL transaction); absent documents are left out. */
-export async function lockVersions(
+/** Current rows (locked for the rest of the SQL transaction), by docKey; absent documents are left out. */
+export async function lockRows(
   sql: SqlExecutor,
-  keys: Array<{ collection: string; id: string }>,
-): Promise<Map<string, string>> {
+  keys: Array<{ collection: string; key: string }>,
+): Promise<Map<string, Row>> {
   if (keys.length === 0) return new Map();
-  const raw = await sql.query<{ collection: string; id: string; version: string }>(
-    `SELECT d.collection, d.id, d.version::text AS version
+  const raw = await sql.query<RawRow & { collection: string }>(
+    `SELECT d.collection, d.id, d.body AS doc, d.version::text AS version
      FROM documents d JOIN jsonb_to_recordset($1::jsonb) AS k(collection text, id text)
        ON d.collection = k.collection AND d.id = k.id
      FOR UPDATE OF d`,
-    [JSON.stringify(keys)],
+    [JSON.stringify(keys.map((k) => ({ collection: k.collection, id: k.key })))],
   );
-  return new Map(raw.map((r) => [docKey(r.collection, r.id), r.version]));
+  return new Map(raw.map((r) => [docKey(r.collection, r.id), { id: r.id, doc: decodeDoc(r.doc), version: r.version }]));
 }
 
 export function docKey(collection: string, id: string): string {
   return JSON.stringify([collection, id]);
+}
+
+/**
+ * Sort with a limit that SQL cannot order: fetch only the sort fields of every match, let mingo
+ * order those small objects (MongoDB's type order, arrays by min/max), then return the page's keys.
+ */
+export async function sortedKeys(sql: SqlExecutor, selection: Plan, options: FindOptions): Promise<string[]> {
+  const fields = [...new Set((options.sort ?? []).map(([path]) => path.split('.')[0]))].filter((f) => f !== '_id');
+  // json (not jsonb) keeps embedded documents' field order, which MongoDB compares by.
+  const keyObject = fields.length
+    ? `json_build_object(${fields.map((f) => `${quoteLiteral(f)}::text, body -> ${quoteLiteral(f)}`).join(', ')})`
+    : `'{}'::json`;
+  const raw = await sql.query<{ id: string; keys: unknown }>(
+    `SELECT id, ${keyObject} AS keys FROM documents WHERE ${selection.where} ORDER BY seq`,
+    selection.params.values,
+  );
+  const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: idFromKey(r.id) }));
+  return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map((d) =>
+    idKey(d._id),
+  );
 }

@@ -27,6 +27,11 @@ const DDL = [
      kind text NOT NULL,
      PRIMARY KEY (collection, field, kind)
    )`,
+  `CREATE TABLE IF NOT EXISTS geo_indexes (
+     collection text NOT NULL,
+     field text NOT NULL,
+     PRIMARY KEY (collection, field)
+   )`,
   `CREATE INDEX IF NOT EXISTS documents_natural_order ON documents (collection, seq)`,
   `CREATE INDEX IF NOT EXISTS documents_doc_gin ON documents USING gin (doc jsonb_path_ops)`,
 ];

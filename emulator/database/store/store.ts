@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { applyWrites, replaceCollections, type WriteOutcome } from './commit';
+import { createCollectionRow, dropCollectionRows, exportCollections, indexPlan } from './collections';
 import { ChangeFeed } from './changes';
-import { decodeDoc } from './codec';
 import {
   compileQuery,
   isPlainObject,
@@ -10,34 +10,34 @@ import {
   validateFindOptions,
   validatePipeline,
 } from './engine';
-import { newDocumentId } from './ids';
+import { idKey, newDocumentId } from './ids';
 import { Mutex } from './mutex';
 import type { FieldKinds } from './fieldkinds';
+import type { GeoIndexes } from './geoindex';
 import { orderBy as sqlOrderBy } from './pushdown';
 import {
   collectionExists,
   deleteRows,
-  docKey,
   ensureCollection,
   insertRows,
-  lockVersions,
   plan,
   requireCollection,
   selectByIds,
   selectRows,
+  sortedKeys,
   updateRows,
   validateCollectionName,
-  type Plan,
   type Row,
 } from './rows';
-import { quoteLiteral, type SqlBackend, type SqlExecutor } from './sql';
-import { OptimisticTransaction, type BufferedWrite, type SeenVersion, type TransactionHost } from './transaction';
+import type { SqlBackend, SqlExecutor } from './sql';
+import { OptimisticTransaction, type BufferedWrite, type TransactionHost } from './transaction';
 import { applyUpdate, prepareUpdate, upsertDocument, type PreparedUpdate } from './update';
 import { validateInsertBatch } from './validate';
 import {
   StoreError,
   type Change,
   type Doc,
+  type DocId,
   type DocumentStore,
   type FindOptions,
   type Query,
@@ -49,21 +49,10 @@ import {
 
 type Compiled = ReturnType<typeof compileQuery>;
 
-interface WriteOutcome<T> {
-  result: T;
-  changes: Change[];
-}
-
 export interface StoreSettings {
   transactionTimeoutMs: number;
-  /** The database compares text bytewise (C collation), as MongoDB compares strings. */
-  stringsInByteOrder: boolean;
   /** Called once the backend is closed (releases the data directory lock). */
   onClose?: () => void;
-}
-
-function shortHash(text: string): string {
-  return createHash('sha1').update(text).digest('hex').slice(0, 12);
 }
 
 /** Writes are serialized in-process (one SQL transaction at a time) so changes publish in commit order. */
@@ -76,6 +65,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   constructor(
     private readonly sql: SqlBackend,
     readonly kinds: FieldKinds,
+    readonly geo: GeoIndexes,
     private readonly settings: StoreSettings,
   ) {}
 
@@ -88,14 +78,15 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   async find(collection: string, query: Query, options: FindOptions = {}): Promise<Doc[]> {
     validateCollectionName(collection);
     const compiled = compileQuery(query);
+    if (compiled.near) this.geo.requireFor(collection, compiled.near.path);
     validateFindOptions(options);
     this.assertOpen();
     await requireCollection(this.sql, collection);
-    const kinds = this.kinds.of(collection);
-    const selection = plan(collection, query, kinds);
+    const facts = this.kinds.of(collection);
+    const selection = plan(collection, query, facts);
     const { projection, skip: offset, limit } = options;
     if (selection.exact) {
-      const orderBy = options.sort?.length ? sqlOrderBy(options.sort, kinds, this.settings.stringsInByteOrder) : 'seq';
+      const orderBy = options.sort?.length ? sqlOrderBy(options.sort, facts, selection.present) : 'seq';
       if (orderBy) {
         const rows = await selectRows(this.sql, selection, { orderBy, offset, limit });
         return runCursor(
@@ -105,7 +96,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         );
       }
       if (limit) {
-        const rows = await selectByIds(this.sql, collection, await this.sortedIds(selection, options));
+        const rows = await selectByIds(this.sql, collection, await sortedKeys(this.sql, selection, options));
         return runCursor(
           rows.map((r) => r.doc),
           undefined,
@@ -121,29 +112,10 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     );
   }
 
-  /**
-   * Sort with a limit that SQL cannot order: fetch only the sort fields of every match, let mingo
-   * order those small objects (MongoDB's type order, arrays by min/max), then fetch the page.
-   */
-  private async sortedIds(selection: Plan, options: FindOptions): Promise<string[]> {
-    const fields = [...new Set((options.sort ?? []).map(([path]) => path.split('.')[0]))].filter((f) => f !== '_id');
-    // json (not jsonb) keeps embedded documents' field order, which MongoDB compares by.
-    const keyObject = fields.length
-      ? `json_build_object(${fields.map((f) => `${quoteLiteral(f)}::text, body -> ${quoteLiteral(f)}`).join(', ')})`
-      : `'{}'::json`;
-    const raw = await this.sql.query<{ id: string; keys: unknown }>(
-      `SELECT id, ${keyObject} AS keys FROM documents WHERE ${selection.where} ORDER BY seq`,
-      selection.params.values,
-    );
-    const keyDocs = raw.map((r) => ({ ...decodeDoc(r.keys), _id: r.id }));
-    return runCursor(keyDocs, undefined, { sort: options.sort, skip: options.skip, limit: options.limit }).map(
-      (d) => d._id as string,
-    );
-  }
-
   async count(collection: string, query: Query): Promise<number> {
     validateCollectionName(collection);
     const compiled = compileQuery(query);
+    if (compiled.near) this.geo.requireFor(collection, compiled.near.path);
     this.assertOpen();
     await requireCollection(this.sql, collection);
     const selection = plan(collection, query, this.kinds.of(collection));
@@ -179,6 +151,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       rows.map((r) => r.doc),
       pipeline,
       others,
+      this.geo.fields(collection),
     );
   }
 
@@ -190,15 +163,16 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
 
   // ---- writes ----
 
-  async insert(collection: string, docs: Doc[]): Promise<string[]> {
+  async insert(collection: string, docs: Doc[]): Promise<DocId[]> {
     validateCollectionName(collection);
-    const prepared = validateInsertBatch(docs);
+    const prepared = validateInsertBatch(collection, docs);
     return this.write(async (sql) => {
       await ensureCollection(sql, collection);
       await insertRows(sql, this.kinds, collection, prepared);
       return {
-        result: prepared.map((d) => d._id as string),
-        changes: prepared.map((doc) => ({ collection, type: 'insert', id: doc._id as string, doc })),
+        result: prepared.map((d) => d._id),
+        changes: prepared.map((doc) => ({ collection, type: 'insert', id: doc._id, doc })),
+        before: prepared.map((doc) => ({ collection, key: idKey(doc._id), row: null })),
       };
     });
   }
@@ -212,7 +186,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         multi: options.multi !== false,
         upsert: options.upsert === true,
       });
-      return { result: outcome.result, changes: outcome.changes };
+      return outcome;
     });
   }
 
@@ -230,7 +204,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
         multi: false,
         upsert: options.upsert === true,
       });
-      return { result: outcome.docs[0] ?? null, changes: outcome.changes };
+      return { ...outcome, result: outcome.docs[0] ?? null };
     });
   }
 
@@ -252,20 +226,27 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       const inserted: Doc = { _id: _id ?? newDocumentId(), ...fields };
       await ensureCollection(sql, collection);
       await insertRows(sql, this.kinds, collection, [inserted]);
-      const id = inserted._id as string;
+      const id = inserted._id;
       return {
         result: { matched: 0, modified: 0, upsertedId: id },
         changes: [{ collection, type: 'insert', id, doc: inserted }],
+        before: [{ collection, key: idKey(id), row: null }],
         docs: [inserted],
       };
     }
-    const updated = matched.map((row) => applyUpdate(row.doc, prepared, query));
-    const changed = updated.filter((u) => u.changed).map((u) => u.doc);
-    await updateRows(sql, this.kinds, collection, changed);
+    const updated = matched.map((row) => ({ row, ...applyUpdate(row.doc, prepared, query) }));
+    const changed = updated.filter((u) => u.changed);
+    await updateRows(
+      sql,
+      this.kinds,
+      collection,
+      changed.map((u) => u.doc),
+    );
     const type = prepared.kind === 'replace' ? 'replace' : 'update';
     return {
       result: { matched: matched.length, modified: changed.length },
-      changes: changed.map((doc) => ({ collection, type, id: doc._id as string, doc })),
+      changes: changed.map(({ doc }) => ({ collection, type, id: doc._id, doc })),
+      before: changed.map(({ row }) => ({ collection, key: row.id, row })),
       docs: updated.map((u) => u.doc),
     };
   }
@@ -297,79 +278,35 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
       );
       return {
         result: matched.length,
-        changes: matched.map((r) => ({ collection, type: 'remove', id: r.id })),
+        changes: matched.map((r) => ({ collection, type: 'remove', id: r.doc._id })),
+        before: matched.map((row) => ({ collection, key: row.id, row })),
       };
     });
   }
 
   async createCollection(name: string): Promise<void> {
     validateCollectionName(name);
-    return this.write(async (sql) => {
-      const created = await sql.query(
-        `INSERT INTO collections (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING name`,
-        [name],
-      );
-      if (created.length === 0) {
-        throw new StoreError('DATABASE_COLLECTION_ALREADY_EXIST', `collection '${name}' already exists`);
-      }
-      return { result: undefined, changes: [] };
-    });
+    return this.write((sql) => createCollectionRow(sql, name));
   }
 
   async dropCollection(name: string): Promise<void> {
     validateCollectionName(name);
-    return this.write(async (sql) => {
-      const dropped = await sql.query(`DELETE FROM collections WHERE name = $1 RETURNING name`, [name]);
-      if (dropped.length === 0) {
-        throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
-      }
-      await sql.query(`DELETE FROM documents WHERE collection = $1`, [name]);
-      const indexes = await sql.query<{ indexname: string }>(
-        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE $1`,
-        [`ix_${shortHash(name)}_%`],
-      );
-      for (const { indexname } of indexes) await sql.query(`DROP INDEX IF EXISTS ${indexname}`);
-      return { result: undefined, changes: [] };
-    });
+    // Open transactions keep seeing the dropped documents, so their bodies come back only then.
+    return this.write((sql) => dropCollectionRows(sql, this.geo, name, this.transactions.size > 0));
   }
 
-  /**
-   * A btree over the key expressions, partial to the collection, in the exact form the pushdown
-   * emits (`doc -> 'f' = v`, `ORDER BY doc -> 'f' ASC NULLS FIRST`), so equality prefixes and sorts
-   * both use it; `unique` makes Postgres enforce it. Missing fields are NULL there, so unlike MongoDB
-   * several documents may lack a unique field. Nested paths are served by the table-wide GIN index.
-   */
+  /** See indexPlan: a btree for 1/-1 keys (the pushdown's expressions), a 2dsphere key noted for geo queries. */
   async ensureIndex(
     collection: string,
-    keys: Record<string, 1 | -1>,
+    keys: Record<string, 1 | -1 | '2dsphere'>,
     options: { unique?: boolean } = {},
   ): Promise<void> {
     validateCollectionName(collection);
-    const entries = isPlainObject(keys) ? Object.entries(keys) : [];
-    if (
-      entries.length === 0 ||
-      entries.some(
-        ([p, d]) => p === '' || p.split('.').some((s) => s === '' || s.startsWith('$')) || (d !== 1 && d !== -1),
-      )
-    ) {
-      throw new StoreError('INVALID_PARAM', 'index keys must be {field: 1 | -1, ...}');
-    }
-    const columns = entries.map(([path, direction]) => {
-      const order = direction === 1 ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
-      if (path === '_id') return `id ${direction === 1 ? 'ASC' : 'DESC'}`;
-      const segments = path.split('.');
-      const expression =
-        segments.length === 1
-          ? `doc -> ${quoteLiteral(path)}`
-          : `doc #> ${quoteLiteral(`{${segments.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`)}`;
-      return `(${expression}) ${order}`;
-    });
-    const name = `ix_${shortHash(collection)}_${shortHash(JSON.stringify([entries, options.unique === true]))}`;
-    const statement = `CREATE ${options.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON documents (${columns.join(', ')})
-      WHERE collection = ${quoteLiteral(collection)}`;
+    const { statement, geoFields } = indexPlan(collection, keys, options.unique === true);
     return this.write(async (sql) => {
       await ensureCollection(sql, collection);
-      await sql.query(statement);
+      if (statement) await sql.query(statement);
+      await this.geo.add(sql, collection, geoFields);
       return { result: undefined, changes: [] };
     }).catch((error: unknown) => {
       if (error instanceof StoreError || (error as { code?: string }).code !== '23505') throw error;
@@ -394,37 +331,17 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     this.transactions.delete(id);
   }
 
-  applyTransaction(seen: SeenVersion[], writes: BufferedWrite[]): Promise<void> {
-    return this.write(async (sql) => {
-      const current = await lockVersions(sql, seen);
-      const before = new Map(seen.map((s) => [docKey(s.collection, s.id), s.version]));
-      for (const s of seen) {
-        if ((current.get(docKey(s.collection, s.id)) ?? null) !== s.version) {
-          throw new StoreError(
-            'DATABASE_TRANSACTION_CONFLICT',
-            `document '${s.id}' in '${s.collection}' changed after the transaction read it`,
-          );
-        }
-      }
-      const changes: Change[] = [];
-      for (const w of writes) {
-        const existed = before.get(docKey(w.collection, w.id)) != null;
-        if (w.doc === null) {
-          if (!existed) continue;
-          await deleteRows(sql, w.collection, [w.id]);
-          changes.push({ collection: w.collection, type: 'remove', id: w.id });
-        } else if (existed) {
-          await updateRows(sql, this.kinds, w.collection, [w.doc]);
-          const type = w.change === 'update' ? 'update' : 'replace';
-          changes.push({ collection: w.collection, type, id: w.id, doc: w.doc });
-        } else {
-          await ensureCollection(sql, w.collection);
-          await insertRows(sql, this.kinds, w.collection, [w.doc]);
-          changes.push({ collection: w.collection, type: 'insert', id: w.id, doc: w.doc });
-        }
-      }
-      return { result: undefined, changes };
-    });
+  readConsistent<T>(fn: () => Promise<T>): Promise<T> {
+    return this.writes.run(fn);
+  }
+
+  writtenByOther(tx: OptimisticTransaction, collection: string, key: string): boolean {
+    for (const other of this.transactions.values()) if (other !== tx && other.writes(collection, key)) return true;
+    return false;
+  }
+
+  applyTransaction(writes: BufferedWrite[]): Promise<void> {
+    return this.write((sql) => applyWrites(sql, this.kinds, writes));
   }
 
   // ---- feed, import/export, lifecycle ----
@@ -435,34 +352,16 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
 
   async exportAll(): Promise<Record<string, Doc[]>> {
     this.assertOpen();
-    const out: Record<string, Doc[]> = {};
-    for (const name of await this.listCollections()) out[name] = [];
-    const rows = await this.sql.query<{ collection: string; doc: unknown }>(
-      `SELECT collection, body AS doc FROM documents ORDER BY collection, seq`,
-    );
-    for (const row of rows) (out[row.collection] ??= []).push(decodeDoc(row.doc));
-    return out;
+    return exportCollections(this.sql);
   }
 
   async importAll(data: Record<string, Doc[]>): Promise<void> {
     if (!isPlainObject(data)) throw new StoreError('INVALID_PARAM', 'import needs {collection: documents[]}');
     const batches = Object.entries(data).map(([name, docs]) => {
       validateCollectionName(name);
-      return { name, docs: validateInsertBatch(docs) };
+      return { name, docs: validateInsertBatch(name, docs) };
     });
-    return this.write(async (sql) => {
-      const changes: Change[] = [];
-      for (const { name, docs } of batches) {
-        const removed = await sql.query<{ id: string }>(`DELETE FROM documents WHERE collection = $1 RETURNING id`, [
-          name,
-        ]);
-        changes.push(...removed.map((r) => ({ collection: name, type: 'remove' as const, id: r.id })));
-        await ensureCollection(sql, name);
-        await insertRows(sql, this.kinds, name, docs);
-        changes.push(...docs.map((doc) => ({ collection: name, type: 'insert' as const, id: doc._id as string, doc })));
-      }
-      return { result: undefined, changes };
-    });
+    return this.write((sql) => replaceCollections(sql, this.kinds, batches));
   }
 
   close(): Promise<void> {
@@ -483,7 +382,9 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   private write<T>(fn: (sql: SqlExecutor) => Promise<WriteOutcome<T>>): Promise<T> {
     this.assertOpen();
     return this.writes.run(async () => {
-      const { result, changes } = await this.sql.transaction(fn);
+      const { result, changes, before } = await this.sql.transaction(fn);
+      // Still inside the write lock, so no transaction reads between this commit and its snapshot.
+      if (before?.length) for (const tx of this.transactions.values()) tx.remember(before);
       this.feed.publish(changes);
       return result;
     });

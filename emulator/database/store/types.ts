@@ -7,10 +7,12 @@
 import type { DataDirLock } from '../../lock';
 
 export type Doc = { _id?: unknown } & Record<string, unknown>;
+/** A document's `_id`: any value but an array, a regular expression or undefined (MongoDB's rule). */
+export type DocId = unknown;
 export type Query = Record<string, unknown>;
 export type Update = Record<string, unknown>;
 export type SortSpec = Array<[field: string, direction: 1 | -1]>;
-export type Projection = Record<string, 0 | 1 | boolean>;
+export type Projection = Record<string, 0 | 1 | boolean | Record<string, unknown>>;
 
 export interface FindOptions {
   sort?: SortSpec;
@@ -30,7 +32,7 @@ export interface UpdateOptions {
 export interface UpdateResult {
   matched: number;
   modified: number;
-  upsertedId?: string;
+  upsertedId?: DocId;
 }
 
 /** Error codes follow CloudBase's database errors so the wire layer can pass them through. */
@@ -39,7 +41,7 @@ export type StoreErrorCode =
   | 'DATABASE_COLLECTION_ALREADY_EXIST'
   | 'DATABASE_DUPLICATE_WRITE'
   | 'DATABASE_TRANSACTION_CONFLICT'
-  | 'DATABASE_TRANSACTION_NOT_FOUND'
+  | 'DATABASE_TRANSACTION_FAIL'
   | 'INVALID_PARAM'
   | 'NOT_SUPPORTED';
 
@@ -54,15 +56,15 @@ export class StoreError extends Error {
 }
 
 export type Change =
-  | { collection: string; type: 'insert'; id: string; doc: Doc }
-  | { collection: string; type: 'update' | 'replace'; id: string; doc: Doc }
-  | { collection: string; type: 'remove'; id: string };
+  | { collection: string; type: 'insert'; id: DocId; doc: Doc }
+  | { collection: string; type: 'update' | 'replace'; id: DocId; doc: Doc }
+  | { collection: string; type: 'remove'; id: DocId };
 
 /** Operations shared by the store and a transaction. */
 export interface DocumentOps {
   find(collection: string, query: Query, options?: FindOptions): Promise<Doc[]>;
   /** Inserts and returns the `_id`s in order; generates a 32-hex `_id` when absent. */
-  insert(collection: string, docs: Doc[]): Promise<string[]>;
+  insert(collection: string, docs: Doc[]): Promise<DocId[]>;
   update(collection: string, query: Query, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
   /** `multi` defaults to true; false removes the first match (in insertion order) only. */
   remove(collection: string, query: Query, options?: { multi?: boolean }): Promise<number>;
@@ -89,10 +91,17 @@ export interface DocumentStore extends DocumentOps {
   /** CloudBase auto-creates on first insert; this is db.createCollection (errors when it exists). */
   createCollection(name: string): Promise<void>;
   dropCollection(name: string): Promise<void>;
-  /** Declares an index (from database/indexes); the store may use it to push predicates down. */
-  ensureIndex?(collection: string, keys: Record<string, 1 | -1>, options?: { unique?: boolean }): Promise<void>;
+  /**
+   * Declares an index (from database/collections.json); the store may use it to push predicates
+   * down. A `2dsphere` key enables $near, $nearSphere and $geoNear on that field, as in MongoDB.
+   */
+  ensureIndex?(
+    collection: string,
+    keys: Record<string, 1 | -1 | '2dsphere'>,
+    options?: { unique?: boolean },
+  ): Promise<void>;
 
-  /** Optimistic transaction: reads and writes are tracked; commit fails with CONFLICT when a doc it touched changed. */
+  /** Snapshot-isolated transaction: reads see its start; a conflicting write fails with DATABASE_TRANSACTION_CONFLICT. */
   startTransaction(): Promise<Transaction>;
   getTransaction(id: string): Transaction | undefined;
 
@@ -119,6 +128,6 @@ export interface OpenStoreOptions {
   databaseUrl?: string;
   /** Postgres schema holding the store's tables (default `public`); lets tests share one server. */
   schema?: string;
-  /** Open transactions older than this are aborted (default 60 000 ms, CloudBase's limit). */
+  /** Open transactions older than this are aborted (default 30 000 ms, CloudBase's limit). */
   transactionTimeoutMs?: number;
 }

@@ -1,4 +1,4 @@
-import { update as mingoUpdate } from 'mingo';
+import { update as mingoUpdate } from './mingo';
 import { cloneDoc, encodeDoc } from './codec';
 import { isPlainObject, mingoCall } from './engine';
 import { StoreError, type Doc, type Query, type Update } from './types';
@@ -236,7 +236,7 @@ export function applyUpdate(doc: Doc, prepared: PreparedUpdate, query: Query): {
     if (Object.keys(modifier).length) {
       // Only the positional `$` needs the query (to find the matched element); skip re-testing otherwise.
       const condition = prepared.positional ? query : {};
-      mingoCall(() => mingoUpdate(next, modifier, undefined, condition, { cloneMode: 'deep' }));
+      mingoCall(() => mingoUpdate(next, modifier, condition));
     }
   }
   return { doc: next, changed: JSON.stringify(encodeDoc(next)) !== before };

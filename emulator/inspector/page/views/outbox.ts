@@ -1,6 +1,7 @@
 /**
- * Open API: every call a function made (nothing reaches WeChat), the answer it got, and a form that
- * makes the next matching call fail with a chosen errcode.
+ * WeChat: every call to the local WeChat server (cloud.openapi from functions, HTTPS calls to
+ * /wxapi; nothing reaches WeChat), the answer it got, and a form that makes the next matching call
+ * fail with a chosen errcode.
  */
 import { api, type FailureRule, type OutboxEntry } from '../api';
 import {
@@ -142,7 +143,7 @@ export function outboxView(): View {
 
   const view: View = {
     id: 'outbox',
-    title: 'Open API',
+    title: 'WeChat',
     mount(root) {
       const aside = h(
         'aside',
