@@ -9,6 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { createDatabase as Database } from '../../../preview/runtime/wx/database';
+import { startModelServer, type ModelServer } from '../../helpers/model-server';
 import { wxDouble } from './wx';
 
 const ROOT = join(__dirname, '../../..');
@@ -115,5 +116,30 @@ export function connectToLocalCloud(cloud: RemoteCloud, user: { openid: string; 
     );
     if (status !== 200) throw { errCode: -1, errMsg: `cloud.uploadFile:fail ${body.toString('utf8')}` };
     return JSON.parse(body.toString('utf8')) as { fileID: string };
+  };
+}
+
+export interface ChatCloud {
+  cloud: RemoteCloud;
+  model: ModelServer;
+  close(): Promise<void>;
+}
+
+/** A local cloud whose chat function answers from a scripted model server on loopback, 3 replies a day. */
+export async function startChatCloud(env: Record<string, string> = {}): Promise<ChatCloud> {
+  const model = await startModelServer();
+  const cloud = await startCloudProcess({
+    MODEL_BASE_URL: model.baseUrl,
+    MODEL_NAME: 'scripted-model',
+    CHAT_DAILY_LIMIT: '3',
+    ...env,
+  });
+  return {
+    cloud,
+    model,
+    close: async () => {
+      await cloud.close();
+      await model.close();
+    },
   };
 }

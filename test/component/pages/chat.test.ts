@@ -4,9 +4,9 @@
  * socket, so a reply streams into the page as it does in WeChat.
  */
 import type { Row } from '../../../miniprogram/pages/chat/rows';
-import { gate, startModelServer, textReply, toolReply, type ModelServer } from '../../helpers/model-server';
+import { gate, textReply, toolReply, type ModelServer } from '../../helpers/model-server';
 import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
-import { connectToLocalCloud, startCloudProcess, type RemoteCloud } from '../helpers/local-cloud';
+import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
@@ -21,18 +21,14 @@ const quiet = (['log', 'warn'] as const).map((method) => {
   });
 });
 
+let rig: ChatCloud;
+
 beforeAll(async () => {
-  model = await startModelServer();
-  cloud = await startCloudProcess({
-    MODEL_BASE_URL: model.baseUrl,
-    MODEL_NAME: 'scripted-model',
-    CHAT_DAILY_LIMIT: '3',
-    CHAT_FLUSH_MS: '50',
-  });
+  rig = await startChatCloud({ CHAT_FLUSH_MS: '50' });
+  ({ cloud, model } = rig);
 }, 120_000); // the embedded database takes seconds to start on a busy machine
 afterAll(async () => {
-  await cloud?.close();
-  await model?.close();
+  await rig?.close();
   quiet.forEach((spy) => spy.mockRestore());
 });
 
