@@ -24,23 +24,20 @@ interface Timings {
   lastText?: number;
 }
 
-/** In the page: when the reply's first text, and its whole text, became visible (epoch ms). */
-function observeReply(tokens: number): void {
-  const g = globalThis as unknown as {
-    __reply: Timings;
-    document: { body: unknown; querySelector(s: string): { textContent: string | null } | null };
-    MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
-    performance: { timeOrigin: number; now(): number };
-  };
-  g.__reply = {};
-  const now = () => g.performance.timeOrigin + g.performance.now();
-  new g.MutationObserver(() => {
-    const text = g.document.querySelector('.pv-page--active .msg--assistant [class*="md"]')?.textContent ?? '';
-    const length = text.replace(/\s/g, '').length;
-    if (length > 0) g.__reply.firstText ??= now();
-    if (length >= tokens) g.__reply.lastText ??= now();
-  }).observe(g.document.body, { subtree: true, childList: true, characterData: true });
-}
+/**
+ * In the page: when the reply's first text, and its whole text, became visible (epoch ms). A
+ * string, because the bundler names functions with a helper that does not exist in the page.
+ */
+const OBSERVE_REPLY = `(() => {
+  window.__reply = {};
+  const now = () => performance.timeOrigin + performance.now();
+  new MutationObserver(() => {
+    const node = document.querySelector('.pv-page--active .msg--assistant [class*="md"]');
+    const length = (node ? node.textContent : '').replace(/\\s/g, '').length;
+    if (length > 0 && window.__reply.firstText === undefined) window.__reply.firstText = now();
+    if (length >= ${TOKENS} && window.__reply.lastText === undefined) window.__reply.lastText = now();
+  }).observe(document.body, { subtree: true, childList: true, characterData: true });
+})()`;
 
 export async function run(report: Reporter): Promise<void> {
   await buildFunctions(join(ROOT, 'cloudfunctions'), '4.0.2');
@@ -62,7 +59,7 @@ export async function run(report: Reporter): Promise<void> {
     const page = await browser.context.newPage();
     await page.goto(`${preview.url}?user=bench_chat_page#/pages/chat/index`);
     await page.getByText('试试这样问').waitFor();
-    await page.evaluate(observeReply, TOKENS);
+    await page.evaluate(OBSERVE_REPLY);
 
     const steps: Step[] = Array.from({ length: TOKENS }, (_, i) => ({ text: '字词句段'[i % 4], delayMs: 1000 / 30 }));
     model.script({ steps: [...steps, { finish: 'stop' }, { usage: { prompt: 50, completion: TOKENS } }] });
