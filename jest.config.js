@@ -20,6 +20,12 @@ module.exports = {
       transform,
       testMatch: ['<rootDir>/test/component/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/component/helpers/component-setup.ts'],
+      // The preview's client database, run here too, imports ES modules (the realtime client's, and
+      // bson's browser build, which jsdom's "browser" condition would pick): their CommonJS twins.
+      moduleNameMapper: {
+        '^@cloudbase/realtime/dist/esm/(.*)$': '@cloudbase/realtime/dist/cjs/$1',
+        '^bson$': '<rootDir>/node_modules/@cloudbase/database/node_modules/bson/lib/bson.cjs',
+      },
       // Cloud functions are bundled before any test starts a local cloud that runs them.
       globalSetup: '<rootDir>/test/helpers/build-functions.global.js',
     },

@@ -97,6 +97,12 @@ export interface SendRequest {
   text: string;
   /** Absent: a new conversation. */
   conversationId?: string;
+  /**
+   * The conversation is new, under the `conversationId` the page chose, so that the page can watch
+   * its messages before the reply ends. Its own existing conversation is used as it is; an id
+   * someone else's conversation has is `CONFLICT`.
+   */
+  create?: boolean;
 }
 
 export interface SendResult {
@@ -115,6 +121,7 @@ export interface ConversationPage {
 }
 
 export interface HistoryPage {
+  conversation: Conversation;
   /** Oldest first, at most 20: the newest messages before `before` (or the newest of all). */
   items: ChatMessage[];
   /** Pass as `before` for the page of older messages; null when there is none. */

@@ -16,9 +16,12 @@ import type { CallResult } from '../../typings/contract';
 import { callCloud } from './cloud';
 
 export const chat = {
-  /** Stores the text and resolves with the reply in its final state (up to a minute later). */
-  send: (text: string, conversationId?: string): Promise<CallResult<SendResult>> =>
-    callCloud('chat', 'send', conversationId ? { text, conversationId } : { text }),
+  /**
+   * Stores the text and resolves with the reply in its final state (up to a minute later). With
+   * `create`, `conversationId` names a new conversation (the page picks it to watch it at once).
+   */
+  send: (text: string, conversationId?: string, create = false): Promise<CallResult<SendResult>> =>
+    callCloud('chat', 'send', conversationId ? { text, conversationId, ...(create ? { create } : {}) } : { text }),
   stop: (messageId: string): Promise<CallResult<{ message: ChatMessage }>> => callCloud('chat', 'stop', { messageId }),
   /** Writes the newest reply again; also how a failed reply is retried. */
   regenerate: (messageId: string): Promise<CallResult<{ reply: ChatMessage; quota: ChatQuota }>> =>

@@ -6,13 +6,13 @@
  * then the reply (turn.ts). Nothing is stored when the text is refused or no slot is left.
  */
 import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
-import type { Database } from '../db';
+import { isDuplicateWrite, type Database } from '../db';
 import { AppError } from '../errors';
 import { Todos } from '../todos';
 import { findAutoReply } from './autoreply';
 import type { ChatConfig, ModelConfig } from './config';
 import type { ModelMessage } from './model';
-import { Quota, quotaId } from './quota';
+import { charged, Quota, quotaId } from './quota';
 import { checkWithWeChat, WordList, type MsgSecCheck } from './safety';
 import {
   ChatStore,
@@ -27,7 +27,7 @@ import {
   type MessageDoc,
 } from './store';
 import { planContext } from './tokens';
-import { shanghaiIso, TOOL_SPECS } from './tools';
+import { keptCards, shanghaiIso, toolHistory, TOOL_SPECS } from './tools';
 import { runReply, type ReplyOutcome } from './turn';
 
 /** Messages read back as context at most; the token budget usually keeps fewer. */
@@ -120,7 +120,7 @@ export function createChatEngine(deps: EngineDeps) {
     for (const replyId of quota.staleHolds(await quota.read(id), now)) {
       const doc = await store.message(openid, replyId);
       if (doc?.status === 'streaming') await interrupt(openid, replyId, now);
-      else if (doc?.status === 'done') await quota.commit(id, replyId, now);
+      else if (doc && charged(doc)) await quota.commit(id, replyId, now);
       else await quota.release(id, replyId, now);
     }
   }
@@ -154,7 +154,13 @@ export function createChatEngine(deps: EngineDeps) {
       activeReplyId: locked,
       activeUntil: locked ? new Date(request.lapse) : UNLOCKED,
     };
-    await store.insertConversation(doc);
+    try {
+      await store.insertConversation(doc);
+    } catch (error) {
+      // Only a page-chosen id can collide, and only with someone else's conversation.
+      if (isDuplicateWrite(error)) throw new AppError('CONFLICT', 'That conversation id is taken; choose another.');
+      throw error;
+    }
     return doc;
   }
 
@@ -309,10 +315,12 @@ export function createChatEngine(deps: EngineDeps) {
       (await store.recent(openid, doc.conversationId, HISTORY, [new Date(doc.createdAt).getTime(), doc._id])).reverse(),
     );
     const last = earlier.at(-1)?.role === 'user' ? earlier.splice(-1) : [];
+    // What the reply already did stays done: its todos are kept (unless undone), not created again.
+    const kept = await keptCards(todos, openid, doc.cards ?? []);
     const plan = planContext({
       system: systemPrompt(t.now),
       history: earlier,
-      turn: last,
+      turn: [...last, ...toolHistory(kept)],
       tools: model.tools ? TOOL_SPECS : [],
       contextTokens: model.contextTokens,
       maxTokens: model.maxTokens,
@@ -325,7 +333,7 @@ export function createChatEngine(deps: EngineDeps) {
       error: null,
       usage: null,
       finishReason: null,
-      cards: [],
+      cards: kept,
       moderation: 'unchecked',
       updatedAt: t.now,
       expiresAt: new Date(t.lapse),
@@ -350,14 +358,15 @@ export function createChatEngine(deps: EngineDeps) {
     return { reply: outcome.doc, quota: await quota.status(openid, new Date()) };
   }
 
-  /** Stops a streaming reply (the writing invocation notices within a second); a stopped reply is not charged. */
+  /**
+   * Stops a streaming reply; the writing invocation notices within a second and settles its quota
+   * hold (charged when text was shown, see `charged`), or, if it died, the hold's lapse does.
+   */
   async function stop(openid: string, messageId: string, now: Date): Promise<MessageDoc> {
     const doc = await store.message(openid, messageId);
     if (!doc || doc.role !== 'assistant') throw new AppError('NOT_FOUND', 'No such reply.');
     if (doc.status === 'streaming') {
-      if (await store.transition(doc._id, 'streaming', { status: 'stopped', updatedAt: now, expiresAt: null })) {
-        if (doc.quotaId) await quota.release(doc.quotaId, doc._id, now);
-      }
+      await store.transition(doc._id, 'streaming', { status: 'stopped', updatedAt: now, expiresAt: null });
       const latest = await store.message(openid, messageId);
       if (latest) {
         await store.unlock(latest.conversationId, latest._id, latest.text, now);

@@ -3,7 +3,7 @@ import type { ConversationPage, HistoryPage } from '../../typings/chat';
 import type { Database } from '../db';
 import { AppError } from '../errors';
 import { defineFunction, type ActionContext, type HandlerDeps } from '../handler';
-import { object, optional, string } from '../schema';
+import { boolean, object, optional, string } from '../schema';
 import type { ChatConfig } from './config';
 import { createChatEngine, type Timing } from './engine';
 import type { MsgSecCheck } from './safety';
@@ -67,13 +67,15 @@ export function createChat(deps: ChatDeps) {
         schema: object({
           text: string({ min: 1, max: 2000, trim: true, multiline: true }),
           conversationId: optional(id()),
+          create: optional(boolean()),
         }),
-        async run({ text, conversationId }, ctx) {
+        async run({ text, conversationId, create }, ctx) {
           const { stats: _stats, ...result } = await engine.send({
             ...timing(ctx),
             openid: ctx.identity.openid,
             text,
             ...(conversationId ? { conversationId } : {}),
+            ...(conversationId && create ? { create: { channel: 'miniprogram' as const } } : {}),
             stream: true,
             wechatCheck: true,
           });
@@ -111,7 +113,7 @@ export function createChat(deps: ChatDeps) {
       history: {
         schema: object({ conversationId: id(), before: cursor() }),
         async run({ conversationId, before }, { identity, now }): Promise<HistoryPage> {
-          await owned(identity.openid, conversationId);
+          const conversation = await owned(identity.openid, conversationId);
           const after = key(before, 'before');
           let docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           // A reply still "streaming" past its lapse lost its invocation: end it before showing it.
@@ -122,6 +124,7 @@ export function createChat(deps: ChatDeps) {
           const page = docs.slice(0, PAGE_SIZE);
           const oldest = page.at(-1);
           return {
+            conversation: toConversation(conversation),
             items: page.reverse().map(toMessage),
             nextBefore: docs.length > PAGE_SIZE && oldest ? encodeKey(oldest.createdAt, oldest._id) : null,
           };

@@ -3,11 +3,11 @@
  * (`chat_quota`, `_id` = `openid:YYYY-MM-DD` in Asia/Shanghai). `taken` counts finished replies
  * plus replies being written; a reply takes a slot before it starts with one conditional update
  * (`taken < limit`), so two concurrent sends can never overspend. Each slot is held under
- * `holds.<replyId>` until the reply ends: a finished reply commits it (`used` + 1), any other end
- * gives it back (`taken` − 1). Both steps are conditional on the hold, so doing either twice
+ * `holds.<replyId>` until the reply ends: a finished reply, or one stopped after text was written,
+ * commits it (`used` + 1); any other end gives it back (`taken` − 1). Both steps are conditional on the hold, so doing either twice
  * changes nothing.
  */
-import type { ChatQuota } from '../../typings/chat';
+import type { ChatQuota, MessageStatus } from '../../typings/chat';
 import { isDuplicateWrite, settle, type Database } from '../db';
 
 export const QUOTA = 'chat_quota';
@@ -34,6 +34,14 @@ export function shanghaiDay(now: Date): string {
 export function nextMidnight(now: Date): Date {
   const local = now.getTime() + OFFSET_MS;
   return new Date(Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - OFFSET_MS);
+}
+
+/**
+ * Whether a reply's slot counts as used: it finished, or it was stopped after some of its text was
+ * written (and so seen), which would otherwise be a way to read answers without being charged.
+ */
+export function charged(reply: { status: MessageStatus; text: string }): boolean {
+  return reply.status === 'done' || (reply.status === 'stopped' && reply.text.trim() !== '');
 }
 
 export function quotaId(openid: string, now: Date): string {

@@ -3,14 +3,14 @@
  * run the `todo` function's own code: the same draft schema, the same rules across fields, the
  * same repository, for the user the conversation belongs to.
  */
-import type { ChatCard } from '../../typings/chat';
+import type { ChatCard, TodoCard } from '../../typings/chat';
 import type { Todo } from '../../typings/todo';
 import { AppError } from '../errors';
 import { check } from '../schema';
 import { createTodoFromDraft, todoDraftSchema } from '../todo';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
 import { Todos } from '../todos';
-import type { ToolCall, ToolSpec } from './model';
+import type { ModelMessage, ToolCall, ToolSpec } from './model';
 
 const OFFSET_MS = 8 * 3600_000;
 
@@ -68,7 +68,7 @@ export interface ToolOutcome {
   card?: ChatCard;
 }
 
-function brief(todo: Todo) {
+function brief(todo: Pick<Todo, 'id' | 'title' | 'quadrant' | 'dueAt' | 'remindAt'>) {
   return {
     id: todo.id,
     title: todo.title,
@@ -91,9 +91,29 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
   }
 }
 
-async function addTodo(args: Record<string, unknown>, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+/** What the model reads of a todo a card stands for (the card holds what it needs). */
+function briefOfCard(card: TodoCard) {
+  return brief({
+    id: card.todoId,
+    title: card.title,
+    quadrant: card.quadrant,
+    dueAt: card.dueAt,
+    remindAt: card.remindAt,
+  });
+}
+
+async function addTodo(
+  args: Record<string, unknown>,
+  todos: Todos,
+  openid: string,
+  now: Date,
+  existing: readonly ChatCard[],
+): Promise<ToolOutcome> {
   const parsed = check(todoDraftSchema(), args);
   if (!parsed.ok) return { content: answer({ ok: false, error: 'invalid arguments', fields: parsed.issues }) };
+  // A regenerated reply asking again for a todo its earlier version created gets that one back.
+  const same = existing.find((card) => card.title === parsed.value.title);
+  if (same) return { content: answer({ ok: true, alreadyAdded: true, todo: briefOfCard(same) }) };
   try {
     const todo = await createTodoFromDraft(todos, openid, parsed.value, now);
     const card: ChatCard = {
@@ -128,16 +148,51 @@ async function listTodos(args: Record<string, unknown>, todos: Todos, openid: st
   return { content: answer({ ok: true, now: shanghaiIso(now), scope, todos: due.map(brief) }) };
 }
 
-/** Runs one tool call for `openid`; a refusal (bad arguments, a rule) goes back to the model to fix. */
-export async function runTool(call: ToolCall, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+/**
+ * Runs one tool call for `openid`; a refusal (bad arguments, a rule) goes back to the model to fix.
+ * `existing`: the cards the reply already has, whose todos are not created twice.
+ */
+export async function runTool(
+  call: ToolCall,
+  todos: Todos,
+  openid: string,
+  now: Date,
+  existing: readonly ChatCard[] = [],
+): Promise<ToolOutcome> {
   const args = parseArguments(call.arguments);
   if (!args) return { content: answer({ ok: false, error: 'arguments must be a JSON object' }) };
   switch (call.name) {
     case 'add_todo':
-      return addTodo(args, todos, openid, now);
+      return addTodo(args, todos, openid, now, existing);
     case 'list_todos':
       return listTodos(args, todos, openid, now);
     default:
       return { content: answer({ ok: false, error: `no tool named ${call.name}` }) };
   }
+}
+
+/** The cards whose todos still exist (one the person undid is gone, and may be asked for again). */
+export async function keptCards(todos: Todos, openid: string, cards: readonly ChatCard[]): Promise<ChatCard[]> {
+  const found = await Promise.all(cards.map((card) => todos.get(openid, card.todoId)));
+  return cards.filter((_, i) => found[i] !== undefined);
+}
+
+/**
+ * The tool calls that created `cards` and their results, as the model would have seen them: a
+ * regenerated reply continues after them, so it words the answer again without acting again.
+ */
+export function toolHistory(cards: readonly ChatCard[]): ModelMessage[] {
+  if (cards.length === 0) return [];
+  const calls = cards.map((card, i) => {
+    const { id: _id, ...args } = briefOfCard(card);
+    return { id: `call_kept_${i}`, type: 'function' as const, function: { name: 'add_todo', arguments: answer(args) } };
+  });
+  return [
+    { role: 'assistant', content: null, tool_calls: calls },
+    ...cards.map((card, i): ModelMessage => ({
+      role: 'tool',
+      tool_call_id: calls[i].id,
+      content: answer({ ok: true, todo: briefOfCard(card) }),
+    })),
+  ];
 }

@@ -1,14 +1,14 @@
 /**
  * Writes one reply, from `streaming` to its end: streams the model into the message document,
  * notices a stop made elsewhere, ends by the deadline, checks what the model said, and settles
- * the quota hold by the outcome (a finished reply is charged, nothing else is).
+ * the quota hold by the outcome (a finished reply is charged, and a stopped one that showed text).
  */
 import type { ChatCard, Moderation, ReplyErrorCode } from '../../typings/chat';
 import type { Todos } from '../todos';
 import type { ChatConfig, ModelConfig } from './config';
 import { generate } from './generate';
 import { ModelError, type ModelFault, type ModelMessage } from './model';
-import type { Quota } from './quota';
+import { charged, type Quota } from './quota';
 import { checkWithWeChat, type MsgSecCheck, type WordFilter } from './safety';
 import type { ChatStore, MessageDoc } from './store';
 import { runTool, TOOL_SPECS } from './tools';
@@ -79,7 +79,8 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
     if (!controller.signal.aborted) controller.abort(why);
   };
   const timer = setTimeout(() => end('deadline'), Math.max(0, job.deadline - Date.now()));
-  const cards: ChatCard[] = [];
+  // A regenerated reply keeps the todos its earlier version created.
+  const cards: ChatCard[] = [...job.reply.cards];
   let visible = '';
 
   const writer = job.stream
@@ -120,7 +121,7 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
       runTool: (call) =>
         user === null
           ? Promise.reject(new Error('no tools for this turn'))
-          : runTool(call, deps.todos, user, new Date()),
+          : runTool(call, deps.todos, user, new Date(), cards),
       onCard: (card) => cards.push(card),
     });
     visible = result.text;
@@ -141,7 +142,7 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
     if (error instanceof ModelError && error.fault === 'ABORTED' && why === 'gone') {
       clearTimeout(timer);
       await writer?.close();
-      return { doc: await afterStop(deps, job), ...statsOf(writer) };
+      return { doc: await afterStop(deps, job, shown(writer)), ...statsOf(writer) };
     }
     if (why === 'blocked') {
       patch = { status: 'blocked', text: BLOCKED_NOTICE, moderation: 'unchecked' };
@@ -168,7 +169,7 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
   const final: Partial<MessageDoc> = { ...patch, cards, updatedAt: now, expiresAt: null };
   if (!(await store.transition(id, 'streaming', final))) {
     // A stop (or a remove) ended it first; that decision stands.
-    return { doc: await afterStop(deps, job), ...statsOf(writer) };
+    return { doc: await afterStop(deps, job, shown(writer)), ...statsOf(writer) };
   }
   if (job.reply.quotaId) {
     if (final.status === 'done') await deps.quota.commit(job.reply.quotaId, id, now);
@@ -177,6 +178,9 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
   await store.unlock(job.reply.conversationId, id, final.text ?? '', now);
   return { doc: { ...job.reply, ...final }, ...statsOf(writer) };
 }
+
+/** Whether any text of the reply reached the database, where the page could show it. */
+const shown = (writer: ThrottledWriter | undefined): boolean => writer?.stats.firstWriteAt !== undefined;
 
 function statsOf(writer: ThrottledWriter | undefined): Omit<ReplyOutcome, 'doc'> {
   const stats = writer?.stats;
@@ -212,12 +216,24 @@ async function screen(deps: ReplyDeps, job: ReplyJob, text: string): Promise<Scr
 }
 
 /**
- * The reply was ended elsewhere (a stop keeps the text written so far; its quota hold was given
- * back there). The kept text was shown while streaming, so it is still checked, and hidden if risky.
+ * The reply was ended elsewhere (a stop keeps the text written so far). The kept text was shown
+ * while streaming, so it is still checked, and hidden if risky; then the quota hold is settled:
+ * charged when text was shown (see `charged`), given back otherwise.
  */
-async function afterStop(deps: ReplyDeps, job: ReplyJob): Promise<MessageDoc> {
+async function afterStop(deps: ReplyDeps, job: ReplyJob, wasShown: boolean): Promise<MessageDoc> {
+  const { quotaId } = job.reply;
+  const settleHold = (charge: boolean) =>
+    quotaId
+      ? charge
+        ? deps.quota.commit(quotaId, job.reply._id, new Date())
+        : deps.quota.release(quotaId, job.reply._id, new Date())
+      : undefined;
   const doc = await deps.store.message(job.reply._openid, job.reply._id);
-  if (!doc) return { ...job.reply, status: 'stopped', expiresAt: null };
+  if (!doc) {
+    // Removed with its conversation while streaming: what was shown counts.
+    await settleHold(wasShown);
+    return { ...job.reply, status: 'stopped', expiresAt: null };
+  }
   if (doc.status === 'stopped' && doc.text) {
     const screened = await screen(deps, job, doc.text);
     if (screened.blocked || screened.moderation !== doc.moderation || screened.text !== doc.text) {
@@ -227,6 +243,7 @@ async function afterStop(deps: ReplyDeps, job: ReplyJob): Promise<MessageDoc> {
       if (await deps.store.transition(doc._id, 'stopped', patch)) Object.assign(doc, patch);
     }
   }
+  await settleHold(charged(doc));
   await deps.store.unlock(doc.conversationId, doc._id, doc.text, new Date());
   return doc;
 }

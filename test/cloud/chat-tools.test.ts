@@ -102,6 +102,47 @@ describe('add_todo', () => {
   });
 });
 
+describe('regenerate after add_todo', () => {
+  it('keeps the todo and its card, tells the model it exists, and never creates it twice', async () => {
+    const openid = nextUser();
+    const dueAt = shanghai(24);
+    const args = { title: '交报告', quadrant: 'q1', dueAt, remindAt: dueAt };
+    rig.model.script(toolReply({ name: 'add_todo', arguments: args }), textReply('已添加「交报告」。'));
+    const first = await chatOk(rig.cloud, 'send', { text: '明天这个时候提醒我交报告' }, openid);
+    const [card] = first.reply.cards;
+
+    // Written again: the model sees the todo already added, and asks for it again all the same.
+    const start = rig.model.requests.length;
+    rig.model.script(toolReply({ name: 'add_todo', arguments: args }), textReply('好的，「交报告」已在待办里。'));
+    const again = await chatOk(rig.cloud, 'regenerate', { messageId: first.reply.id }, openid);
+    expect(again.reply).toMatchObject({ status: 'done', text: '好的，「交报告」已在待办里。', cards: [card] });
+    const sent = rig.model.requests[start].body.messages ?? [];
+    expect(sent.slice(-3)).toMatchObject([
+      { role: 'user', content: '明天这个时候提醒我交报告' },
+      { role: 'assistant', tool_calls: [{ function: { name: 'add_todo' } }] },
+      { role: 'tool', content: expect.stringContaining(card.todoId) },
+    ]);
+    expect(toolResults(start + 2).at(-1)).toMatchObject({ ok: true, alreadyAdded: true, todo: { id: card.todoId } });
+    const list = await todosOf(rig.cloud, openid);
+    expect(list.ok && list.data.items.map((t) => t.id)).toEqual([card.todoId]);
+  });
+
+  it('a todo the person undid is not kept on the regenerated reply', async () => {
+    const openid = nextUser();
+    rig.model.script(
+      toolReply({ name: 'add_todo', arguments: { title: '买牛奶', quadrant: 'q3' } }),
+      textReply('已添加。'),
+    );
+    const first = await chatOk(rig.cloud, 'send', { text: '记一下买牛奶' }, openid);
+    await invoke(rig.cloud, 'todo', { action: 'remove', id: first.reply.cards[0].todoId }, { openid });
+    const start = rig.model.requests.length;
+    rig.model.script(textReply('要我重新添加吗？'));
+    const again = await chatOk(rig.cloud, 'regenerate', { messageId: first.reply.id }, openid);
+    expect(again.reply.cards).toEqual([]);
+    expect(rig.model.requests[start].body.messages?.at(-1)).toMatchObject({ role: 'user' });
+  });
+});
+
 describe('list_todos', () => {
   it("answers with the user's open todos due in the asked scope, soonest first", async () => {
     const openid = nextUser();

@@ -124,17 +124,84 @@ describe('stop', () => {
     expect(result.reply).toMatchObject({ id: streaming._id, status: 'stopped', text: '这是一个很长的回答，' });
     await expect(rig.model.requests.at(-1)?.closed).resolves.toEqual({ aborted: true });
     never.open();
-    // A stopped reply is not charged, and the conversation takes the next message.
-    expect(result.quota.used).toBe(quotaBefore.used);
-    expect(result.quota.remaining).toBe(quotaBefore.remaining);
+    // Text was shown, so the reply is charged like a finished one; the conversation takes the next message.
+    expect(result.quota.used).toBe(quotaBefore.used + 1);
+    expect(result.quota.remaining).toBe(quotaBefore.remaining - 1);
     rig.model.script(textReply('好的。'));
     expect((await send('继续', result.conversation.id)).reply.status).toBe('done');
+  });
+
+  it('charges nothing for a reply stopped before any text was written', async () => {
+    const never = gate();
+    rig.model.script({ steps: [{ gate: never.wait }, { text: '太迟了' }] });
+    const quotaBefore = await chatOk(rig.cloud, 'quota', {});
+    const sending = send('算了');
+    const streaming = await waitForDoc(rig.cloud, 'messages', { role: 'assistant', status: 'streaming' }, () => true);
+    await chatOk(rig.cloud, 'stop', { messageId: String(streaming._id) });
+    const result = await sending;
+    never.open();
+    expect(result.reply).toMatchObject({ status: 'stopped', text: '' });
+    expect(result.quota).toMatchObject({ used: quotaBefore.used, remaining: quotaBefore.remaining });
+  });
+
+  it('a reply removed with its conversation while streaming is charged for the text it showed', async () => {
+    const openid = 'o-remover';
+    const never = gate();
+    rig.model.script({ steps: [{ text: '看到了一半' }, { gate: never.wait }] });
+    const sending = chat(rig.cloud, 'send', { text: '删掉也要算' }, openid);
+    const streaming = await waitForDoc(
+      rig.cloud,
+      'messages',
+      { _openid: openid, role: 'assistant', status: 'streaming' },
+      (doc) => doc.text === '看到了一半',
+    );
+    await chatOk(rig.cloud, 'remove', { conversationId: String(streaming.conversationId) }, openid);
+    // The reply has nowhere to go: the conversation it belonged to is gone.
+    await expect(sending).resolves.toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    never.open();
+    await waitForDoc(
+      rig.cloud,
+      'chat_quota',
+      { _openid: openid },
+      (doc) => Object.keys(doc.holds as object).length === 0,
+    );
+    expect(await chatOk(rig.cloud, 'quota', {}, openid)).toMatchObject({ used: 1 });
   });
 
   it('answers a reply that is no longer streaming as it is', async () => {
     rig.model.script(textReply('完成了。'));
     const { reply } = await send('你好');
     await expect(chatOk(rig.cloud, 'stop', { messageId: reply.id })).resolves.toEqual({ message: reply });
+  });
+});
+
+describe('a conversation the page names', () => {
+  it('is created under the chosen id, so its messages can be watched before the reply ends', async () => {
+    const id = 'page0chosen0id0000000000000001';
+    rig.model.script(textReply('新对话。'));
+    const result = await chatOk(rig.cloud, 'send', { text: '开个新对话', conversationId: id, create: true });
+    expect(result.conversation).toMatchObject({ id, title: '开个新对话' });
+    expect((await storedMessages(rig.cloud, id)).map((m) => m.text)).toEqual(['开个新对话', '新对话。']);
+    // Sent again with create (a retry), the same conversation goes on.
+    rig.model.script(textReply('还是它。'));
+    const again = await chatOk(rig.cloud, 'send', { text: '再来', conversationId: id, create: true });
+    expect(again.conversation.id).toBe(id);
+    expect(await storedMessages(rig.cloud, id)).toHaveLength(4);
+  });
+
+  it("is refused when the id is someone else's, which stays as it was", async () => {
+    rig.model.script(textReply('只属于我。'));
+    const mine = await send('我的对话');
+    const before = await storedMessages(rig.cloud, mine.conversation.id);
+    const taken = await chat(
+      rig.cloud,
+      'send',
+      { text: '抢注', conversationId: mine.conversation.id, create: true },
+      'o-squatter',
+    );
+    expect(taken).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(await storedMessages(rig.cloud, mine.conversation.id)).toEqual(before);
+    expect((await chatOk(rig.cloud, 'quota', {}, 'o-squatter')).remaining).toBe(50);
   });
 });
 

@@ -11,6 +11,7 @@ import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
 import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
 import { startTestCloud } from '../helpers/local-cloud';
+import { startModelServer, textReply, toolReply, type ModelServer } from '../helpers/model-server';
 import { SCREENSHOTS } from './helpers/app';
 import { findChromium, LAUNCH_ARGS } from './helpers/browser';
 
@@ -34,7 +35,15 @@ const WORDS = {
     serviceDown: '服务暂不可用，请稍后再试',
     retry: '重试',
     second: '计划做',
-    chat: '问我任何问题，或让我帮你拆解待办',
+    chat: '问我任何问题，或让我帮你安排待办',
+    message: '消息',
+    ask: '怎么安排这周的事？',
+    reply:
+      '## 本周安排\n\n先做**重要且紧急**的事：\n\n1. 交周报\n2. 回复客户\n   - 附上报价\n\n> 要事第一\n\n```js\nconst q1 = todos.filter(urgent);\n```\n\n参考 https://example.com/guide',
+    added: '已添加待办',
+    send: '发送',
+    modelDown: '模型服务暂不可用，请稍后重试',
+    chats: '对话列表',
     meSettings: '设置',
     nickname: '点击设置昵称',
     privacy: '用户隐私保护提示',
@@ -53,7 +62,15 @@ const WORDS = {
     serviceDown: 'The service is unavailable right now. Please try again later.',
     retry: 'Retry',
     second: 'Plan',
-    chat: 'Ask me anything, or let me break a todo into steps',
+    chat: 'Ask me anything, or let me plan your todos',
+    message: 'Message',
+    ask: 'How should I plan this week?',
+    reply:
+      '## This week\n\nDo the **important and urgent** first:\n\n1. Send the report\n2. Reply to the customer\n   - attach the quote\n\n> First things first\n\n```js\nconst q1 = todos.filter(urgent);\n```\n\nSee https://example.com/guide',
+    added: 'Todo added',
+    send: 'Send',
+    modelDown: 'The model service is unavailable. Please retry later.',
+    chats: 'Chats',
     meSettings: 'Settings',
     nickname: 'Tap to set a nickname',
     privacy: 'Your privacy',
@@ -102,10 +119,18 @@ function inPage<M extends keyof Look>(
 let cloud: LocalCloud;
 let preview: Preview;
 let browser: Browser;
+let model: ModelServer;
 
 beforeAll(async () => {
+  model = await startModelServer();
   [cloud, browser] = await Promise.all([
-    startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'local-remind-template' } }),
+    startTestCloud({
+      functionEnv: {
+        REMIND_TEMPLATE_ID: 'local-remind-template',
+        MODEL_BASE_URL: model.baseUrl,
+        MODEL_NAME: 'scripted-model',
+      },
+    }),
     chromium.launch({ executablePath: findChromium(), args: LAUNCH_ARGS }),
   ]);
   preview = await attachPreview(cloud, { log: () => undefined, subscribeTemplates: SUBSCRIBE_TEMPLATES });
@@ -114,6 +139,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await cloud?.close();
+  await model?.close();
 });
 
 describe.each([
@@ -324,6 +350,56 @@ describe.each([
     expect(phone.x + phone.width - (send.x + send.width)).toBeLessThan(20);
     await expectReadable();
     await shot('chat');
+  });
+
+  it('chat: a reply in Markdown with a todo card, on the theme, every word readable', async () => {
+    model.script(
+      toolReply({ name: 'add_todo', arguments: { title: words.ask.slice(0, 12), quadrant: 'q1' } }),
+      textReply(words.reply),
+    );
+    await page.getByPlaceholder(words.message).fill(words.ask);
+    await page.getByRole('button', { name: words.send, exact: true }).click();
+    const reply = page.locator('.pv-page--active .msg--assistant').last();
+    await reply.getByText('example.com/guide').waitFor();
+    await reply.getByText(words.added).waitFor();
+    expect(
+      await colourOf({
+        bubble: ['.pv-page--active [class*="msg__bubble--reply"]', 'backgroundColor'],
+        mine: ['.pv-page--active [class*="msg__bubble--user"]', 'backgroundColor'],
+        link: ['.pv-page--active [class*="md__link"]', 'color'],
+      }),
+    ).toEqual({ bubble: colours.card, mine: colours.accent, link: colours.accent });
+    // No markup from the model: the list is the page's own rows, the code its own block.
+    expect(await reply.locator('[class*="md__marker"]').allTextContents()).toEqual(['1.', '2.', '•']);
+    expect(await reply.locator('[class*="md__pre-text"]').textContent()).toBe('const q1 = todos.filter(urgent);');
+    await expectReadable();
+    await shot('chat-reply');
+  });
+
+  it('chat: a failed reply says why, with a retry', async () => {
+    model.script({ status: 503 });
+    await page.getByPlaceholder(words.message).fill(words.ask);
+    await page.getByRole('button', { name: words.send, exact: true }).click();
+    await page.getByText(words.modelDown).waitFor();
+    const reply = page.locator('.pv-page--active .msg--assistant').last();
+    await reply.getByRole('button', { name: words.retry }).waitFor();
+    await expectReadable();
+    await shot('chat-failed');
+  });
+
+  it('chat: the conversation list', async () => {
+    await page.locator('.pv-page--active [class*="chat__bar-button"]').first().click();
+    const list = page.getByRole('dialog', { name: words.chats });
+    await list.waitFor();
+    await settled('.pv-page--active .van-popup--left');
+    await list.getByText(words.ask).waitFor();
+    await expectReadable('.pv-page--active .van-popup--left');
+    await shot('chat-list');
+    // The mask beside the drawer closes it.
+    const mask = await page.locator('.pv-page--active .van-overlay').boundingBox();
+    if (!mask) throw new Error('no mask');
+    await page.mouse.click(mask.x + mask.width - 10, mask.y + mask.height / 2);
+    await list.waitFor({ state: 'hidden' });
   });
 
   it('me: the profile card and the settings, lined up, on the theme', async () => {

@@ -19,7 +19,8 @@ export type Field =
   | { kind: 'opaque'; max: number; optional?: boolean }
   | { kind: 'fileId'; optional?: boolean }
   | { kind: 'oneOf'; values: readonly string[]; optional?: boolean }
-  | { kind: 'date'; nullable?: boolean; optional?: boolean };
+  | { kind: 'date'; nullable?: boolean; optional?: boolean }
+  | { kind: 'flag'; optional?: boolean };
 
 type Fields<F extends FunctionName, A extends ActionName<F>> = { [K in keyof Required<RequestOf<F, A>>]: Field };
 
@@ -70,6 +71,7 @@ export const SPECS: Specs = {
     send: {
       text: { kind: 'text', min: 1, max: 2000, trim: true, multiline: true },
       conversationId: { ...ID, optional: true },
+      create: { kind: 'flag', optional: true },
     },
     stop: { messageId: ID },
     regenerate: { messageId: ID },
@@ -105,7 +107,7 @@ export interface FuzzPools {
 }
 
 const HOUR = 3_600_000;
-const isString = (field: Field): boolean => field.kind !== 'date';
+const isString = (field: Field): boolean => field.kind !== 'date' && field.kind !== 'flag';
 
 /** Control characters each kind of field refuses, and unpaired surrogates. */
 function refusedChar(field: Field): fc.Arbitrary<string> {
@@ -137,6 +139,8 @@ function validValue(field: Field, pools: FuzzPools): fc.Arbitrary<unknown> {
       return fc.constantFrom('cloud://local.bucket/avatars/a.png', 'cloud://env-1.7465-env/x/y.jpg');
     case 'oneOf':
       return fc.constantFrom(...field.values);
+    case 'flag':
+      return fc.boolean();
     case 'date': {
       const future = fc.integer({ min: 1, max: 24 * 365 }).map((h) => new Date(Date.now() + h * HOUR).toISOString());
       return field.nullable ? fc.oneof(future, fc.constant(null)) : future;
@@ -148,7 +152,11 @@ function validValue(field: Field, pools: FuzzPools): fc.Arbitrary<unknown> {
 function wrongType(field: Field): fc.Arbitrary<unknown> {
   return fc
     .jsonValue({ maxDepth: 3 })
-    .filter((value) => typeof value !== 'string' && !(field.kind === 'date' && field.nullable && value === null));
+    .filter((value) =>
+      field.kind === 'flag'
+        ? typeof value !== 'boolean'
+        : typeof value !== 'string' && !(field.kind === 'date' && field.nullable && value === null),
+    );
 }
 
 /** Something done to one field that the function's schema must refuse. */

@@ -13,6 +13,7 @@ Component<
     placeholder: StringConstructor;
     sendText: StringConstructor;
     disabled: BooleanConstructor;
+    busy: BooleanConstructor;
     maxlength: { type: NumberConstructor; value: number };
   },
   { onChange(event: { detail: string }): void; onSend(): void },
@@ -24,6 +25,8 @@ Component<
     /** The button's word, from the page's catalogue. */
     sendText: String,
     disabled: Boolean,
+    /** Something is on its way: the field stays editable, Send waits. */
+    busy: Boolean,
     maxlength: { type: Number, value: 2000 },
   },
   // px, as Vant's autosize takes them: one line, up to about four.
@@ -39,7 +42,7 @@ Component<
     },
     onSend() {
       const text = this.data.value.trim();
-      if (!text || this.data.disabled) return;
+      if (!text || this.data.disabled || this.data.busy) return;
       this.triggerEvent('send', text);
     },
   },

@@ -4,10 +4,8 @@
  * list can update optimistically. The one call made here is recording a subscription credit.
  */
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
-import { config } from '../../config';
 import { fill, strings, type Catalogue } from '../../i18n';
-import { showError } from '../../services/errors';
-import { todos } from '../../services/todos';
+import { askForReminder } from '../../services/reminders';
 import { quadrants, type QuadrantInfo } from '../../utils/quadrants';
 import { formatDateTime } from '../../utils/time';
 
@@ -81,8 +79,6 @@ Component<
     onClearDue(): void;
     onOffset(event: TapEvent<{ minutes: number }>): void;
     onRemindChange(event: ValueEvent<boolean>): void;
-    onSubscribeAnswer(answer: string | undefined): Promise<void>;
-    onSubscribeFailed(error: { errCode?: number; errMsg?: string }): void;
     onSave(): void;
     onClose(): void;
   },
@@ -218,43 +214,11 @@ Component<
         this.describe({ remind: false });
         return;
       }
-      const templateId = config.remindTemplateId;
-      // Called before any await: WeChat allows this only synchronously inside the user's tap.
-      wx.requestSubscribeMessage({ tmplIds: [templateId] }).then(
-        (answer) => this.onSubscribeAnswer(answer[templateId]),
-        (error: { errCode?: number; errMsg?: string }) => this.onSubscribeFailed(error),
-      );
-    },
-
-    async onSubscribeAnswer(answer) {
-      const { t } = this.data;
-      if (answer !== 'accept') {
-        // 'reject' is this time only; 'ban' (or 'filter') means WeChat will not ask again.
-        wx.showModal({
-          title: t.noRemindTitle,
-          content: answer === 'reject' ? t.subscribeRejected : t.subscribeOff,
-          showCancel: false,
-          confirmText: this.data.common.confirm,
-        });
-        return;
-      }
-      const result = await todos.subscribe(config.remindTemplateId);
-      if (!result.ok) {
-        showError(result);
-        return;
-      }
-      // A reminder needs a due time; start from the next whole hour, which the person can change.
-      this.describe({ remind: true, ...(this.data.dueAt ? {} : { dueAt: nextHour(this.now()) }) });
-    },
-
-    onSubscribeFailed(error) {
-      const { t } = this.data;
-      // 20004: the person switched off notifications for this mini-program altogether.
-      if (error.errCode === 20004) {
-        wx.showModal({ title: t.noRemindTitle, content: t.subscribeOff, showCancel: false });
-      } else {
-        wx.showToast({ title: t.subscribeUnavailable, icon: 'none', duration: 2500 });
-      }
+      // Called before any await: WeChat allows the prompt only synchronously inside the user's tap.
+      void askForReminder().then((on) => {
+        // A reminder needs a due time; start from the next whole hour, which the person can change.
+        if (on) this.describe({ remind: true, ...(this.data.dueAt ? {} : { dueAt: nextHour(this.now()) }) });
+      });
     },
 
     onSave() {

@@ -14,6 +14,7 @@ import { auth, AuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { todos } from '../../services/todos';
 import { definePage } from '../../utils/define';
+import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
@@ -72,14 +73,17 @@ definePage<Custom>()({
         active,
         quadrants: quadrants().map((q) => ({ ...q, count: 0 })),
       });
-      // A reminder's "open" lands here with the todo's id: show that todo, on its own tab.
-      if (query.id) void this.openById(query.id);
+      // A reminder's "open" lands here with the todo's id (a chat card hands it over): show that todo, on its own tab.
+      const id = query.id ?? todoToOpen.take();
+      if (id) void this.openById(id);
       else void this.load();
     },
     onShow() {
       titlePage(strings().todos.title);
+      const id = todoToOpen.take();
+      if (id) void this.openById(id);
       // Coming back from another tab: a failed first load gets a second chance.
-      if (this.data.error) void this.load();
+      else if (this.data.error) void this.load();
     },
     onHide() {
       this.commitDelete();

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { createDatabase as Database } from '../../../preview/runtime/wx/database';
+import { startModelServer, type ModelServer } from '../../helpers/model-server';
 import { wxDouble } from './wx';
 
 const ROOT = join(__dirname, '../../..');
@@ -72,7 +74,27 @@ export async function startCloudProcess(functionEnv: Record<string, string> = {}
   };
 }
 
+/**
+ * `wx.cloud.database()` as the preview runs it: the real @cloudbase/database and realtime client,
+ * here posting /web over node:http and watching over jsdom's WebSocket.
+ */
+function clientDatabase(cloud: RemoteCloud, openid: string) {
+  const post = async (body: string, caller: string) => {
+    const headers = { 'content-type': 'application/json', 'x-wx-openid': caller };
+    const answer = await send('POST', `${cloud.url}/web`, headers, body);
+    return JSON.parse(answer.body.toString('utf8')) as Record<string, unknown>;
+  };
+  // A module copy per user, as a page load is in the preview: the realtime client keeps one
+  // socket per module, signed in as the user who opened it.
+  let database!: typeof Database;
+  jest.isolateModules(() => {
+    database = (require('../../../preview/runtime/wx/database') as { createDatabase: typeof Database }).createDatabase;
+  });
+  return (config?: { env?: string }) => database({ openid: () => openid }, config, post);
+}
+
 export function connectToLocalCloud(cloud: RemoteCloud, user: { openid: string; appid?: string }): void {
+  wxDouble.database = clientDatabase(cloud, user.openid);
   wxDouble.cloudHandler = async (name, data) => {
     const headers = {
       'content-type': 'application/json',
@@ -94,5 +116,30 @@ export function connectToLocalCloud(cloud: RemoteCloud, user: { openid: string; 
     );
     if (status !== 200) throw { errCode: -1, errMsg: `cloud.uploadFile:fail ${body.toString('utf8')}` };
     return JSON.parse(body.toString('utf8')) as { fileID: string };
+  };
+}
+
+export interface ChatCloud {
+  cloud: RemoteCloud;
+  model: ModelServer;
+  close(): Promise<void>;
+}
+
+/** A local cloud whose chat function answers from a scripted model server on loopback, 3 replies a day. */
+export async function startChatCloud(env: Record<string, string> = {}): Promise<ChatCloud> {
+  const model = await startModelServer();
+  const cloud = await startCloudProcess({
+    MODEL_BASE_URL: model.baseUrl,
+    MODEL_NAME: 'scripted-model',
+    CHAT_DAILY_LIMIT: '3',
+    ...env,
+  });
+  return {
+    cloud,
+    model,
+    close: async () => {
+      await cloud.close();
+      await model.close();
+    },
   };
 }

@@ -12,6 +12,8 @@ export interface WxDouble {
   cloudHandler: CloudHandler;
   /** Answers wx.cloud.uploadFile; throw `{ errCode, errMsg }` to act as a failed upload. */
   uploadHandler: UploadHandler;
+  /** `wx.cloud.database()`: the real client database of a local cloud (connectToLocalCloud), or none. */
+  database?: (config?: { env?: string }) => unknown;
   /** Where navigation calls go; the page stack installs itself here. */
   router?: {
     navigateTo(url: string): void;
@@ -115,6 +117,10 @@ const cloud = {
     const { fileID } = await wxDouble.uploadHandler(cloudPath, filePath);
     return { fileID, statusCode: 204, errMsg: 'cloud.uploadFile:ok' };
   }),
+  database: jest.fn((config?: { env?: string }) => {
+    if (!wxDouble.database) throw new Error('wx.cloud.database() called with no local cloud in this test');
+    return wxDouble.database(config);
+  }),
 };
 
 /** Installs the double as the global `wx`; call before requiring miniprogram-simulate. */
@@ -130,11 +136,12 @@ export function resetWx(): void {
   wxDouble.storage = fresh.storage;
   wxDouble.cloudHandler = fresh.cloudHandler;
   wxDouble.uploadHandler = fresh.uploadHandler;
+  wxDouble.database = undefined;
   wxDouble.router = undefined;
   wxDouble.theme = 'light';
   wxDouble.language = 'zh_CN';
   wxDouble.privacyListener = undefined;
-  for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction, cloud.uploadFile])
+  for (const mock of [...Object.values(wxDouble.api), cloud.init, cloud.callFunction, cloud.uploadFile, cloud.database])
     mock.mockClear();
 }
 

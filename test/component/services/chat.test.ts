@@ -1,23 +1,18 @@
 import { chat } from '../../../miniprogram/services/chat';
 import { replyErrorMessage, userMessage } from '../../../miniprogram/services/errors';
-import { startModelServer, textReply, type ModelServer } from '../../helpers/model-server';
-import { connectToLocalCloud, startCloudProcess, type RemoteCloud } from '../helpers/local-cloud';
+import { textReply, type ModelServer } from '../../helpers/model-server';
+import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
 
 let cloud: RemoteCloud;
 let model: ModelServer;
 
+let rig: ChatCloud;
+
 beforeAll(async () => {
-  model = await startModelServer();
-  cloud = await startCloudProcess({
-    MODEL_BASE_URL: model.baseUrl,
-    MODEL_NAME: 'scripted-model',
-    CHAT_DAILY_LIMIT: '3',
-  });
+  rig = await startChatCloud();
+  ({ cloud, model } = rig);
 }, 120_000); // the embedded database takes seconds to start on a busy machine
-afterAll(async () => {
-  await cloud?.close();
-  await model?.close();
-});
+afterAll(() => rig?.close());
 
 // The shared setup resets the wx double before each test.
 beforeEach(() => connectToLocalCloud(cloud, { openid: 'o-chat-service' }));

@@ -9,15 +9,16 @@ import { Db } from '@cloudbase/database';
 import { RealtimeWebSocketClient } from '@cloudbase/realtime/dist/esm/websocket-client';
 import type { ShimContext } from '../context';
 import { WxCollection } from './query';
-import { webRequestClass } from './request';
+import { webRequestClass, type WebPost } from './request';
 
 export interface DatabaseConfig {
   env?: string;
 }
 
-export function createDatabase(ctx: ShimContext, config: DatabaseConfig = {}) {
+/** `post` carries /web requests (tests outside a browser give their own). */
+export function createDatabase(ctx: Pick<ShimContext, 'openid'>, config: DatabaseConfig = {}, post?: WebPost) {
   // The library reads both from static fields, as the js-sdk sets them when it loads the module.
-  Db.reqClass = webRequestClass(ctx.openid);
+  Db.reqClass = webRequestClass(ctx.openid, post);
   Db.wsClientClass = RealtimeWebSocketClient;
   const env = config.env || 'local';
   const db = new Db({ env });

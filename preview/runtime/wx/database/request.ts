@@ -16,16 +16,24 @@ export interface WebRequest {
   send(action: string, params: Record<string, unknown>): Promise<WebReply>;
 }
 
+/** Posts one /web request as `openid` and answers its JSON. */
+export type WebPost = (body: string, openid: string) => Promise<WebReply>;
+
+/** The browser's way: the page's own origin serves /web. */
+export const fetchWeb: WebPost = async (body, openid) => {
+  const response = await fetch('/web', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid },
+    body,
+  });
+  return (await response.json()) as WebReply;
+};
+
 /** The class @cloudbase/database instantiates for each query (its `Db.reqClass`). */
-export function webRequestClass(openid: () => string): new () => WebRequest {
+export function webRequestClass(openid: () => string, post: WebPost = fetchWeb): new () => WebRequest {
   return class {
-    async send(action: string, params: Record<string, unknown>): Promise<WebReply> {
-      const response = await fetch('/web', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-wx-openid': openid() },
-        body: JSON.stringify({ action, ...params }),
-      });
-      return (await response.json()) as WebReply;
+    send(action: string, params: Record<string, unknown>): Promise<WebReply> {
+      return post(JSON.stringify({ action, ...params }), openid());
     }
   };
 }

@@ -1,0 +1,62 @@
+/**
+ * The card under a reply whose tool call created a todo: what was added, a way to open it on the
+ * Todos tab, undo (the todo is deleted), and, when it has a reminder, the subscription tap WeChat
+ * requires before any reminder can be sent.
+ */
+import type { TodoCard } from '../../../typings/chat';
+import { strings, type Catalogue } from '../../i18n';
+import { showError } from '../../services/errors';
+import { askForReminder } from '../../services/reminders';
+import { todos } from '../../services/todos';
+import type { AppOption } from '../../types';
+import { todoToOpen } from '../../utils/handoff';
+
+type State = 'shown' | 'undoing' | 'undone';
+
+Component<
+  { t: Catalogue['chat']['card']; quadrant: string; state: State; subscribed: boolean },
+  { card: ObjectConstructor },
+  { onOpen(): void; onUndo(): Promise<void>; onRemind(): void },
+  []
+>({
+  properties: {
+    /** The reply's TodoCard. */
+    card: Object,
+  },
+  data: { t: strings().chat.card, quadrant: '', state: 'shown', subscribed: false },
+  observers: {
+    card(card: TodoCard | null) {
+      const words = strings();
+      this.setData({ t: words.chat.card, quadrant: card ? words.quadrants[card.quadrant].short : '' });
+    },
+  },
+  lifetimes: {
+    error(error: Error) {
+      getApp<AppOption>().recordError('component', error);
+    },
+  },
+  methods: {
+    onOpen() {
+      const card = this.data.card as TodoCard | null;
+      if (!card || this.data.state !== 'shown') return;
+      todoToOpen.give(card.todoId);
+      wx.switchTab({ url: '/pages/todos/index' }).catch(() => undefined);
+    },
+    async onUndo() {
+      const card = this.data.card as TodoCard | null;
+      if (!card || this.data.state !== 'shown') return;
+      this.setData({ state: 'undoing' });
+      const result = await todos.remove(card.todoId);
+      // Deleted elsewhere already is what undo wanted.
+      if (result.ok || result.code === 'NOT_FOUND') this.setData({ state: 'undone' });
+      else {
+        this.setData({ state: 'shown' });
+        showError(result);
+      }
+    },
+    onRemind() {
+      if (this.data.state !== 'shown' || this.data.subscribed) return;
+      void askForReminder().then((on) => on && this.setData({ subscribed: true }));
+    },
+  },
+});

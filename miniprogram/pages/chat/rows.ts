@@ -1,0 +1,102 @@
+/**
+ * The chat page's rows and how they change: a message becomes a row (a reply's text parsed into
+ * Markdown blocks), and a changed message becomes the setData paths of what changed in its row
+ * only. While a reply streams, only its blocks from the first one that differs are sent
+ * (`rows[7].blocks[3]`), so an update costs the paragraph being written, not the conversation.
+ */
+import type { ChatCard, ChatMessage, MessageRole, MessageStatus } from '../../../typings/chat';
+import { fill, strings } from '../../i18n';
+import { replyErrorMessage } from '../../services/errors';
+import { parseMarkdown, plainText, type Block } from '../../utils/markdown';
+
+/** `sending`: on its way to the cloud; `unsent`: the cloud did not take it (nothing was stored). */
+export type RowStatus = MessageStatus | 'sending' | 'unsent';
+
+export interface Row {
+  /** The message id, or `local-…` for a question not stored yet. */
+  id: string;
+  role: MessageRole;
+  status: RowStatus;
+  /** A question's text (a reply's text is in its blocks). */
+  text: string;
+  blocks: Block[];
+  /** Why the reply failed or the question was not sent, in words; empty when nothing went wrong. */
+  error: string;
+  cards: ChatCard[];
+  /** createdAt in ms: the order rows are shown in. */
+  at: number;
+  /** updatedAt in ms: a state older than the one shown is ignored. */
+  updated: number;
+}
+
+export function rowOf(message: ChatMessage): Row {
+  const reply = message.role === 'assistant';
+  return {
+    id: message.id,
+    role: message.role,
+    status: message.status,
+    text: reply ? '' : message.text,
+    // A blocked reply's stored text is a notice in one language; the page words it in the person's.
+    blocks: reply && message.status !== 'blocked' ? parseMarkdown(message.text) : [],
+    error: message.status === 'failed' && message.error ? replyErrorMessage(message.error.code) : '',
+    cards: message.cards,
+    at: Date.parse(message.createdAt),
+    updated: Date.parse(message.updatedAt),
+  };
+}
+
+/** A question the person just sent, shown before the cloud has it. */
+export function localRow(id: string, text: string, now: number): Row {
+  return {
+    id,
+    role: 'user',
+    status: 'sending',
+    text,
+    blocks: [],
+    error: '',
+    cards: [],
+    at: now,
+    updated: now,
+  };
+}
+
+export function unsentError(why: string): string {
+  return fill(strings().chat.unsent, { why });
+}
+
+/** What is copied: a question as typed, a reply as read (without Markdown's marks). */
+export function copyableText(row: Row): string {
+  return row.role === 'user' ? row.text : plainText(row.blocks);
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** The paths of `rows[index]` that differ between `before` and `after`; empty when nothing does. */
+export function rowChanges(index: number, before: Row, after: Row): Record<string, unknown> {
+  const base = `rows[${index}]`;
+  const changes: Record<string, unknown> = {};
+  for (const key of ['id', 'status', 'text', 'error', 'at', 'updated'] as const) {
+    if (before[key] !== after[key]) changes[`${base}.${key}`] = after[key];
+  }
+  if (!same(before.cards, after.cards)) changes[`${base}.cards`] = after.cards;
+  const old = before.blocks;
+  const next = after.blocks;
+  let first = 0;
+  while (first < old.length && first < next.length && same(old[first], next[first])) first++;
+  if (next.length < old.length) changes[`${base}.blocks`] = next;
+  else for (let i = first; i < next.length; i++) changes[`${base}.blocks[${i}]`] = next[i];
+  return changes;
+}
+
+/** Where a row goes so that rows stay in time order (ties by id, as the server sorts). */
+export function insertionIndex(rows: Row[], row: Row): number {
+  let i = rows.length;
+  while (i > 0 && (rows[i - 1].at > row.at || (rows[i - 1].at === row.at && rows[i - 1].id > row.id))) i--;
+  return i;
+}
+
+/** The newest reply: the only one that can be written again. */
+export function newestReplyId(rows: Row[]): string {
+  const last = rows[rows.length - 1];
+  return last?.role === 'assistant' ? last.id : '';
+}
