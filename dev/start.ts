@@ -49,7 +49,7 @@ export function startProfile(): CliProfile {
       const oa = cloud.wechat.push.settings();
       if (oa)
         lines.push(
-          `  Official Acc ${oa.url} (${oa.mode} mode; write as a follower in the preview or POST /_/api/oa/messages)`,
+          `  Official Account  ${oa.url}  (${oa.mode} mode; write as a follower in the preview or POST /_/api/oa/messages)`,
         );
       if (!preview) return lines;
       // The preview builds (or reuses its cache) before the URL is printed, so the first load is instant.

@@ -59,7 +59,7 @@ const CSS = `
   .pv-oa { background: #111; color: #e8eaed; }
   .pv-oa__head, .pv-oa__compose { background: #1e1e1e; border-color: #333; }
   .pv-oa__msg:not(.pv-oa__msg--event) { background: #2c2c2c; }
-  .pv-oa__msg--out { background: #3eb575; color: #111; }
+  .pv-oa__msg.pv-oa__msg--out { background: #3eb575; color: #111; }
   .pv-oa__msg--template { border-color: #3a3a3a; }
   .pv-oa__msg--template a { border-color: #3a3a3a; color: #7d90a9; }
   .pv-oa__compose input { background: #2c2c2c; color: inherit; border-color: #444; }
