@@ -47,8 +47,8 @@ const ALICE = 'e2e_chat_alice';
 const reply = (page: Page) => page.locator('.pv-page--active .msg--assistant').last();
 
 async function ask(page: Page, text: string): Promise<void> {
-  await page.getByPlaceholder('输入消息').fill(text);
-  await page.getByRole('button', { name: '发送' }).click();
+  await page.locator('.pv-phone').getByPlaceholder('输入消息').fill(text);
+  await page.locator('.pv-phone').getByRole('button', { name: '发送' }).click();
 }
 
 describe('the Chat tab', () => {

@@ -357,8 +357,8 @@ describe.each([
       toolReply({ name: 'add_todo', arguments: { title: words.ask.slice(0, 12), quadrant: 'q1' } }),
       textReply(words.reply),
     );
-    await page.getByPlaceholder(words.message).fill(words.ask);
-    await page.getByRole('button', { name: words.send, exact: true }).click();
+    await page.locator('.pv-phone').getByPlaceholder(words.message).fill(words.ask);
+    await page.locator('.pv-phone').getByRole('button', { name: words.send, exact: true }).click();
     const reply = page.locator('.pv-page--active .msg--assistant').last();
     await reply.getByText('example.com/guide').waitFor();
     await reply.getByText(words.added).waitFor();
@@ -378,8 +378,8 @@ describe.each([
 
   it('chat: a failed reply says why, with a retry', async () => {
     model.script({ status: 503 });
-    await page.getByPlaceholder(words.message).fill(words.ask);
-    await page.getByRole('button', { name: words.send, exact: true }).click();
+    await page.locator('.pv-phone').getByPlaceholder(words.message).fill(words.ask);
+    await page.locator('.pv-phone').getByRole('button', { name: words.send, exact: true }).click();
     await page.getByText(words.modelDown).waitFor();
     const reply = page.locator('.pv-page--active .msg--assistant').last();
     await reply.getByRole('button', { name: words.retry }).waitFor();

@@ -88,7 +88,7 @@ describe('npm start wiring of the functions', () => {
     expect(oa).not.toHaveProperty('REMIND_TEMPLATE_ID');
     expect(wiring.envFor('remind', URL_)).toMatchObject({ REMIND_TEMPLATE_ID: 't', OA_APPID: LOCAL_OFFICIAL_APPID });
     expect(wiring.envFor('remind', URL_)).not.toHaveProperty('OA_TOKEN');
-    expect(wiring.envFor('todo', URL_)).toEqual({});
+    expect(wiring.envFor('todo', URL_)).toEqual({ REMIND_TEMPLATE_ID: 't' });
     // A function cloudbaserc.json does not describe gets everything.
     expect(wiring.envFor('elsewhere', URL_)).toEqual(wiring.functionEnv(URL_));
   });
