@@ -37,10 +37,13 @@ export interface InboxDoc {
   updatedAt: Date;
 }
 
-/** The inbox key: MsgId for messages; sender and CreateTime for events, which have none. */
+/**
+ * The inbox key: MsgId for messages; for events, which have none, sender and CreateTime as WeChat
+ * advises, plus the event itself, since a follow and an unfollow can share one second.
+ */
 export function inboxKey(fields: Record<string, string>): string {
   if (fields.MsgId) return `msg-${fields.MsgId}`;
-  return `evt-${fields.FromUserName}-${fields.CreateTime}`;
+  return `evt-${fields.FromUserName}-${fields.CreateTime}-${fields.Event ?? ''}`;
 }
 
 export class Inbox {
