@@ -39,8 +39,6 @@ export interface OutboxOptions {
   capacity?: number;
 }
 
-type Listener = (entry: OutboxEntry) => void;
-
 /** What changed in the outbox: a call recorded, a failure queued, or everything forgotten. */
 export interface OutboxChange {
   action: 'call' | 'fail' | 'clear';
@@ -56,7 +54,7 @@ function addressee(payload: Record<string, unknown>): string | undefined {
 export class Outbox {
   private readonly entries: OutboxEntry[] = [];
   private readonly failures: FailureRule[] = [];
-  private readonly listeners = new Set<Listener>();
+  private readonly recorded = new Listeners<OutboxEntry>('wechat');
   private readonly watchers = new Listeners<OutboxChange>('wechat');
   private readonly capacity: number;
 
@@ -103,17 +101,16 @@ export class Outbox {
     const existing = this.entries.find(predicate);
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`no outbox entry matched within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener: Listener = (entry) => {
+      const stop = this.recorded.add((entry) => {
         if (!predicate(entry)) return;
         clearTimeout(timer);
-        this.listeners.delete(listener);
+        stop();
         resolve(entry);
-      };
-      this.listeners.add(listener);
+      });
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`no outbox entry matched within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
   }
 
@@ -150,7 +147,7 @@ export class Outbox {
     if (to !== undefined) entry.openid = to;
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
-    for (const listener of [...this.listeners]) listener(entry);
+    this.recorded.emit(entry);
     this.watchers.emit({ action: 'call', apiName: entry.apiName, id: entry.id });
     return result;
   }
