@@ -7,13 +7,9 @@ import type { LocalCloud } from '../../emulator';
 import type { ChatActions } from '../../typings/chat';
 import type { ApiResult } from '../../typings/contract';
 import { invoke, startTestCloud } from './local-cloud';
-import { startModelServer, type ModelServer } from './model-server';
+import { startModelServer, withModel, type WithModel } from './model-server';
 
-export interface ChatRig {
-  cloud: LocalCloud;
-  model: ModelServer;
-  close(): Promise<void>;
-}
+export type ChatRig = WithModel<LocalCloud>;
 
 /** Replies are written every 50 ms here so tests see several writes without waiting long. */
 export async function startChatRig(env: Record<string, string> = {}): Promise<ChatRig> {
@@ -29,19 +25,7 @@ export async function startChatRig(env: Record<string, string> = {}): Promise<Ch
       ...env,
     },
   });
-  return rigOf(cloud, model);
-}
-
-/** A local cloud and its model server, closed together. */
-export function rigOf(cloud: LocalCloud, model: ModelServer): ChatRig {
-  return {
-    cloud,
-    model,
-    close: async () => {
-      await cloud.close();
-      await model.close();
-    },
-  };
+  return withModel(cloud, model);
 }
 
 type Actions = ChatActions;

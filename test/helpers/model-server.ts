@@ -104,6 +104,23 @@ async function readJson(req: IncomingMessage): Promise<RecordedRequest['body'] |
   }
 }
 
+/** A cloud and the model server its chat function calls, closed together. */
+export interface WithModel<C> {
+  cloud: C;
+  model: ModelServer;
+  close(): Promise<void>;
+}
+
+export function withModel<C extends { close(): Promise<void> }>(cloud: C, model: ModelServer): WithModel<C> {
+  return {
+    cloud,
+    model,
+    close: async () => {
+      await cloud.close();
+      await model.close();
+    },
+  };
+}
 export async function startModelServer(): Promise<ModelServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];

@@ -5,9 +5,9 @@
  * mini-program is `oa_dev_x` on the account, with the unionid `un_dev_x`.
  */
 import type { Delivery, LocalCloud, MessageMode } from '../../emulator';
-import { rigOf, type ChatRig } from './chat';
+import type { ChatRig } from './chat';
 import { invoke, startTestCloud } from './local-cloud';
-import { startModelServer } from './model-server';
+import { startModelServer, withModel } from './model-server';
 
 export const OA = { appid: 'wx-oa-test', secret: 'oa-secret-not-real' };
 export const OA_TOKEN = 'oatesttoken';
@@ -54,7 +54,7 @@ export async function startOaRig(
       ...options.env,
     }),
   });
-  return rigOf(cloud, model);
+  return withModel(cloud, model);
 }
 
 /** One rig for a test file: started before its tests, closed after them. */

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { createDatabase as Database } from '../../../preview/runtime/wx/database';
-import { startModelServer, type ModelServer } from '../../helpers/model-server';
+import { startModelServer, withModel, type WithModel } from '../../helpers/model-server';
 import { wxDouble } from './wx';
 
 const ROOT = join(__dirname, '../../..');
@@ -119,11 +119,7 @@ export function connectToLocalCloud(cloud: RemoteCloud, user: { openid: string; 
   };
 }
 
-export interface ChatCloud {
-  cloud: RemoteCloud;
-  model: ModelServer;
-  close(): Promise<void>;
-}
+export type ChatCloud = WithModel<RemoteCloud>;
 
 /** A local cloud whose chat function answers from a scripted model server on loopback, 3 replies a day. */
 export async function startChatCloud(env: Record<string, string> = {}): Promise<ChatCloud> {
@@ -134,12 +130,5 @@ export async function startChatCloud(env: Record<string, string> = {}): Promise<
     CHAT_DAILY_LIMIT: '3',
     ...env,
   });
-  return {
-    cloud,
-    model,
-    close: async () => {
-      await cloud.close();
-      await model.close();
-    },
-  };
+  return withModel(cloud, model);
 }
