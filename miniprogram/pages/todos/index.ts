@@ -34,11 +34,24 @@ interface Custom {
   /** Bumped by every fresh load, so an answer for a tab no longer shown is dropped. */
   generation: number;
   pendingDelete: PendingDelete | undefined;
+  /** Rows still being saved: their placeholder id, and the saved id (null if saving failed). */
+  saving: Map<string, Promise<string | null>>;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
 const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
+
+/** Placeholder ids for rows being saved: two added within one millisecond still differ. */
+let placeholders = 0;
+
+/** The fields of `row` that differ from `from`: what the person changed on a row while it was saving. */
+function changedSince(from: Row, row: Row): Partial<Row> {
+  const changed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row))
+    if (JSON.stringify(value) !== JSON.stringify(from[key as keyof Row])) changed[key] = value;
+  return changed as Partial<Row>;
+}
 
 definePage<Custom>()({
   data: {
@@ -63,6 +76,7 @@ definePage<Custom>()({
       this.cursor = null;
       this.generation = 0;
       this.pendingDelete = undefined;
+      this.saving = new Map();
       const words = strings();
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
@@ -187,6 +201,14 @@ definePage<Custom>()({
       return this.data.items.findIndex((row) => row.id === id);
     },
 
+    /**
+     * The id to send for a row: a row still being saved is acted on at once on screen, and its call
+     * waits for the saved id (null when saving failed, and the row is gone).
+     */
+    savedId(id: string): Promise<string | null> {
+      return this.saving.get(id) ?? Promise.resolve(id);
+    },
+
     /** Adds `delta` to a quadrant's open count (the tab badge). */
     countPath(quadrant: Quadrant, delta: number): Record<string, number> {
       const i = quadrantIndex(quadrant);
@@ -198,10 +220,11 @@ definePage<Custom>()({
       const row = this.data.items[index];
       const done = event.detail;
       if (!row || row.done === done) return;
-      const id = row.id;
       this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
-      const result = done ? await todos.complete(id) : await todos.reopen(id);
-      const at = this.indexOf(id);
+      const saved = await this.savedId(row.id);
+      if (!saved) return;
+      const result = done ? await todos.complete(saved) : await todos.reopen(saved);
+      const at = this.indexOf(saved);
       if (result.ok) {
         if (at >= 0) this.setData({ [`items[${at}].doneAt`]: result.data.todo.doneAt });
         return;
@@ -245,15 +268,18 @@ definePage<Custom>()({
       clearTimeout(pending.timer);
       this.pendingDelete = undefined;
       this.setData({ undo: { show: false, title: '' } });
-      void todos.remove(pending.id).then((result) => {
+      void (async () => {
+        const id = await this.savedId(pending.id);
+        if (!id) return;
+        const result = await todos.remove(id);
         // Already gone (removed elsewhere) is what the person wanted.
         if (result.ok || result.code === 'NOT_FOUND') return;
-        const at = this.indexOf(pending.id);
+        const at = this.indexOf(id);
         const row = this.data.items[at];
         if (row)
           this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
         this.failed(result, 'remove');
-      });
+      })();
     },
 
     onEdit(event: IndexEvent) {
@@ -310,7 +336,7 @@ definePage<Custom>()({
       const shown = draft.quadrant === this.activeQuadrant();
       const now = new Date().toISOString();
       const placeholder: Row = {
-        id: `local-${Date.now()}`,
+        id: `local-${++placeholders}`,
         title: draft.title,
         note: draft.note ?? '',
         quadrant: draft.quadrant,
@@ -331,16 +357,33 @@ definePage<Custom>()({
           ...this.countPath(draft.quadrant, 1),
         });
       else this.setData(this.countPath(draft.quadrant, 1));
+      let settle: (id: string | null) => void = () => undefined;
+      this.saving.set(placeholder.id, new Promise((resolve) => (settle = resolve)));
       const result = await todos.create(draft);
       if (listInFlight) void this.load();
       const at = this.indexOf(placeholder.id);
+      const row = this.data.items[at] as Row | undefined;
+      const pendingDelete = this.pendingDelete?.id === placeholder.id ? this.pendingDelete : undefined;
+      this.saving.delete(placeholder.id);
       if (result.ok) {
-        if (at >= 0) this.setData({ [`items[${at}]`]: result.data.todo });
+        const { todo } = result.data;
+        // A tick, an edit or a delete made while saving stays on screen; its call, waiting in savedId, sends it.
+        if (row) this.setData({ [`items[${at}]`]: { ...todo, ...changedSince(placeholder, row), id: todo.id } });
+        if (pendingDelete) pendingDelete.id = todo.id;
+        settle(todo.id);
         return;
       }
+      settle(null);
+      // A row ticked or deleted while saving has left the open count already.
+      const open = !row || (!row.done && !row.removed);
+      if (pendingDelete) {
+        clearTimeout(pendingDelete.timer);
+        this.pendingDelete = undefined;
+      }
       this.setData({
-        ...(at >= 0 ? { [`items[${at}].removed`]: true } : {}),
-        ...this.countPath(draft.quadrant, -1),
+        ...(row ? { [`items[${at}].removed`]: true } : {}),
+        ...(pendingDelete ? { undo: { show: false, title: '' } } : {}),
+        ...(open ? this.countPath(draft.quadrant, -1) : {}),
         // Give the title back so nothing typed is lost.
         ...(this.data.quickTitle ? {} : { quickTitle: draft.title }),
       });
@@ -358,8 +401,14 @@ definePage<Custom>()({
       const counts =
         moved && !before.done ? { ...this.countPath(before.quadrant, -1), ...this.countPath(edited.quadrant, 1) } : {};
       this.setData({ [`items[${at}]`]: { ...edited, removed: moved }, ...counts });
-      const result = await todos.update(patch);
-      const now = this.indexOf(patch.id);
+      const id = await this.savedId(patch.id);
+      if (!id) {
+        // Never saved, so never moved: the quadrant it was moved to loses the count it gained.
+        if (moved && !before.done) this.setData(this.countPath(edited.quadrant, -1));
+        return;
+      }
+      const result = await todos.update({ ...patch, id });
+      const now = this.indexOf(id);
       if (now < 0) return;
       if (result.ok) {
         this.setData({ [`items[${now}]`]: { ...result.data.todo, removed: moved } });
@@ -367,7 +416,7 @@ definePage<Custom>()({
       }
       const undoCounts =
         moved && !before.done ? { ...this.countPath(edited.quadrant, -1), ...this.countPath(before.quadrant, 1) } : {};
-      this.setData({ [`items[${now}]`]: before, ...undoCounts });
+      this.setData({ [`items[${now}]`]: { ...before, id }, ...undoCounts });
       this.failed(result, 'update');
     },
 

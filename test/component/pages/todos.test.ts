@@ -210,6 +210,118 @@ describe('Todos page', () => {
     expect(items(page).map((t) => t.title)).toEqual(['先记下来']);
   });
 
+  describe('a todo acted on while it is still being saved', () => {
+    /** The todo function with a create that answers only when `release` is called. */
+    function slowCreate(options: { createFails?: boolean } = {}) {
+      const calls: Calls = [];
+      const stored: Todo[] = [todo(1)];
+      let release: () => void = () => undefined;
+      wxDouble.cloudHandler = async (name, data) => {
+        if (name === 'login') return loginOk();
+        const action = String(data.action);
+        calls.push({ action, data });
+        if (action === 'list')
+          return {
+            ok: true,
+            data: { items: stored, nextCursor: null, counts: { q1: stored.length, q2: 0, q3: 0, q4: 0 } },
+          };
+        if (action === 'create') {
+          await new Promise<void>((resolve) => (release = resolve));
+          if (options.createFails) return { ok: false, code: 'NETWORK', message: 'test failure' };
+          const saved = todo(9, { title: String(data.title) });
+          stored.unshift(saved);
+          return { ok: true, data: { todo: saved } };
+        }
+        const found = stored.find((t) => t.id === data.id);
+        if (!found) return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
+        if (action === 'complete')
+          return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
+        if (action === 'remove') return { ok: true, data: { id: found.id } };
+        if (action === 'update') return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
+        return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
+      };
+      return { calls, release: () => release() };
+    }
+    const quickAdd = (page: Rendered, title: string): void => {
+      page.querySelector('#quick-add')!.dispatchEvent('change', { detail: title });
+      page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: title });
+    };
+
+    it('a tick stays, and is sent for the saved todo once it has its id', async () => {
+      const { calls, release } = slowCreate();
+      const { page } = await openTodos();
+      quickAdd(page, '刚加的');
+      await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+      const placeholder = items(page)[0].id;
+      tap(page, `#check-${placeholder}`, '.van-checkbox__icon-wrap');
+      await waitFor(() => items(page)[0].done, 'the tick shown');
+      expect(calls.some((c) => c.action === 'complete')).toBe(false);
+
+      release();
+      await waitFor(() => items(page)[0].doneAt !== null, 'the completed row');
+      expect(calls.filter((c) => c.action === 'complete').map((c) => c.data.id)).toEqual(['t0009']);
+      expect(items(page)[0]).toMatchObject({ id: 't0009', title: '刚加的', done: true });
+      expect(page.data.quadrants[0].count).toBe(1);
+    });
+
+    it('a delete removes the saved todo, and an edit is sent with the saved id', async () => {
+      const first = slowCreate();
+      const { page, stack } = await openTodos();
+      quickAdd(page, '删掉它');
+      await waitFor(() => first.calls.some((c) => c.action === 'create'), 'the create call');
+      page.querySelector(`#delete-${items(page)[0].id}`)!.dispatchEvent('tap');
+      await waitFor(() => items(page)[0].removed === true, 'the row hidden');
+      first.release();
+      await waitFor(() => items(page)[0].id === 't0009', 'the saved id');
+      expect(items(page)[0].removed).toBe(true);
+      stack.switchTab('/pages/me/index');
+      await waitFor(() => first.calls.some((c) => c.action === 'remove'), 'the remove call');
+      expect(first.calls.find((c) => c.action === 'remove')?.data.id).toBe('t0009');
+
+      resetMiniProgram();
+      const second = slowCreate();
+      const again = await openTodos();
+      quickAdd(again.page, '改个名');
+      await waitFor(() => second.calls.some((c) => c.action === 'create'), 'the create call');
+      const instance = again.page.instance as unknown as { onSave(e: { detail: object }): void };
+      instance.onSave({ detail: { patch: { id: items(again.page)[0].id, title: '改好的名字' } } });
+      expect(items(again.page)[0].title).toBe('改好的名字');
+      second.release();
+      await waitFor(() => second.calls.some((c) => c.action === 'update'), 'the update call');
+      expect(second.calls.find((c) => c.action === 'update')?.data).toMatchObject({ id: 't0009', title: '改好的名字' });
+      await waitFor(() => items(again.page)[0].id === 't0009', 'the saved row');
+      expect(items(again.page)[0].title).toBe('改好的名字');
+    });
+
+    it('a ticked todo that could not be saved leaves, with the count right and nothing else sent', async () => {
+      const { calls, release } = slowCreate({ createFails: true });
+      const { page } = await openTodos();
+      quickAdd(page, '存不上');
+      await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+      tap(page, `#check-${items(page)[0].id}`, '.van-checkbox__icon-wrap');
+      await waitFor(() => items(page)[0].done, 'the tick shown');
+      release();
+      await waitFor(() => items(page)[0].removed === true, 'the row gone');
+      expect(page.data.quadrants[0].count).toBe(1);
+      expect(calls.map((c) => c.action)).not.toContain('complete');
+      expect(wxDouble.api.showToast).toHaveBeenCalledWith(
+        expect.objectContaining({ title: expect.stringContaining('网络') }),
+      );
+    });
+
+    it('two todos added in the same moment keep apart', async () => {
+      const { calls, release } = slowCreate();
+      const { page } = await openTodos();
+      jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-05-01T00:00:00.000Z'));
+      quickAdd(page, '一');
+      quickAdd(page, '二');
+      await waitFor(() => items(page).length === 3, 'both placeholders');
+      expect(new Set(items(page).map((t) => t.id)).size).toBe(3);
+      release();
+      expect(calls.filter((c) => c.action === 'create')).toHaveLength(2);
+    });
+  });
+
   it('an edit shows at once and is rolled back when the cloud refuses it', async () => {
     serve([todo(1, { title: 'Old title' })], { fail: { update: { code: 'CONFLICT' } } });
     const { page } = await openTodos();
