@@ -43,8 +43,7 @@ export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; 
 
     it('adds todos in two quadrants', async () => {
       await gotoApp(page, ctx().preview, '/pages/todos/index', 'e2e_todo');
-      // Wait for the first list to arrive: a todo added before it lands is overwritten by that
-      // (empty) list, a race in the page reported to its author.
+      // The empty quadrant's words: the first list has arrived and the page is at rest.
       await page.getByText('这里还没有待办').waitFor();
       await quickAdd('写周报');
       await quickAdd('回邮件');
