@@ -9,7 +9,8 @@
  *   -- --project DIR            another folder holding project.config.json (tests use it)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describeCiError, kb, REPO_ROOT } from './report';
 
@@ -108,6 +109,19 @@ async function releaseOptions(settings: ReleaseSettings, projectPath: string) {
   };
 }
 
+/** miniprogram-ci leaves an empty md5-named folder in the working directory on each call: it gets a throwaway one. */
+async function inScratchDir<T>(work: () => Promise<T>): Promise<T> {
+  const home = process.cwd();
+  const scratch = mkdtempSync(join(tmpdir(), 'miniprogram-ci-'));
+  process.chdir(scratch);
+  try {
+    return await work();
+  } finally {
+    process.chdir(home);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 function printSizes(out: (line: string) => void, info: Array<{ name: string; size: number }> | undefined): void {
   for (const pkg of info ?? []) {
     const label = pkg.name === '__FULL__' ? 'all packages' : pkg.name === '__APP__' ? 'main package' : pkg.name;
@@ -128,13 +142,15 @@ export async function runRelease(
   out(`${kind} ${settings.appid} version ${settings.version} "${settings.desc}" (robot ${settings.robot})`);
   try {
     if (kind === 'upload') {
-      const result = await ci.upload(options);
+      const result = await inScratchDir(() => ci.upload(options));
       out(`Uploaded: development version ${settings.version}. Submit it for review in 版本管理.`);
       printSizes(out, result.subPackageInfo);
       return;
     }
     mkdirSync(dirname(settings.qrcodePath), { recursive: true });
-    const result = await ci.preview({ ...options, qrcodeFormat: 'image', qrcodeOutputDest: settings.qrcodePath });
+    const result = await inScratchDir(() =>
+      ci.preview({ ...options, qrcodeFormat: 'image', qrcodeOutputDest: settings.qrcodePath }),
+    );
     out(await generateTerminalQrcode(readFileSync(settings.qrcodePath).toString('base64')).catch(() => ''));
     out(
       `Preview QR code saved to ${relative(process.cwd(), settings.qrcodePath)}; scan it with WeChat within 25 minutes.`,

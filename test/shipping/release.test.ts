@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeWechatCi, type FakeWechatCi } from '../helpers/fake-wechat-ci';
 import { releaseSettings } from '../../scripts/wechat/release';
@@ -29,6 +29,7 @@ describe('npm run upload / preview, against WeChat CI on loopback', () => {
   const env = () => cleanEnv({ ...fake.env, MP_APPID: fake.appid, MP_PRIVATE_KEY_PATH: fake.privateKeyPath });
 
   it('upload: signs with the key, sends the compiled package with the version from package.json and the commit', async () => {
+    const rootBefore = readdirSync(REPO);
     const run = await runScript(SCRIPT, ['upload', '--project', project], env());
 
     expect(run.stderr).not.toContain('failed');
@@ -45,6 +46,9 @@ describe('npm run upload / preview, against WeChat CI on loopback', () => {
     // The project attributes and the package were both signed with the upload key.
     expect(fake.validSignatures).toBeGreaterThanOrEqual(2);
     expect(fake.refused).toEqual([]);
+    // No scratch folder left behind where it ran (miniprogram-ci names them by an md5; other suites write here too).
+    const scratch = (names: string[]) => names.filter((name) => /^[0-9a-f]{32}$/.test(name));
+    expect(scratch(readdirSync(REPO)).filter((name) => !rootBefore.includes(name))).toEqual([]);
   });
 
   it('preview: saves the QR code WeChat returns and prints it in the terminal', async () => {
