@@ -51,6 +51,8 @@ export interface TodoCard {
   quadrant: Quadrant;
   dueAt: string | null;
   remindAt: string | null;
+  /** Undone from the card: its todo was deleted (the `undo` action). */
+  undone?: boolean;
 }
 
 export type ChatCard = TodoCard;
@@ -134,6 +136,8 @@ export interface ChatActions {
   stop: Action<{ messageId: string }, { message: ChatMessage }>;
   /** Writes the newest reply of its conversation again (also how a failed reply is retried). */
   regenerate: Action<{ messageId: string }, { reply: ChatMessage; quota: ChatQuota }>;
+  /** Undoes a reply's todo card: deletes the todo, and the card reads `undone` from then on. */
+  undo: Action<{ messageId: string; todoId: string }, { message: ChatMessage }>;
   conversations: Action<{ cursor?: string }, ConversationPage>;
   history: Action<{ conversationId: string; before?: string }, HistoryPage>;
   rename: Action<{ conversationId: string; title: string }, { conversation: Conversation }>;

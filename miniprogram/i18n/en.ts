@@ -130,7 +130,6 @@ export const en: Catalogue = {
       remind: 'Turn on reminder',
       reminding: 'Reminds you {time}',
       subscribed: 'Reminder on',
-      gone: 'This todo was deleted',
     },
   },
   markdown: {

@@ -133,7 +133,6 @@ export const zh = {
       remind: '开启提醒',
       reminding: '将在 {time} 提醒',
       subscribed: '提醒已开启',
-      gone: '这条待办已被删除',
     },
   },
   /** Rendered Markdown in the chat's replies. */

@@ -26,6 +26,9 @@ export const chat = {
   /** Writes the newest reply again; also how a failed reply is retried. */
   regenerate: (messageId: string): Promise<CallResult<{ reply: ChatMessage; quota: ChatQuota }>> =>
     callCloud('chat', 'regenerate', { messageId }),
+  /** Undoes a reply's todo card: the todo is deleted and the card reads `undone` from then on. */
+  undo: (messageId: string, todoId: string): Promise<CallResult<{ message: ChatMessage }>> =>
+    callCloud('chat', 'undo', { messageId, todoId }),
   conversations: (cursor?: string): Promise<CallResult<ConversationPage>> =>
     callCloud('chat', 'conversations', cursor ? { cursor } : {}),
   /** The newest messages, or those before `before` (a previous page's `nextBefore`), oldest first. */

@@ -6,6 +6,7 @@
  * `history` action.
  */
 import type { ChatCard, ChatMessage, MessageRole, MessageStatus, Moderation } from '../../typings/chat';
+import { cardsOf } from '../shared/cards';
 
 /** Messages the watch follows: enough for the reply being written and the question before it. */
 export const WATCH_WINDOW = 10;
@@ -51,7 +52,10 @@ export function messageOf(doc: Doc): ChatMessage {
     finishReason: typeof doc.finishReason === 'string' ? doc.finishReason : null,
     usage: (doc.usage as ChatMessage['usage']) ?? null,
     error: (doc.error as ChatMessage['error']) ?? null,
-    cards: Array.isArray(doc.cards) ? (doc.cards as ChatCard[]) : [],
+    cards: cardsOf(
+      Array.isArray(doc.cards) ? (doc.cards as ChatCard[]) : [],
+      Array.isArray(doc.undone) ? (doc.undone as string[]) : [],
+    ),
     moderation: (doc.moderation as Moderation) ?? 'unchecked',
   };
 }

@@ -376,6 +376,21 @@ export function createChatEngine(deps: EngineDeps) {
     return doc;
   }
 
+  /**
+   * Undoes a reply's card: its todo is deleted, then the reply remembers it, so the card reads
+   * "undone" after a reload too. Safe to repeat: a todo already gone is what undo wanted.
+   */
+  async function undoCard(openid: string, messageId: string, todoId: string): Promise<MessageDoc> {
+    const doc = await store.message(openid, messageId);
+    if (!doc || !(doc.cards ?? []).some((card) => card.todoId === todoId)) {
+      throw new AppError('NOT_FOUND', 'No such card on this reply.');
+    }
+    // The todo first: a card never reads "undone" while its todo still exists.
+    await todos.remove(openid, todoId);
+    await store.markUndone(openid, messageId, todoId);
+    return { ...doc, undone: [...new Set([...(doc.undone ?? []), todoId])] };
+  }
+
   async function removeConversation(openid: string, conversationId: string, now: Date): Promise<void> {
     const conversation = await store.conversation(openid, conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation.');
@@ -388,7 +403,7 @@ export function createChatEngine(deps: EngineDeps) {
     return quota.status(openid, now);
   }
 
-  return { send, regenerate, stop, removeConversation, quotaStatus, store };
+  return { send, regenerate, stop, undoCard, removeConversation, quotaStatus, store };
 }
 
 export type ChatEngine = ReturnType<typeof createChatEngine>;

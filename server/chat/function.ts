@@ -90,6 +90,13 @@ export function createChat(deps: ChatDeps) {
         },
       },
 
+      undo: {
+        schema: object({ messageId: id(), todoId: id() }),
+        async run({ messageId, todoId }, { identity }) {
+          return { message: toMessage(await engine.undoCard(identity.openid, messageId, todoId)) };
+        },
+      },
+
       regenerate: {
         schema: object({ messageId: id() }),
         async run({ messageId }, ctx) {

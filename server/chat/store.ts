@@ -15,6 +15,7 @@ import type {
   ReplyErrorCode,
   TokenUsage,
 } from '../../typings/chat';
+import { cardsOf } from '../../shared/cards';
 import { fromCursor, toCursor } from '../cursor';
 import { settle, type Database } from '../db';
 import type { ModelMessage } from './model';
@@ -54,6 +55,8 @@ export interface MessageDoc {
   usage: TokenUsage | null;
   error: { code: ReplyErrorCode; message: string } | null;
   cards: ChatCard[];
+  /** Todo ids undone from this reply's cards: kept apart from `cards`, which the streaming writes replace. */
+  undone?: string[];
   moderation: Moderation;
   /** While streaming: past this instant the reply was abandoned (its invocation died). */
   expiresAt: Date | null;
@@ -75,7 +78,7 @@ export function toMessage(doc: MessageDoc): ChatMessage {
     finishReason: doc.finishReason,
     usage: doc.usage,
     error: doc.error,
-    cards: doc.cards ?? [],
+    cards: cardsOf(doc.cards, doc.undone),
     moderation: doc.moderation,
   };
 }
@@ -236,6 +239,12 @@ export class ChatStore {
 
   async removeMessage(id: string): Promise<void> {
     await settle(this.messages.doc(id).remove());
+  }
+
+  /** Remembers that the person undid the card for `todoId` on reply `id`. */
+  async markUndone(openid: string, id: string, todoId: string): Promise<void> {
+    const _ = this.db.command;
+    await settle(this.messages.where({ _id: id, _openid: openid }).update({ data: { undone: _.addToSet(todoId) } }));
   }
 
   async message(openid: string, id: string): Promise<MessageDoc | undefined> {

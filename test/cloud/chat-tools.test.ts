@@ -5,7 +5,7 @@ import { createDevModel } from '../../dev/model';
 import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
 import type { Todo, TodoListResult } from '../../typings/todo';
-import { chatOk, startChatRig, type ChatRig } from '../helpers/chat';
+import { chat, chatOk, startChatRig, type ChatRig } from '../helpers/chat';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 import { textReply, toolReply } from '../helpers/model-server';
 
@@ -140,6 +140,47 @@ describe('regenerate after add_todo', () => {
     const again = await chatOk(rig.cloud, 'regenerate', { messageId: first.reply.id }, openid);
     expect(again.reply.cards).toEqual([]);
     expect(rig.model.requests[start].body.messages?.at(-1)).toMatchObject({ role: 'user' });
+  });
+});
+
+describe('undo from a card', () => {
+  it('deletes the todo and the reply remembers it, in its history too; repeating it is harmless', async () => {
+    const openid = nextUser();
+    rig.model.script(
+      toolReply({ name: 'add_todo', arguments: { title: '订机票', quadrant: 'q2' } }),
+      textReply('已添加「订机票」。'),
+    );
+    const first = await chatOk(rig.cloud, 'send', { text: '记一下订机票' }, openid);
+    const [card] = first.reply.cards;
+    const undone = await chatOk(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, openid);
+    expect(undone.message.cards).toEqual([{ ...card, undone: true }]);
+    const list = await todosOf(rig.cloud, openid);
+    expect(list.ok && list.data.items).toEqual([]);
+
+    const history = await chatOk(rig.cloud, 'history', { conversationId: first.reply.conversationId }, openid);
+    expect(history.items.at(-1)?.cards).toEqual([{ ...card, undone: true }]);
+    const again = await chatOk(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, openid);
+    expect(again.message.cards).toEqual([{ ...card, undone: true }]);
+    const [stored] = await rig.cloud.store.find('messages', { _id: first.reply.id }, { limit: 1 });
+    expect(stored?.undone).toEqual([card.todoId]);
+  });
+
+  it("answers NOT_FOUND for a card the reply does not have, or another person's reply, and deletes nothing", async () => {
+    const openid = nextUser();
+    rig.model.script(
+      toolReply({ name: 'add_todo', arguments: { title: '取快递', quadrant: 'q3' } }),
+      textReply('已添加。'),
+    );
+    const first = await chatOk(rig.cloud, 'send', { text: '记一下取快递' }, openid);
+    const [card] = first.reply.cards;
+    const other = await chat(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, nextUser());
+    expect(other).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const wrong = await chat(rig.cloud, 'undo', { messageId: first.reply.id, todoId: 'not-this-card' }, openid);
+    expect(wrong).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const bad = await chat(rig.cloud, 'undo', { messageId: first.reply.id } as never, openid);
+    expect(bad).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    const list = await todosOf(rig.cloud, openid);
+    expect(list.ok && list.data.items.map((t) => t.id)).toEqual([card.todoId]);
   });
 });
 

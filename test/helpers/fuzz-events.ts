@@ -75,6 +75,7 @@ export const SPECS: Specs = {
     },
     stop: { messageId: ID },
     regenerate: { messageId: ID },
+    undo: { messageId: ID, todoId: ID },
     conversations: { cursor: CURSOR },
     history: { conversationId: ID, before: CURSOR },
     rename: { conversationId: ID, title: { kind: 'text', min: 1, max: 50, trim: true } },

@@ -1,13 +1,13 @@
 /**
  * The card under a reply whose tool call created a todo: what was added, a way to open it on the
- * Todos tab, undo (the todo is deleted), and, when it has a reminder, the subscription tap WeChat
- * requires before any reminder can be sent.
+ * Todos tab, undo (the todo is deleted and the reply remembers it), and, when it has a reminder,
+ * the subscription tap WeChat requires before any reminder can be sent.
  */
 import type { TodoCard } from '../../../typings/chat';
 import { strings, type Catalogue } from '../../i18n';
 import { showError } from '../../services/errors';
+import { chat } from '../../services/chat';
 import { askForReminder } from '../../services/reminders';
-import { todos } from '../../services/todos';
 import type { AppOption } from '../../types';
 import { todoToOpen } from '../../utils/handoff';
 
@@ -15,19 +15,25 @@ type State = 'shown' | 'undoing' | 'undone';
 
 Component<
   { t: Catalogue['chat']['card']; quadrant: string; state: State; subscribed: boolean },
-  { card: ObjectConstructor },
+  { card: ObjectConstructor; messageId: StringConstructor },
   { onOpen(): void; onUndo(): Promise<void>; onRemind(): void },
   []
 >({
   properties: {
     /** The reply's TodoCard. */
     card: Object,
+    /** The reply it belongs to, which remembers an undo. */
+    messageId: String,
   },
   data: { t: strings().chat.card, quadrant: '', state: 'shown', subscribed: false },
   observers: {
     card(card: TodoCard | null) {
       const words = strings();
-      this.setData({ t: words.chat.card, quadrant: card ? words.quadrants[card.quadrant].short : '' });
+      this.setData({
+        t: words.chat.card,
+        quadrant: card ? words.quadrants[card.quadrant].short : '',
+        ...(card?.undone ? { state: 'undone' } : {}),
+      });
     },
   },
   lifetimes: {
@@ -46,9 +52,8 @@ Component<
       const card = this.data.card as TodoCard | null;
       if (!card || this.data.state !== 'shown') return;
       this.setData({ state: 'undoing' });
-      const result = await todos.remove(card.todoId);
-      // Deleted elsewhere already is what undo wanted.
-      if (result.ok || result.code === 'NOT_FOUND') this.setData({ state: 'undone' });
+      const result = await chat.undo(this.data.messageId as string, card.todoId);
+      if (result.ok) this.setData({ state: 'undone' });
       else {
         this.setData({ state: 'shown' });
         showError(result);

@@ -170,8 +170,8 @@ describe('Chat page', () => {
     expect(textOf(page)).not.toContain('未发送');
   });
 
-  it('a todo the assistant adds shows as a card with undo', async () => {
-    const { page } = await openChat();
+  it('a todo the assistant adds shows as a card with undo, still undone when the chat is opened again', async () => {
+    const { page, openid } = await openChat();
     model.script(
       toolReply({ name: 'add_todo', arguments: { title: '交报告', quadrant: 'q1' } }),
       textReply('已添加。'),
@@ -186,6 +186,14 @@ describe('Chat page', () => {
     undo!.dispatchEvent('tap');
     await waitForText(page, '已撤销', 10_000);
     expect((await cloud.docs('todos')).some((doc) => doc._id === todoId)).toBe(false);
+
+    resetMiniProgram();
+    connectToLocalCloud(cloud, { openid });
+    const again = launchApp('pages/chat/index').stack.current!.component;
+    await waitForText(again, '已添加。', 10_000);
+    await waitForText(again, '已撤销', 10_000);
+    const actions = again.querySelector('.msg__card')!.querySelectorAll('.card__action');
+    expect(actions.map((node) => textOf({ dom: node.dom }))).toEqual([]);
   });
 
   it('renames and deletes a conversation from the list; a cold start reopens the last one', async () => {
