@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createDevModel } from '../../dev/model';
 import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
-import type { Todo, TodoListResult } from '../../typings/todo';
+import type { Quadrant, Todo, TodoListResult } from '../../typings/todo';
 import { chat, chatOk, startChatRig, type ChatRig } from '../helpers/chat';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 import { textReply, toolReply } from '../helpers/model-server';
@@ -32,6 +32,12 @@ const toolResults = (n: number) =>
   (rig.model.requests[n - 1]?.body.messages ?? [])
     .filter((m) => m.role === 'tool')
     .map((m) => JSON.parse(m.content ?? '') as Record<string, unknown>);
+
+/** Asks the assistant to note `title`; it adds the todo to `quadrant` by a tool call. Resolves with its reply. */
+async function replyAdding(openid: string, title: string, quadrant: Quadrant) {
+  rig.model.script(toolReply({ name: 'add_todo', arguments: { title, quadrant } }), textReply('已添加。'));
+  return (await chatOk(rig.cloud, 'send', { text: `记一下${title}` }, openid)).reply;
+}
 
 describe('add_todo', () => {
   it('creates the todo with its reminder, feeds the result back, and shows a card on the reply', async () => {
@@ -129,15 +135,11 @@ describe('regenerate after add_todo', () => {
 
   it('a todo the person undid is not kept on the regenerated reply', async () => {
     const openid = nextUser();
-    rig.model.script(
-      toolReply({ name: 'add_todo', arguments: { title: '买牛奶', quadrant: 'q3' } }),
-      textReply('已添加。'),
-    );
-    const first = await chatOk(rig.cloud, 'send', { text: '记一下买牛奶' }, openid);
-    await invoke(rig.cloud, 'todo', { action: 'remove', id: first.reply.cards[0].todoId }, { openid });
+    const first = await replyAdding(openid, '买牛奶', 'q3');
+    await invoke(rig.cloud, 'todo', { action: 'remove', id: first.cards[0].todoId }, { openid });
     const start = rig.model.requests.length;
     rig.model.script(textReply('要我重新添加吗？'));
-    const again = await chatOk(rig.cloud, 'regenerate', { messageId: first.reply.id }, openid);
+    const again = await chatOk(rig.cloud, 'regenerate', { messageId: first.id }, openid);
     expect(again.reply.cards).toEqual([]);
     expect(rig.model.requests[start].body.messages?.at(-1)).toMatchObject({ role: 'user' });
   });
@@ -146,38 +148,30 @@ describe('regenerate after add_todo', () => {
 describe('undo from a card', () => {
   it('deletes the todo and the reply remembers it, in its history too; repeating it is harmless', async () => {
     const openid = nextUser();
-    rig.model.script(
-      toolReply({ name: 'add_todo', arguments: { title: '订机票', quadrant: 'q2' } }),
-      textReply('已添加「订机票」。'),
-    );
-    const first = await chatOk(rig.cloud, 'send', { text: '记一下订机票' }, openid);
-    const [card] = first.reply.cards;
-    const undone = await chatOk(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, openid);
+    const first = await replyAdding(openid, '订机票', 'q2');
+    const [card] = first.cards;
+    const undone = await chatOk(rig.cloud, 'undo', { messageId: first.id, todoId: card.todoId }, openid);
     expect(undone.message.cards).toEqual([{ ...card, undone: true }]);
     const list = await todosOf(rig.cloud, openid);
     expect(list.ok && list.data.items).toEqual([]);
 
-    const history = await chatOk(rig.cloud, 'history', { conversationId: first.reply.conversationId }, openid);
+    const history = await chatOk(rig.cloud, 'history', { conversationId: first.conversationId }, openid);
     expect(history.items.at(-1)?.cards).toEqual([{ ...card, undone: true }]);
-    const again = await chatOk(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, openid);
+    const again = await chatOk(rig.cloud, 'undo', { messageId: first.id, todoId: card.todoId }, openid);
     expect(again.message.cards).toEqual([{ ...card, undone: true }]);
-    const [stored] = await rig.cloud.store.find('messages', { _id: first.reply.id }, { limit: 1 });
+    const [stored] = await rig.cloud.store.find('messages', { _id: first.id }, { limit: 1 });
     expect(stored?.undone).toEqual([card.todoId]);
   });
 
   it("answers NOT_FOUND for a card the reply does not have, or another person's reply, and deletes nothing", async () => {
     const openid = nextUser();
-    rig.model.script(
-      toolReply({ name: 'add_todo', arguments: { title: '取快递', quadrant: 'q3' } }),
-      textReply('已添加。'),
-    );
-    const first = await chatOk(rig.cloud, 'send', { text: '记一下取快递' }, openid);
-    const [card] = first.reply.cards;
-    const other = await chat(rig.cloud, 'undo', { messageId: first.reply.id, todoId: card.todoId }, nextUser());
+    const first = await replyAdding(openid, '取快递', 'q3');
+    const [card] = first.cards;
+    const other = await chat(rig.cloud, 'undo', { messageId: first.id, todoId: card.todoId }, nextUser());
     expect(other).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const wrong = await chat(rig.cloud, 'undo', { messageId: first.reply.id, todoId: 'not-this-card' }, openid);
+    const wrong = await chat(rig.cloud, 'undo', { messageId: first.id, todoId: 'not-this-card' }, openid);
     expect(wrong).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    const bad = await chat(rig.cloud, 'undo', { messageId: first.reply.id } as never, openid);
+    const bad = await chat(rig.cloud, 'undo', { messageId: first.id } as never, openid);
     expect(bad).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     const list = await todosOf(rig.cloud, openid);
     expect(list.ok && list.data.items.map((t) => t.id)).toEqual([card.todoId]);
