@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import clock from './scripts/eslint-clock.mjs';
 import walls from './scripts/eslint-walls.mjs';
 
 export default tseslint.config(
@@ -22,6 +23,13 @@ export default tseslint.config(
     // Shipped code never imports local-only code; the local cloud never imports the app (scripts/eslint-walls.mjs).
     plugins: { walls },
     rules: { 'walls/imports': 'error' },
+  },
+  {
+    // Time-zone arithmetic only in the clock module (scripts/eslint-clock.mjs); tests build instants freely.
+    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    ignores: ['test/**', 'bench/**'],
+    plugins: { clock },
+    rules: { 'clock/one-clock': 'error' },
   },
   {
     rules: {

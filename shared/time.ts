@@ -39,3 +39,22 @@ export function shanghaiInstant(year: number, month: number, day: number, hour =
 export function shanghaiDayNumber(ms: number): number {
   return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
 }
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** "2026-05-01": the Shanghai calendar date of an instant (a day's key, e.g. for a daily quota). */
+export function shanghaiDate(ms: number): string {
+  const t = shanghaiWall(ms);
+  return `${t.year}-${pad2(t.month)}-${pad2(t.day)}`;
+}
+
+/** The first instant of the Shanghai day after the one `ms` falls on. */
+export function nextShanghaiMidnight(ms: number): number {
+  return (shanghaiDayNumber(ms) + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
+}
+
+/** "2026-05-01T09:00:00+08:00": an instant as Shanghai wall time with its offset, as the model reads and writes times. */
+export function shanghaiIso(ms: number): string {
+  const t = shanghaiWall(ms);
+  return `${shanghaiDate(ms)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}+08:00`;
+}

@@ -6,6 +6,8 @@
  * sentence.
  */
 
+import { shanghaiInstant, shanghaiIso, shanghaiWall } from '../../shared/time';
+
 export interface DevMessage {
   role: string;
   content?: string | null;
@@ -16,23 +18,17 @@ export type Plan =
   | { kind: 'text'; text: string }
   | { kind: 'tool'; name: 'add_todo' | 'list_todos'; arguments: Record<string, unknown> };
 
-const OFFSET_MS = 8 * 3600_000;
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 const hasChinese = (text: string): boolean => /[\u3400-\u9fff]/.test(text);
 
-/** "2026-05-01T09:00:00+08:00" */
-function shanghaiIso(ms: number): string {
-  return new Date(ms + OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-}
-
 /** "5月1日 09:00" / "May 1, 09:00" in Shanghai time, for the sentences. */
 function shanghaiLabel(iso: string, zh: boolean): string {
-  const d = new Date(Date.parse(iso) + OFFSET_MS);
-  const time = `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
-  return zh ? `${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${time}` : `${month} ${d.getUTCDate()}, ${time}`;
+  const d = shanghaiWall(Date.parse(iso));
+  const time = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.month - 1];
+  return zh ? `${d.month}月${d.day}日 ${time}` : `${month} ${d.day}, ${time}`;
 }
 
 const CN_DIGITS: Record<string, number> = {
@@ -66,8 +62,8 @@ const EN_TIME =
 
 /** The instant a message names (Shanghai time); tomorrow 09:00 when it names none. */
 export function parseWhen(text: string, now: number): number {
-  const local = now + OFFSET_MS;
-  const midnight = Math.floor(local / DAY) * DAY - OFFSET_MS;
+  const today = shanghaiWall(now);
+  const midnight = shanghaiInstant(today.year, today.month, today.day);
   let day: number | undefined;
   let hour: number | undefined;
   let minute = 0;

@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WxFailure } from './errors';
+import { shanghaiDate } from '../../shared/time';
 
 export const TOKEN_TTL_S = 7200;
 const GRACE_MS = 5 * 60_000;
@@ -32,7 +33,7 @@ interface DailyCount {
 }
 
 /** WeChat's daily quotas reset at midnight Beijing time. */
-const shanghaiDay = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+const shanghaiDay = shanghaiDate;
 
 function spend(counter: DailyCount | undefined, now: number, limit: number): DailyCount {
   const day = shanghaiDay(now);

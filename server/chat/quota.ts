@@ -8,11 +8,10 @@
  * changes nothing.
  */
 import type { ChatQuota, MessageStatus } from '../../typings/chat';
+import { nextShanghaiMidnight, shanghaiDate } from '../../shared/time';
 import { isDuplicateWrite, settle, type Database } from '../db';
 
 export const QUOTA = 'chat_quota';
-const OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 24 * 3600_000;
 
 export interface QuotaDoc {
   _id: string;
@@ -25,17 +24,6 @@ export interface QuotaDoc {
   updatedAt: Date;
 }
 
-/** The calendar day in China Standard Time (no daylight saving, so +8 h is exact). */
-export function shanghaiDay(now: Date): string {
-  return new Date(now.getTime() + OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The next midnight in Asia/Shanghai. */
-export function nextMidnight(now: Date): Date {
-  const local = now.getTime() + OFFSET_MS;
-  return new Date(Math.floor(local / DAY_MS) * DAY_MS + DAY_MS - OFFSET_MS);
-}
-
 /**
  * Whether a reply's slot counts as used: it finished, or it was stopped after some of its text was
  * written (and so seen), which would otherwise be a way to read answers without being charged.
@@ -45,7 +33,7 @@ export function charged(reply: { status: MessageStatus; text: string }): boolean
 }
 
 export function quotaId(openid: string, now: Date): string {
-  return `${openid}:${shanghaiDay(now)}`;
+  return `${openid}:${shanghaiDate(now.getTime())}`;
 }
 
 export class Quota {
@@ -69,7 +57,7 @@ export class Quota {
       limit: this.limit,
       used: doc?.used ?? 0,
       remaining: Math.max(0, this.limit - taken),
-      resetsAt: nextMidnight(now).toISOString(),
+      resetsAt: new Date(nextShanghaiMidnight(now.getTime())).toISOString(),
     };
   }
 
@@ -102,7 +90,7 @@ export class Quota {
       const doc: QuotaDoc = {
         _id: id,
         _openid: openid,
-        day: shanghaiDay(now),
+        day: shanghaiDate(now.getTime()),
         taken: 1,
         used: 0,
         holds: { [replyId]: until },

@@ -1,6 +1,6 @@
 import { pickAutoReply, type AutoReplyDoc } from '../../server/chat/autoreply';
 import { chatConfigFromEnv } from '../../server/chat/config';
-import { nextMidnight, shanghaiDay } from '../../server/chat/quota';
+import { nextShanghaiMidnight, shanghaiDate } from '../../shared/time';
 import { checkWithWeChat, WordFilter } from '../../server/chat/safety';
 import { estimateTokens, planContext } from '../../server/chat/tokens';
 import type { ModelMessage } from '../../server/chat/model';
@@ -112,10 +112,14 @@ describe('auto-reply rules', () => {
 
 describe('days and settings', () => {
   it('counts days in Asia/Shanghai', () => {
-    expect(shanghaiDay(new Date('2026-05-01T15:59:59Z'))).toBe('2026-05-01');
-    expect(shanghaiDay(new Date('2026-05-01T16:00:00Z'))).toBe('2026-05-02');
-    expect(nextMidnight(new Date('2026-05-01T15:59:59Z')).toISOString()).toBe('2026-05-01T16:00:00.000Z');
-    expect(nextMidnight(new Date('2026-05-01T16:00:00Z')).toISOString()).toBe('2026-05-02T16:00:00.000Z');
+    expect(shanghaiDate(Date.parse('2026-05-01T15:59:59Z'))).toBe('2026-05-01');
+    expect(shanghaiDate(Date.parse('2026-05-01T16:00:00Z'))).toBe('2026-05-02');
+    expect(new Date(nextShanghaiMidnight(Date.parse('2026-05-01T15:59:59Z'))).toISOString()).toBe(
+      '2026-05-01T16:00:00.000Z',
+    );
+    expect(new Date(nextShanghaiMidnight(Date.parse('2026-05-01T16:00:00Z'))).toISOString()).toBe(
+      '2026-05-02T16:00:00.000Z',
+    );
   });
 
   it('reads the model settings, and names what is missing', () => {

@@ -1,5 +1,7 @@
 /** Building DOM without a framework: one element helper and the page's formatting rules. */
 
+import { shanghaiDate, shanghaiWall } from '../../../shared/time';
+
 export type Child = Node | string | number | null | undefined | false;
 
 type Props<K extends keyof HTMLElementTagNameMap> = Partial<Omit<HTMLElementTagNameMap[K], 'style' | 'dataset'>> & {
@@ -30,18 +32,19 @@ export function formatBytes(bytes: number): string {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** `2024-05-01 09:30:12` in the browser's time zone. */
+/** `2024-05-01 09:30:12` in China Standard Time, the zone CloudBase's timers and WeChat's days run in. */
 export function formatDateTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(iso)}`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return `${shanghaiDate(ms)} ${formatTime(iso)}`;
 }
 
-/** `09:30:12` */
+/** `09:30:12` in China Standard Time. */
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const t = shanghaiWall(ms);
+  return `${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
 }
 
 export function formatMs(ms: number): string {
