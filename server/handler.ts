@@ -5,7 +5,7 @@
 import type { ApiResult } from '../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
 import { AppError, fail, ok } from './errors';
-import { check, describeIssues, type Schema } from './schema';
+import { check, describeIssues, isoDate, object, oneOf, optional, string, type Schema } from './schema';
 
 /** The part of `cloud.getWXContext()` a handler reads. */
 export interface WXContext {
@@ -103,6 +103,51 @@ export function defineFunction<F extends FunctionName>(
       if (error instanceof AppError) return fail(error.code, error.message, error.fields);
       log(`${name}.${action} failed`, error);
       return fail('INTERNAL', 'The service hit an unexpected error.');
+    }
+  };
+}
+
+/** A timer trigger's event as CloudBase sends it; its `Time` is the run's "now". */
+const TIMER_EVENT = object({
+  Type: oneOf(['Timer']),
+  TriggerName: string({ min: 1, max: 100 }),
+  Time: isoDate(),
+  Message: optional(string({ max: 4096, multiline: true })),
+});
+
+export interface TimerContext {
+  /** The trigger's `Time`: the instant this run is for. */
+  now: Date;
+  /** Epoch ms at which the platform ends this invocation (its configured timeout; 60 s when it does not say). */
+  deadline: number;
+  trigger: string;
+}
+
+/**
+ * The one shape of a timer-triggered function, beside defineFunction: only the platform's timer may
+ * run it (a caller with an openid could make everyone's timed work happen early), its event is the
+ * timer's, and it answers the same contract, so a run's summary shows in the function's logs.
+ */
+export function defineTimer<R>(
+  name: string,
+  run: (ctx: TimerContext) => Promise<R>,
+  deps: Pick<HandlerDeps, 'getWXContext' | 'log'>,
+): (event: unknown, context?: InvocationContext) => Promise<ApiResult<R>> {
+  const log = deps.log ?? ((message, error) => console.error(message, error));
+  return async (event, context) => {
+    const start = Date.now();
+    if (deps.getWXContext().OPENID) return fail('PERMISSION_DENIED', `${name} runs on its timer only.`);
+    const parsed = check(TIMER_EVENT, event);
+    if (!parsed.ok) {
+      return fail('INVALID_ARGUMENT', `not a timer event: ${describeIssues(parsed.issues)}`, parsed.issues);
+    }
+    const limit = context?.time_limit_in_ms;
+    const deadline = start + (typeof limit === 'number' && limit > 0 ? limit : 60_000);
+    try {
+      return ok(await run({ now: parsed.value.Time, deadline, trigger: parsed.value.TriggerName }));
+    } catch (error) {
+      log(`${name} run failed`, error);
+      return fail('INTERNAL', error instanceof Error ? error.message : `${name} run failed`);
     }
   };
 }

@@ -85,6 +85,11 @@ export function string(
   };
 }
 
+/** A document id: ours (32 hex) or CloudBase's, and nothing that could be an operator. */
+export function docId(): Schema<string> {
+  return string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+}
+
 export function integer(opts: { min?: number; max?: number } = {}): Schema<number> {
   return {
     parse(value, path, issues) {

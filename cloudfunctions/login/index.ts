@@ -1,5 +1,5 @@
 import * as cloud from 'wx-server-sdk';
-import { createLogin, loginConfigFromEnv } from '../../server/login';
+import { createLogin, loginConfigFromEnv } from '../../server/login/function';
 
 // The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });

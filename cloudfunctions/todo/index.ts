@@ -1,5 +1,5 @@
 import * as cloud from 'wx-server-sdk';
-import { createTodo, todoConfigFromEnv } from '../../server/todo';
+import { createTodo, todoConfigFromEnv } from '../../server/todo/function';
 
 // The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });

@@ -5,18 +5,22 @@
  * auto-replies, the context that fits, a quota slot, the conversation's lock, the two messages,
  * then the reply (turn.ts). Nothing is stored when the text is refused or no slot is left.
  */
+import { shanghaiIso } from '../../shared/time';
 import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
 import { isDuplicateWrite, type Database } from '../db';
 import { AppError } from '../errors';
-import { Todos } from '../todos';
+import { TodoStore } from '../todo/store';
 import { findAutoReply } from './autoreply';
 import type { ChatConfig, ModelConfig } from './config';
+import { createHolds, type Timing } from './holds';
+import { createReplyActions } from './manage';
 import type { ModelMessage } from './model';
-import { charged, Quota, quotaId } from './quota';
+import { Quota } from './quota';
 import { checkWithWeChat, WordList, type MsgSecCheck } from './safety';
 import {
   ChatStore,
   clip,
+  keyOf,
   messageDoc,
   newId,
   toContext,
@@ -27,8 +31,10 @@ import {
   type MessageDoc,
 } from './store';
 import { planContext } from './tokens';
-import { keptCards, shanghaiIso, toolHistory, TOOL_SPECS } from './tools';
+import { keptCards, toolHistory, TOOL_SPECS } from './tools';
 import { runReply, type ReplyOutcome } from './turn';
+
+export type { Timing } from './holds';
 
 /** Messages read back as context at most; the token budget usually keeps fewer. */
 const HISTORY = 40;
@@ -39,14 +45,6 @@ export interface EngineDeps {
   /** `cloud.openapi.security.msgSecCheck`; without it only the word list applies. */
   msgSecCheck?: MsgSecCheck;
   log?: (message: string, error?: unknown) => void;
-}
-
-export interface Timing {
-  now: Date;
-  /** Epoch ms by which the reply must have ended (it ends as failed, text kept, if still streaming). */
-  deadline: number;
-  /** Epoch ms by which the invocation is surely over: a lock or quota hold it left lapses then. */
-  lapse: number;
 }
 
 export interface TurnRequest extends Timing {
@@ -74,7 +72,9 @@ export function createChatEngine(deps: EngineDeps) {
   const { db, config } = deps;
   const store = new ChatStore(db);
   const quota = new Quota(db, config.dailyLimit);
-  const todos = new Todos(db);
+  const todos = new TodoStore(db);
+  const holds = createHolds(store, quota);
+  const { reserve, take } = holds;
   const words = new WordList(db, config.wordsTtlMs);
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
 
@@ -84,7 +84,7 @@ export function createChatEngine(deps: EngineDeps) {
   }
 
   function systemPrompt(now: Date): string {
-    return `${config.systemPrompt}\n\n现在是 ${shanghaiIso(now)}（Asia/Shanghai）。`;
+    return `${config.systemPrompt}\n\n现在是 ${shanghaiIso(now.getTime())}（Asia/Shanghai）。`;
   }
 
   async function screenInput(openid: string, text: string, wechatCheck: boolean): Promise<[string, Moderation]> {
@@ -102,43 +102,6 @@ export function createChatEngine(deps: EngineDeps) {
     // `review` is let through: the model's answer is checked again before it counts as finished.
     if (suggest === 'risky') throw new AppError('CONTENT_BLOCKED', "WeChat's content check refused the message.");
     return [verdict.text, suggest];
-  }
-
-  /** Ends a reply whose invocation died (found past its lapse) and gives back its quota hold. */
-  async function interrupt(openid: string, replyId: string, now: Date): Promise<void> {
-    const doc = await store.message(openid, replyId);
-    if (doc?.status !== 'streaming') return;
-    const error = { code: 'INTERRUPTED' as const, message: 'The reply stopped before it finished.' };
-    if (await store.transition(replyId, 'streaming', { status: 'failed', error, updatedAt: now, expiresAt: null })) {
-      if (doc.quotaId) await quota.release(doc.quotaId, replyId, now);
-    }
-  }
-
-  /** Settles holds whose replies lapsed, so a dead invocation never keeps a slot. */
-  async function reconcile(openid: string, now: Date): Promise<void> {
-    const id = quotaId(openid, now);
-    for (const replyId of quota.staleHolds(await quota.read(id), now)) {
-      const doc = await store.message(openid, replyId);
-      if (doc?.status === 'streaming') await interrupt(openid, replyId, now);
-      else if (doc && charged(doc)) await quota.commit(id, replyId, now);
-      else await quota.release(id, replyId, now);
-    }
-  }
-
-  async function reserve(openid: string, replyId: string, t: Timing): Promise<string> {
-    const held =
-      (await quota.reserve(openid, replyId, new Date(t.lapse), t.now)) ??
-      (await reconcile(openid, t.now), await quota.reserve(openid, replyId, new Date(t.lapse), t.now));
-    if (!held) throw new AppError('QUOTA_EXCEEDED', `Today's ${quota.limit} replies are used up.`);
-    return held;
-  }
-
-  /** Takes the conversation for `replyId`; a lapsed holder's reply is ended as interrupted. */
-  async function take(conversation: ConversationDoc, replyId: string, t: Timing): Promise<void> {
-    if (!(await store.lock(conversation, replyId, new Date(t.lapse), t.now))) {
-      throw new AppError('CONFLICT', 'A reply in this conversation is still being written.');
-    }
-    if (conversation.activeReplyId) await interrupt(conversation._openid, conversation.activeReplyId, t.now);
   }
 
   async function conversationFor(request: TurnRequest, locked: string | null): Promise<ConversationDoc> {
@@ -312,7 +275,7 @@ export function createChatEngine(deps: EngineDeps) {
     const [newest] = await store.recent(openid, doc.conversationId, 1);
     if (newest?._id !== doc._id) throw new AppError('CONFLICT', 'Only the newest reply can be written again.');
     const earlier = toContext(
-      (await store.recent(openid, doc.conversationId, HISTORY, [new Date(doc.createdAt).getTime(), doc._id])).reverse(),
+      (await store.recent(openid, doc.conversationId, HISTORY, keyOf(doc.createdAt, doc._id))).reverse(),
     );
     const last = earlier.at(-1)?.role === 'user' ? earlier.splice(-1) : [];
     // What the reply already did stays done: its todos are kept (unless undone), not created again.
@@ -358,52 +321,20 @@ export function createChatEngine(deps: EngineDeps) {
     return { reply: outcome.doc, quota: await quota.status(openid, new Date()) };
   }
 
-  /**
-   * Stops a streaming reply; the writing invocation notices within a second and settles its quota
-   * hold (charged when text was shown, see `charged`), or, if it died, the hold's lapse does.
-   */
-  async function stop(openid: string, messageId: string, now: Date): Promise<MessageDoc> {
-    const doc = await store.message(openid, messageId);
-    if (!doc || doc.role !== 'assistant') throw new AppError('NOT_FOUND', 'No such reply.');
-    if (doc.status === 'streaming') {
-      await store.transition(doc._id, 'streaming', { status: 'stopped', updatedAt: now, expiresAt: null });
-      const latest = await store.message(openid, messageId);
-      if (latest) {
-        await store.unlock(latest.conversationId, latest._id, latest.text, now);
-        return latest;
-      }
-    }
-    return doc;
-  }
-
-  /**
-   * Undoes a reply's card: its todo is deleted, then the reply remembers it, so the card reads
-   * "undone" after a reload too. Safe to repeat: a todo already gone is what undo wanted.
-   */
-  async function undoCard(openid: string, messageId: string, todoId: string): Promise<MessageDoc> {
-    const doc = await store.message(openid, messageId);
-    if (!doc || !(doc.cards ?? []).some((card) => card.todoId === todoId)) {
-      throw new AppError('NOT_FOUND', 'No such card on this reply.');
-    }
-    // The todo first: a card never reads "undone" while its todo still exists.
-    await todos.remove(openid, todoId);
-    await store.markUndone(openid, messageId, todoId);
-    return { ...doc, undone: [...new Set([...(doc.undone ?? []), todoId])] };
-  }
-
-  async function removeConversation(openid: string, conversationId: string, now: Date): Promise<void> {
-    const conversation = await store.conversation(openid, conversationId);
-    if (!conversation) throw new AppError('NOT_FOUND', 'No such conversation.');
-    if (conversation.activeReplyId) await stop(openid, conversation.activeReplyId, now).catch(() => undefined);
-    await store.removeConversation(openid, conversationId);
-  }
-
-  async function quotaStatus(openid: string, now: Date): Promise<ChatQuota> {
-    await reconcile(openid, now);
+  /** Settles the caller's lapsed holds, then reads today's allowance: the `quota` action's answer. */
+  async function settleAndReadQuota(openid: string, now: Date): Promise<ChatQuota> {
+    await holds.settleLapsed(openid, now);
     return quota.status(openid, now);
   }
 
-  return { send, regenerate, stop, undoCard, removeConversation, quotaStatus, store };
+  return {
+    send,
+    regenerate,
+    ...createReplyActions(store, todos),
+    settleLapsed: holds.settleLapsed,
+    settleAndReadQuota,
+    store,
+  };
 }
 
 export type ChatEngine = ReturnType<typeof createChatEngine>;

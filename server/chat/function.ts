@@ -1,13 +1,15 @@
 /** The `chat` cloud function: the Chat page's actions over the chat engine and its collections. */
+import { MESSAGE_MAX } from '../../shared/limits';
 import type { ConversationPage, HistoryPage } from '../../typings/chat';
 import type { Database } from '../db';
 import { AppError } from '../errors';
 import { defineFunction, type ActionContext, type HandlerDeps } from '../handler';
-import { boolean, object, optional, string } from '../schema';
+import { cursorField } from '../cursor';
+import { boolean, docId, object, optional, string } from '../schema';
 import type { ChatConfig } from './config';
 import { createChatEngine, type Timing } from './engine';
 import type { MsgSecCheck } from './safety';
-import { decodeKey, encodeKey, PAGE_SIZE, toConversation, toMessage } from './store';
+import { keyCursor, keyOf, PAGE_SIZE, toConversation, toMessage } from './store';
 
 /** Time kept after a reply's deadline for checking it and the last writes, before the platform's limit. */
 export const FINISH_MARGIN_MS = 5000;
@@ -18,20 +20,6 @@ export interface ChatDeps extends HandlerDeps {
   db: Database;
   config: ChatConfig;
   msgSecCheck?: MsgSecCheck;
-}
-
-const id = () => string({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
-const cursor = () => optional(string({ min: 1, max: 256 }));
-
-function key(cursorText: string | undefined, field: string): [number, string] | undefined {
-  if (cursorText === undefined) return undefined;
-  const decoded = decodeKey(cursorText);
-  if (!decoded) {
-    throw new AppError('INVALID_ARGUMENT', `${field} is not one this function issued`, {
-      [field]: 'is not a cursor from a previous page',
-    });
-  }
-  return decoded;
 }
 
 export function createChat(deps: ChatDeps) {
@@ -65,8 +53,8 @@ export function createChat(deps: ChatDeps) {
     {
       send: {
         schema: object({
-          text: string({ min: 1, max: 2000, trim: true, multiline: true }),
-          conversationId: optional(id()),
+          text: string({ min: 1, max: MESSAGE_MAX, trim: true, multiline: true }),
+          conversationId: optional(docId()),
           create: optional(boolean()),
         }),
         async run({ text, conversationId, create }, ctx) {
@@ -84,21 +72,21 @@ export function createChat(deps: ChatDeps) {
       },
 
       stop: {
-        schema: object({ messageId: id() }),
+        schema: object({ messageId: docId() }),
         async run({ messageId }, { identity, now }) {
           return { message: toMessage(await engine.stop(identity.openid, messageId, now)) };
         },
       },
 
       undo: {
-        schema: object({ messageId: id(), todoId: id() }),
+        schema: object({ messageId: docId(), todoId: docId() }),
         async run({ messageId, todoId }, { identity }) {
           return { message: toMessage(await engine.undoCard(identity.openid, messageId, todoId)) };
         },
       },
 
       regenerate: {
-        schema: object({ messageId: id() }),
+        schema: object({ messageId: docId() }),
         async run({ messageId }, ctx) {
           const { reply, quota } = await engine.regenerate(ctx.identity.openid, messageId, timing(ctx));
           return { reply: toMessage(reply), quota };
@@ -106,26 +94,29 @@ export function createChat(deps: ChatDeps) {
       },
 
       conversations: {
-        schema: object({ cursor: cursor() }),
+        schema: object({ cursor: cursorField() }),
         async run(request, { identity }): Promise<ConversationPage> {
-          const { docs, more } = await store.listConversations(identity.openid, key(request.cursor, 'cursor'));
+          const { docs, more } = await store.listConversations(
+            identity.openid,
+            keyCursor.decode(request.cursor, 'cursor'),
+          );
           const last = docs.at(-1);
           return {
             items: docs.map(toConversation),
-            nextCursor: more && last ? encodeKey(last.updatedAt, last._id) : null,
+            nextCursor: more && last ? keyCursor.encode(keyOf(last.updatedAt, last._id)) : null,
           };
         },
       },
 
       history: {
-        schema: object({ conversationId: id(), before: cursor() }),
+        schema: object({ conversationId: docId(), before: cursorField() }),
         async run({ conversationId, before }, { identity, now }): Promise<HistoryPage> {
           const conversation = await owned(identity.openid, conversationId);
-          const after = key(before, 'before');
+          const after = keyCursor.decode(before, 'before');
           let docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           // A reply still "streaming" past its lapse lost its invocation: end it before showing it.
           if (docs.some((d) => d.status === 'streaming' && d.expiresAt && new Date(d.expiresAt) < now)) {
-            await engine.quotaStatus(identity.openid, now);
+            await engine.settleLapsed(identity.openid, now);
             docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           }
           const page = docs.slice(0, PAGE_SIZE);
@@ -133,13 +124,14 @@ export function createChat(deps: ChatDeps) {
           return {
             conversation: toConversation(conversation),
             items: page.reverse().map(toMessage),
-            nextBefore: docs.length > PAGE_SIZE && oldest ? encodeKey(oldest.createdAt, oldest._id) : null,
+            nextBefore:
+              docs.length > PAGE_SIZE && oldest ? keyCursor.encode(keyOf(oldest.createdAt, oldest._id)) : null,
           };
         },
       },
 
       rename: {
-        schema: object({ conversationId: id(), title: string({ min: 1, max: 50, trim: true }) }),
+        schema: object({ conversationId: docId(), title: string({ min: 1, max: 50, trim: true }) }),
         async run({ conversationId, title }, { identity }) {
           const doc = await owned(identity.openid, conversationId);
           // Renaming to the same title changes nothing, which is no error.
@@ -151,7 +143,7 @@ export function createChat(deps: ChatDeps) {
       },
 
       remove: {
-        schema: object({ conversationId: id() }),
+        schema: object({ conversationId: docId() }),
         async run({ conversationId }, { identity, now }) {
           await engine.removeConversation(identity.openid, conversationId, now);
           return { conversationId };
@@ -160,7 +152,8 @@ export function createChat(deps: ChatDeps) {
 
       quota: {
         schema: object({}),
-        run: (_request, { identity, now }) => engine.quotaStatus(identity.openid, now),
+        // Settles lapsed holds first, so the answer counts what is really left.
+        run: (_request, { identity, now }) => engine.settleAndReadQuota(identity.openid, now),
       },
     },
     deps,

@@ -5,18 +5,9 @@
  * status, so once a reply has ended (finished, stopped, failed) nothing can write to it again.
  */
 import { randomBytes } from 'node:crypto';
-import type {
-  ChatCard,
-  ChatMessage,
-  Conversation,
-  MessageRole,
-  MessageStatus,
-  Moderation,
-  ReplyErrorCode,
-  TokenUsage,
-} from '../../typings/chat';
-import { cardsOf } from '../../shared/cards';
-import { fromCursor, toCursor } from '../cursor';
+import { messageOf } from '../../shared/messages';
+import type { ChatMessage, Conversation, MessageDoc, MessageStatus } from '../../typings/chat';
+import { cursorCodec } from '../cursor';
 import { settle, type Database } from '../db';
 import type { ModelMessage } from './model';
 
@@ -41,47 +32,12 @@ export interface ConversationDoc {
   activeUntil: Date;
 }
 
-export interface MessageDoc {
-  _id: string;
-  /** The owner; the read rule `doc._openid == auth.openid` lets only them watch it. */
-  _openid: string;
-  conversationId: string;
-  role: MessageRole;
-  text: string;
-  status: MessageStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  finishReason: string | null;
-  usage: TokenUsage | null;
-  error: { code: ReplyErrorCode; message: string } | null;
-  cards: ChatCard[];
-  /** Todo ids undone from this reply's cards: kept apart from `cards`, which the streaming writes replace. */
-  undone?: string[];
-  moderation: Moderation;
-  /** While streaming: past this instant the reply was abandoned (its invocation died). */
-  expiresAt: Date | null;
-  /** The quota document holding this reply's allowance while it streams (see quota.ts). */
-  quotaId: string | null;
-}
+export type { MessageDoc } from '../../typings/chat';
 
 const iso = (d: Date): string => new Date(d).toISOString();
 
-export function toMessage(doc: MessageDoc): ChatMessage {
-  return {
-    id: doc._id,
-    conversationId: doc.conversationId,
-    role: doc.role,
-    text: doc.text,
-    status: doc.status,
-    createdAt: iso(doc.createdAt),
-    updatedAt: iso(doc.updatedAt),
-    finishReason: doc.finishReason,
-    usage: doc.usage,
-    error: doc.error,
-    cards: cardsOf(doc.cards, doc.undone),
-    moderation: doc.moderation,
-  };
-}
+/** The contract's message: the same mapping the Chat page applies to the documents it watches. */
+export const toMessage = (doc: MessageDoc): ChatMessage => messageOf(doc);
 
 /** A new message: the given fields over the defaults of one that has not been answered or checked. */
 export function messageDoc(
@@ -134,16 +90,15 @@ export function clip(text: string, max: number): string {
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-// ---- cursors: the last row's sort key, opaque to the client ----
+/** A page's position in a newest-first list: the last row's time and id. */
+export type Key = [at: number, id: string];
 
-type Key = [at: number, id: string];
+export const keyCursor = cursorCodec<Key>(
+  (key) => key.length === 2 && Number.isFinite(key[0]) && typeof key[1] === 'string',
+);
 
-export function encodeKey(at: Date, id: string): string {
-  return toCursor([new Date(at).getTime(), id]);
-}
-
-export function decodeKey(cursor: string): Key | undefined {
-  return fromCursor<Key>(cursor, (key) => key.length === 2 && Number.isFinite(key[0]) && typeof key[1] === 'string');
+export function keyOf(at: Date, id: string): Key {
+  return [new Date(at).getTime(), id];
 }
 
 export class ChatStore {

@@ -3,21 +3,18 @@
  * run the `todo` function's own code: the same draft schema, the same rules across fields, the
  * same repository, for the user the conversation belongs to.
  */
+import { QUADRANT_KEYS } from '../../shared/quadrants';
+import { nextShanghaiMidnight, shanghaiIso } from '../../shared/time';
 import type { ChatCard, TodoCard } from '../../typings/chat';
 import type { Todo } from '../../typings/todo';
 import { AppError } from '../errors';
 import { check } from '../schema';
-import { createTodoFromDraft, todoDraftSchema } from '../todo';
-import { QUADRANT_KEYS } from '../../shared/quadrants';
-import { Todos } from '../todos';
+import { newTodo, todoDraftSchema } from '../todo/rules';
+import { toTodo, type TodoStore } from '../todo/store';
 import type { ModelMessage, ToolCall, ToolSpec } from './model';
 
-const OFFSET_MS = 8 * 3600_000;
-
-/** "2026-05-01T09:00:00+08:00": how the model reads and writes times (the user's own zone). */
-export function shanghaiIso(date: Date): string {
-  return new Date(date.getTime() + OFFSET_MS).toISOString().slice(0, 19) + '+08:00';
-}
+/** An instant as the model reads and writes times: Shanghai wall time with its offset. */
+const modelTime = (iso: string): string => shanghaiIso(Date.parse(iso));
 
 export const TOOL_SPECS: ToolSpec[] = [
   {
@@ -73,8 +70,8 @@ function brief(todo: Pick<Todo, 'id' | 'title' | 'quadrant' | 'dueAt' | 'remindA
     id: todo.id,
     title: todo.title,
     quadrant: todo.quadrant,
-    dueAt: todo.dueAt ? shanghaiIso(new Date(todo.dueAt)) : null,
-    remindAt: todo.remindAt ? shanghaiIso(new Date(todo.remindAt)) : null,
+    dueAt: todo.dueAt ? modelTime(todo.dueAt) : null,
+    remindAt: todo.remindAt ? modelTime(todo.remindAt) : null,
   };
 }
 
@@ -104,7 +101,7 @@ function briefOfCard(card: TodoCard) {
 
 async function addTodo(
   args: Record<string, unknown>,
-  todos: Todos,
+  todos: TodoStore,
   openid: string,
   now: Date,
   existing: readonly ChatCard[],
@@ -115,7 +112,9 @@ async function addTodo(
   const same = existing.find((card) => card.title === parsed.value.title);
   if (same) return { content: answer({ ok: true, alreadyAdded: true, todo: briefOfCard(same) }) };
   try {
-    const todo = await createTodoFromDraft(todos, openid, parsed.value, now);
+    const doc = newTodo(openid, parsed.value, now);
+    await todos.insert(doc);
+    const todo = toTodo(doc);
     const card: ChatCard = {
       type: 'todo',
       todoId: todo.id,
@@ -132,10 +131,14 @@ async function addTodo(
   }
 }
 
-async function listTodos(args: Record<string, unknown>, todos: Todos, openid: string, now: Date): Promise<ToolOutcome> {
+async function listTodos(
+  args: Record<string, unknown>,
+  todos: TodoStore,
+  openid: string,
+  now: Date,
+): Promise<ToolOutcome> {
   const scope = typeof args.scope === 'string' ? args.scope : 'open';
-  const local = now.getTime() + OFFSET_MS;
-  const endOfToday = Math.floor(local / 86_400_000) * 86_400_000 + 86_400_000 - OFFSET_MS;
+  const endOfToday = nextShanghaiMidnight(now.getTime());
   const limit: Record<string, number> = {
     open: Number.POSITIVE_INFINITY,
     today: endOfToday,
@@ -145,7 +148,7 @@ async function listTodos(args: Record<string, unknown>, todos: Todos, openid: st
   if (!(scope in limit)) return { content: answer({ ok: false, error: `unknown scope ${scope}` }) };
   const { items } = await todos.list(openid, { status: 'open' });
   const due = items.filter((t) => scope === 'open' || (t.dueAt !== null && Date.parse(t.dueAt) <= limit[scope]));
-  return { content: answer({ ok: true, now: shanghaiIso(now), scope, todos: due.map(brief) }) };
+  return { content: answer({ ok: true, now: shanghaiIso(now.getTime()), scope, todos: due.map(brief) }) };
 }
 
 /**
@@ -154,7 +157,7 @@ async function listTodos(args: Record<string, unknown>, todos: Todos, openid: st
  */
 export async function runTool(
   call: ToolCall,
-  todos: Todos,
+  todos: TodoStore,
   openid: string,
   now: Date,
   existing: readonly ChatCard[] = [],
@@ -172,7 +175,7 @@ export async function runTool(
 }
 
 /** The cards whose todos still exist (one the person undid is gone, and may be asked for again). */
-export async function keptCards(todos: Todos, openid: string, cards: readonly ChatCard[]): Promise<ChatCard[]> {
+export async function keptCards(todos: TodoStore, openid: string, cards: readonly ChatCard[]): Promise<ChatCard[]> {
   const found = await Promise.all(cards.map((card) => todos.get(openid, card.todoId)));
   return cards.filter((_, i) => found[i] !== undefined);
 }

@@ -4,7 +4,7 @@
  * the quota hold by the outcome (a finished reply is charged, and a stopped one that showed text).
  */
 import type { ChatCard, Moderation, ReplyErrorCode } from '../../typings/chat';
-import type { Todos } from '../todos';
+import type { TodoStore } from '../todo/store';
 import type { ChatConfig, ModelConfig } from './config';
 import { generate } from './generate';
 import { ModelError, type ModelFault, type ModelMessage } from './model';
@@ -33,7 +33,7 @@ const REPLY_ERRORS: Record<Exclude<ModelFault, 'ABORTED'>, [ReplyErrorCode, stri
 export interface ReplyDeps {
   store: ChatStore;
   quota: Quota;
-  todos: Todos;
+  todos: TodoStore;
   words: WordFilter;
   config: ChatConfig;
   msgSecCheck?: MsgSecCheck;

@@ -2,7 +2,7 @@
  * What may become an avatar: a picture the caller uploaded to their own avatar folder, judged by
  * its stored bytes (a name or a client-declared type proves nothing), within a size cap.
  */
-import { AppError } from './errors';
+import { AppError } from '../errors';
 
 /** chooseAvatar hands over a cropped, compressed picture; anything past this is not one. */
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;

@@ -1,13 +1,13 @@
 /** The `login` cloud function: who is calling, recorded in `users`, and their profile. */
-import type { LoginResult, UserProfile } from '../typings/login';
+import type { LoginResult, UserProfile } from '../../typings/login';
+import type { Database } from '../db';
+import { AppError } from '../errors';
+import { defineFunction, type HandlerDeps } from '../handler';
+import { followerFor } from '../oa/followers';
+import { object, optional, string } from '../schema';
 import { checkAvatar, type ReadFile } from './avatar';
-import type { Database } from './db';
-import { AppError } from './errors';
-import { defineFunction, type HandlerDeps } from './handler';
-import { followerFor } from './oa/followers';
-import { object, optional, string } from './schema';
-import { toProfile, Users, type UserDoc } from './users';
-import { jscode2session, type WechatApiOptions } from './wechat';
+import { jscode2session, type WechatApiOptions } from './jscode2session';
+import { toProfile, Users, type UserDoc } from './store';
 
 export interface LoginConfig {
   /** With both set, a login code is checked with WeChat (jscode2session) as well. */

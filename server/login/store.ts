@@ -1,6 +1,6 @@
 /** The `users` collection: one document per mini-program user, `_id` = openid. */
-import type { UserProfile } from '../typings/login';
-import { settle, isDuplicateWrite, type Database } from './db';
+import type { UserProfile } from '../../typings/login';
+import { isDuplicateWrite, settle, type Database } from '../db';
 
 export const USERS = 'users';
 
@@ -76,6 +76,12 @@ export class Users {
     const user = await this.get(login.openid);
     if (!user) throw new Error(`user ${login.openid} vanished during login`);
     return { user, isNew: false };
+  }
+
+  /** The mini-program user with this unionid (the Official Account links its followers by it). */
+  async openidWithUnionid(unionid: string): Promise<string | undefined> {
+    const { data } = await settle(this.db.collection(USERS).where({ unionid }).field({ _id: true }).limit(1).get());
+    return (data[0] as { _id?: string } | undefined)?._id;
   }
 
   async updateProfile(

@@ -6,6 +6,7 @@
  * on follow and on their first message; a linked follower is checked with msgSecCheck and may use
  * the todo tools as that user, others get the word list only.
  */
+import { MESSAGE_MAX } from '../../shared/limits';
 import type { ServerErrorCode } from '../../typings/contract';
 import type { ChatEngine, Timing } from '../chat/engine';
 import { BLOCKED_NOTICE } from '../chat/turn';
@@ -106,7 +107,7 @@ export function createAnswers(deps: AnswerDeps) {
       const result = await engine.send({
         ...timing,
         openid,
-        text: [...text].slice(0, 2000).join(''),
+        text: [...text].slice(0, MESSAGE_MAX).join(''),
         conversationId: `oa-${openid}`,
         create: { channel: 'oa' },
         stream: false,

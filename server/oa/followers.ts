@@ -4,7 +4,7 @@
  * and answers waiting for their next message (when WeChat let no other way deliver them).
  */
 import { isDuplicateWrite, settle, type Database } from '../db';
-import { USERS } from '../users';
+import { Users } from '../login/store';
 import type { FollowerInfo, OaApi } from './api';
 
 export const FOLLOWERS = 'oa_followers';
@@ -97,9 +97,8 @@ export class Followers {
     return user ?? null;
   }
 
-  private async userWith(unionid: string): Promise<string | undefined> {
-    const { data } = await settle(this.db.collection(USERS).where({ unionid }).field({ _id: true }).limit(1).get());
-    return (data[0] as { _id?: string } | undefined)?._id;
+  private userWith(unionid: string): Promise<string | undefined> {
+    return new Users(this.db).openidWithUnionid(unionid);
   }
 
   /** Adds answer parts for the follower's next message. */

@@ -5,8 +5,8 @@
  * longer follow (recorded on the follower too); 40037 that the template is gone.
  */
 import type { Database } from '../db';
-import type { TodoDoc } from '../todos';
-import { Users } from '../users';
+import { Users } from '../login/store';
+import type { TodoDoc } from '../todo/store';
 import { OaApi } from './api';
 import { oaAccountFromEnv, type OaAccount } from './config';
 import { followerFor, Followers } from './followers';

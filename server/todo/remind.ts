@@ -6,15 +6,12 @@
  * on the todo, where the app shows it.
  */
 import { randomBytes } from 'node:crypto';
-import { shanghaiWall } from '../shared/time';
-import type { ApiResult } from '../typings/contract';
-import type { RemindRunSummary } from '../typings/todo';
-import { settle, type Database } from './db';
-import { fail, ok } from './errors';
-import type { WXContext } from './handler';
-import { check, describeIssues, isoDate, object, oneOf, optional, string } from './schema';
-import type { OaPush } from './oa/push';
-import { subscriptionId, SUBSCRIPTIONS, TODOS, type ReminderError, type TodoDoc } from './todos';
+import { shanghaiWall } from '../../shared/time';
+import type { RemindRunSummary } from '../../typings/todo';
+import type { Database } from '../db';
+import { defineTimer, type HandlerDeps } from '../handler';
+import type { OaPush } from '../oa/push';
+import { TodoStore, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
 export interface RemindConfig {
   templateId: string;
@@ -52,28 +49,13 @@ export interface SubscribeMessage {
   lang: 'zh_CN';
 }
 
-export interface RemindDeps {
+export interface RemindDeps extends Pick<HandlerDeps, 'getWXContext' | 'log'> {
   db: Database;
   config: RemindConfig | undefined;
-  getWXContext(): WXContext;
   /** `cloud.openapi.subscribeMessage.send`; rejects with `{ errCode, errMsg }` as the SDK does. */
   send(message: SubscribeMessage): Promise<unknown>;
   /** The Official Account's template message, for a user without credit who follows it. */
   pushOfficial?: OaPush;
-  log?: (message: string, error?: unknown) => void;
-}
-
-/** The timer trigger's event as CloudBase sends it; its `Time` is the run's "now". */
-const TIMER_EVENT = object({
-  Type: oneOf(['Timer']),
-  TriggerName: string({ min: 1, max: 100 }),
-  Time: isoDate(),
-  Message: optional(string({ max: 4096, multiline: true })),
-});
-
-export interface RunOptions {
-  /** Stop claiming new reminders after this long, leaving time to finish those in flight. */
-  budgetMs?: number;
 }
 
 /** Sends tried per reminder before a transient error (-1, timeouts) becomes `failed`. */
@@ -86,6 +68,10 @@ const SEND_TIMEOUT_MS = 5000;
 /** A claim older than this belongs to a run that died mid-send. */
 const STALE_CLAIM_MS = 10 * 60_000;
 const NO_CREDIT = 43101;
+/** Claiming stops this long before the platform would end the run, so sends in flight finish. */
+const FINISH_MS = 15_000;
+/** ...but a run always gets at least this long to claim. */
+const MIN_BUDGET_MS = 5000;
 
 /** Cuts to `max` characters (code points, as WeChat counts them), marking the cut. */
 export function cut(text: string, max: number): string {
@@ -158,23 +144,8 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 }
 
 export function createRemind(deps: RemindDeps) {
-  const { db } = deps;
-  const _ = db.command;
-  const todos = db.collection(TODOS);
-  const subscriptions = db.collection(SUBSCRIPTIONS);
+  const store = new TodoStore(deps.db);
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-
-  const dueQuery = (now: Date) => ({ remindState: 'pending', done: false, remindNextAt: _.lte(now) });
-
-  /** True when one credit was taken; the condition makes it atomic, so credits never go negative. */
-  async function spendCredit(openid: string, templateId: string, now: Date): Promise<boolean> {
-    const { stats } = await settle(
-      subscriptions
-        .where({ _id: subscriptionId(openid, templateId), credits: _.gt(0) })
-        .update({ data: { credits: _.inc(-1), updatedAt: now } }),
-    );
-    return stats.updated > 0;
-  }
 
   /** No credit: the Official Account's template message when the user follows it. */
   async function official(
@@ -194,33 +165,30 @@ export function createRemind(deps: RemindDeps) {
   }
 
   async function deliver(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
-    if (!(await spendCredit(doc._openid, config.templateId, now))) return official(doc, config, now, null);
+    if (!(await store.spendCredit(doc._openid, config.templateId, now))) return official(doc, config, now, null);
     try {
       await withTimeout(deps.send(messageFor(doc, config)), SEND_TIMEOUT_MS);
       return { kind: 'sent', via: 'subscription' };
     } catch (thrown) {
       const error = errorOf(thrown);
-      const credit = subscriptions.doc(subscriptionId(doc._openid, config.templateId));
       if (error.errcode === NO_CREDIT) {
         // WeChat is the authority on credits: the user has none left (or turned them off).
-        await settle(credit.update({ data: { credits: 0, updatedAt: now } }));
+        await store.clearCredits(doc._openid, config.templateId, now);
         return official(doc, config, now, error);
       }
       // WeChat spends a credit only on a delivered message: give ours back.
-      await settle(credit.update({ data: { credits: _.inc(1), updatedAt: now } }));
+      await store.refundCredit(doc._openid, config.templateId, now);
       if (isTransient(error) && doc.remindAttempts + 1 < MAX_ATTEMPTS) return { kind: 'retry', error };
       return { kind: 'failed', error };
     }
   }
 
-  function patchFor(doc: TodoDoc, outcome: Outcome, now: Date): Record<string, unknown> {
-    const released = { remindClaim: null, remindClaimedAt: null };
+  function patchFor(doc: TodoDoc, outcome: Outcome, now: Date): ReminderOutcomePatch {
     const attempted =
       outcome.kind === 'no_credit' && outcome.error === null ? doc.remindAttempts : doc.remindAttempts + 1;
     switch (outcome.kind) {
       case 'sent':
         return {
-          ...released,
           remindState: 'sent',
           remindSentAt: now,
           remindVia: outcome.via,
@@ -228,15 +196,14 @@ export function createRemind(deps: RemindDeps) {
           remindError: null,
         };
       case 'unfollowed':
-        return { ...released, remindState: 'unfollowed', remindAttempts: attempted, remindError: outcome.error };
+        return { remindState: 'unfollowed', remindAttempts: attempted, remindError: outcome.error };
       case 'no_credit':
-        return { ...released, remindState: 'no_credit', remindAttempts: attempted, remindError: outcome.error };
+        return { remindState: 'no_credit', remindAttempts: attempted, remindError: outcome.error };
       case 'failed':
-        return { ...released, remindState: 'failed', remindAttempts: attempted, remindError: outcome.error };
+        return { remindState: 'failed', remindAttempts: attempted, remindError: outcome.error };
       case 'retry':
         // Back off a minute per attempt, so the retry lands on a later run, never this one.
         return {
-          ...released,
           remindState: 'pending',
           remindNextAt: new Date(now.getTime() + attempted * 60_000),
           remindAttempts: attempted,
@@ -247,7 +214,7 @@ export function createRemind(deps: RemindDeps) {
 
   /** Writes outcomes, one update per distinct patch; only where this run still holds the claim. */
   async function record(runId: string, results: Array<{ doc: TodoDoc; outcome: Outcome }>, now: Date): Promise<void> {
-    const groups = new Map<string, { patch: Record<string, unknown>; ids: string[] }>();
+    const groups = new Map<string, { patch: ReminderOutcomePatch; ids: string[] }>();
     for (const { doc, outcome } of results) {
       const patch = patchFor(doc, outcome, now);
       const key = JSON.stringify(patch);
@@ -255,14 +222,10 @@ export function createRemind(deps: RemindDeps) {
       group.ids.push(doc._id);
       groups.set(key, group);
     }
-    for (const { patch, ids } of groups.values()) {
-      // update() merges a plain object field by field (and cannot into null): _.set replaces it.
-      const data = { ...patch, ...(patch.remindError ? { remindError: _.set(patch.remindError) } : {}) };
-      await settle(todos.where({ _id: _.in(ids), remindClaim: runId }).update({ data }));
-    }
+    for (const { patch, ids } of groups.values()) await store.settleReminders(ids, runId, patch);
   }
 
-  async function run(now: Date, options: RunOptions): Promise<RemindRunSummary> {
+  async function run(now: Date, claimUntil: number): Promise<RemindRunSummary> {
     const config = deps.config;
     const summary: RemindRunSummary = {
       due: 0,
@@ -277,46 +240,20 @@ export function createRemind(deps: RemindDeps) {
     };
     if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
     const runId = randomBytes(8).toString('hex');
-    const deadline = Date.now() + (options.budgetMs ?? 45_000);
 
     // A run that died mid-send leaves its claims behind; whether WeChat got the message is
     // unknown, so they end as failed rather than risk a second message.
-    await settle(
-      todos.where({ remindState: 'sending', remindClaimedAt: _.lt(new Date(now.getTime() - STALE_CLAIM_MS)) }).update({
-        data: {
-          remindState: 'failed',
-          remindError: _.set({ errcode: -1, errmsg: 'interrupted while sending' }),
-          remindClaim: null,
-          remindClaimedAt: null,
-        },
-      }),
-    );
+    await store.failStaleClaims(new Date(now.getTime() - STALE_CLAIM_MS));
 
     for (;;) {
-      if (Date.now() > deadline) {
-        const { total } = await settle(todos.where(dueQuery(now)).count());
-        summary.deferred = total;
+      if (Date.now() > claimUntil) {
+        summary.deferred = await store.countDue(now);
         break;
       }
-      const { data } = await settle(
-        todos.where(dueQuery(now)).orderBy('remindNextAt', 'asc').limit(BATCH).field({ _id: true }).get(),
-      );
-      if (data.length === 0) break;
-      summary.due += data.length;
-      const ids = data.map((d) => String(d._id));
-      // The claim: one conditional update. A todo another run claimed first no longer matches.
-      await settle(
-        todos.where({ _id: _.in(ids), ...dueQuery(now) }).update({
-          data: { remindState: 'sending', remindClaim: runId, remindClaimedAt: now },
-        }),
-      );
-      const { data: mine } = await settle(
-        todos
-          .where({ _id: _.in(ids) })
-          .limit(BATCH)
-          .get(),
-      );
-      const claimed = (mine as TodoDoc[]).filter((doc) => doc.remindClaim === runId);
+      const ids = await store.dueIds(now, BATCH);
+      if (ids.length === 0) break;
+      summary.due += ids.length;
+      const claimed = await store.claim(ids, runId, now);
       summary.claimed += claimed.length;
       const results = await pool(claimed, PARALLEL_SENDS, async (doc) => ({
         doc,
@@ -336,19 +273,9 @@ export function createRemind(deps: RemindDeps) {
     return summary;
   }
 
-  return async (event: unknown, options: RunOptions = {}): Promise<ApiResult<RemindRunSummary>> => {
-    // Only the timer runs this: a user calling it could make everyone's reminders go early.
-    if (deps.getWXContext().OPENID) return fail('PERMISSION_DENIED', 'remind runs on its timer only.');
-    const parsed = check(TIMER_EVENT, event);
-    if (!parsed.ok) {
-      return fail('INVALID_ARGUMENT', `not a timer event: ${describeIssues(parsed.issues)}`, parsed.issues);
-    }
-    const now = parsed.value.Time;
-    try {
-      return ok(await run(now, options));
-    } catch (error) {
-      log('remind run failed', error);
-      return fail('INTERNAL', error instanceof Error ? error.message : 'remind run failed');
-    }
-  };
+  return defineTimer(
+    'remind',
+    ({ now, deadline }) => run(now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
+    { getWXContext: deps.getWXContext, log },
+  );
 }

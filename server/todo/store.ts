@@ -1,11 +1,13 @@
 /**
- * The `todos` and `subscriptions` collections. Every query names the owner's `_openid`, so another
- * user's todo is simply not found: never revealed, never changed.
+ * The `todos` and `subscriptions` collections: every read and write of them goes through here,
+ * for the `todo` function, the `remind` timer and the assistant's tools alike. Every query a user's
+ * call makes names the owner's `_openid`, so another user's todo is simply not found: never
+ * revealed, never changed.
  */
-import { QUADRANT_KEYS } from '../shared/quadrants';
-import type { Quadrant, ReminderChannel, ReminderState, Todo, TodoListResult, TodoStatus } from '../typings/todo';
-import { fromCursor, toCursor } from './cursor';
-import { isDuplicateWrite, settle, type Database } from './db';
+import { QUADRANT_KEYS } from '../../shared/quadrants';
+import type { Quadrant, ReminderChannel, ReminderState, Todo, TodoListResult, TodoStatus } from '../../typings/todo';
+import { cursorCodec } from '../cursor';
+import { isDuplicateWrite, settle, type Database } from '../db';
 
 export const TODOS = 'todos';
 export const SUBSCRIPTIONS = 'subscriptions';
@@ -82,90 +84,61 @@ export function toTodo(doc: TodoDoc): Todo {
   };
 }
 
-/** The reminder fields for a todo whose reminder is (re)set to `remindAt`. */
-export function reminderFields(
-  remindAt: Date | null,
-): Pick<
-  TodoDoc,
-  | 'remindAt'
-  | 'remindState'
-  | 'remindNextAt'
-  | 'remindAttempts'
-  | 'remindError'
-  | 'remindSentAt'
-  | 'remindVia'
-  | 'remindClaim'
-  | 'remindClaimedAt'
-> {
-  return {
-    remindAt,
-    remindState: remindAt ? 'pending' : 'none',
-    remindNextAt: remindAt,
-    remindAttempts: 0,
-    remindError: null,
-    remindSentAt: null,
-    remindVia: null,
-    remindClaim: null,
-    remindClaimedAt: null,
-  };
-}
-
 export function subscriptionId(openid: string, templateId: string): string {
   return `${openid}:${templateId}`;
 }
 
-// ---- cursors: the last row's sort key, opaque to the client ----
+/** A list page's position: the last row's sort key (done, due, created, id). */
+export type ListKey = [done: boolean, sortDue: number, createdAt: number, id: string];
 
-type CursorKey = [done: boolean, sortDue: number, createdAt: number, id: string];
+export const listCursor = cursorCodec<ListKey>(
+  (key) =>
+    key.length === 4 &&
+    typeof key[0] === 'boolean' &&
+    Number.isFinite(key[1]) &&
+    Number.isFinite(key[2]) &&
+    typeof key[3] === 'string',
+);
 
-export function encodeCursor(doc: Pick<TodoDoc, 'done' | 'sortDue' | 'createdAt' | '_id'>): string {
-  const key: CursorKey = [doc.done, new Date(doc.sortDue).getTime(), new Date(doc.createdAt).getTime(), doc._id];
-  return toCursor(key);
+function keyOf(doc: Pick<TodoDoc, 'done' | 'sortDue' | 'createdAt' | '_id'>): ListKey {
+  return [doc.done, new Date(doc.sortDue).getTime(), new Date(doc.createdAt).getTime(), doc._id];
 }
 
-export function decodeCursor(cursor: string): CursorKey | undefined {
-  return fromCursor<CursorKey>(
-    cursor,
-    (key) =>
-      key.length === 4 &&
-      typeof key[0] === 'boolean' &&
-      Number.isFinite(key[1]) &&
-      Number.isFinite(key[2]) &&
-      typeof key[3] === 'string',
-  );
-}
+/** What a remind run writes on a reminder when it is done with it (see remind.ts). */
+export type ReminderOutcomePatch = Partial<
+  Pick<TodoDoc, 'remindState' | 'remindSentAt' | 'remindVia' | 'remindAttempts' | 'remindError' | 'remindNextAt'>
+>;
 
-export class Todos {
+export class TodoStore {
   constructor(private readonly db: Database) {}
 
-  private get collection() {
+  private get todos() {
     return this.db.collection(TODOS);
   }
 
+  private get subscriptions() {
+    return this.db.collection(SUBSCRIPTIONS);
+  }
+
+  // ---- a user's todos ----
+
   async get(openid: string, id: string): Promise<TodoDoc | undefined> {
-    const { data } = await settle(this.collection.where({ _id: id, _openid: openid }).limit(1).get());
+    const { data } = await settle(this.todos.where({ _id: id, _openid: openid }).limit(1).get());
     return data[0] as TodoDoc | undefined;
   }
 
   async insert(doc: TodoDoc): Promise<void> {
-    await settle(this.collection.add({ data: doc }));
+    await settle(this.todos.add({ data: doc }));
   }
 
-  /** Applies `patch` when the todo still belongs to `openid` (and matches `extra`); false when none did. */
-  async patch(
-    openid: string,
-    id: string,
-    patch: Partial<TodoDoc>,
-    extra: Record<string, unknown> = {},
-  ): Promise<boolean> {
-    const { stats } = await settle(
-      this.collection.where({ _id: id, _openid: openid, ...extra }).update({ data: patch }),
-    );
+  /** Applies `patch` when the todo still belongs to `openid`; false when it does not (any more). */
+  async patch(openid: string, id: string, patch: Partial<TodoDoc>): Promise<boolean> {
+    const { stats } = await settle(this.todos.where({ _id: id, _openid: openid }).update({ data: patch }));
     return stats.updated > 0;
   }
 
   async remove(openid: string, id: string): Promise<boolean> {
-    const { stats } = await settle(this.collection.where({ _id: id, _openid: openid }).remove());
+    const { stats } = await settle(this.todos.where({ _id: id, _openid: openid }).remove());
     return stats.removed > 0;
   }
 
@@ -175,7 +148,7 @@ export class Todos {
    */
   async list(
     openid: string,
-    options: { quadrant?: Quadrant; status: TodoStatus; after?: CursorKey },
+    options: { quadrant?: Quadrant; status: TodoStatus; after?: ListKey },
   ): Promise<Pick<TodoListResult, 'items' | 'nextCursor'>> {
     const _ = this.db.command;
     const base: Record<string, unknown> = { _openid: openid };
@@ -197,7 +170,7 @@ export class Todos {
       ]);
     }
     const { data } = await settle(
-      this.collection
+      this.todos
         .where(query as Record<string, unknown>)
         .orderBy('done', 'asc')
         .orderBy('sortDue', 'asc')
@@ -211,7 +184,7 @@ export class Todos {
     const page = docs.slice(0, PAGE_SIZE);
     return {
       items: page.map(toTodo),
-      nextCursor: docs.length > PAGE_SIZE ? encodeCursor(page[page.length - 1]) : null,
+      nextCursor: docs.length > PAGE_SIZE ? listCursor.encode(keyOf(page[page.length - 1])) : null,
     };
   }
 
@@ -219,22 +192,23 @@ export class Todos {
   async openCounts(openid: string): Promise<Record<Quadrant, number>> {
     const totals = await Promise.all(
       QUADRANT_KEYS.map(async (quadrant) => {
-        const { total } = await settle(this.collection.where({ _openid: openid, quadrant, done: false }).count());
+        const { total } = await settle(this.todos.where({ _openid: openid, quadrant, done: false }).count());
         return total;
       }),
     );
     return { q1: totals[0], q2: totals[1], q3: totals[2], q4: totals[3] };
   }
 
+  // ---- subscription credits: one per accepted prompt, spent by a sent reminder ----
+
   /** One more send allowed for this user and template; credits accumulate across accepts. */
   async addCredit(openid: string, templateId: string, now: Date): Promise<number> {
     const _ = this.db.command;
     const id = subscriptionId(openid, templateId);
-    const subscriptions = this.db.collection(SUBSCRIPTIONS);
-    // Update first, then insert (as Users.recordLogin does): two racing accepts both count.
+    // Update first, then insert (as the users store does): two racing accepts both count.
     for (let attempt = 0; attempt < 2; attempt++) {
       const { stats } = await settle(
-        subscriptions.doc(id).update({ data: { credits: _.inc(1), acceptedAt: now, updatedAt: now } }),
+        this.subscriptions.doc(id).update({ data: { credits: _.inc(1), acceptedAt: now, updatedAt: now } }),
       );
       if (stats.updated === 0) {
         const fresh: SubscriptionDoc = {
@@ -246,16 +220,111 @@ export class Todos {
           updatedAt: now,
         };
         try {
-          await settle(subscriptions.add({ data: fresh }));
+          await settle(this.subscriptions.add({ data: fresh }));
           return 1;
         } catch (error) {
           if (!isDuplicateWrite(error)) throw error;
           continue;
         }
       }
-      const { data } = await settle(subscriptions.doc(id).get());
+      const { data } = await settle(this.subscriptions.doc(id).get());
       return (data as unknown as SubscriptionDoc).credits;
     }
     throw new Error(`subscription ${id} could not be written`);
+  }
+
+  /** True when one credit was taken; the condition makes it atomic, so credits never go negative. */
+  async spendCredit(openid: string, templateId: string, now: Date): Promise<boolean> {
+    const _ = this.db.command;
+    const { stats } = await settle(
+      this.subscriptions
+        .where({ _id: subscriptionId(openid, templateId), credits: _.gt(0) })
+        .update({ data: { credits: _.inc(-1), updatedAt: now } }),
+    );
+    return stats.updated > 0;
+  }
+
+  /** Gives back a credit spent on a message WeChat did not deliver. */
+  async refundCredit(openid: string, templateId: string, now: Date): Promise<void> {
+    const _ = this.db.command;
+    await settle(
+      this.subscriptions
+        .doc(subscriptionId(openid, templateId))
+        .update({ data: { credits: _.inc(1), updatedAt: now } }),
+    );
+  }
+
+  /** WeChat said the user has no credit left (43101): it is the authority, so ours goes to 0. */
+  async clearCredits(openid: string, templateId: string, now: Date): Promise<void> {
+    await settle(
+      this.subscriptions.doc(subscriptionId(openid, templateId)).update({ data: { credits: 0, updatedAt: now } }),
+    );
+  }
+
+  // ---- reminders, as the remind run claims and settles them ----
+
+  private dueQuery(now: Date) {
+    return { remindState: 'pending', done: false, remindNextAt: this.db.command.lte(now) };
+  }
+
+  /** Claims held longer than `before` belong to a run that died mid-send; they end as failed. */
+  async failStaleClaims(before: Date): Promise<void> {
+    const _ = this.db.command;
+    await settle(
+      this.todos.where({ remindState: 'sending', remindClaimedAt: _.lt(before) }).update({
+        data: {
+          remindState: 'failed',
+          remindError: _.set({ errcode: -1, errmsg: 'interrupted while sending' }),
+          remindClaim: null,
+          remindClaimedAt: null,
+        },
+      }),
+    );
+  }
+
+  /** Ids of up to `limit` reminders due at `now`, soonest first. */
+  async dueIds(now: Date, limit: number): Promise<string[]> {
+    const { data } = await settle(
+      this.todos.where(this.dueQuery(now)).orderBy('remindNextAt', 'asc').limit(limit).field({ _id: true }).get(),
+    );
+    return data.map((d) => String(d._id));
+  }
+
+  async countDue(now: Date): Promise<number> {
+    const { total } = await settle(this.todos.where(this.dueQuery(now)).count());
+    return total;
+  }
+
+  /**
+   * Claims those of `ids` still due for run `runId` with one conditional update (a todo another run
+   * claimed first no longer matches), and returns the ones this run holds.
+   */
+  async claim(ids: string[], runId: string, now: Date): Promise<TodoDoc[]> {
+    const _ = this.db.command;
+    await settle(
+      this.todos.where({ _id: _.in(ids), ...this.dueQuery(now) }).update({
+        data: { remindState: 'sending', remindClaim: runId, remindClaimedAt: now },
+      }),
+    );
+    const { data } = await settle(
+      this.todos
+        .where({ _id: _.in(ids) })
+        .limit(ids.length)
+        .get(),
+    );
+    return (data as TodoDoc[]).filter((doc) => doc.remindClaim === runId);
+  }
+
+  /** Writes one outcome on the reminders `ids` that run `runId` still holds, releasing them. */
+  async settleReminders(ids: string[], runId: string, patch: ReminderOutcomePatch): Promise<void> {
+    const _ = this.db.command;
+    // update() merges a plain object field by field (and cannot into null): _.set replaces it.
+    const data = {
+      ...patch,
+      remindClaim: null,
+      remindClaimedAt: null,
+      ...(patch.remindError ? { remindError: _.set(patch.remindError) } : {}),
+    };
+    await settle(this.todos.where({ _id: _.in(ids), remindClaim: runId }).update({ data }));
   }
 }

@@ -1,7 +1,8 @@
 import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
 import type { SubscriptionCredit, Todo, TodoListResult } from '../../typings/todo';
-import { NO_DUE, reminderFields } from '../../server/todos';
+import { reminderFields } from '../../server/todo/rules';
+import { NO_DUE } from '../../server/todo/store';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 
 type One = ApiResult<{ todo: Todo }>;

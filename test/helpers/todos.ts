@@ -1,5 +1,6 @@
 /** Todo documents as the todo function stores them, numbered, for seeding tests and benchmarks. */
-import { NO_DUE, reminderFields } from '../../server/todos';
+import { reminderFields } from '../../server/todo/rules';
+import { NO_DUE } from '../../server/todo/store';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
 
 /**

@@ -1,0 +1,162 @@
+/**
+ * What a todo may be: the schemas of a draft and a patch, the rules across fields (a reminder
+ * needs a due time, is not after it, and is not set in the past), and what a reminder's fields are
+ * when it is set. Pure: the `todo` function and the assistant's tools both build todos here and
+ * store them through store.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
+import { QUADRANT_KEYS } from '../../shared/quadrants';
+import type { TodoDraft, TodoPatch } from '../../typings/todo';
+import { AppError } from '../errors';
+import { docId, isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from '../schema';
+import { NO_DUE, type TodoDoc } from './store';
+
+const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
+const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
+export const quadrant = () => oneOf(QUADRANT_KEYS);
+
+/**
+ * Times stay ISO strings in the request (the contract's type, what the client sends); isoDate()
+ * checks them, and `toDate` converts once validation passed.
+ */
+function isoString(): Schema<string> {
+  const date = isoDate();
+  return {
+    parse: (value, path, issues) => (date.parse(value, path, issues) === undefined ? undefined : (value as string)),
+  };
+}
+const when = () => optional(nullable(isoString()));
+
+function toDate(value: string | null | undefined): Date | null | undefined {
+  return value === undefined || value === null ? value : new Date(value);
+}
+
+/** Latest due time accepted: far enough for any plan, and below the "no due time" sort key. */
+const LATEST = Date.UTC(2100, 0, 1);
+/** A reminder set a little in the past still counts (the picker and the phone's clock are not exact). */
+const PAST_GRACE_MS = 60_000;
+
+/** What `create` accepts; the assistant's add_todo tool checks its arguments with the same schema. */
+export function todoDraftSchema(): Schema<TodoDraft> {
+  return object({
+    title: title(),
+    note: optional(note()),
+    quadrant: quadrant(),
+    dueAt: when(),
+    remindAt: when(),
+  });
+}
+
+/** What `update` accepts: the todo's id and any of the draft's fields (null clears a time). */
+export function todoPatchSchema(): Schema<TodoPatch> {
+  return object({
+    id: docId(),
+    title: optional(title()),
+    note: optional(note()),
+    quadrant: optional(quadrant()),
+    dueAt: when(),
+    remindAt: when(),
+  });
+}
+
+/** The rules across fields, on the todo as it would be after the call. */
+function checkTimes(dueAt: Date | null, remindAt: Date | null, remindChanged: boolean, now: Date): void {
+  const issues: Issues = {};
+  if (dueAt && dueAt.getTime() >= LATEST) issues.dueAt = 'must be before 2100';
+  if (remindAt) {
+    if (!dueAt) issues.remindAt = 'needs a dueAt';
+    else if (remindAt.getTime() > dueAt.getTime()) issues.remindAt = 'must not be after dueAt';
+    else if (remindChanged && remindAt.getTime() < now.getTime() - PAST_GRACE_MS) issues.remindAt = 'is in the past';
+  }
+  if (Object.keys(issues).length > 0) {
+    const summary = Object.entries(issues)
+      .map(([field, reason]) => `${field} ${reason}`)
+      .join('; ');
+    throw new AppError('INVALID_ARGUMENT', summary, issues);
+  }
+}
+
+/** The reminder fields for a todo whose reminder is (re)set to `remindAt`: a new reminder, pending. */
+export function reminderFields(
+  remindAt: Date | null,
+): Pick<
+  TodoDoc,
+  | 'remindAt'
+  | 'remindState'
+  | 'remindNextAt'
+  | 'remindAttempts'
+  | 'remindError'
+  | 'remindSentAt'
+  | 'remindVia'
+  | 'remindClaim'
+  | 'remindClaimedAt'
+> {
+  return {
+    remindAt,
+    remindState: remindAt ? 'pending' : 'none',
+    remindNextAt: remindAt,
+    remindAttempts: 0,
+    remindError: null,
+    remindSentAt: null,
+    remindVia: null,
+    remindClaim: null,
+    remindClaimedAt: null,
+  };
+}
+
+/** 32 hex characters, the shape CloudBase gives `_id`s; chosen here so the reply needs no second read. */
+export function newTodoId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * The document for a new todo from a draft that passed todoDraftSchema(), after the rules across
+ * fields: the one way a todo is made, by the `todo` function and by the assistant alike.
+ */
+export function newTodo(openid: string, draft: TodoDraft, now: Date, id = newTodoId()): TodoDoc {
+  const dueAt = toDate(draft.dueAt) ?? null;
+  const remindAt = toDate(draft.remindAt) ?? null;
+  checkTimes(dueAt, remindAt, true, now);
+  return {
+    _id: id,
+    _openid: openid,
+    title: draft.title,
+    note: draft.note ?? '',
+    quadrant: draft.quadrant,
+    done: false,
+    dueAt,
+    sortDue: dueAt ?? NO_DUE,
+    ...reminderFields(remindAt),
+    createdAt: now,
+    updatedAt: now,
+    doneAt: null,
+  };
+}
+
+/** A patch must change something; checked before the todo is read. */
+export function requireChange(change: Omit<TodoPatch, 'id'>): void {
+  if (Object.values(change).every((value) => value === undefined)) {
+    throw new AppError('INVALID_ARGUMENT', 'Nothing to update.', { title: 'or another field is required' });
+  }
+}
+
+/** The fields to write for `change` on `doc`, after the rules across fields. */
+export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date): Partial<TodoDoc> {
+  const dueAt = change.dueAt === undefined ? doc.dueAt : (toDate(change.dueAt) ?? null);
+  // Clearing the due time clears the reminder it anchored.
+  const remindAt = change.remindAt === undefined ? (dueAt ? doc.remindAt : null) : (toDate(change.remindAt) ?? null);
+  const remindChanged = (remindAt?.getTime() ?? null) !== (doc.remindAt ? new Date(doc.remindAt).getTime() : null);
+  checkTimes(dueAt, remindAt, remindChanged, now);
+  const patch: Partial<TodoDoc> = { updatedAt: now };
+  if (change.title !== undefined) patch.title = change.title;
+  if (change.note !== undefined) patch.note = change.note;
+  if (change.quadrant !== undefined) patch.quadrant = change.quadrant;
+  if (change.dueAt !== undefined) {
+    patch.dueAt = dueAt;
+    patch.sortDue = dueAt ?? NO_DUE;
+  }
+  // A new reminder time is a new reminder: pending again, whatever the last one did.
+  if (remindChanged) Object.assign(patch, reminderFields(remindAt));
+  return patch;
+}
