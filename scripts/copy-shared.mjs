@@ -13,8 +13,10 @@ const target = join(root, 'miniprogram', 'shared');
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
 const names = readdirSync(source).filter((name) => name.endsWith('.ts'));
+// shared/ may import the contracts' types; one folder deeper, the copy reaches them one level further up.
+const deeper = (text) => text.replace(/(from\s+')\.\.\/typings\//g, '$1../../typings/');
 for (const name of names) {
   const header = `// Generated from shared/${name} by scripts/copy-shared.mjs (npm install, npm run build): do not edit.\n`;
-  writeFileSync(join(target, name), header + readFileSync(join(source, name), 'utf8'));
+  writeFileSync(join(target, name), header + deeper(readFileSync(join(source, name), 'utf8')));
 }
 console.log(`copy-shared: ${names.join(', ')} -> miniprogram/shared`);

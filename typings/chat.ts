@@ -74,6 +74,37 @@ export interface ChatMessage {
   moderation: Moderation;
 }
 
+/** How a date arrives in a document: a `Date` in a function; in a watched snapshot, `{ $date: ms }`. */
+export type StoredDate = Date | { $date: number | string } | string | number;
+
+/**
+ * A message as stored in the `messages` collection: what the chat function writes and the Chat
+ * page watches (the collection's read rule lets only its owner do so). A reply is one such
+ * document whose `text` grows while `status` is `streaming`. `D` is how its dates arrive.
+ */
+export interface MessageDoc<D extends StoredDate = Date> {
+  _id: string;
+  /** The owner; the read rule `doc._openid == auth.openid` lets only them watch it. */
+  _openid: string;
+  conversationId: string;
+  role: MessageRole;
+  text: string;
+  status: MessageStatus;
+  createdAt: D;
+  updatedAt: D;
+  finishReason: string | null;
+  usage: TokenUsage | null;
+  error: { code: ReplyErrorCode; message: string } | null;
+  cards: ChatCard[];
+  /** Todo ids undone from this reply's cards: kept apart from `cards`, which the streaming writes replace. */
+  undone?: string[];
+  moderation: Moderation;
+  /** While streaming: past this instant the reply was abandoned (its invocation died). */
+  expiresAt: D | null;
+  /** The quota document holding this reply's allowance while it streams (see the chat's quota). */
+  quotaId: string | null;
+}
+
 export interface Conversation {
   id: string;
   title: string;

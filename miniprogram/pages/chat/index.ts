@@ -1,27 +1,30 @@
 /**
  * The assistant. A reply streams into the page through the database: the chat function rewrites
  * the reply's document as it grows, and the page watches the conversation's messages
- * (services/messages), updating only the changed row by path (rows.ts). A new conversation gets
- * its id here, so its messages are watched before the first reply starts. The view follows the
- * newest text unless the person scrolled up; the call that sent the question resolves with the
- * reply's final state, which also covers a watch that failed.
+ * (services/messages), updating only the changed row by path (rows.ts). The watch is the one
+ * source of what a message says; a call's answer (the reply's final state) is shown only when no
+ * watch is live, through the same mapping. A new conversation gets its id here, so its messages
+ * are watched before the first reply starts. The view follows the newest text unless the person
+ * scrolled up.
  */
-import type { ChatQuota, Conversation } from '../../../typings/chat';
+import type { ChatMessage, ChatQuota, Conversation } from '../../../typings/chat';
 import type { ApiError } from '../../../typings/contract';
 import { fill, strings, titlePage } from '../../i18n';
 import { auth } from '../../services/auth';
 import { chat } from '../../services/chat';
 import { showError, userMessage } from '../../services/errors';
+import { MESSAGE_MAX } from '../../shared/limits';
 import { watchMessages, type MessageChanges, type MessageWatch } from '../../services/messages';
 import { copyText } from '../../utils/clipboard';
 import { definePage } from '../../utils/define';
 import { formatRelative } from '../../utils/time';
+import { atEnd, toEnd } from './follow';
 import {
+  applyChanges,
   copyableText,
-  insertionIndex,
   localRow,
+  newConversationId,
   newestReplyId,
-  rowChanges,
   rowOf,
   unsentError,
   type Row,
@@ -29,8 +32,6 @@ import {
 
 const DRAFT_KEY = 'chat.draft';
 const CONVERSATION_KEY = 'chat.conversation';
-/** Within this many px of the end, the view counts as at the end and follows new text. */
-const END_SLACK_PX = 40;
 
 interface Custom {
   watch: MessageWatch | undefined;
@@ -43,13 +44,6 @@ interface Custom {
 }
 
 type IdEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id: string }>;
-
-/** 32 characters like the ids the cloud makes; random enough that two devices never pick the same. */
-function newConversationId(): string {
-  let id = Date.now().toString(16);
-  while (id.length < 32) id += Math.floor(Math.random() * 16).toString(16);
-  return id;
-}
 
 definePage<Custom>()({
   data: {
@@ -72,7 +66,7 @@ definePage<Custom>()({
     scrollTop: 0,
     scrollIntoView: '',
     draft: '',
-    maxLength: 2000,
+    maxLength: MESSAGE_MAX,
     quota: null as ChatQuota | null,
     quotaOut: '',
     listShow: false,
@@ -226,35 +220,15 @@ definePage<Custom>()({
     // ---- messages as they change ----
 
     apply(changes: MessageChanges) {
-      const update: Record<string, unknown> = {};
-      let rows = this.data.rows;
-      const removed = new Set(changes.removed);
-      if (removed.size) rows = rows.filter((row) => !removed.has(row.id));
-      let whole = removed.size > 0;
-      for (const message of changes.messages) {
-        const next = rowOf(message);
-        let at = rows.findIndex((row) => row.id === message.id);
-        // The question the person sent, now stored: it takes the place of its local row.
-        if (at < 0 && message.role === 'user') {
-          at = rows.findIndex((row) => row.status === 'sending' && row.text === message.text);
-        }
-        if (at >= 0) {
-          // The watch can lag behind the call that returned the reply's final state: never go back.
-          if (next.updated < rows[at].updated) continue;
-          if (!whole) Object.assign(update, rowChanges(at, rows[at], next));
-          rows = rows.map((row, i) => (i === at ? next : row));
-          continue;
-        }
-        // A message older than those shown belongs to the pages `history` gives.
-        if (rows.length && next.at < rows[0].at && this.data.hasOlder) continue;
-        const index = insertionIndex(rows, next);
-        rows = [...rows.slice(0, index), next, ...rows.slice(index)];
-        if (index === rows.length - 1 && !whole) update[`rows[${index}]`] = next;
-        else whole = true;
-      }
-      if (whole) this.setData({ rows, ...this.streamState(rows), ...this.followPatch() });
-      else if (Object.keys(update).length)
-        this.setData({ ...update, ...this.streamState(rows), ...this.followPatch() });
+      const { rows, update } = applyChanges(this.data.rows, changes, this.data.hasOlder);
+      if (update && !Object.keys(update).length) return;
+      this.setData({ ...(update ?? { rows }), ...this.streamState(rows), ...this.followPatch() });
+    },
+
+    /** A call's answer: shown only while no watch is live (the watch brings the same, in order). */
+    fromCall(messages: ChatMessage[]) {
+      if (this.watch && !this.data.liveError) return;
+      this.apply({ messages, removed: [], init: false });
     },
 
     streamState(rows: Row[]): { streamingId: string } {
@@ -300,7 +274,7 @@ definePage<Custom>()({
       }
       const { conversation, message, reply, quota } = result.data;
       this.setData({ title: conversation.title, quota, quotaOut: this.quotaOutText(quota) });
-      this.apply({ messages: [message, reply], removed: [], init: false });
+      this.fromCall([message, reply]);
     },
 
     /** The cloud did not take the question: it stays, marked, with the reason and a retry. */
@@ -331,7 +305,7 @@ definePage<Custom>()({
       if (!id) return;
       const result = await chat.stop(id);
       if (!result.ok) showError(result);
-      else this.apply({ messages: [result.data.message], removed: [], init: false });
+      else this.fromCall([result.data.message]);
     },
 
     /** Writes the newest reply again; also how a failed one is retried. */
@@ -349,7 +323,7 @@ definePage<Custom>()({
         return;
       }
       this.setData({ quota: result.data.quota, quotaOut: this.quotaOutText(result.data.quota) });
-      this.apply({ messages: [result.data.reply], removed: [], init: false });
+      this.fromCall([result.data.reply]);
     },
 
     onCopy(event: IdEvent) {
@@ -374,9 +348,7 @@ definePage<Custom>()({
 
     /** The scroll to the end, when the view follows (or `force`d: the person's own question). */
     followPatch(force = false): Record<string, unknown> {
-      if (!force && !this.data.following) return {};
-      // A new value each time: scroll-view only scrolls when the property changes.
-      return { scrollTop: this.data.scrollTop === 1_000_000 ? 1_000_001 : 1_000_000, scrollIntoView: '' };
+      return force || this.data.following ? toEnd(this.data.scrollTop) : {};
     },
     follow(force = false) {
       this.setData(this.followPatch(force));
@@ -389,7 +361,7 @@ definePage<Custom>()({
     onScroll(event: WechatMiniprogram.ScrollViewScroll) {
       const { scrollTop, scrollHeight } = event.detail;
       const decide = () => {
-        const following = scrollHeight - scrollTop - this.viewHeight <= END_SLACK_PX;
+        const following = atEnd(scrollTop, scrollHeight, this.viewHeight);
         if (following !== this.data.following) this.setData({ following });
       };
       if (this.viewHeight) decide();

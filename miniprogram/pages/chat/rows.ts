@@ -7,6 +7,7 @@
 import type { ChatCard, ChatMessage, MessageRole, MessageStatus } from '../../../typings/chat';
 import { fill, strings } from '../../i18n';
 import { replyErrorMessage } from '../../services/errors';
+import type { MessageChanges } from '../../services/messages';
 import { parseMarkdown, plainText, type Block } from '../../utils/markdown';
 
 /** `sending`: on its way to the cloud; `unsent`: the cloud did not take it (nothing was stored). */
@@ -25,8 +26,6 @@ export interface Row {
   cards: ChatCard[];
   /** createdAt in ms: the order rows are shown in. */
   at: number;
-  /** updatedAt in ms: a state older than the one shown is ignored. */
-  updated: number;
 }
 
 export function rowOf(message: ChatMessage): Row {
@@ -41,7 +40,6 @@ export function rowOf(message: ChatMessage): Row {
     error: message.status === 'failed' && message.error ? replyErrorMessage(message.error.code) : '',
     cards: message.cards,
     at: Date.parse(message.createdAt),
-    updated: Date.parse(message.updatedAt),
   };
 }
 
@@ -56,7 +54,6 @@ export function localRow(id: string, text: string, now: number): Row {
     error: '',
     cards: [],
     at: now,
-    updated: now,
   };
 }
 
@@ -75,7 +72,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 export function rowChanges(index: number, before: Row, after: Row): Record<string, unknown> {
   const base = `rows[${index}]`;
   const changes: Record<string, unknown> = {};
-  for (const key of ['id', 'status', 'text', 'error', 'at', 'updated'] as const) {
+  for (const key of ['id', 'status', 'text', 'error', 'at'] as const) {
     if (before[key] !== after[key]) changes[`${base}.${key}`] = after[key];
   }
   if (!same(before.cards, after.cards)) changes[`${base}.cards`] = after.cards;
@@ -99,4 +96,46 @@ export function insertionIndex(rows: Row[], row: Row): number {
 export function newestReplyId(rows: Row[]): string {
   const last = rows[rows.length - 1];
   return last?.role === 'assistant' ? last.id : '';
+}
+
+/**
+ * The rows after `changes`, and the setData that shows them: the changed rows' paths only, or
+ * undefined when the list must go whole (a row removed, or one inserted before the end).
+ */
+export function applyChanges(
+  current: Row[],
+  changes: MessageChanges,
+  hasOlder: boolean,
+): { rows: Row[]; update: Record<string, unknown> | undefined } {
+  const update: Record<string, unknown> = {};
+  const removed = new Set(changes.removed);
+  let rows = removed.size ? current.filter((row) => !removed.has(row.id)) : current;
+  let whole = removed.size > 0;
+  for (const message of changes.messages) {
+    const next = rowOf(message);
+    let at = rows.findIndex((row) => row.id === message.id);
+    // The question the person sent, now stored: it takes the place of its local row.
+    if (at < 0 && message.role === 'user') {
+      at = rows.findIndex((row) => row.status === 'sending' && row.text === message.text);
+    }
+    if (at >= 0) {
+      if (!whole) Object.assign(update, rowChanges(at, rows[at], next));
+      rows = rows.map((row, i) => (i === at ? next : row));
+      continue;
+    }
+    // A message older than those shown belongs to the pages `history` gives.
+    if (rows.length && next.at < rows[0].at && hasOlder) continue;
+    const index = insertionIndex(rows, next);
+    rows = [...rows.slice(0, index), next, ...rows.slice(index)];
+    if (index === rows.length - 1 && !whole) update[`rows[${index}]`] = next;
+    else whole = true;
+  }
+  return { rows, update: whole ? undefined : update };
+}
+
+/** 32 characters like the ids the cloud makes; random enough that two devices never pick the same. */
+export function newConversationId(): string {
+  let id = Date.now().toString(16);
+  while (id.length < 32) id += Math.floor(Math.random() * 16).toString(16);
+  return id;
 }

@@ -1,0 +1,5 @@
+/** Lengths the cloud functions accept, in characters as people count them (code points): the pages hold input to the same. */
+export const TITLE_MAX = 100;
+export const NOTE_MAX = 1000;
+/** A chat message. */
+export const MESSAGE_MAX = 2000;
