@@ -4,9 +4,9 @@
  * `change` reports; `send` carries the text (never blank) when the button or the keyboard's send
  * key is pressed.
  */
-import type { AppOption } from '../../types';
+import { defineComponent } from '../../utils/define';
 
-Component<
+defineComponent()<
   { size: { minHeight: number; maxHeight: number } },
   {
     value: StringConstructor;
@@ -16,8 +16,7 @@ Component<
     busy: BooleanConstructor;
     maxlength: { type: NumberConstructor; value: number };
   },
-  { onChange(event: { detail: string }): void; onSend(): void },
-  []
+  { onChange(event: { detail: string }): void; onSend(): void }
 >({
   properties: {
     value: String,
@@ -31,11 +30,6 @@ Component<
   },
   // px, as Vant's autosize takes them: one line, up to about four.
   data: { size: { minHeight: 24, maxHeight: 96 } },
-  lifetimes: {
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
-    },
-  },
   methods: {
     onChange(event) {
       this.triggerEvent('change', event.detail);

@@ -7,11 +7,11 @@ import type { Conversation } from '../../../typings/chat';
 import { fill, strings, type Catalogue } from '../../i18n';
 import { chat } from '../../services/chat';
 import { showError } from '../../services/errors';
-import type { AppOption } from '../../types';
+import { defineComponent } from '../../utils/define';
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
-Component<
+defineComponent<{ cursor: string | null; generation: number }>()<
   {
     t: Catalogue['chat'];
     common: Catalogue['common'];
@@ -31,9 +31,7 @@ Component<
     onActions(event: IndexEvent): Promise<void>;
     rename(item: Conversation): Promise<void>;
     remove(item: Conversation): Promise<void>;
-  },
-  [],
-  { cursor: string | null; generation: number }
+  }
 >({
   properties: {
     show: Boolean,
@@ -60,9 +58,6 @@ Component<
     },
     attached() {
       this.setData({ t: strings().chat, common: strings().common });
-    },
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
     },
   },
   methods: {

@@ -5,16 +5,15 @@
  */
 import type { Block } from '../../utils/markdown';
 import { strings, type Catalogue } from '../../i18n';
-import type { AppOption } from '../../types';
 import { copyText } from '../../utils/clipboard';
+import { defineComponent } from '../../utils/define';
 
 type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.BaseEvent<Record<string, never>, T>;
 
-Component<
+defineComponent()<
   { t: Catalogue['markdown'] },
   { blocks: { type: ArrayConstructor; value: Block[] } },
-  { onLink(event: DataEvent<{ href: string }>): void; onCopyCode(event: DataEvent<{ index: number }>): void },
-  []
+  { onLink(event: DataEvent<{ href: string }>): void; onCopyCode(event: DataEvent<{ index: number }>): void }
 >({
   properties: {
     blocks: { type: Array, value: [] as Block[] },
@@ -23,9 +22,6 @@ Component<
   lifetimes: {
     attached() {
       this.setData({ t: strings().markdown });
-    },
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
     },
   },
   methods: {

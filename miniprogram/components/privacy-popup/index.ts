@@ -6,13 +6,13 @@
  * app, so the popup of the page being shown registers itself each time that page shows.
  */
 import { strings, type Catalogue } from '../../i18n';
-import type { AppOption } from '../../types';
+import { defineComponent } from '../../utils/define';
 
 const AGREE_BUTTON = 'privacy-agree';
 
 type Resolve = (option: WechatMiniprogram.PrivacyResolveOption) => void;
 
-Component<
+defineComponent<{ pending: Resolve | undefined }>()<
   { t: Catalogue['privacy']; show: boolean; contract: string },
   Record<string, never>,
   {
@@ -21,9 +21,7 @@ Component<
     onAgree(): void;
     onDisagree(): void;
     onOpenContract(): void;
-  },
-  [],
-  { pending: Resolve | undefined }
+  }
 >({
   data: { t: strings().privacy, show: false, contract: '' },
   lifetimes: {
@@ -41,9 +39,6 @@ Component<
     detached() {
       // A held call must not wait for a popup that is gone.
       if (this.pending) this.answer({ event: 'disagree' });
-    },
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
     },
   },
   pageLifetimes: {

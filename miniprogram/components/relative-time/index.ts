@@ -3,8 +3,8 @@
  * it re-renders once at each minute boundary, and not at all while its page is hidden.
  */
 import { strings } from '../../i18n';
-import type { AppOption } from '../../types';
 import { formatRelative, msToNextMinute } from '../../utils/time';
+import { defineComponent } from '../../utils/define';
 
 interface Custom {
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -13,12 +13,10 @@ interface Custom {
   now: () => number;
 }
 
-Component<
+defineComponent<Custom>()<
   { text: string; past: boolean },
   { time: StringConstructor; highlightPast: BooleanConstructor },
-  { refresh(): void; schedule(): void; stop(): void },
-  [],
-  Custom
+  { refresh(): void; schedule(): void; stop(): void }
 >({
   properties: {
     /** ISO 8601 instant; empty renders nothing. */
@@ -54,9 +52,6 @@ Component<
     },
     detached() {
       this.stop();
-    },
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
     },
   },
 

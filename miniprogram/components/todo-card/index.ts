@@ -8,16 +8,15 @@ import { strings, type Catalogue } from '../../i18n';
 import { showError } from '../../services/errors';
 import { chat } from '../../services/chat';
 import { askForReminder } from '../../services/reminders';
-import type { AppOption } from '../../types';
 import { todoToOpen } from '../../utils/handoff';
+import { defineComponent } from '../../utils/define';
 
 type State = 'shown' | 'undoing' | 'undone';
 
-Component<
+defineComponent()<
   { t: Catalogue['chat']['card']; quadrant: string; state: State; subscribed: boolean },
   { card: ObjectConstructor; messageId: StringConstructor },
-  { onOpen(): void; onUndo(): Promise<void>; onRemind(): void },
-  []
+  { onOpen(): void; onUndo(): Promise<void>; onRemind(): void }
 >({
   properties: {
     /** The reply's TodoCard. */
@@ -34,11 +33,6 @@ Component<
         quadrant: card ? words.quadrants[card.quadrant].short : '',
         ...(card?.undone ? { state: 'undone' } : {}),
       });
-    },
-  },
-  lifetimes: {
-    error(error: Error) {
-      getApp<AppOption>().recordError('component', error);
     },
   },
   methods: {

@@ -7,14 +7,13 @@ import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo
 import { fill, strings, type Catalogue } from '../../i18n';
 import { askForReminder } from '../../services/reminders';
 import { quadrants, type QuadrantInfo } from '../../utils/quadrants';
+import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
 import { formatDateTime } from '../../utils/time';
+import { defineComponent } from '../../utils/define';
 
 const HOUR = 3600_000;
 /** Reminder offsets before the due time, in minutes; their words are the catalogue's `editor.offsets`. */
 const OFFSET_MINUTES = [0, 10, 60, 1440];
-/** The todo function's limits, in characters as people count them. */
-const TITLE_MAX = 100;
-const NOTE_MAX = 1000;
 
 export interface EditorSave {
   draft?: TodoDraft;
@@ -63,7 +62,7 @@ function pickerFormatter(units: Catalogue['editor']['units']): Data['formatter']
   return (type, value) => `${value}${units[type]}`;
 }
 
-Component<
+defineComponent<{ now: () => number }>()<
   Data,
   { show: BooleanConstructor; todo: ObjectConstructor; defaultQuadrant: StringConstructor },
   {
@@ -81,9 +80,7 @@ Component<
     onRemindChange(event: ValueEvent<boolean>): void;
     onSave(): void;
     onClose(): void;
-  },
-  [],
-  { now: () => number }
+  }
 >({
   properties: {
     show: Boolean,

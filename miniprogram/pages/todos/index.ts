@@ -13,16 +13,13 @@ import { fill, strings, titlePage } from '../../i18n';
 import { auth, AuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { todos } from '../../services/todos';
+import { TITLE_MAX } from '../../shared/limits';
 import { definePage } from '../../utils/define';
 import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
+import { changedSince, Saving, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
-/** The server's limit, in characters as people count them. */
-export const TITLE_MAX = 100;
-
-/** A row: the todo, and whether it is hidden while its delete can still be undone (or moved away). */
-export type Row = Todo & { removed?: boolean };
 
 interface PendingDelete {
   id: string;
@@ -34,24 +31,12 @@ interface Custom {
   /** Bumped by every fresh load, so an answer for a tab no longer shown is dropped. */
   generation: number;
   pendingDelete: PendingDelete | undefined;
-  /** Rows still being saved: their placeholder id, and the saved id (null if saving failed). */
-  saving: Map<string, Promise<string | null>>;
+  saving: Saving;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
 const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
-
-/** Placeholder ids for rows being saved: two added within one millisecond still differ. */
-let placeholders = 0;
-
-/** The fields of `row` that differ from `from`: what the person changed on a row while it was saving. */
-function changedSince(from: Row, row: Row): Partial<Row> {
-  const changed: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row))
-    if (JSON.stringify(value) !== JSON.stringify(from[key as keyof Row])) changed[key] = value;
-  return changed as Partial<Row>;
-}
 
 definePage<Custom>()({
   data: {
@@ -76,7 +61,7 @@ definePage<Custom>()({
       this.cursor = null;
       this.generation = 0;
       this.pendingDelete = undefined;
-      this.saving = new Map();
+      this.saving = new Saving();
       const words = strings();
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
@@ -201,14 +186,6 @@ definePage<Custom>()({
       return this.data.items.findIndex((row) => row.id === id);
     },
 
-    /**
-     * The id to send for a row: a row still being saved is acted on at once on screen, and its call
-     * waits for the saved id (null when saving failed, and the row is gone).
-     */
-    savedId(id: string): Promise<string | null> {
-      return this.saving.get(id) ?? Promise.resolve(id);
-    },
-
     /** Adds `delta` to a quadrant's open count (the tab badge). */
     countPath(quadrant: Quadrant, delta: number): Record<string, number> {
       const i = quadrantIndex(quadrant);
@@ -221,7 +198,7 @@ definePage<Custom>()({
       const done = event.detail;
       if (!row || row.done === done) return;
       this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
-      const saved = await this.savedId(row.id);
+      const saved = await this.saving.savedId(row.id);
       if (!saved) return;
       const result = done ? await todos.complete(saved) : await todos.reopen(saved);
       const at = this.indexOf(saved);
@@ -269,7 +246,7 @@ definePage<Custom>()({
       this.pendingDelete = undefined;
       this.setData({ undo: { show: false, title: '' } });
       void (async () => {
-        const id = await this.savedId(pending.id);
+        const id = await this.saving.savedId(pending.id);
         if (!id) return;
         const result = await todos.remove(id);
         // Already gone (removed elsewhere) is what the person wanted.
@@ -334,20 +311,7 @@ definePage<Custom>()({
       const listInFlight = this.data.loading;
       if (listInFlight) this.generation++;
       const shown = draft.quadrant === this.activeQuadrant();
-      const now = new Date().toISOString();
-      const placeholder: Row = {
-        id: `local-${++placeholders}`,
-        title: draft.title,
-        note: draft.note ?? '',
-        quadrant: draft.quadrant,
-        done: false,
-        dueAt: draft.dueAt ?? null,
-        remindAt: draft.remindAt ?? null,
-        reminder: { state: draft.remindAt ? 'pending' : 'none', attempts: 0, error: null, sentAt: null },
-        createdAt: now,
-        updatedAt: now,
-        doneAt: null,
-      };
+      const placeholder = this.saving.placeholder(draft, new Date());
       // Prepending shifts every index, so this one change sends the list.
       if (shown)
         this.setData({
@@ -357,14 +321,12 @@ definePage<Custom>()({
           ...this.countPath(draft.quadrant, 1),
         });
       else this.setData(this.countPath(draft.quadrant, 1));
-      let settle: (id: string | null) => void = () => undefined;
-      this.saving.set(placeholder.id, new Promise((resolve) => (settle = resolve)));
+      const settle = this.saving.begin(placeholder.id);
       const result = await todos.create(draft);
       if (listInFlight) void this.load();
       const at = this.indexOf(placeholder.id);
       const row = this.data.items[at] as Row | undefined;
       const pendingDelete = this.pendingDelete?.id === placeholder.id ? this.pendingDelete : undefined;
-      this.saving.delete(placeholder.id);
       if (result.ok) {
         const { todo } = result.data;
         // A tick, an edit or a delete made while saving stays on screen; its call, waiting in savedId, sends it.
@@ -401,7 +363,7 @@ definePage<Custom>()({
       const counts =
         moved && !before.done ? { ...this.countPath(before.quadrant, -1), ...this.countPath(edited.quadrant, 1) } : {};
       this.setData({ [`items[${at}]`]: { ...edited, removed: moved }, ...counts });
-      const id = await this.savedId(patch.id);
+      const id = await this.saving.savedId(patch.id);
       if (!id) {
         // Never saved, so never moved: the quadrant it was moved to loses the count it gained.
         if (moved && !before.done) this.setData(this.countPath(edited.quadrant, -1));
