@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { addDays, DEFAULT_ZONE, instantOf, isZone, offsetAt, startOfDay, wallOf, zoneOrDefault } from '../../shared/zone';
+import {
+  addDays,
+  DEFAULT_ZONE,
+  instantOf,
+  isZone,
+  offsetAt,
+  startOfDay,
+  wallOf,
+  zoneOrDefault,
+} from '../../shared/zone';
 
 const at = (iso: string) => Date.parse(iso);
 const LA = 'America/Los_Angeles';
