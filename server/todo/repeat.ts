@@ -138,21 +138,16 @@ export function nextOccurrence(input: NextOccurrenceInput): Occurrence | null {
 /**
  * The first occurrence of a new series: the first at or after `start` (wall-clock date and time in
  * the zone; it sets the time of day and, for a rule without BYDAY/BYMONTHDAY, the day it keeps)
- * that is not before `notBefore`. Null when the rule has none (UNTIL already past).
+ * that is after `after` (typically now). Null when the rule has none (UNTIL already past).
  */
-export function firstOccurrence(input: {
-  rule: string;
-  start: WallFields;
-  zone: string;
-  notBefore?: Date;
-}): Date | null {
+export function firstOccurrence(input: { rule: string; start: WallFields; zone: string; after?: Date }): Date | null {
   const p = parts(input.rule);
   const rule = engine(p, floating(input.start), input.zone);
-  const notBefore = input.notBefore?.getTime() ?? -Infinity;
+  const after = input.after?.getTime() ?? -Infinity;
   let cursor = rule.after(floating(input.start), true);
   for (let step = 0; cursor && step < MAX_STEPS; step++) {
     const instant = instantIn(cursor, input.zone);
-    if (instant >= notBefore) return new Date(instant);
+    if (instant > after) return new Date(instant);
     cursor = rule.after(cursor, false);
   }
   return null;

@@ -205,7 +205,7 @@ describe('the first occurrence of a new series', () => {
     ['FREQ=MONTHLY;BYMONTHDAY=1', today(9), '2027-01-01T01:00:00.000Z'],
     ['FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31', today(9), '2026-12-31T01:00:00.000Z'],
   ])('%s from %j', (rule, start, expected) => {
-    expect(iso(firstOccurrence({ rule, start, zone: SH, notBefore: now }))).toBe(expected);
+    expect(iso(firstOccurrence({ rule, start, zone: SH, after: now }))).toBe(expected);
   });
 
   it('is null when UNTIL has passed', () => {

@@ -113,9 +113,7 @@ class Resolver {
     if (repeat) {
       const day = (said && this.day(said, clock ?? DEFAULT_TIME)) ?? this.today;
       const start = { year: day.year, month: day.month, day: day.day, ...(clock ?? DEFAULT_TIME) };
-      return (
-        firstOccurrence({ rule: repeat, start, zone: this.zone, notBefore: new Date(this.now) })?.getTime() ?? null
-      );
+      return firstOccurrence({ rule: repeat, start, zone: this.zone, after: new Date(this.now) })?.getTime() ?? null;
     }
     if (said) {
       const day = this.day(said, clock ?? DEFAULT_TIME);
@@ -123,9 +121,9 @@ class Resolver {
       if (clock) return this.at(day, clock);
       const early = this.at(day, DEFAULT_TIME);
       // Today with no time once 09:00 has passed: the next whole hour, so the todo is not born overdue.
-      return early > this.now
-        ? early
-        : Math.min(Math.ceil(this.now / 3600_000) * 3600_000, this.at(day, { hour: 23, minute: 59 }));
+      if (early > this.now) return early;
+      const hour = this.today.hour + 1;
+      return this.at(day, hour < 24 ? { hour, minute: 0 } : { hour: 23, minute: 59 });
     }
     if (!clock) return null;
     // A time with no day: the next such time, today while it is still ahead, else tomorrow.

@@ -81,7 +81,7 @@ function repeats(s: Scanner): void {
     const n = interval(m[1], m[2]);
     return fits(n, 1, 99) ? repeat(ruleOf('WEEKLY', n, { byDay: weekdayList(m[3]) })) : undefined;
   });
-  s.scan(new RegExp(`每(隔)?(${NUM})?个?月的?((?:${NUM}[号日][、,，和及]?)*|最后一天)`, 'g'), (m) => {
+  s.scan(new RegExp(`每(隔)?(${NUM})?个?月的?(最后一天|(?:${NUM}[号日][、,，和及]?)*)`, 'g'), (m) => {
     const n = interval(m[1], m[2]);
     const monthDays =
       m[3] === '最后一天' ? [-1] : [...m[3].matchAll(new RegExp(`(${NUM})[号日]`, 'g'))].map((d) => readNumber(d[1]));
@@ -166,7 +166,7 @@ function times(s: Scanner): void {
     const period = m[1] === undefined ? null : PERIOD_WORDS[m[1]].period;
     return withPeriod(m[1], [{ kind: 'time', hour, minute, period }]);
   });
-  s.scan(new RegExp(`${PERIOD}?(\\d{1,2})[:：](\\d{2})(?:前|之前|以前)?`, 'g'), (m) => {
+  s.scan(new RegExp(`${PERIOD}?(\\d{1,2})[:：](\\d{2})(?!\\s*[ap]\\.?m)(?:前|之前|以前)?`, 'gi'), (m) => {
     const [hour, minute] = [Number(m[2]), Number(m[3])];
     if (!fits(hour, 0, 24) || !fits(minute, 0, 59)) return undefined;
     const period = m[1] === undefined ? null : PERIOD_WORDS[m[1]].period;
