@@ -117,6 +117,7 @@ const SHANGHAI: Row[] = [
   ['every year on Dec 31', '', z('01:00', '2026-12-31'), 'FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31'],
   ['every day at 7:30am', '', z('23:30'), 'FREQ=DAILY'],
   ['water plants daily', 'water plants', z('01:00', '2026-12-08'), 'FREQ=DAILY'],
+  ['stretch every morning', 'stretch', z('01:00', '2026-12-08'), 'FREQ=DAILY'],
   ['in 30 minutes', '', z('02:30')],
   ['in half an hour', '', z('02:30')],
   ['in 3 days', '', z('01:00', '2026-12-10')],

@@ -52,6 +52,10 @@ function repeats(s: Scanner): void {
   const monthDays = `(?:the\\s+)?(?:${ORD}|last day)(?:\\s*(?:,|and)\\s*(?:the\\s+)?(?:${ORD}|last day))*`;
   s.scan(/\b(?:every\s+weekday|weekdays)\b/gi, () => repeat(ruleOf('WEEKLY', 1, { byDay: WORKDAYS })));
   s.scan(/\b(?:every\s+weekend|weekends)\b/gi, () => repeat(ruleOf('WEEKLY', 1, { byDay: WEEKEND })));
+  s.scan(/\bevery\s+(morning|afternoon|evening)\b/gi, (m) => [
+    ...repeat(ruleOf('DAILY', 1)),
+    { kind: 'period', period: PERIOD_WORDS[m[1].toLowerCase()] },
+  ]);
   s.scan(new RegExp(`\\bevery\\s+${days}\\b`, 'gi'), (m) =>
     repeat(ruleOf('WEEKLY', 1, { byDay: weekdays(m[0].slice(5)) })),
   );
