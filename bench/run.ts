@@ -18,6 +18,7 @@ const BENCHES: Bench[] = [
   { name: 'chat-page', title: 'Chat, in the page (Chromium)', load: () => import('./chat-page') },
   { name: 'realtime', title: 'Realtime watch()', load: () => import('./realtime') },
   { name: 'oa', title: 'Official Account bridge', load: () => import('./oa') },
+  { name: 'planner', title: 'Planner: quick add and repeats', load: () => import('./planner') },
 ];
 
 async function main(): Promise<void> {
