@@ -2,7 +2,7 @@
  * A time shown the way a person reads it ("5 分钟前", "Tomorrow 09:00"), kept current while visible:
  * it re-renders once at each minute boundary, and not at all while its page is hidden.
  */
-import { strings } from '../../i18n';
+import { strings } from '../../i18n/index';
 import type { AppOption } from '../../types';
 import { formatRelative, msToNextMinute } from '../../utils/time';
 

@@ -4,7 +4,7 @@
  * `change` reports; `send` carries the text (never blank) when the button or the keyboard's send
  * key is pressed.
  */
-import type { AppOption } from '../../types';
+import type { AppOption } from '../../../types';
 
 Component<
   { size: { minHeight: number; maxHeight: number } },
