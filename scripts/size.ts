@@ -9,40 +9,28 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CompileError, compileMiniprogram, projectArgument } from './wechat/compile';
+import { compileMiniprogram, projectArgument, runCompileCommand } from './wechat/compile';
 import { MAIN_BUDGET_BYTES, packageLabel, sizeProblems } from './wechat/package';
 import { PACKAGE_LIMIT_BYTES } from './wechat/project';
 import { kb } from './wechat/report';
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  try {
-    const report = await compileMiniprogram(projectArgument(argv));
-    const problems = sizeProblems(report.sizes, PACKAGE_LIMIT_BYTES);
-    const json = argv.indexOf('--json');
-    if (json >= 0 && argv[json + 1]) {
-      const file = resolve(argv[json + 1]);
-      writeFileSync(file, JSON.stringify({ packages: report.sizes, files: report.files, problems }, null, 2));
-    }
-    for (const size of report.sizes) {
-      console.log(`${packageLabel(size)}: ${size.bytes} bytes (${kb(size.bytes)}) in ${size.files} files`);
-      for (const p of size.parts) console.log(`  ${p.part.padEnd(14)} ${kb(p.bytes).padStart(9)} ${p.files} files`);
-    }
-    console.log(
-      `budget ${kb(MAIN_BUDGET_BYTES)} for the main package; WeChat's limit ${kb(PACKAGE_LIMIT_BYTES)} per package`,
-    );
-    if (problems.length) {
-      console.error(`over: ${problems.join('; ')}`);
-      process.exitCode = 1;
-    }
-  } catch (error) {
-    if (!(error instanceof CompileError)) throw error;
-    if (error.log.length) console.error(error.log.join('\n'));
-    console.error(`WeChat compile failed: ${error.message}`);
+void runCompileCommand(async (argv) => {
+  const report = await compileMiniprogram(projectArgument(argv));
+  const problems = sizeProblems(report.sizes, PACKAGE_LIMIT_BYTES);
+  const json = argv.indexOf('--json');
+  if (json >= 0 && argv[json + 1]) {
+    const file = resolve(argv[json + 1]);
+    writeFileSync(file, JSON.stringify({ packages: report.sizes, files: report.files, problems }, null, 2));
+  }
+  for (const size of report.sizes) {
+    console.log(`${packageLabel(size)}: ${size.bytes} bytes (${kb(size.bytes)}) in ${size.files} files`);
+    for (const p of size.parts) console.log(`  ${p.part.padEnd(14)} ${kb(p.bytes).padStart(9)} ${p.files} files`);
+  }
+  console.log(
+    `budget ${kb(MAIN_BUDGET_BYTES)} for the main package; WeChat's limit ${kb(PACKAGE_LIMIT_BYTES)} per package`,
+  );
+  if (problems.length) {
+    console.error(`over: ${problems.join('; ')}`);
     process.exitCode = 1;
   }
-  // miniprogram-ci keeps its compiler process alive for the next build; end it with this one.
-  process.exit();
-}
-
-void main();
+});

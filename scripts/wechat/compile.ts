@@ -119,9 +119,26 @@ export function projectArgument(argv: string[]): string {
   return at >= 0 && argv[at + 1] ? resolve(argv[at + 1]) : REPO_ROOT;
 }
 
-async function main(): Promise<void> {
+/**
+ * Runs a command over the compile: a CompileError is printed as WeChat's refusal (with what
+ * miniprogram-ci logged) and exits 1; miniprogram-ci's compiler process, kept alive for a next
+ * build, ends with this one.
+ */
+export async function runCompileCommand(work: (argv: string[]) => Promise<void>): Promise<void> {
   try {
-    const report = await compileMiniprogram(projectArgument(process.argv.slice(2)));
+    await work(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof CompileError)) throw error;
+    if (error.log.length) console.error(error.log.join('\n'));
+    console.error(`WeChat compile failed: ${error.message}`);
+    process.exitCode = 1;
+  }
+  process.exit();
+}
+
+if (require.main === module) {
+  void runCompileCommand(async (argv) => {
+    const report = await compileMiniprogram(projectArgument(argv));
     const total = report.sizes.reduce((sum, s) => sum + s.bytes, 0);
     console.log(
       `WeChat compile: ${Object.keys(report.files).length} files, miniprogram-ci ${(report.ciMs / 1000).toFixed(1)} s, ` +
@@ -136,14 +153,5 @@ async function main(): Promise<void> {
     );
     const problems = sizeProblems(report.sizes, PACKAGE_LIMIT_BYTES);
     if (problems.length) throw new CompileError(problems.join('; '));
-  } catch (error) {
-    if (!(error instanceof CompileError)) throw error;
-    if (error.log.length) console.error(error.log.join('\n'));
-    console.error(`WeChat compile failed: ${error.message}`);
-    process.exitCode = 1;
-  }
-  // miniprogram-ci keeps its compiler process alive for the next build; end it with this one.
-  process.exit();
+  });
 }
-
-if (require.main === module) void main();
