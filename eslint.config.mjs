@@ -7,7 +7,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      'miniprogram/miniprogram_npm/',
+      'miniprogram/**/miniprogram_npm/',
       'miniprogram/shared/',
       'cloudfunctions/*/index.js',
       '.cloud/',

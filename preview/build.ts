@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { TmplGroup } from 'glass-easel-template-compiler';
 import { localIconFont } from './offline';
+import { pageRoutes, type PackagedPages } from './runtime/pages';
 import { compileWxss } from './wxss';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -54,13 +55,7 @@ interface ComponentEntry {
   scope?: string;
 }
 
-interface AppJson {
-  pages: string[];
-  subPackages?: Array<{ root: string; pages: string[] }>;
-  subpackages?: Array<{ root: string; pages: string[] }>;
-  usingComponents?: Record<string, string>;
-  tabBar?: { list: Array<{ pagePath: string }> };
-}
+type AppJson = PackagedPages & { usingComponents?: Record<string, string> };
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
@@ -302,10 +297,8 @@ export async function buildPreview(options: BuildOptions = {}): Promise<BuildRes
   const app = readJson<AppJson>(path.join(root, 'app.json'));
   const walker = new Walker(root, app.usingComponents ?? {});
   walker.group.setExtraRuntimeScript(WXS_RUNTIME);
-  const pages = [...app.pages];
-  for (const sub of [...(app.subPackages ?? []), ...(app.subpackages ?? [])]) {
-    pages.push(...sub.pages.map((p) => path.posix.join(sub.root, p)));
-  }
+  const pages = pageRoutes(app);
+  // Subpackage components load with everything else: the page shows them, never their componentPlaceholder.
   for (const page of pages) walker.add(page, true);
   const components = [...walker.components.values()];
   const templates = `module.exports = ${walker.group.getTmplGenObjectGroups()};`;

@@ -1,7 +1,7 @@
 /** The one place that turns contract error codes into words for people, in the app's language. */
 import type { ReplyErrorCode } from '../../typings/chat';
 import type { ApiError } from '../../typings/contract';
-import { strings } from '../i18n';
+import { strings } from '../i18n/index';
 
 export function userMessage(error: Pick<ApiError, 'code'>): string {
   const { errors } = strings();

@@ -3,7 +3,7 @@
  * recorded by the `todo` function. Shared by the todo editor and the chat's todo cards.
  */
 import { config } from '../config';
-import { strings } from '../i18n';
+import { strings } from '../i18n/index';
 import { showError } from './errors';
 import { todos } from './todos';
 

@@ -1,5 +1,5 @@
 import type { Quadrant } from '../../typings/todo';
-import { strings } from '../i18n';
+import { strings } from '../i18n/index';
 import { QUADRANT_KEYS } from '../shared/quadrants';
 
 export interface QuadrantInfo {

@@ -6,6 +6,7 @@
 import { glassEasel } from 'glass-easel-miniprogram-adapter';
 import { registerBuiltins, type BuiltinHost } from './builtins';
 import { homeRoute } from './app-json';
+import { pageRoutes } from './pages';
 import { Chrome } from './chrome';
 import { devUsers, switchUser } from './dev-users';
 import { createEnv, elementOf } from './env';
@@ -155,7 +156,8 @@ export function boot(options: BootOptions): void {
   }
 
   const pageConfigs = new Map<string, WindowConfig>();
-  for (const c of options.components) if (appJson.pages.includes(c.is)) pageConfigs.set(c.is, c.config as WindowConfig);
+  const routes = pageRoutes(appJson);
+  for (const c of options.components) if (routes.includes(c.is)) pageConfigs.set(c.is, c.config as WindowConfig);
   const r = new Router(env, appJson, pageConfigs, chrome, ready, () => appInstance);
   router = r;
 

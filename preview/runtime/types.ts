@@ -1,5 +1,6 @@
 /** Shapes shared by the preview runtime's modules (browser side). */
 import type { glassEasel } from 'glass-easel-miniprogram-adapter';
+import type { PackagedPages } from './pages';
 
 /** The compiled template groups the build emits (`getTmplGenObjectGroups()`), keyed by component path. */
 export type TemplateGroups = Record<string, glassEasel.template.ProcGenGroup | undefined>;
@@ -28,8 +29,7 @@ export interface WindowConfig {
   onReachBottomDistance?: number;
 }
 
-export interface AppJson {
-  pages: string[];
+export interface AppJson extends PackagedPages {
   window?: WindowConfig;
   tabBar?: {
     color?: string;

@@ -8,6 +8,8 @@ import * as ci from 'miniprogram-ci';
 
 /** WeChat's limits when the platform's own attributes are not fetched (miniprogram-ci's defaults). */
 export const LOCAL_ATTRIBUTES = ci.DefaultProjectAttr;
+/** WeChat's limit for every package, main or sub (2 MB in those attributes). */
+export const PACKAGE_LIMIT_BYTES = LOCAL_ATTRIBUTES.setting.MaxCodeSize * 1024 * 1024;
 
 /**
  * A project whose attributes are given locally: miniprogram-ci otherwise fetches them from WeChat

@@ -9,10 +9,9 @@
  *   -- --project DIR            another folder holding project.config.json (tests use it)
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describeCiError, kb, REPO_ROOT } from './report';
+import { describeCiError, inScratchDir, kb, REPO_ROOT } from './report';
 
 export type ReleaseKind = 'upload' | 'preview';
 
@@ -107,19 +106,6 @@ async function releaseOptions(settings: ReleaseSettings, projectPath: string) {
     setting: { useProjectConfig: true },
     onProgressUpdate: () => undefined,
   };
-}
-
-/** miniprogram-ci leaves an empty md5-named folder in the working directory on each call: it gets a throwaway one. */
-async function inScratchDir<T>(work: () => Promise<T>): Promise<T> {
-  const home = process.cwd();
-  const scratch = mkdtempSync(join(tmpdir(), 'miniprogram-ci-'));
-  process.chdir(scratch);
-  try {
-    return await work();
-  } finally {
-    process.chdir(home);
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }
 
 function printSizes(out: (line: string) => void, info: Array<{ name: string; size: number }> | undefined): void {

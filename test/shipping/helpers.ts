@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,10 +12,13 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs a repository script with tsx in a child process, as `npm run` would. */
-export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+/**
+ * Runs a repository script with tsx in a child process, as `npm run` would (there the working
+ * directory is the repository; an empty one shows what a script leaves behind).
+ */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv, cwd: string = REPO): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(TSX, [join(REPO, script), ...args], { cwd: REPO, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
+    execFile(TSX, [join(REPO, script), ...args], { cwd, env, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -46,3 +49,13 @@ export function scratchProject(miniprogram: string): string {
   cpSync(miniprogram, join(dir, 'miniprogram'), { recursive: true });
   return dir;
 }
+
+/** The size fixture as a project: its `npm-packages` laid out as miniprogram_npm, as the build does. */
+export function sizeFixtureProject(): string {
+  const dir = scratchProject(join(__dirname, '../fixtures/size'));
+  renameSync(join(dir, 'miniprogram/npm-packages'), join(dir, 'miniprogram/miniprogram_npm'));
+  return dir;
+}
+
+/** An empty working directory for a script, to see what it leaves there. */
+export const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'wechat-cwd-'));

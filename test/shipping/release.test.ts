@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeWechatCi, type FakeWechatCi } from '../helpers/fake-wechat-ci';
 import { releaseSettings } from '../../scripts/wechat/release';
-import { cleanEnv, REPO, runScript, scratchProject } from './helpers';
+import { cleanEnv, emptyDir, REPO, runScript, scratchProject } from './helpers';
 
 const QRCODE = readFileSync(join(__dirname, '../fixtures/wechat/preview-qrcode.jpg'));
 const SCRIPT = 'scripts/wechat/release.ts';
@@ -29,8 +29,8 @@ describe('npm run upload / preview, against WeChat CI on loopback', () => {
   const env = () => cleanEnv({ ...fake.env, MP_APPID: fake.appid, MP_PRIVATE_KEY_PATH: fake.privateKeyPath });
 
   it('upload: signs with the key, sends the compiled package with the version from package.json and the commit', async () => {
-    const rootBefore = readdirSync(REPO);
-    const run = await runScript(SCRIPT, ['upload', '--project', project], env());
+    const cwd = emptyDir();
+    const run = await runScript(SCRIPT, ['upload', '--project', project], env(), cwd);
 
     expect(run.stderr).not.toContain('failed');
     expect(run.code).toBe(0);
@@ -46,9 +46,9 @@ describe('npm run upload / preview, against WeChat CI on loopback', () => {
     // The project attributes and the package were both signed with the upload key.
     expect(fake.validSignatures).toBeGreaterThanOrEqual(2);
     expect(fake.refused).toEqual([]);
-    // No scratch folder left behind where it ran (miniprogram-ci names them by an md5; other suites write here too).
-    const scratch = (names: string[]) => names.filter((name) => /^[0-9a-f]{32}$/.test(name));
-    expect(scratch(readdirSync(REPO)).filter((name) => !rootBefore.includes(name))).toEqual([]);
+    // Nothing left where it ran (miniprogram-ci would leave an md5-named folder there).
+    expect(readdirSync(cwd)).toEqual([]);
+    rmSync(cwd, { recursive: true, force: true });
   });
 
   it('preview: saves the QR code WeChat returns and prints it in the terminal', async () => {

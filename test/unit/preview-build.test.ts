@@ -1,4 +1,8 @@
-import { transformWxs } from '../../preview/build';
+import { cpSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildPreview, transformWxs } from '../../preview/build';
+import { pageRoutes } from '../../preview/runtime/pages';
 import { convertUnits, inlineImports, scopeSelectors } from '../../preview/wxss';
 
 describe('WXSS for the browser preview', () => {
@@ -35,5 +39,35 @@ describe('WXS for glass-easel', () => {
     expect(
       transformWxs("var r = getRegExp('^\\d+$'); var u = require('./add-unit.wxs'); x.y[0].constructor === 'Array'"),
     ).toBe("var r = getRegExp('^\\\\d+$'); var u = require('./add-unit'); __wxsType(x.y[0]) === 'Array'");
+  });
+});
+
+describe('subpackages in the preview', () => {
+  it('lists the pages of every package, under their roots', () => {
+    expect(
+      pageRoutes({
+        pages: ['pages/a/index'],
+        subPackages: [{ root: 'sub/', pages: ['b/index'] }],
+        subpackages: [{ root: 'more', pages: ['c/index'] }],
+      }),
+    ).toEqual(['pages/a/index', 'sub/b/index', 'more/c/index']);
+  });
+
+  it('builds a subpackage component used with a componentPlaceholder as the component itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preview-build-'));
+    try {
+      const root = join(dir, 'miniprogram');
+      cpSync(join(__dirname, '../fixtures/size'), root, { recursive: true });
+      renameSync(join(root, 'npm-packages'), join(root, 'miniprogram_npm'));
+
+      const result = await buildPreview({ root, outDir: join(dir, 'out'), force: true, warn: () => undefined });
+
+      expect(result.warnings).toEqual([]);
+      expect(result.components).toEqual(
+        expect.arrayContaining(['pages/home/index', 'sub/card/index', 'miniprogram_npm/kit/badge/index']),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@
  * the answer, which lets the held call go on (agree) or fail (disagree). The listener is one per
  * app, so the popup of the page being shown registers itself each time that page shows.
  */
-import { strings, type Catalogue } from '../../i18n';
+import { strings, type Catalogue } from '../../i18n/index';
 import { defineComponent } from '../../utils/define';
 
 const AGREE_BUTTON = 'privacy-agree';

@@ -2,9 +2,9 @@
  * A time shown the way a person reads it ("5 分钟前", "Tomorrow 09:00"), kept current while visible:
  * it re-renders once at each minute boundary, and not at all while its page is hidden.
  */
-import { strings } from '../../i18n';
-import { formatRelative, msToNextMinute } from '../../utils/time';
+import { strings } from '../../i18n/index';
 import { defineComponent } from '../../utils/define';
+import { formatRelative, msToNextMinute } from '../../utils/time';
 
 interface Custom {
   timer: ReturnType<typeof setTimeout> | undefined;

@@ -9,7 +9,7 @@
  */
 import type { ChatMessage, ChatQuota, Conversation } from '../../../typings/chat';
 import type { ApiError } from '../../../typings/contract';
-import { fill, strings, titlePage } from '../../i18n';
+import { fill, strings, titlePage } from '../../i18n/index';
 import { auth } from '../../services/auth';
 import { chat } from '../../services/chat';
 import { showError, userMessage } from '../../services/errors';

@@ -5,7 +5,7 @@
  * (`rows[7].blocks[3]`), so an update costs the paragraph being written, not the conversation.
  */
 import type { ChatCard, ChatMessage, MessageRole, MessageStatus } from '../../../typings/chat';
-import { fill, strings } from '../../i18n';
+import { fill, strings } from '../../i18n/index';
 import { replyErrorMessage } from '../../services/errors';
 import type { MessageChanges } from '../../services/messages';
 import { parseMarkdown, plainText, type Block } from '../../utils/markdown';

@@ -1,7 +1,15 @@
 import type { ApiError } from '../../../typings/contract';
 import type { UserProfile } from '../../../typings/login';
-import { fill, languageChoice, setLanguage, strings, titlePage, type Catalogue, type LanguageChoice } from '../../i18n';
-import { auth, AuthError, type Session } from '../../services/auth';
+import {
+  fill,
+  languageChoice,
+  setLanguage,
+  strings,
+  titlePage,
+  type Catalogue,
+  type LanguageChoice,
+} from '../../i18n/index';
+import { auth, isAuthError, type Session } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { saveAvatar, saveNickname } from '../../services/user';
 import type { AppGlobalData, AppOption } from '../../types';
@@ -85,7 +93,7 @@ definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
         const session = await (force ? auth.refresh() : auth.ensure());
         this.setData({ loading: false, error: '', user: session.profile });
       } catch (error) {
-        const text = error instanceof AuthError ? userMessage(error.error) : userMessage({ code: 'INTERNAL' });
+        const text = isAuthError(error) ? userMessage(error.error) : userMessage({ code: 'INTERNAL' });
         // Keep showing a profile we already have; a failed refresh only needs a toast.
         if (this.data.user) wx.showToast({ title: text, icon: 'none' });
         else this.setData({ loading: false, error: text });

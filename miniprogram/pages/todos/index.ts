@@ -7,10 +7,10 @@
  */
 import type { ApiError } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
-import type { EditorSave } from '../../components/todo-editor/index';
+import type { EditorSave } from '../../subpackages/todos/todo-editor/index';
 import { config } from '../../config';
-import { fill, strings, titlePage } from '../../i18n';
-import { auth, AuthError } from '../../services/auth';
+import { fill, strings, titlePage } from '../../i18n/index';
+import { auth, isAuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
 import { todos } from '../../services/todos';
 import { TITLE_MAX } from '../../shared/limits';
@@ -139,7 +139,7 @@ definePage<Custom>()({
       try {
         await auth.ensure();
       } catch (error) {
-        failed(error instanceof AuthError ? error.error : { code: 'INTERNAL' });
+        failed(isAuthError(error) ? error.error : { code: 'INTERNAL' });
         return;
       }
       const result = await todos.list({ quadrant: this.activeQuadrant() });

@@ -5,6 +5,7 @@
  * (`#/pages/me/index?x=1`) so a page can be opened directly.
  */
 import { isTabRoute } from '../app-json';
+import { pageRoutes } from '../pages';
 import type { Chrome } from '../chrome';
 import type { Env } from '../env';
 import type { AppJson, Query, WindowConfig } from '../types';
@@ -49,7 +50,7 @@ export class Router {
   }
 
   isPage(route: string): boolean {
-    return this.appJson.pages.includes(route);
+    return pageRoutes(this.appJson).includes(route);
   }
 
   isTab(route: string): boolean {

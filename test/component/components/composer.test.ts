@@ -3,7 +3,7 @@ import { tap, waitFor } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 
 function open(props: Record<string, unknown>): { composer: Rendered; events: Array<[string, unknown]> } {
-  const composer = renderComponent('components/composer/index', { sendText: '发送', ...props });
+  const composer = renderComponent('subpackages/chat/composer/index', { sendText: '发送', ...props });
   const events: Array<[string, unknown]> = [];
   const instance = composer.instance as unknown as { triggerEvent(name: string, detail?: unknown): void };
   const original = instance.triggerEvent.bind(instance);

@@ -20,7 +20,11 @@ function serveSubscribe(answer: object = { ok: true, data: { templateId: TEMPLAT
 
 function open(props: Record<string, unknown> = {}): { editor: Rendered; saved: jest.Mock } {
   launchApp();
-  const editor = renderComponent('components/todo-editor/index', { show: true, defaultQuadrant: 'q2', ...props });
+  const editor = renderComponent('subpackages/todos/todo-editor/index', {
+    show: true,
+    defaultQuadrant: 'q2',
+    ...props,
+  });
   const saved = jest.fn();
   const instance = editor.instance as unknown as { triggerEvent(name: string, detail?: unknown): void };
   const original = instance.triggerEvent.bind(instance);

@@ -4,13 +4,12 @@
  * miniprogram-simulate defines only Component and Behavior; App, getApp and getCurrentPages are
  * provided here.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as simulate from 'miniprogram-simulate';
 import { wxDouble } from './wx';
 
 export const MINIPROGRAM_ROOT = join(__dirname, '../../../miniprogram');
-const VANT_DIR = join(MINIPROGRAM_ROOT, 'miniprogram_npm/@vant/weapp');
 
 // j-component has triggerPageLifeTime at runtime but not in its typings.
 export type Rendered = simulate.RootComponent<
@@ -23,16 +22,22 @@ type Hook = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * miniprogram-simulate resolves `usingComponents` by file path only; DevTools also looks in
- * miniprogram_npm. Map every Vant tag (`van-button`) to its copied folder instead.
+ * miniprogram_npm. Map every Vant tag (`van-button`) to its copied folder instead: the main
+ * package's, or a subpackage's for the components only that subpackage uses.
  */
 function vantComponents(): Record<string, string> {
+  const app = JSON.parse(readFileSync(join(MINIPROGRAM_ROOT, 'app.json'), 'utf8')) as {
+    subPackages?: Array<{ root: string }>;
+  };
   const map: Record<string, string> = {};
-  for (const name of readdirSync(VANT_DIR)) {
-    try {
-      readFileSync(join(VANT_DIR, name, 'index.json'));
-      map[`van-${name}`] = `/miniprogram_npm/@vant/weapp/${name}/index`;
-    } catch {
+  for (const root of ['', ...(app.subPackages ?? []).map((p) => `${p.root}/`)]) {
+    const dir = `${root}miniprogram_npm/@vant/weapp`;
+    if (!existsSync(join(MINIPROGRAM_ROOT, dir))) continue;
+    for (const name of readdirSync(join(MINIPROGRAM_ROOT, dir))) {
       // common/, mixins/ and wxs/ are not components
+      if (!map[`van-${name}`] && existsSync(join(MINIPROGRAM_ROOT, dir, name, 'index.json'))) {
+        map[`van-${name}`] = `/${dir}/${name}/index`;
+      }
     }
   }
   return map;

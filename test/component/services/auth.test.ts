@@ -1,4 +1,4 @@
-import { Auth, AuthError, createAuth, SESSION_KEY, type AuthDeps } from '../../../miniprogram/services/auth';
+import { Auth, createAuth, isAuthError, SESSION_KEY, type AuthDeps } from '../../../miniprogram/services/auth';
 import type { CallResult } from '../../../typings/contract';
 import type { LoginResult } from '../../../typings/login';
 import { cloudDouble, wxDouble } from '../helpers/wx';
@@ -80,8 +80,14 @@ describe('auth service', () => {
   it('does not retry an error that will not change, and reports it', async () => {
     const { auth, login } = setup([{ ok: false, code: 'UPSTREAM', message: 'jscode2session: 40029 invalid code' }]);
     const error = await auth.ensure().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthError);
-    expect((error as AuthError).error).toMatchObject({ code: 'UPSTREAM' });
+    expect(error).toBeInstanceOf(Error);
+    expect(isAuthError(error)).toBe(true);
+    expect(error).toMatchObject({
+      name: 'AuthError',
+      message: 'jscode2session: 40029 invalid code',
+      error: { code: 'UPSTREAM' },
+    });
+    expect(isAuthError(new Error('jscode2session: 40029 invalid code'))).toBe(false);
     expect(login).toHaveBeenCalledTimes(1);
   });
 

@@ -3,10 +3,10 @@
  * node, so nothing the model writes can become markup. A tap on a link copies its address (a
  * mini-program cannot open arbitrary web pages); a code block has its own copy button.
  */
-import type { Block } from '../../utils/markdown';
-import { strings, type Catalogue } from '../../i18n';
-import { copyText } from '../../utils/clipboard';
-import { defineComponent } from '../../utils/define';
+import type { Block } from '../../../utils/markdown';
+import { strings, type Catalogue } from '../../../i18n/index';
+import { copyText } from '../../../utils/clipboard';
+import { defineComponent } from '../../../utils/define';
 
 type DataEvent<T extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.BaseEvent<Record<string, never>, T>;
 

@@ -4,7 +4,7 @@
  * `change` reports; `send` carries the text (never blank) when the button or the keyboard's send
  * key is pressed.
  */
-import { defineComponent } from '../../utils/define';
+import { defineComponent } from '../../../utils/define';
 
 defineComponent()<
   { size: { minHeight: number; maxHeight: number } },

@@ -3,11 +3,11 @@
  * page at a time: pick one (`pick`), start a new one (`new`), rename (`renamed`) or delete
  * (`removed`) one through the chat function.
  */
-import type { Conversation } from '../../../typings/chat';
-import { fill, strings, type Catalogue } from '../../i18n';
-import { chat } from '../../services/chat';
-import { showError } from '../../services/errors';
-import { defineComponent } from '../../utils/define';
+import type { Conversation } from '../../../../typings/chat';
+import { fill, strings, type Catalogue } from '../../../i18n/index';
+import { chat } from '../../../services/chat';
+import { showError } from '../../../services/errors';
+import { defineComponent } from '../../../utils/define';
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 

@@ -3,13 +3,13 @@
  * Todos tab, undo (the todo is deleted and the reply remembers it), and, when it has a reminder,
  * the subscription tap WeChat requires before any reminder can be sent.
  */
-import type { TodoCard } from '../../../typings/chat';
-import { strings, type Catalogue } from '../../i18n';
-import { showError } from '../../services/errors';
-import { chat } from '../../services/chat';
-import { askForReminder } from '../../services/reminders';
-import { todoToOpen } from '../../utils/handoff';
-import { defineComponent } from '../../utils/define';
+import type { TodoCard } from '../../../../typings/chat';
+import { strings, type Catalogue } from '../../../i18n/index';
+import { showError } from '../../../services/errors';
+import { chat } from '../../../services/chat';
+import { askForReminder } from '../../../services/reminders';
+import { todoToOpen } from '../../../utils/handoff';
+import { defineComponent } from '../../../utils/define';
 
 type State = 'shown' | 'undoing' | 'undone';
 

@@ -3,13 +3,13 @@
  * It emits `save` with a draft (new) or a patch (only what changed); the page saves it, so the
  * list can update optimistically. The one call made here is recording a subscription credit.
  */
-import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
-import { fill, strings, type Catalogue } from '../../i18n';
-import { askForReminder } from '../../services/reminders';
-import { quadrants, type QuadrantInfo } from '../../utils/quadrants';
-import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
-import { formatDateTime } from '../../utils/time';
-import { defineComponent } from '../../utils/define';
+import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../../typings/todo';
+import { fill, strings, type Catalogue } from '../../../i18n/index';
+import { askForReminder } from '../../../services/reminders';
+import { quadrants, type QuadrantInfo } from '../../../utils/quadrants';
+import { NOTE_MAX, TITLE_MAX } from '../../../shared/limits';
+import { formatDateTime } from '../../../utils/time';
+import { defineComponent } from '../../../utils/define';
 
 const HOUR = 3600_000;
 /** Reminder offsets before the due time, in minutes; their words are the catalogue's `editor.offsets`. */
