@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
+import { eventually } from '../helpers/eventually';
 import { startTestCloud } from '../helpers/local-cloud';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { databaseScenarios } from './database.scenarios';
@@ -57,16 +58,16 @@ async function userDoc(openid: string): Promise<Record<string, unknown> | undefi
   return doc as Record<string, unknown> | undefined;
 }
 
-async function waitForDoc(
-  openid: string,
-  done: (doc: Record<string, unknown>) => boolean,
-): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 100; i++) {
-    const doc = await userDoc(openid);
-    if (doc && done(doc)) return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`users/${openid} never reached the expected state: ${JSON.stringify(await userDoc(openid))}`);
+function waitForDoc(openid: string, done: (doc: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> | undefined;
+  return eventually(
+    async () => {
+      last = await userDoc(openid);
+      return last && done(last) ? last : undefined;
+    },
+    () => `users/${openid} to reach the expected state (last: ${JSON.stringify(last)})`,
+    5_000,
+  );
 }
 
 describe('the Me page against the local cloud', () => {

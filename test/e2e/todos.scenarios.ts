@@ -8,18 +8,10 @@ import type { Page } from 'playwright-core';
 import type { LocalCloud } from '../../emulator';
 import type { Preview } from '../../preview/server';
 import type { Browser } from './helpers/browser';
+import { eventually } from '../helpers/eventually';
 import { gotoApp, SCREENSHOTS } from './helpers/app';
 
 type Doc = Record<string, unknown>;
-
-async function until<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; preview: Preview }): void {
   describe('todos and reminders', () => {
@@ -51,9 +43,7 @@ export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; 
       await page.getByPlaceholder('添加到“计划做”').waitFor();
       await page.getByText('这里还没有待办').waitFor();
       await quickAdd('学英语');
-      expect(await until('three todos', async () => ((await todos('e2e_todo')).length === 3 ? true : undefined))).toBe(
-        true,
-      );
+      expect(await eventually(async () => (await todos('e2e_todo')).length === 3, 'three todos')).toBe(true);
       expect((await todo('e2e_todo', '写周报'))?.quadrant).toBe('q1');
       expect((await todo('e2e_todo', '学英语'))?.quadrant).toBe('q2');
     });
@@ -62,7 +52,7 @@ export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; 
       await page.locator('.van-tab', { hasText: '马上做' }).click();
       const row = page.locator('.todo', { hasText: '写周报' });
       await row.locator('.van-checkbox__icon').click();
-      await until('写周报 done', async () => ((await todo('e2e_todo', '写周报'))?.done === true ? true : undefined));
+      await eventually(async () => (await todo('e2e_todo', '写周报'))?.done === true, '写周报 done');
       await page.locator('.todo--done', { hasText: '写周报' }).waitFor();
     });
 
@@ -93,10 +83,10 @@ export function todoScenarios(ctx: () => { browser: Browser; cloud: LocalCloud; 
       await dialog.getByRole('button', { name: '允许' }).click();
       await page.getByText('到时通过微信服务通知提醒你').waitFor();
       await page.getByRole('button', { name: '保存' }).click();
-      const saved = await until('a pending reminder', async () => {
+      const saved = await eventually(async () => {
         const doc = await todo('e2e_todo', '交房租');
         return doc?.remindState === 'pending' ? doc : undefined;
-      });
+      }, 'a pending reminder');
       await page.locator('.todo', { hasText: '交房租' }).getByText('待提醒').waitFor();
 
       // Time passes: the reminder falls due (the local cloud's clock is the real one).

@@ -1,5 +1,6 @@
 import type { Todo } from '../../../typings/todo';
-import { tap, textOf, waitFor } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
@@ -51,9 +52,9 @@ describe('todo editor', () => {
     const { editor, saved } = open();
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '  交水电费 ' });
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
+    await eventually(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
     expect(wxDouble.api.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: [TEMPLATE] });
-    await waitFor(() => editor.data.remind === true, 'remind on');
+    await eventually(() => editor.data.remind === true, 'remind on');
     expect(calls).toEqual([{ action: 'subscribe', templateId: TEMPLATE }]);
     // A reminder needs a due time: the next whole hour until the person picks one.
     const due = editor.data.dueAt as number;
@@ -61,9 +62,9 @@ describe('todo editor', () => {
     expect(due).toBeGreaterThan(Date.now());
 
     tap(editor, '#offset-60', '.editor__offset');
-    await waitFor(() => editor.data.remindOffset === 60, 'the offset');
+    await eventually(() => editor.data.remindOffset === 60, 'the offset');
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved).toHaveBeenCalledWith({
       draft: {
         title: '交水电费',
@@ -83,7 +84,7 @@ describe('todo editor', () => {
     wxDouble.api.requestSubscribeMessage.mockImplementation(async () => ({ errMsg: 'ok', [TEMPLATE]: answer }));
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    await eventually(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
     expect(wxDouble.api.showModal).toHaveBeenCalledWith(
       expect.objectContaining({ title: '不会提醒你', content: expect.stringContaining(text), showCancel: false }),
     );
@@ -98,7 +99,7 @@ describe('todo editor', () => {
     });
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    await eventually(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
     expect(wxDouble.api.showModal.mock.calls[0][0].content).toContain('接收通知');
     expect(editor.data.remind).toBe(false);
   });
@@ -107,7 +108,7 @@ describe('todo editor', () => {
     serveSubscribe({ ok: false, code: 'NETWORK', message: 'offline' });
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');
+    await eventually(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');
     expect(editor.data.remind).toBe(false);
   });
 
@@ -127,13 +128,13 @@ describe('todo editor', () => {
       doneAt: null,
     };
     const { editor, saved } = open({ todo });
-    await waitFor(() => editor.data.title === '旧标题', 'the form filled');
+    await eventually(() => editor.data.title === '旧标题', 'the form filled');
     expect(editor.data).toMatchObject({ remind: true, remindOffset: 10, quadrant: 'q1' });
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '新标题' });
     tap(editor, '#quadrant-q3', '.editor__quadrant');
-    await waitFor(() => editor.data.quadrant === 'q3', 'the quadrant');
+    await eventually(() => editor.data.quadrant === 'q3', 'the quadrant');
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved).toHaveBeenCalledWith({ patch: { id: 't1', title: '新标题', quadrant: 'q3' } });
   });
 
@@ -141,16 +142,16 @@ describe('todo editor', () => {
     serveSubscribe();
     const { editor, saved } = open();
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '😀'.repeat(50) });
-    await waitFor(
+    await eventually(
       () => textOf(editor).includes('50/100'),
       () => `the counter (${textOf(editor)})`,
     );
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved.mock.calls[0][0]).toMatchObject({ draft: { title: '😀'.repeat(50) } });
 
     editor.querySelector('#title')!.dispatchEvent('change', { detail: 'x'.repeat(101) });
-    await waitFor(() => textOf(editor).includes('101/100'), 'the counter past the limit');
+    await eventually(() => textOf(editor).includes('101/100'), 'the counter past the limit');
     expect(editor.dom?.innerHTML).toMatch(/editor__counter--over/);
     tap(editor, '#save');
     expect(saved).toHaveBeenCalledTimes(1);
@@ -172,18 +173,18 @@ describe('todo editor', () => {
       doneAt: null,
     };
     const { editor } = open({ todo });
-    await waitFor(() => editor.data.remindLabel !== '', 'the reminder label');
+    await eventually(() => editor.data.remindLabel !== '', 'the reminder label');
     expect(editor.data.remindLabel).toBe('已于 2030年5月1日 09:00 提醒');
     expect(textOf(editor)).not.toContain('到时通过微信服务通知提醒你');
     tap(editor, '#offset-10', '.editor__chip');
-    await waitFor(() => editor.data.remindLabel === '到时通过微信服务通知提醒你', 'the label of a new reminder');
+    await eventually(() => editor.data.remindLabel === '到时通过微信服务通知提醒你', 'the label of a new reminder');
   });
 
   it('labels the date picker and its columns, in the app language', async () => {
     wxDouble.language = 'en';
     serveSubscribe();
     const { editor } = open();
-    await waitFor(() => typeof editor.data.formatter === 'function', 'the formatter');
+    await eventually(() => typeof editor.data.formatter === 'function', 'the formatter');
     const format = editor.data.formatter as (type: string, value: string) => string;
     expect([format('year', '2026'), format('hour', '09'), format('minute', '30')]).toEqual(['2026', '09h', '30min']);
     expect(editor.data.t.pickerTitle).toBe('Choose a due time');

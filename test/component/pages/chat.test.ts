@@ -5,7 +5,8 @@
  */
 import type { Row } from '../../../miniprogram/pages/chat/rows';
 import { gate, textReply, toolReply, type ModelServer } from '../../helpers/model-server';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
@@ -83,7 +84,7 @@ describe('Chat page', () => {
     const sent = recordSetData(page);
     instance(page).onSend({ detail: '怎么安排？' });
 
-    await waitFor(
+    await eventually(
       () => reply(page)?.status === 'streaming' && replyText(page).includes('先做'),
       'partial text',
       10_000,
@@ -94,7 +95,7 @@ describe('Chat page', () => {
     expect(page.querySelector('#stop')).toBeTruthy();
 
     held.open();
-    await waitFor(() => reply(page)?.status === 'done', 'the finished reply', 10_000);
+    await eventually(() => reply(page)?.status === 'done', 'the finished reply', 10_000);
     await waitForText(page, '先做 重要 的事。');
     await waitForText(page, '今日剩余 2/3 次');
     expect(page.querySelector('#stop')).toBeFalsy();
@@ -109,23 +110,23 @@ describe('Chat page', () => {
     const never = gate();
     model.script({ steps: [{ text: '写到一半' }, { gate: never.wait }] });
     instance(page).onSend({ detail: '讲个故事' });
-    await waitFor(
+    await eventually(
       () => replyText(page).includes('写到一半'),
       () => `partial text (shown: ${textOf(page)})`,
       10_000,
     );
     page.querySelector('#stop')!.dispatchEvent('tap');
-    await waitFor(() => reply(page)?.status === 'stopped', 'the stopped reply', 10_000);
+    await eventually(() => reply(page)?.status === 'stopped', 'the stopped reply', 10_000);
     never.open();
     await waitForText(page, '已停止');
     expect(replyText(page)).toBe('"text":"写到一半"');
 
     // The call that sent the question returns once the stop has settled; then the reply can be written again.
-    await waitFor(() => page.data.pending === false, 'the send call to return', 10_000);
+    await eventually(() => page.data.pending === false, 'the send call to return', 10_000);
     model.script(textReply('重新写的故事。'));
     const again = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '重新生成');
     again!.dispatchEvent('tap');
-    await waitFor(
+    await eventually(
       () => reply(page)?.status === 'done' && replyText(page).includes('重新写的故事'),
       'regenerated',
       10_000,
@@ -138,7 +139,7 @@ describe('Chat page', () => {
     model.script({ status: 503 });
     instance(page).onSend({ detail: '在吗' });
     await waitForText(page, '模型服务暂不可用，请稍后重试', 10_000);
-    await waitFor(() => page.data.pending === false, 'the send call to return', 10_000);
+    await eventually(() => page.data.pending === false, 'the send call to return', 10_000);
     model.script(textReply('<b>在</b><script>alert(1)</script>'));
     const retry = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '重试');
     retry!.dispatchEvent('tap');
@@ -151,9 +152,9 @@ describe('Chat page', () => {
     model.script(textReply('一'), textReply('二'), textReply('三'));
     for (const text of ['第一问', '第二问', '第三问']) {
       instance(page).onSend({ detail: text });
-      await waitFor(() => page.data.pending === false && reply(page)?.status === 'done', `${text} answered`, 10_000);
+      await eventually(() => page.data.pending === false && reply(page)?.status === 'done', `${text} answered`, 10_000);
     }
-    await waitFor(() => page.data.quotaOut !== '', 'the quota used up', 10_000);
+    await eventually(() => page.data.quotaOut !== '', 'the quota used up', 10_000);
     expect(page.data.quotaOut).toMatch(/^今天的次数已用完，.+恢复$/);
     // Sent anyway (an old client, a second device): refused, marked, nothing lost.
     page.setData({ quotaOut: '' });
@@ -162,7 +163,7 @@ describe('Chat page', () => {
     const edit = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '修改');
     expect(edit).toBeTruthy();
     edit!.dispatchEvent('tap');
-    await waitFor(
+    await eventually(
       () => page.data.draft === '第四问',
       () =>
         `the draft back (${JSON.stringify(page.data.draft)}, rows ${JSON.stringify(rows(page).map((r) => [r.id, r.status]))})`,
@@ -200,7 +201,7 @@ describe('Chat page', () => {
     const { page, openid } = await openChat();
     model.script(textReply('好的。'));
     instance(page).onSend({ detail: '第一个对话' });
-    await waitFor(() => reply(page)?.status === 'done', 'the reply', 10_000);
+    await eventually(() => reply(page)?.status === 'done', 'the reply', 10_000);
 
     resetMiniProgram();
     connectToLocalCloud(cloud, { openid });
@@ -212,13 +213,13 @@ describe('Chat page', () => {
     wxDouble.api.showModal.mockResolvedValueOnce({ confirm: true, cancel: false, content: '改过的名字', errMsg: 'ok' });
     again.querySelector('.chat__bar-button')!.dispatchEvent('tap');
     const list = again.querySelector('#conversation-list')!;
-    await waitFor(() => Boolean(list.querySelector('.list__more')), 'the list', 10_000);
+    await eventually(() => Boolean(list.querySelector('.list__more')), 'the list', 10_000);
     list.querySelector('.list__more')!.dispatchEvent('tap');
-    await waitFor(() => again.data.title === '改过的名字', 'the new title', 10_000);
+    await eventually(() => again.data.title === '改过的名字', 'the new title', 10_000);
 
     wxDouble.api.showActionSheet.mockResolvedValueOnce({ tapIndex: 1, errMsg: 'showActionSheet:ok' });
     list.querySelector('.list__more')!.dispatchEvent('tap');
-    await waitFor(() => again.data.conversationId === '', 'the empty conversation', 10_000);
+    await eventually(() => again.data.conversationId === '', 'the empty conversation', 10_000);
     await waitForText(again, '试试这样问');
     expect((await cloud.docs('conversations')).filter((doc) => doc._openid === openid)).toEqual([]);
     tap(list, '#list-new');

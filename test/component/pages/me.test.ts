@@ -1,5 +1,6 @@
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { cloudDouble, wxDouble } from '../helpers/wx';
 
 const profile = (over: Record<string, unknown> = {}) => ({
@@ -28,7 +29,7 @@ describe('Me page', () => {
     expect(page.dom?.innerHTML).toContain('van-skeleton');
     expect(textOf(page)).not.toContain('登录次数');
 
-    await waitFor(() => cloudDouble.callFunction.mock.calls.length === 1, 'the login call');
+    await eventually(() => cloudDouble.callFunction.mock.calls.length === 1, 'the login call');
     answer({ ok: true, data: { openid: 'oAbCdEf1234567890xyz', isNewUser: false, profile: profile() } });
     await waitForText(page, '登录次数');
     // The nickname sits in an <input type="nickname"> (its value is data, not text).
@@ -106,7 +107,7 @@ describe('Me page', () => {
     // The sheet offers: follow the system, 简体中文, English; the person picks English.
     wxDouble.api.showActionSheet.mockResolvedValueOnce({ tapIndex: 2, errMsg: 'showActionSheet:ok' });
     page.querySelector('#language')!.dispatchEvent('click');
-    await waitFor(() => wxDouble.api.reLaunch.mock.calls.length === 1, 'the relaunch');
+    await eventually(() => wxDouble.api.reLaunch.mock.calls.length === 1, 'the relaunch');
     expect(wxDouble.api.showActionSheet).toHaveBeenCalledWith({ itemList: ['跟随系统', '简体中文', 'English'] });
     expect(wxDouble.api.reLaunch).toHaveBeenCalledWith({ url: '/pages/me/index' });
     expect(wxDouble.storage.get('app.language')).toBe('en');

@@ -1,5 +1,6 @@
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
-import { textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { textOf, waitForText } from '../helpers/dom';
 import { emptyTodoList, loginOk } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
@@ -14,7 +15,7 @@ describe('Todos page', () => {
   it('shows the four quadrants and an empty state once signed in', async () => {
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
-    await waitFor(() => !page.data.loading, 'loading to end');
+    await eventually(() => !page.data.loading, 'loading to end');
     for (const label of ['马上做', '计划做', '尽快了', '少做', '重要且紧急', '这里还没有待办']) {
       expect(textOf(page)).toContain(label);
     }

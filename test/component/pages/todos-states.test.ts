@@ -4,7 +4,8 @@
  * quadrant, and the page in English.
  */
 import type { Quadrant, Todo } from '../../../typings/todo';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { loginOk, todoOf } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
@@ -45,7 +46,7 @@ function serve(all: Todo[], failures: Failure[] = []): Array<Record<string, unkn
 async function openTodos(route = 'pages/todos/index'): Promise<Rendered> {
   const { stack } = launchApp(route);
   const page = stack.current!.component;
-  await waitFor(() => !page.data.loading, 'the first page');
+  await eventually(() => !page.data.loading, 'the first page');
   return page;
 }
 
@@ -115,14 +116,14 @@ describe('Todos page states', () => {
     const page = await openTodos();
     const setData = jest.spyOn(page.instance, 'setData');
     tap(page, '#check-t0001', '.van-checkbox__icon-wrap');
-    await waitFor(() => page.data.items[0].doneAt !== null, 'the saved row');
+    await eventually(() => page.data.items[0].doneAt !== null, 'the saved row');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
     expect(keys).not.toContain('items');
     const order = (id: string): string | null | undefined => {
       const host = page.querySelector(`#row-${id}`) as unknown as { dom?: Element } | undefined;
       return host?.dom?.getAttribute('style');
     };
-    await waitFor(
+    await eventually(
       () => /order:\s*1/.test(order('t0001') ?? ''),
       () => `row order (style: ${order('t0001')})`,
     );
@@ -136,7 +137,7 @@ describe('Todos page states', () => {
     const lists = serve([todo(1, { title: '第一象限的' }), todo(9, { title: '提醒的', quadrant: 'q3' })]);
     const { stack } = launchApp('pages/todos/index?id=t0009');
     const page = stack.current!.component;
-    await waitFor(() => page.data.editor.show === true && !page.data.loading, 'the editor over the list');
+    await eventually(() => page.data.editor.show === true && !page.data.loading, 'the editor over the list');
     expect(page.data.active).toBe(2);
     expect(lists.map((l) => l.quadrant)).toEqual(['q3']);
     expect(textOf(page)).toContain('紧急不重要');
