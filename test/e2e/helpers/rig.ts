@@ -19,7 +19,8 @@ export interface PreviewRig {
 }
 
 export interface PreviewRigOptions {
-  cloud?: LocalCloudOptions;
+  /** More for the local cloud; a function when it depends on what an earlier beforeAll started. */
+  cloud?: LocalCloudOptions | (() => LocalCloudOptions);
   /** Another mini-program than miniprogram/ (a fixture), built into a folder of its own. */
   root?: string;
 }
@@ -31,12 +32,12 @@ export function previewRigForFile(options: PreviewRigOptions = {}): () => Previe
   let cloud: LocalCloud | undefined;
   let outDir: string | undefined;
   beforeAll(async () => {
+    const more = typeof options.cloud === 'function' ? options.cloud() : (options.cloud ?? {});
+    // The remind function sends with the template the app subscribes to (miniprogram/config.ts).
+    const functionEnv = { REMIND_TEMPLATE_ID: 'local-remind-template', ...more.functionEnv };
     await Promise.all([
       launchBrowser().then((b) => (browser = b)),
-      // The remind function sends with the template the app subscribes to (miniprogram/config.ts).
-      startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'local-remind-template' }, ...options.cloud }).then(
-        (c) => (cloud = c),
-      ),
+      startTestCloud({ ...more, functionEnv }).then((c) => (cloud = c)),
     ]);
     if (options.root) outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mp-preview-fixture-'));
     const preview = await attachPreview(cloud as LocalCloud, {
