@@ -2,7 +2,7 @@ import type { AppOption } from '../../miniprogram/types';
 import { SESSION_KEY } from '../../miniprogram/services/auth';
 import { launchApp, resetMiniProgram } from './helpers/miniprogram';
 import { eventually } from '../helpers/eventually';
-import { emptyTodoList, loginOk } from './helpers/answers';
+import { answering, emptyTodoList, loginOk } from './helpers/answers';
 import { cloudDouble, wxDouble } from './helpers/wx';
 
 describe('App lifecycle', () => {
@@ -11,11 +11,15 @@ describe('App lifecycle', () => {
     resetMiniProgram();
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
     logins = 0;
-    wxDouble.cloudHandler = (name, data) => {
-      if (name === 'login' && data.action === 'login') logins++;
-      if (name === 'todo') return emptyTodoList();
-      return loginOk('o-app', true);
-    };
+    wxDouble.cloudHandler = answering({
+      login: {
+        login: () => {
+          logins++;
+          return loginOk('o-app', true);
+        },
+      },
+      todo: { list: () => emptyTodoList() },
+    });
   });
   afterEach(() => jest.restoreAllMocks());
 
@@ -28,7 +32,9 @@ describe('App lifecycle', () => {
   });
 
   it('onLaunch keeps a failed silent login as an app error instead of crashing', async () => {
-    wxDouble.cloudHandler = () => ({ ok: false, code: 'UPSTREAM', message: 'jscode2session 40029' });
+    wxDouble.cloudHandler = answering({
+      login: { login: () => ({ ok: false, code: 'UPSTREAM', message: 'jscode2session 40029' }) },
+    });
     const { instance } = launchApp<AppOption>();
     await eventually(() => instance.globalData.errors.length === 1, 'the error to be recorded');
     expect(instance.globalData.errors[0]).toMatchObject({

@@ -1,21 +1,32 @@
+import type { EventOf } from '../../../typings/functions';
 import type { Todo } from '../../../typings/todo';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+import { answering, loginOk, type Answer, type Fake } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
 const TEMPLATE = 'local-remind-template';
 const HOUR = 3600_000;
 
-type Calls = Array<Record<string, unknown>>;
+type Calls = Array<EventOf<'todo', 'subscribe'>>;
 
-function serveSubscribe(answer: object = { ok: true, data: { templateId: TEMPLATE, credits: 1 } }): Calls {
+function serveSubscribe(
+  answer: Answer<'todo', 'subscribe'> | Fake<'todo', 'subscribe'> = {
+    ok: true,
+    data: { templateId: TEMPLATE, credits: 1 },
+  },
+): Calls {
   const calls: Calls = [];
-  wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return { ok: true, data: { openid: 'o-1', isNewUser: false, profile: {} } };
-    calls.push(data);
-    return answer;
-  };
+  wxDouble.cloudHandler = answering({
+    login: { login: () => loginOk() },
+    todo: {
+      subscribe: (event) => {
+        calls.push(event);
+        return typeof answer === 'function' ? answer(event) : answer;
+      },
+    },
+  });
   return calls;
 }
 
@@ -105,7 +116,9 @@ describe('todo editor', () => {
   });
 
   it('keeps the reminder off when the credit cannot be recorded', async () => {
-    serveSubscribe({ ok: false, code: 'NETWORK', message: 'offline' });
+    serveSubscribe(() => {
+      throw { errCode: -1, errMsg: 'cloud.callFunction:fail request:fail offline' };
+    });
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
     await eventually(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');

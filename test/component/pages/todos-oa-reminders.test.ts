@@ -1,6 +1,6 @@
 /** The todos page's words for reminders the Official Account carried, or could not. */
 import type { Todo } from '../../../typings/todo';
-import { loginOk } from '../helpers/answers';
+import { answering, loginOk } from '../helpers/answers';
 import { eventually } from '../../helpers/eventually';
 import { textOf } from '../helpers/dom';
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
@@ -51,10 +51,10 @@ it('says a reminder came from the Official Account, that they unfollowed (43004)
       sentAt: null,
     }),
   ];
-  wxDouble.cloudHandler = (name) =>
-    name === 'login'
-      ? loginOk()
-      : { ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } };
+  wxDouble.cloudHandler = answering({
+    login: { login: () => loginOk() },
+    todo: { list: () => ({ ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } }) },
+  });
   const { stack } = launchApp('pages/todos/index');
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');

@@ -1,40 +1,65 @@
+import type { ServerErrorCode } from '../../../typings/contract';
 import type { Todo } from '../../../typings/todo';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { loginOk, todoOf } from '../helpers/answers';
-import { wxDouble } from '../helpers/wx';
+import { answering, loginOk, todoOf } from '../helpers/answers';
+import { wxDouble, type CloudHandler } from '../helpers/wx';
 
 const todo = todoOf;
 
 type Calls = Array<{ action: string; data: Record<string, unknown> }>;
+type Failure = { code: ServerErrorCode } | { platform: { errCode: number; errMsg: string } };
+
+/** wx.cloud's rejection when the network is down. */
+const NETWORK_DOWN = { errCode: -1, errMsg: 'cloud.callFunction:fail request:fail' };
+const OFFLINE: Failure = { platform: NETWORK_DOWN };
+const NOT_FOUND = { ok: false, code: 'NOT_FOUND', message: 'No such todo.' } as const;
+
+/** `handler`, with every todo call recorded in `calls` and the actions in `fail` failing instead. */
+function recording(calls: Calls, handler: CloudHandler, fail: { [action: string]: Failure } = {}): CloudHandler {
+  return (name, data) => {
+    if (name !== 'todo') return handler(name, data);
+    const action = String(data.action);
+    calls.push({ action, data });
+    const failure = fail[action];
+    if (failure && 'platform' in failure) throw failure.platform;
+    if (failure) return { ok: false, code: failure.code, message: 'test failure' };
+    return handler(name, data);
+  };
+}
+
+/** `change` applied to the todo with `id` in `all`, or NOT_FOUND. */
+function withTodo(all: Todo[], id: string, change: (found: Todo) => Todo) {
+  const found = all.find((t) => t.id === id);
+  return found ? ({ ok: true, data: { todo: change(found) } } as const) : NOT_FOUND;
+}
 
 /**
  * The todo function as the page sees it: pages of 20 from `all`, and the given actions' answers.
  * `fail` makes one action answer with an error instead.
  */
-function serve(all: Todo[], options: { fail?: Record<string, { code: string }> } = {}): Calls {
+function serve(all: Todo[], options: { fail?: { [action: string]: Failure } } = {}): Calls {
   const calls: Calls = [];
-  wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return loginOk();
-    const action = String(data.action);
-    calls.push({ action, data });
-    const failure = options.fail?.[action];
-    if (failure) return { ok: false, code: failure.code, message: 'test failure' };
-    if (action === 'list') {
-      const start = data.cursor ? Number(data.cursor) : 0;
-      const items = all.slice(start, start + 20);
-      const next = start + 20 < all.length ? String(start + 20) : null;
-      return { ok: true, data: { items, nextCursor: next, counts: { q1: all.length, q2: 0, q3: 0, q4: 0 } } };
-    }
-    const found = all.find((t) => t.id === data.id);
-    if (action === 'complete' && found)
-      return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
-    if (action === 'reopen' && found) return { ok: true, data: { todo: { ...found, done: false } } };
-    if (action === 'remove' && found) return { ok: true, data: { id: found.id } };
-    if (action === 'update' && found) return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
-    return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-  };
+  const fakes = answering({
+    login: { login: () => loginOk() },
+    todo: {
+      list: ({ cursor }) => {
+        const start = cursor ? Number(cursor) : 0;
+        const items = all.slice(start, start + 20);
+        const next = start + 20 < all.length ? String(start + 20) : null;
+        return { ok: true, data: { items, nextCursor: next, counts: { q1: all.length, q2: 0, q3: 0, q4: 0 } } };
+      },
+      get: ({ id }) => withTodo(all, id, (found) => found),
+      create: () => NOT_FOUND,
+      complete: ({ id }) =>
+        withTodo(all, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+      reopen: ({ id }) => withTodo(all, id, (found) => ({ ...found, done: false })),
+      remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
+      update: ({ action: _, id, ...patch }) => withTodo(all, id, (found) => ({ ...found, ...patch })),
+    },
+  });
+  wxDouble.cloudHandler = recording(calls, fakes, options.fail);
   return calls;
 }
 
@@ -119,7 +144,7 @@ describe('Todos page', () => {
   });
 
   it('rolls a failed complete back with a clear message', async () => {
-    serve([todo(1), todo(2)], { fail: { complete: { code: 'NETWORK' } } });
+    serve([todo(1), todo(2)], { fail: { complete: OFFLINE } });
     const { page } = await openTodos();
     tap(page, '#check-t0001', '.van-checkbox__icon-wrap');
     await eventually(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
@@ -186,20 +211,24 @@ describe('Todos page', () => {
     const stored: Todo[] = [];
     let releaseFirstList: () => void = () => undefined;
     let lists = 0;
-    wxDouble.cloudHandler = async (name, data) => {
-      if (name === 'login') return loginOk();
-      if (data.action === 'create') {
-        stored.push(saved);
-        return { ok: true, data: { todo: saved } };
-      }
-      // The first list was read before the todo existed, and answers only after it is saved.
-      const snapshot = [...stored];
-      if (++lists === 1) await new Promise<void>((resolve) => (releaseFirstList = resolve));
-      return {
-        ok: true,
-        data: { items: snapshot, nextCursor: null, counts: { q1: snapshot.length, q2: 0, q3: 0, q4: 0 } },
-      };
-    };
+    wxDouble.cloudHandler = answering({
+      login: { login: () => loginOk() },
+      todo: {
+        create: () => {
+          stored.push(saved);
+          return { ok: true, data: { todo: saved } };
+        },
+        list: async () => {
+          // The first list was read before the todo existed, and answers only after it is saved.
+          const snapshot = [...stored];
+          if (++lists === 1) await new Promise<void>((resolve) => (releaseFirstList = resolve));
+          return {
+            ok: true,
+            data: { items: snapshot, nextCursor: null, counts: { q1: snapshot.length, q2: 0, q3: 0, q4: 0 } },
+          };
+        },
+      },
+    });
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
     await eventually(() => lists === 1, 'the first list call');
@@ -217,30 +246,27 @@ describe('Todos page', () => {
       const calls: Calls = [];
       const stored: Todo[] = [todo(1)];
       let release: () => void = () => undefined;
-      wxDouble.cloudHandler = async (name, data) => {
-        if (name === 'login') return loginOk();
-        const action = String(data.action);
-        calls.push({ action, data });
-        if (action === 'list')
-          return {
+      const fakes = answering({
+        login: { login: () => loginOk() },
+        todo: {
+          list: () => ({
             ok: true,
             data: { items: stored, nextCursor: null, counts: { q1: stored.length, q2: 0, q3: 0, q4: 0 } },
-          };
-        if (action === 'create') {
-          await new Promise<void>((resolve) => (release = resolve));
-          if (options.createFails) return { ok: false, code: 'NETWORK', message: 'test failure' };
-          const saved = todo(9, { title: String(data.title) });
-          stored.unshift(saved);
-          return { ok: true, data: { todo: saved } };
-        }
-        const found = stored.find((t) => t.id === data.id);
-        if (!found) return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-        if (action === 'complete')
-          return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
-        if (action === 'remove') return { ok: true, data: { id: found.id } };
-        if (action === 'update') return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
-        return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-      };
+          }),
+          create: async ({ title }) => {
+            await new Promise<void>((resolve) => (release = resolve));
+            if (options.createFails) throw NETWORK_DOWN;
+            const saved = todo(9, { title });
+            stored.unshift(saved);
+            return { ok: true, data: { todo: saved } };
+          },
+          complete: ({ id }) =>
+            withTodo(stored, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+          remove: ({ id }) => (stored.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
+          update: ({ action: _, id, ...patch }) => withTodo(stored, id, (found) => ({ ...found, ...patch })),
+        },
+      });
+      wxDouble.cloudHandler = recording(calls, fakes);
       return { calls, release: () => release() };
     }
     const quickAdd = (page: Rendered, title: string): void => {
@@ -336,20 +362,11 @@ describe('Todos page', () => {
   });
 
   it('opens the todo a reminder points at', async () => {
-    serve([todo(7, { title: '提醒打开的' })]);
-    const calls: Calls = [];
-    const base = wxDouble.cloudHandler;
-    wxDouble.cloudHandler = (name, data) => {
-      if (name === 'todo' && data.action === 'get') {
-        calls.push({ action: 'get', data });
-        return { ok: true, data: { todo: todo(7, { title: '提醒打开的' }) } };
-      }
-      return base(name, data);
-    };
+    const calls = serve([todo(7, { title: '提醒打开的' })]);
     const { stack } = launchApp('pages/todos/index?id=t0007');
     const page = stack.current!.component;
     await eventually(() => page.data.editor.show === true, 'the editor');
-    expect(calls).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
+    expect(calls.filter((c) => c.action === 'get')).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
     expect(page.data.editor.todo.title).toBe('提醒打开的');
   });
 });
