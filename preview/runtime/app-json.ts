@@ -4,8 +4,7 @@ import type { AppJson, TabBarItem } from './types';
 /** A tab's route: its `pagePath` without a leading slash. */
 export const tabRoute = (item: TabBarItem): string => item.pagePath.replace(/^\//, '');
 
-export const isTabRoute = (app: AppJson, route: string): boolean =>
-  (app.tabBar?.list ?? []).some((item) => tabRoute(item) === route);
+export const tabRoutes = (app: AppJson): string[] => (app.tabBar?.list ?? []).map(tabRoute);
 
 /** Where the home button and `home()` go: the first tab, or the first page when there is no tab bar. */
 export function homeRoute(app: AppJson): string {

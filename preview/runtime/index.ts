@@ -13,7 +13,8 @@ import { createEnv, elementOf } from './env';
 import { chromeWords, fillWords } from './chrome/words';
 import { AppFiles } from './files';
 import { Privacy } from './privacy';
-import { ReadyQueue, Router, type AppInstance } from './router';
+import type { AppInstance } from './page-stack';
+import { ReadyQueue, Router } from './router';
 import { installStyles } from './styles';
 import type { PreviewSettings } from '../server';
 import type { BootOptions, ComponentLike, PageInstance, WindowConfig } from './types';
@@ -66,7 +67,7 @@ export function boot(options: BootOptions): void {
     options.theme,
     {
       switchUser,
-      pullDown: () => void getRouter().startPullDownRefresh(),
+      pullDown: () => void getRouter().pullDownRefresh(),
       share: () => chrome.dialogs.shareCard(getRouter().share('menu')),
       background: () => getRouter().appHide(),
       foreground: () => getRouter().appShow(),
@@ -94,7 +95,7 @@ export function boot(options: BootOptions): void {
     appInstance = definition;
   };
   global.getApp = () => appInstance;
-  global.getCurrentPages = (): PageInstance[] => (router ? router.stack.map((p) => p.instance) : []);
+  global.getCurrentPages = (): PageInstance[] => (router ? router.pages.map((p) => p.instance) : []);
 
   const env = createEnv(options.templates, options.components);
   global.Behavior = env.behaviorConstructor;

@@ -65,4 +65,4 @@ export interface PageInstance extends ComponentLike {
   [method: string]: unknown;
 }
 
-export type Query = Record<string, string>;
+export type { Query } from './page-stack';

@@ -7,6 +7,7 @@
  */
 import type { LocalCloud } from '../../emulator';
 import { WELCOME } from '../../server/oa/answers';
+import { eventually } from '../helpers/eventually';
 import type { ScriptedReply } from '../helpers/model-server';
 import { customTexts, oaRigForFile, write } from '../helpers/oa';
 
@@ -84,10 +85,14 @@ it('an answer taking 17 s: three tries, none replies; it goes once by customer-s
   expect(customTexts(rig().cloud, fan)).toEqual(['想了十七秒的回答。']);
   expect(passiveTexts(rig().cloud, fan)).toEqual([]);
   expect(rig().model.requests.length - calls).toBe(1);
-  const done = await until(async () => {
-    const doc = await inboxDoc(delivery.message.MsgId);
-    return doc?.state === 'sent' ? doc : undefined;
-  });
+  const done = await eventually(
+    async () => {
+      const doc = await inboxDoc(delivery.message.MsgId);
+      return doc?.state === 'sent' ? doc : undefined;
+    },
+    'the inbox entry to be sent',
+    { timeoutMs: 40_000, everyMs: 100 },
+  );
   expect(done).toMatchObject({ via: 'custom', tries: 3 });
 });
 
@@ -144,22 +149,15 @@ describe('an account that may not send customer-service messages (48001)', () =>
   });
 });
 
-/** Polls `check` until it gives a value (a named wait, not a sleep). */
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('the condition did not hold in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Waits until answer parts are held for the follower's next message; their count. */
 function waitForHeld(fan: string): Promise<number> {
-  return until(async () => {
-    const [doc] = await rig().cloud.store.find('oa_followers', { _id: fan });
-    const pending = (doc?.pending as unknown[] | undefined) ?? [];
-    return pending.length > 0 ? pending.length : undefined;
-  });
+  return eventually(
+    async () => {
+      const [doc] = await rig().cloud.store.find('oa_followers', { _id: fan });
+      const pending = (doc?.pending as unknown[] | undefined) ?? [];
+      return pending.length > 0 ? pending.length : undefined;
+    },
+    `answer parts held for ${fan}`,
+    { timeoutMs: 40_000, everyMs: 100 },
+  );
 }

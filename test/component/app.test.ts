@@ -1,8 +1,8 @@
 import type { AppOption } from '../../miniprogram/types';
 import { SESSION_KEY } from '../../miniprogram/services/auth';
 import { launchApp, resetMiniProgram } from './helpers/miniprogram';
-import { waitFor } from './helpers/dom';
-import { emptyTodoList, loginOk } from './helpers/answers';
+import { eventually } from '../helpers/eventually';
+import { answering, emptyTodoList, loginOk } from './helpers/answers';
 import { cloudDouble, wxDouble } from './helpers/wx';
 
 describe('App lifecycle', () => {
@@ -11,26 +11,32 @@ describe('App lifecycle', () => {
     resetMiniProgram();
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
     logins = 0;
-    wxDouble.cloudHandler = (name, data) => {
-      if (name === 'login' && data.action === 'login') logins++;
-      if (name === 'todo') return emptyTodoList();
-      return loginOk('o-app', true);
-    };
+    wxDouble.cloudHandler = answering({
+      login: {
+        login: () => {
+          logins++;
+          return loginOk('o-app', true);
+        },
+      },
+      todo: { list: () => emptyTodoList() },
+    });
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('onLaunch initialises wx.cloud and logs in silently', async () => {
     launchApp<AppOption>();
     expect(cloudDouble.init).toHaveBeenCalledWith({ traceUser: true });
-    await waitFor(() => wxDouble.storage.has(SESSION_KEY), 'the session to be stored');
+    await eventually(() => wxDouble.storage.has(SESSION_KEY), 'the session to be stored');
     expect(logins).toBe(1);
     expect(wxDouble.storage.get(SESSION_KEY)).toMatchObject({ openid: 'o-app' });
   });
 
   it('onLaunch keeps a failed silent login as an app error instead of crashing', async () => {
-    wxDouble.cloudHandler = () => ({ ok: false, code: 'UPSTREAM', message: 'jscode2session 40029' });
+    wxDouble.cloudHandler = answering({
+      login: { login: () => ({ ok: false, code: 'UPSTREAM', message: 'jscode2session 40029' }) },
+    });
     const { instance } = launchApp<AppOption>();
-    await waitFor(() => instance.globalData.errors.length === 1, 'the error to be recorded');
+    await eventually(() => instance.globalData.errors.length === 1, 'the error to be recorded');
     expect(instance.globalData.errors[0]).toMatchObject({
       source: 'onUnhandledRejection',
       message: 'jscode2session 40029',
@@ -53,7 +59,7 @@ describe('App lifecycle', () => {
   it('onHide then onShow after a long absence refreshes the login; a short one does not', async () => {
     const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-05-01T09:00:00+08:00'));
     const app = launchApp<AppOption>();
-    await waitFor(() => logins === 1, 'the launch login');
+    await eventually(() => logins === 1, 'the launch login');
 
     app.background();
     expect(app.instance.globalData.hiddenAt).toBe(Date.parse('2026-05-01T09:00:00+08:00'));
@@ -64,7 +70,7 @@ describe('App lifecycle', () => {
     app.background();
     clock.mockReturnValue(Date.parse('2026-05-01T10:00:00+08:00'));
     app.foreground();
-    await waitFor(() => logins === 2, 'a refresh after 50 minutes away');
+    await eventually(() => logins === 2, 'a refresh after 50 minutes away');
   });
 
   it('onError and onUnhandledRejection keep the last 20 errors, newest last', () => {

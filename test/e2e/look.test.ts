@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
 import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
+import { eventually } from '../helpers/eventually';
 import { startTestCloud } from '../helpers/local-cloud';
 import { startModelServer, textReply, toolReply, type ModelServer } from '../helpers/model-server';
 import { SCREENSHOTS } from './helpers/app';
@@ -165,13 +166,16 @@ describe.each([
   /** Vant's popups slide in: waits until `selector` has stopped moving (the same box twice running). */
   const settled = async (selector: string): Promise<void> => {
     let last = '';
-    for (let i = 0; i < 100; i++) {
-      const box = JSON.stringify(await page.locator(selector).first().boundingBox());
-      if (box !== 'null' && box === last) return;
-      last = box;
-      await page.waitForTimeout(50);
-    }
-    throw new Error(`${selector} never came to rest`);
+    await eventually(
+      async () => {
+        const box = JSON.stringify(await page.locator(selector).first().boundingBox());
+        const still = box !== 'null' && box === last;
+        last = box;
+        return still;
+      },
+      `${selector} to come to rest`,
+      { timeoutMs: 5_000, everyMs: 50 },
+    );
   };
   const colourOf = (selectors: Record<string, [string, string]>): Promise<Record<string, string>> =>
     inPage(page, 'colours', selectors);

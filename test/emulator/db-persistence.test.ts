@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../emulator/database/store';
-import { OPEN_TIMEOUT_MS, waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
+import { OPEN_TIMEOUT_MS } from './helpers/db';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -61,9 +62,9 @@ test(
       if (message.type === 'ack' && message.i !== undefined) acked.push(message.i);
       if (message.type === 'error') failure = message.message;
     });
-    await waitFor(() => ready || failure !== undefined, OPEN_TIMEOUT_MS);
+    await eventually(() => ready || failure !== undefined, 'the writer to open the store', OPEN_TIMEOUT_MS);
     expect(failure).toBeUndefined();
-    await waitFor(() => acked.length >= 30, OPEN_TIMEOUT_MS);
+    await eventually(() => acked.length >= 30, 'the writer to acknowledge 30 writes', OPEN_TIMEOUT_MS);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 

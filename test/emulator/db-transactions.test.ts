@@ -1,5 +1,6 @@
 import { requireTransaction, type Change, type DocumentStore } from '../../emulator/database/store';
-import { OPEN_TIMEOUT_MS, errorCode, freshName, openMemoryStore, waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
+import { OPEN_TIMEOUT_MS, errorCode, freshName, openMemoryStore } from './helpers/db';
 
 let store: DocumentStore;
 
@@ -239,7 +240,7 @@ describe('optimistic transactions', () => {
         await short.insert('t', [{ _id: 'a' }]);
         const tx = await short.startTransaction();
         await tx.update('t', { _id: 'a' }, { $set: { late: true } });
-        await waitFor(() => short.getTransaction(tx.id) === undefined);
+        await eventually(() => short.getTransaction(tx.id) === undefined);
         expect(await errorCode(tx.commit())).toBe('DATABASE_TRANSACTION_FAIL');
         expect(await short.find('t', {})).toEqual([{ _id: 'a' }]);
       } finally {

@@ -5,7 +5,7 @@
 import type { LocalCloud } from '../../emulator';
 import type { HttpAccessEvent } from '../../emulator/http-access';
 import { startTestCloud } from '../fixtures/emulator/harness';
-import { waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
 
 jest.setTimeout(30_000);
 
@@ -197,12 +197,12 @@ describe('failures answer CloudBase gateway codes', () => {
     const controller = new AbortController();
     const startedAt = new Date();
     const call = fetch(`${cloud.url}/http/echo?as=wait&ms=400`, { signal: controller.signal });
-    await waitFor(() => cloud.functions.instances('httpecho').busy === 1);
+    await eventually(() => cloud.functions.instances('httpecho').busy === 1);
     controller.abort();
     await expect(call).rejects.toThrow();
     const finished = (): boolean =>
       cloud.functions.recent(5).some((r) => r.name === 'httpecho' && r.startedAt >= startedAt && r.durationMs >= 400);
-    await waitFor(finished);
+    await eventually(finished);
     expect(cloud.functions.recent(1)[0]).toMatchObject({ name: 'httpecho', outcome: 'ok', source: 'http' });
   });
 });

@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { LocalCloud } from '../../emulator';
 import { FIXTURE_DATABASE, postJson, startTestCloud } from '../fixtures/emulator/harness';
-import { waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
 
 jest.setTimeout(60_000);
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.ws.close();
-  await waitFor(() => cloud.realtime.stats().connections === 0);
+  await eventually(() => cloud.realtime.stats().connections === 0);
   for (const name of ['messages', 'profiles', 'board']) await cloud.store.remove(name, {});
 });
 
@@ -52,7 +52,7 @@ async function connect(openid?: string): Promise<Socket> {
     ws.once('error', reject);
   });
   const next = async (predicate: (frame: Frame) => boolean): Promise<Frame> => {
-    await waitFor(() => frames.some(predicate));
+    await eventually(() => frames.some(predicate));
     return frames.find(predicate) as Frame;
   };
   const socket: Socket = {
@@ -168,7 +168,7 @@ it('another user cannot rebuild or check a watch by its queryID, and a closed wa
   // Watches of earlier cases wait for their dropped clients; this one goes at once.
   const watches = cloud.realtime.stats().watches;
   alice.send({ watchId: 'w1', requestId: 'close', msgType: 'CLOSE_WATCH', msgData: null });
-  await waitFor(() => cloud.realtime.stats().watches === watches - 1);
+  await eventually(() => cloud.realtime.stats().watches === watches - 1);
   alice.send({ watchId: 'w1', requestId: 'again', msgType: 'REBUILD_WATCH', msgData: { queryID, eventID: 0 } });
   expect((await alice.answer('again')).msgData).toMatchObject({ code: 'QUERYID_INVALID_ERROR' });
 });

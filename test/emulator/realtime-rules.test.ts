@@ -10,7 +10,7 @@ import type { Db } from '@cloudbase/database';
 import type { LocalCloud } from '../../emulator';
 import { allowsDoc, allowsQuery, parseRule, withCaller } from '../../emulator/database/rules';
 import { FIXTURE_DATABASE, postJson, startTestCloud } from '../fixtures/emulator/harness';
-import { waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
 import { clientDb, closeListener, quietClientLogs } from './helpers/realtime';
 
 jest.setTimeout(60_000);
@@ -251,16 +251,16 @@ describe('watch() through the database library', () => {
         onChange: (snapshot: { docs: unknown }) => docs.push(snapshot.docs),
         onError: (error: unknown) => errors.push(error),
       });
-    await waitFor(() => docs.length === 1);
+    await eventually(() => docs.length === 1);
     await cloud.store.insert('messages', [
       { _id: 'x', _openid: BOB, n: 1 },
       { _id: 'y', _openid: ALICE, n: 2 },
     ]);
-    await waitFor(() => docs.length === 2);
+    await eventually(() => docs.length === 2);
     expect(docs[1]).toEqual([{ _id: 'y', _openid: ALICE, n: 2 }]);
     closeListener(watcher);
     // The client lets its socket go once its last watch has closed.
-    await waitFor(() => cloud.realtime.stats().connections === 0);
+    await eventually(() => cloud.realtime.stats().connections === 0);
     expect(errors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { LocalCloud } from '../../emulator';
 import { FIXTURE_DATABASE, startTestCloud } from '../fixtures/emulator/harness';
-import { waitFor } from './helpers/db';
+import { eventually } from '../helpers/eventually';
 import { quietClientLogs, realtimeClient, record, watchApart, type Recording } from './helpers/realtime';
 
 jest.setTimeout(60_000);
@@ -24,7 +24,7 @@ beforeEach(() => quietClientLogs());
 
 afterEach(async () => {
   for (const recording of open.splice(0)) recording.close();
-  await waitFor(() => cloud.realtime.stats().watches === 0);
+  await eventually(() => cloud.realtime.stats().watches === 0);
   await cloud.store.remove('messages', {});
   jest.restoreAllMocks();
 });
@@ -55,7 +55,7 @@ describe('init', () => {
     ]);
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1'), orderBy: { createdAt: 'asc' } });
 
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     const [init] = feed.snapshots;
     expect(init.docs.map((doc) => doc.text)).toEqual(['first', 'second']);
     expect(init.docChanges.map((change) => [change.dataType, change.queueType, change.docId])).toEqual([
@@ -69,7 +69,7 @@ describe('init', () => {
 
   it('an empty result still gives one init snapshot', async () => {
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('none') });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     expect(feed.snapshots[0]).toMatchObject({ type: 'init', docs: [], docChanges: [] });
   });
 });
@@ -77,25 +77,25 @@ describe('init', () => {
 describe('changes', () => {
   it('add, update, replace and remove arrive as consecutive events with the documented types', async () => {
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1'), orderBy: { createdAt: 'asc' } });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
 
     await cloud.store.insert('messages', [{ _id: 'r1', _openid: ALICE, conversationId: 'c1', text: 'h', n: 1 }]);
-    await waitFor(() => feed.snapshots.length === 2);
+    await eventually(() => feed.snapshots.length === 2);
     await cloud.store.update(
       'messages',
       { _id: 'r1' },
       { $set: { text: 'hello', 'meta.done': true }, $unset: { n: '' } },
     );
-    await waitFor(() => feed.snapshots.length === 3);
+    await eventually(() => feed.snapshots.length === 3);
     await cloud.store.update(
       'messages',
       { _id: 'r1' },
       { _openid: ALICE, conversationId: 'c1', text: 'new' },
       { replace: true },
     );
-    await waitFor(() => feed.snapshots.length === 4);
+    await eventually(() => feed.snapshots.length === 4);
     await cloud.store.remove('messages', { _id: 'r1' });
-    await waitFor(() => feed.snapshots.length === 5);
+    await eventually(() => feed.snapshots.length === 5);
 
     const [init, added, updated, replaced, removed] = feed.snapshots;
     expect([added.id, updated.id, replaced.id, removed.id]).toEqual([
@@ -133,13 +133,13 @@ describe('changes', () => {
 
   it("another user's writes and other conversations never reach the watch", async () => {
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     await cloud.store.insert('messages', [
       { _id: 'x1', _openid: BOB, conversationId: 'c1', text: 'bob' },
       { _id: 'x2', _openid: ALICE, conversationId: 'c9', text: 'elsewhere' },
     ]);
     await cloud.store.insert('messages', [{ _id: 'x3', _openid: ALICE, conversationId: 'c1', text: 'mine' }]);
-    await waitFor(() => feed.snapshots.length === 2);
+    await eventually(() => feed.snapshots.length === 2);
     expect(feed.last('text')).toEqual(['mine']);
     expect(feed.snapshots[1].id).toBe(feed.snapshots[0].id + 1);
   });
@@ -147,11 +147,11 @@ describe('changes', () => {
   it('an update that makes a document match enqueues it; one that unmatches it dequeues it', async () => {
     await cloud.store.insert('messages', [{ _id: 'u1', _openid: ALICE, conversationId: 'c0', text: 'moving' }]);
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     await cloud.store.update('messages', { _id: 'u1' }, { $set: { conversationId: 'c1' } });
-    await waitFor(() => feed.snapshots.length === 2);
+    await eventually(() => feed.snapshots.length === 2);
     await cloud.store.update('messages', { _id: 'u1' }, { $set: { conversationId: 'c2' } });
-    await waitFor(() => feed.snapshots.length === 3);
+    await eventually(() => feed.snapshots.length === 3);
     expect(feed.snapshots[1].docChanges[0]).toMatchObject({ dataType: 'update', queueType: 'enqueue', docId: 'u1' });
     expect(feed.snapshots[2].docChanges[0]).toMatchObject({ dataType: 'update', queueType: 'dequeue', docId: 'u1' });
     expect(feed.snapshots[2].docChanges[0].doc).toMatchObject({ conversationId: 'c2' });
@@ -161,9 +161,9 @@ describe('changes', () => {
   it('a replacement that unmatches a document carries the new document, which the client requires', async () => {
     await cloud.store.insert('messages', [{ _id: 's1', _openid: ALICE, conversationId: 'c1', text: 'kept' }]);
     const feed = watch(ALICE, { collectionName: 'messages', query: mine('c1') });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     await cloud.store.update('messages', { _id: 's1' }, { _openid: ALICE, conversationId: 'c3' }, { replace: true });
-    await waitFor(() => feed.snapshots.length === 2);
+    await eventually(() => feed.snapshots.length === 2);
     expect(feed.snapshots[1].docChanges[0]).toMatchObject({
       dataType: 'replace',
       queueType: 'dequeue',
@@ -191,12 +191,12 @@ describe('a limit window', () => {
       orderBy: { createdAt: 'desc' },
       limit: 3,
     });
-    await waitFor(() => latest.snapshots.length === 1);
+    await eventually(() => latest.snapshots.length === 1);
     expect(latest.last()).toEqual(['w4', 'w3', 'w2']);
 
     // A newer message pushes the oldest of the window out.
     await cloud.store.insert('messages', [at(5)]);
-    await waitFor(() => latest.snapshots.length === 2);
+    await eventually(() => latest.snapshots.length === 2);
     expect(latest.snapshots[1].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
       ['add', 'enqueue', 'w5'],
       ['limit', 'dequeue', 'w2'],
@@ -205,7 +205,7 @@ describe('a limit window', () => {
 
     // A removal lets the next one outside come in.
     await cloud.store.remove('messages', { _id: 'w4' });
-    await waitFor(() => latest.snapshots.length === 3);
+    await eventually(() => latest.snapshots.length === 3);
     expect(latest.snapshots[2].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
       ['remove', 'dequeue', 'w4'],
       ['limit', 'enqueue', 'w2'],
@@ -214,7 +214,7 @@ describe('a limit window', () => {
 
     // An update that sorts a document behind one outside swaps them.
     await cloud.store.update('messages', { _id: 'w3' }, { $set: { createdAt: new Date(0) } });
-    await waitFor(() => latest.snapshots.length === 4);
+    await eventually(() => latest.snapshots.length === 4);
     expect(latest.snapshots[3].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
       ['update', 'dequeue', 'w3'],
       ['limit', 'enqueue', 'w1'],
@@ -224,7 +224,7 @@ describe('a limit window', () => {
     // An older message than the window holds changes nothing the watch shows.
     await cloud.store.insert('messages', [{ ...at(0.5), _id: 'w0' }]);
     await cloud.store.update('messages', { _id: 'w5' }, { $set: { text: 'edited' } });
-    await waitFor(() => latest.snapshots.length === 5);
+    await eventually(() => latest.snapshots.length === 5);
     expect(latest.snapshots[4].docChanges.map((c) => [c.dataType, c.queueType, c.docId])).toEqual([
       ['update', 'update', 'w5'],
     ]);
@@ -243,21 +243,21 @@ describe('a dropped connection', () => {
       signs++;
       if (holding) await held;
     });
-    await waitFor(() => feed.snapshots.length === 1);
+    await eventually(() => feed.snapshots.length === 1);
     await cloud.store.insert('messages', [{ _id: 'd1', _openid: ALICE, conversationId: 'c1', text: 'before' }]);
-    await waitFor(() => feed.snapshots.length === 2);
+    await eventually(() => feed.snapshots.length === 2);
 
     // The client may not reconnect until the test lets it: the writes happen while it is away.
     holding = true;
     const signsBefore = signs;
     expect(cloud.realtime.disconnect(ALICE)).toBe(1);
-    await waitFor(() => signs > signsBefore);
+    await eventually(() => signs > signsBefore);
     await cloud.store.insert('messages', [{ _id: 'd2', _openid: ALICE, conversationId: 'c1', text: 'missed' }]);
     await cloud.store.update('messages', { _id: 'd1' }, { $set: { text: 'edited while away' } });
     expect(feed.snapshots).toHaveLength(2);
     release();
 
-    await waitFor(() => feed.snapshots.length === 4);
+    await eventually(() => feed.snapshots.length === 4);
     expect(cloud.realtime.stats().rebuilds).toBeGreaterThanOrEqual(1);
     expect(feed.snapshots[2].docChanges[0]).toMatchObject({ dataType: 'add', docId: 'd2' });
     expect(feed.snapshots[3].docChanges[0]).toMatchObject({ dataType: 'update', docId: 'd1' });
@@ -266,7 +266,7 @@ describe('a dropped connection', () => {
 
     // And it is live again.
     await cloud.store.insert('messages', [{ _id: 'd3', _openid: ALICE, conversationId: 'c1', text: 'after' }]);
-    await waitFor(() => feed.snapshots.length === 5);
+    await eventually(() => feed.snapshots.length === 5);
     expect(feed.errors).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { eventually } from './eventually';
 
 export type Step =
   | { text: string; delayMs?: number }
@@ -124,7 +125,6 @@ export function withModel<C extends { close(): Promise<void> }>(cloud: C, model:
 export async function startModelServer(): Promise<ModelServer> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
-  const waiters: Array<() => void> = [];
   const sockets = new Set<Socket>();
   let sequence = 0;
 
@@ -217,7 +217,6 @@ export async function startModelServer(): Promise<ModelServer> {
     });
     const record: RecordedRequest = { path, headers: req.headers, body: body ?? {}, closed };
     requests.push(record);
-    for (const wake of waiters.splice(0)) wake();
 
     if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
       res.writeHead(400, { 'content-type': 'application/json' });
@@ -259,10 +258,11 @@ export async function startModelServer(): Promise<ModelServer> {
     script(...replies) {
       queue.push(...replies);
     },
-    async request(n) {
-      while (requests.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
-      return requests[n - 1];
-    },
+    request: (n) =>
+      eventually(
+        () => requests[n - 1],
+        () => `model request ${n} (${requests.length} arrived)`,
+      ),
     close() {
       queue.length = 0;
       for (const socket of sockets) socket.destroy();

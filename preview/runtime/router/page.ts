@@ -17,8 +17,8 @@ export interface PageRecord {
   /** Fixed-position children are placed against this (it has a transform), not the window. */
   frame: HTMLElement;
   scroller: HTMLElement;
+  /** Whether onReachBottom has fired since the page last scrolled away from its bottom. */
   reachedBottom: boolean;
-  refreshing: boolean;
 }
 
 export interface PageGestures {
@@ -26,7 +26,7 @@ export interface PageGestures {
   onPullDown(page: PageRecord): void;
 }
 
-/** Builds page `route` in `container` with WeChat's page fields on its instance. */
+/** Builds page `route` in `container`; the page stack adds WeChat's `route` and `options` to its instance. */
 export function createPage(
   env: Env,
   container: HTMLElement,
@@ -52,8 +52,6 @@ export function createPage(
   const root = env.associated.createRoot('page', env.codeSpace, route);
   root.attach(scroller as never, placeholder as never);
   const instance = root.get() as unknown as PageInstance;
-  instance.route = route;
-  instance.options = query;
   (instance as unknown as { __route__: string }).__route__ = route;
   const page: PageRecord = {
     id,
@@ -65,7 +63,6 @@ export function createPage(
     frame,
     scroller,
     reachedBottom: false,
-    refreshing: false,
   };
   scroller.addEventListener('scroll', () => gestures.onScroll(page), { passive: true });
   bindPullDown(page, () => gestures.onPullDown(page));

@@ -3,7 +3,7 @@ import { asyncApi } from './api';
 import type { WxArea } from './context';
 
 export const page: WxArea = ({ router }) => ({
-  startPullDownRefresh: asyncApi('startPullDownRefresh', async () => (router().startPullDownRefresh(), {})),
+  startPullDownRefresh: asyncApi('startPullDownRefresh', async () => (router().pullDownRefresh(), {})),
   stopPullDownRefresh: asyncApi('stopPullDownRefresh', async () => (router().stopPullDownRefresh(), {})),
   pageScrollTo: asyncApi('pageScrollTo', async (o) => {
     const current = router().current;

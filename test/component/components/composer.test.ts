@@ -1,5 +1,6 @@
 /** The chat composer: it reports edits, sends trimmed text, and never sends a blank message. */
-import { tap, waitFor } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 
 function open(props: Record<string, unknown>): { composer: Rendered; events: Array<[string, unknown]> } {
@@ -24,7 +25,7 @@ describe('composer', () => {
     const { composer, events } = open({ value: '  你好  ' });
     composer.querySelector('#composer-input')!.dispatchEvent('change', { detail: '你好呀' });
     tap(composer, '#composer-send');
-    await waitFor(() => events.length === 2, 'both events');
+    await eventually(() => events.length === 2, 'both events');
     expect(events).toEqual([
       ['change', '你好呀'],
       ['send', '你好'],

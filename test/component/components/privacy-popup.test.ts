@@ -2,7 +2,7 @@
  * The privacy agreement popup: it answers WeChat's onNeedPrivacyAuthorization with the person's
  * choice, naming the agree button, and a refusal is explained.
  */
-import { waitFor } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
 import { launchApp, renderComponent, resetMiniProgram } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
@@ -22,12 +22,12 @@ describe('privacy popup', () => {
   it('registers for WeChat, shows the guide by its own name, and answers "agree" with its button', async () => {
     launchApp();
     const popup = renderComponent('components/privacy-popup/index');
-    await waitFor(() => popup.data.contract === '《测试隐私保护指引》', 'the guide name');
+    await eventually(() => popup.data.contract === '《测试隐私保护指引》', 'the guide name');
     expect(popup.data.show).toBe(false);
     const { answers } = need();
     expect(popup.data.show).toBe(true);
     popup.querySelector('#privacy-agree')!.dispatchEvent('agreeprivacyauthorization');
-    await waitFor(() => answers.length === 1, 'the answer');
+    await eventually(() => answers.length === 1, 'the answer');
     expect(answers).toEqual([{ event: 'agree', buttonId: 'privacy-agree' }]);
     expect(popup.data.show).toBe(false);
   });
@@ -37,7 +37,7 @@ describe('privacy popup', () => {
     const popup = renderComponent('components/privacy-popup/index');
     const { answers } = need();
     popup.querySelector('#privacy-disagree')!.dispatchEvent('tap');
-    await waitFor(() => answers.length === 1, 'the answer');
+    await eventually(() => answers.length === 1, 'the answer');
     expect(answers).toEqual([{ event: 'disagree' }]);
     expect(wxDouble.api.showToast).toHaveBeenCalledWith({ title: '未同意隐私保护指引，无法使用此功能', icon: 'none' });
   });
@@ -46,8 +46,8 @@ describe('privacy popup', () => {
     launchApp();
     const popup = renderComponent('components/privacy-popup/index');
     need();
-    await waitFor(() => popup.querySelector('#privacy-contract') !== undefined, 'the link');
+    await eventually(() => popup.querySelector('#privacy-contract') !== undefined, 'the link');
     popup.querySelector('#privacy-contract')!.dispatchEvent('tap');
-    await waitFor(() => wxDouble.api.openPrivacyContract.mock.calls.length === 1, 'the guide opened');
+    await eventually(() => wxDouble.api.openPrivacyContract.mock.calls.length === 1, 'the guide opened');
   });
 });

@@ -1,5 +1,6 @@
 import type { AppOption } from '../../../miniprogram/types';
 import { launchApp, renderComponent, resetMiniProgram } from '../helpers/miniprogram';
+import { answering, loginOk } from '../helpers/answers';
 import { textOf } from '../helpers/dom';
 import { wxDouble } from '../helpers/wx';
 
@@ -11,7 +12,7 @@ describe('relative-time', () => {
     resetMiniProgram();
     jest.useFakeTimers({ now: NOW });
     // The component reports its errors to the App; a login that succeeds leaves no retry timers.
-    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: {} } });
+    wxDouble.cloudHandler = answering({ login: { login: () => loginOk() } });
     app = launchApp<AppOption>().instance;
   });
   afterEach(() => jest.useRealTimers());

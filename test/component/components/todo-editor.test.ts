@@ -1,20 +1,32 @@
+import type { EventOf } from '../../../typings/functions';
 import type { Todo } from '../../../typings/todo';
-import { tap, textOf, waitFor } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
+import { answering, loginOk, type Answer, type Fake } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
 const TEMPLATE = 'local-remind-template';
 const HOUR = 3600_000;
 
-type Calls = Array<Record<string, unknown>>;
+type Calls = Array<EventOf<'todo', 'subscribe'>>;
 
-function serveSubscribe(answer: object = { ok: true, data: { templateId: TEMPLATE, credits: 1 } }): Calls {
+function serveSubscribe(
+  answer: Answer<'todo', 'subscribe'> | Fake<'todo', 'subscribe'> = {
+    ok: true,
+    data: { templateId: TEMPLATE, credits: 1 },
+  },
+): Calls {
   const calls: Calls = [];
-  wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return { ok: true, data: { openid: 'o-1', isNewUser: false, profile: {} } };
-    calls.push(data);
-    return answer;
-  };
+  wxDouble.cloudHandler = answering({
+    login: { login: () => loginOk() },
+    todo: {
+      subscribe: (event) => {
+        calls.push(event);
+        return typeof answer === 'function' ? answer(event) : answer;
+      },
+    },
+  });
   return calls;
 }
 
@@ -55,9 +67,9 @@ describe('todo editor', () => {
     const { editor, saved } = open();
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '  交水电费 ' });
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
+    await eventually(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
     expect(wxDouble.api.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: [TEMPLATE] });
-    await waitFor(() => editor.data.remind === true, 'remind on');
+    await eventually(() => editor.data.remind === true, 'remind on');
     expect(calls).toEqual([{ action: 'subscribe', templateId: TEMPLATE }]);
     // A reminder needs a due time: the next whole hour until the person picks one.
     const due = editor.data.dueAt as number;
@@ -65,9 +77,9 @@ describe('todo editor', () => {
     expect(due).toBeGreaterThan(Date.now());
 
     tap(editor, '#offset-60', '.editor__offset');
-    await waitFor(() => editor.data.remindOffset === 60, 'the offset');
+    await eventually(() => editor.data.remindOffset === 60, 'the offset');
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved).toHaveBeenCalledWith({
       draft: {
         title: '交水电费',
@@ -87,7 +99,7 @@ describe('todo editor', () => {
     wxDouble.api.requestSubscribeMessage.mockImplementation(async () => ({ errMsg: 'ok', [TEMPLATE]: answer }));
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    await eventually(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
     expect(wxDouble.api.showModal).toHaveBeenCalledWith(
       expect.objectContaining({ title: '不会提醒你', content: expect.stringContaining(text), showCancel: false }),
     );
@@ -102,16 +114,18 @@ describe('todo editor', () => {
     });
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
+    await eventually(() => wxDouble.api.showModal.mock.calls.length === 1, 'the explanation');
     expect(wxDouble.api.showModal.mock.calls[0][0].content).toContain('接收通知');
     expect(editor.data.remind).toBe(false);
   });
 
   it('keeps the reminder off when the credit cannot be recorded', async () => {
-    serveSubscribe({ ok: false, code: 'NETWORK', message: 'offline' });
+    serveSubscribe(() => {
+      throw { errCode: -1, errMsg: 'cloud.callFunction:fail request:fail offline' };
+    });
     const { editor } = open();
     tap(editor, '#remind-switch', '.van-switch');
-    await waitFor(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');
+    await eventually(() => wxDouble.api.showToast.mock.calls.length === 1, 'the error');
     expect(editor.data.remind).toBe(false);
   });
 
@@ -131,13 +145,13 @@ describe('todo editor', () => {
       doneAt: null,
     };
     const { editor, saved } = open({ todo });
-    await waitFor(() => editor.data.title === '旧标题', 'the form filled');
+    await eventually(() => editor.data.title === '旧标题', 'the form filled');
     expect(editor.data).toMatchObject({ remind: true, remindOffset: 10, quadrant: 'q1' });
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '新标题' });
     tap(editor, '#quadrant-q3', '.editor__quadrant');
-    await waitFor(() => editor.data.quadrant === 'q3', 'the quadrant');
+    await eventually(() => editor.data.quadrant === 'q3', 'the quadrant');
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved).toHaveBeenCalledWith({ patch: { id: 't1', title: '新标题', quadrant: 'q3' } });
   });
 
@@ -145,16 +159,16 @@ describe('todo editor', () => {
     serveSubscribe();
     const { editor, saved } = open();
     editor.querySelector('#title')!.dispatchEvent('change', { detail: '😀'.repeat(50) });
-    await waitFor(
+    await eventually(
       () => textOf(editor).includes('50/100'),
       () => `the counter (${textOf(editor)})`,
     );
     tap(editor, '#save');
-    await waitFor(() => saved.mock.calls.length === 1, 'the save event');
+    await eventually(() => saved.mock.calls.length === 1, 'the save event');
     expect(saved.mock.calls[0][0]).toMatchObject({ draft: { title: '😀'.repeat(50) } });
 
     editor.querySelector('#title')!.dispatchEvent('change', { detail: 'x'.repeat(101) });
-    await waitFor(() => textOf(editor).includes('101/100'), 'the counter past the limit');
+    await eventually(() => textOf(editor).includes('101/100'), 'the counter past the limit');
     expect(editor.dom?.innerHTML).toMatch(/editor__counter--over/);
     tap(editor, '#save');
     expect(saved).toHaveBeenCalledTimes(1);
@@ -176,18 +190,18 @@ describe('todo editor', () => {
       doneAt: null,
     };
     const { editor } = open({ todo });
-    await waitFor(() => editor.data.remindLabel !== '', 'the reminder label');
+    await eventually(() => editor.data.remindLabel !== '', 'the reminder label');
     expect(editor.data.remindLabel).toBe('已于 2030年5月1日 09:00 提醒');
     expect(textOf(editor)).not.toContain('到时通过微信服务通知提醒你');
     tap(editor, '#offset-10', '.editor__chip');
-    await waitFor(() => editor.data.remindLabel === '到时通过微信服务通知提醒你', 'the label of a new reminder');
+    await eventually(() => editor.data.remindLabel === '到时通过微信服务通知提醒你', 'the label of a new reminder');
   });
 
   it('labels the date picker and its columns, in the app language', async () => {
     wxDouble.language = 'en';
     serveSubscribe();
     const { editor } = open();
-    await waitFor(() => typeof editor.data.formatter === 'function', 'the formatter');
+    await eventually(() => typeof editor.data.formatter === 'function', 'the formatter');
     const format = editor.data.formatter as (type: string, value: string) => string;
     expect([format('year', '2026'), format('hour', '09'), format('minute', '30')]).toEqual(['2026', '09h', '30min']);
     expect(editor.data.t.pickerTitle).toBe('Choose a due time');

@@ -1,9 +1,35 @@
-/** Answers the cloud functions give, for tests whose subject is the page rather than the login. */
-import type { ApiSuccess } from '../../../typings/contract';
-import type { LoginResult } from '../../../typings/login';
-import type { Todo, TodoListResult } from '../../../typings/todo';
+/**
+ * Fake cloud functions for component tests, typed by the shared contract (typings/functions.ts): a
+ * fake is given per function and action, receives that action's event and must answer that
+ * action's result, so a changed contract breaks the fakes at compile time. Plus the answers most
+ * tests need (a login, an empty todo list, a todo).
+ */
+import type { ApiResult, ApiSuccess } from '../../../typings/contract';
+import type { ActionName, EventOf, FunctionName, ResponseOf } from '../../../typings/functions';
+import type { Todo } from '../../../typings/todo';
+import type { CloudHandler } from './wx';
 
-export function loginOk(openid = 'o-1', isNewUser = false): ApiSuccess<LoginResult> {
+/** What `F.A` answers: the contract's result, now or later. Throw `{ errCode, errMsg }` to fail as the platform does. */
+export type Answer<F extends FunctionName, A extends ActionName<F>> =
+  ApiResult<ResponseOf<F, A>> | Promise<ApiResult<ResponseOf<F, A>>>;
+
+/** One action's fake: the event as the function receives it (`action` beside the request), its answer. */
+export type Fake<F extends FunctionName, A extends ActionName<F>> = (event: EventOf<F, A>) => Answer<F, A>;
+
+export type CloudFakes = { [F in FunctionName]?: { [A in ActionName<F>]?: Fake<F, A> } };
+
+/** The handler for `wxDouble.cloudHandler`: each call goes to its fake; a call with none fails as a missing function does. */
+export function answering(fakes: CloudFakes): CloudHandler {
+  return (name, data) => {
+    const action = String(data.action);
+    // Looked up by the names the call carries; each fake's own type is checked where it is written.
+    const fake = (fakes as Record<string, Record<string, (event: unknown) => unknown> | undefined>)[name]?.[action];
+    if (!fake) throw { errCode: -501000, errMsg: `cloud.callFunction:fail no fake for ${name}.${action} in this test` };
+    return fake(data);
+  };
+}
+
+export function loginOk(openid = 'o-1', isNewUser = false): ApiSuccess<ResponseOf<'login', 'login'>> {
   return {
     ok: true,
     data: {
@@ -22,7 +48,7 @@ export function loginOk(openid = 'o-1', isNewUser = false): ApiSuccess<LoginResu
 }
 
 /** The todo function's `list` for a user with no todos (the home page lists as soon as it opens). */
-export function emptyTodoList(): ApiSuccess<TodoListResult> {
+export function emptyTodoList(): ApiSuccess<ResponseOf<'todo', 'list'>> {
   return { ok: true, data: { items: [], nextCursor: null, counts: { q1: 0, q2: 0, q3: 0, q4: 0 } } };
 }
 

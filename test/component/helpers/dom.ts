@@ -1,4 +1,5 @@
 /** Reading and driving rendered components the way a person would: by text and by tap. */
+import { eventually } from '../../helpers/eventually';
 import type { Rendered } from './miniprogram';
 
 type Node = Pick<Rendered, 'dom' | 'querySelector' | 'dispatchEvent'>;
@@ -14,21 +15,8 @@ export function textOf(component: Pick<Rendered, 'dom'>): string {
   return pieces.join(' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Polls until `condition` holds (no fixed sleeps); fails with `what` after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string | (() => string),
-  timeoutMs = 2000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export async function waitForText(component: Pick<Rendered, 'dom'>, text: string, timeoutMs?: number): Promise<void> {
-  await waitFor(
+  await eventually(
     () => textOf(component).includes(text),
     () => `text "${text}" (shown: "${textOf(component)}")`,
     timeoutMs,

@@ -1,12 +1,20 @@
 /**
- * Runs the mini-program under miniprogram-simulate: App, a page stack that fires page lifecycles
- * in the order WeChat documents, and custom components with Vant resolved from miniprogram_npm.
- * miniprogram-simulate defines only Component and Behavior; App, getApp and getCurrentPages are
- * provided here.
+ * Runs the mini-program under miniprogram-simulate: App, the page stack the preview runs
+ * (preview/runtime/page-stack/) with pages rendered here, and custom components with Vant resolved
+ * from miniprogram_npm. miniprogram-simulate defines only Component and Behavior; App, getApp and
+ * getCurrentPages are provided here.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as simulate from 'miniprogram-simulate';
+import {
+  PageStack as Stack,
+  type PageConfig,
+  type PageHost,
+  type Query,
+  type StackPage,
+} from '../../../preview/runtime/page-stack';
+import { pageRoutes, type PackagedPages } from '../../../preview/runtime/pages';
 import { wxDouble } from './wx';
 
 export const MINIPROGRAM_ROOT = join(__dirname, '../../../miniprogram');
@@ -18,7 +26,6 @@ export type Rendered = simulate.RootComponent<
   WechatMiniprogram.Component.MethodOption
 > & { triggerPageLifeTime(name: 'show' | 'hide' | 'resize'): void };
 type AnyOptions = Record<string, unknown> & ThisType<Record<string, unknown>>;
-type Hook = (this: unknown, ...args: unknown[]) => unknown;
 
 /**
  * miniprogram-simulate resolves `usingComponents` by file path only; DevTools also looks in
@@ -75,24 +82,67 @@ export function renderComponent(
 }
 
 // ---------------------------------------------------------------------------------------------
-// App
+// App and pages: the preview's page stack, with pages rendered by miniprogram-simulate
+
+/** A page on the stack; `component` is the rendered page. */
+export interface PageEntry extends StackPage {
+  component: Rendered;
+}
+
+/** What the test drives: the stack, and the person's pull-down, scroll to the bottom and share. */
+export class PageStack extends Stack<PageEntry> {
+  /** Pull-down refresh, reach-bottom and share, as the person triggers them; what the page's hook answered. */
+  trigger(hook: 'onPullDownRefresh' | 'onReachBottom' | 'onShareAppMessage', ...args: unknown[]): unknown {
+    if (!this.current) throw new Error('no page is open');
+    if (hook === 'onPullDownRefresh') return this.pullDownRefresh();
+    if (hook === 'onReachBottom') return this.reachBottom();
+    const { from = 'menu', target } = (args[0] ?? {}) as { from?: 'menu' | 'button'; target?: unknown };
+    return this.share(from, target);
+  }
+}
+
+/** miniprogram-simulate pages for the page stack: rendered at once, so onReady follows without a frame. */
+class SimulatedPages implements PageHost<PageEntry> {
+  constructor(
+    private readonly root: string,
+    private readonly window: PageConfig,
+  ) {}
+
+  create(route: string, query: Query): PageEntry {
+    const component = simulate.render(loadComponent(route, { root: this.root })) as Rendered;
+    component.attach(document.createElement('page-wrapper'));
+    const own = JSON.parse(readFileSync(join(this.root, `${route}.json`), 'utf8')) as PageConfig;
+    return { route, query, component, instance: component.instance, config: { ...this.window, ...own } };
+  }
+
+  front(): void {}
+
+  pageLifetime(page: PageEntry, name: 'show' | 'hide'): void {
+    page.component.triggerPageLifeTime(name);
+  }
+
+  destroy(page: PageEntry): void {
+    page.component.detach();
+  }
+
+  afterRender(_page: PageEntry, then: () => void): void {
+    then();
+  }
+
+  refreshing(): void {}
+}
 
 export interface AppHandle<T> {
   instance: T;
+  stack: PageStack;
   /** The user leaves WeChat: page onHide, then App onHide. */
   background(): void;
   /** The user comes back: App onShow, then page onShow. */
   foreground(): void;
 }
 
-let appInstance: AppOptions | undefined;
-type AppOptions = Record<string, unknown>;
+let appInstance: Record<string, unknown> | undefined;
 let stack: PageStack | undefined;
-
-function call(target: Record<string, unknown>, name: string, ...args: unknown[]): unknown {
-  const hook = target[name];
-  return typeof hook === 'function' ? (hook as Hook).apply(target, args) : undefined;
-}
 
 const globals = globalThis as unknown as Record<string, unknown>;
 globals.App = (options: AnyOptions) => {
@@ -112,29 +162,30 @@ globals.getCurrentPages = () => stack?.pages.map((p) => p.component.instance) ??
 export function launchApp<T extends object>(
   entry?: string,
   options: { root?: string; scene?: number } = {},
-): AppHandle<T> & { stack: PageStack } {
+): AppHandle<T> {
   const root = options.root ?? MINIPROGRAM_ROOT;
   appInstance = undefined;
   require(join(root, 'app'));
-  const app = appInstance as (T & AppOptions) | undefined;
+  const app = appInstance as T | undefined;
   if (!app) throw new Error(`${root}/app did not call App()`);
-  const launch = { path: entry?.replace(/^\//, '').split('?')[0] ?? '', query: {}, scene: options.scene ?? 1001 };
-  call(app, 'onLaunch', launch);
-  call(app, 'onShow', launch);
-  const pages = new PageStack(root, readTabs(root));
+  const appJson = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8')) as PackagedPages & {
+    window?: PageConfig;
+    tabBar?: { list: Array<{ pagePath: string }> };
+  };
+  const tabs = appJson.tabBar?.list.map((t) => t.pagePath.replace(/^\//, '')) ?? [];
+  const pages = new PageStack(
+    { pages: pageRoutes(appJson), tabs },
+    new SimulatedPages(root, appJson.window ?? {}),
+    () => appInstance,
+  );
   stack = pages;
-  if (entry) pages.reLaunch(entry, { silent: true });
+  wxDouble.router = pages;
+  pages.launch(entry, options.scene);
   return {
     instance: app,
     stack: pages,
-    background() {
-      if (pages.current) pages.fire(pages.current, 'onHide');
-      call(app, 'onHide');
-    },
-    foreground() {
-      call(app, 'onShow', launch);
-      if (pages.current) pages.fire(pages.current, 'onShow');
-    },
+    background: () => pages.appHide(),
+    foreground: () => pages.appShow(),
   };
 }
 
@@ -144,127 +195,4 @@ export function resetMiniProgram(): void {
   loaded = new Map();
   appInstance = undefined;
   stack = undefined;
-}
-
-function readTabs(root: string): string[] {
-  const appJson = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8')) as {
-    pages: string[];
-    tabBar?: { list: Array<{ pagePath: string }> };
-  };
-  return appJson.tabBar?.list.map((t) => t.pagePath) ?? [];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pages
-
-export interface PageEntry {
-  route: string;
-  query: Record<string, string>;
-  component: Rendered;
-}
-
-function parseUrl(url: string): { route: string; query: Record<string, string> } {
-  const [path, search = ''] = url.replace(/^\//, '').split('?');
-  const query: Record<string, string> = {};
-  for (const pair of search.split('&').filter(Boolean)) {
-    const [k, v = ''] = pair.split('=');
-    query[decodeURIComponent(k)] = decodeURIComponent(v);
-  }
-  return { route: path, query };
-}
-
-const MAX_STACK = 10;
-
-/** The page stack, firing lifecycles in the documented order (framework/app-service/page-life-cycle). */
-export class PageStack {
-  pages: PageEntry[] = [];
-  private parent = document.createElement('page-wrapper');
-
-  constructor(
-    private readonly root: string,
-    private readonly tabs: string[],
-  ) {
-    wxDouble.router = {
-      navigateTo: (url) => this.navigateTo(url),
-      redirectTo: (url) => this.redirectTo(url),
-      navigateBack: (delta) => this.navigateBack(delta),
-      switchTab: (url) => this.switchTab(url),
-      reLaunch: (url) => this.reLaunch(url),
-    };
-  }
-
-  get current(): PageEntry | undefined {
-    return this.pages[this.pages.length - 1];
-  }
-
-  fire(page: PageEntry, hook: string, ...args: unknown[]): unknown {
-    const result = call(page.component.instance as unknown as Record<string, unknown>, hook, ...args);
-    // Components inside the page get pageLifetimes.show/hide with their page.
-    if (hook === 'onShow') page.component.triggerPageLifeTime('show');
-    if (hook === 'onHide') page.component.triggerPageLifeTime('hide');
-    return result;
-  }
-
-  /** Pull-down refresh, reach-bottom and share, as the user triggers them. */
-  trigger(hook: 'onPullDownRefresh' | 'onReachBottom' | 'onShareAppMessage', ...args: unknown[]): unknown {
-    if (!this.current) throw new Error('no page is open');
-    return this.fire(this.current, hook, ...args);
-  }
-
-  navigateTo(url: string): PageEntry {
-    if (this.pages.length >= MAX_STACK) throw new Error('navigateTo:fail webview count limit exceed');
-    if (this.current) this.fire(this.current, 'onHide');
-    return this.open(url);
-  }
-
-  redirectTo(url: string): PageEntry {
-    const leaving = this.pages.pop();
-    if (leaving) this.close(leaving);
-    return this.open(url);
-  }
-
-  navigateBack(delta = 1): PageEntry | undefined {
-    const count = Math.min(delta, this.pages.length - 1);
-    for (let i = 0; i < count; i++) this.close(this.pages.pop() as PageEntry);
-    if (this.current) this.fire(this.current, 'onShow');
-    return this.current;
-  }
-
-  switchTab(url: string): PageEntry {
-    const { route } = parseUrl(url);
-    if (!this.tabs.includes(route)) throw new Error(`switchTab:fail can not switch to no-tabBar page ${route}`);
-    // Non-tab pages above the tabs are closed; the tab being left is only hidden.
-    while (this.current && !this.tabs.includes(this.current.route)) this.close(this.pages.pop() as PageEntry);
-    if (this.current?.route === route) return this.current;
-    if (this.current) this.fire(this.current, 'onHide');
-    // A tab page stays alive once opened: switching back shows the same instance again.
-    const opened = this.pages.find((p) => p.route === route);
-    if (!opened) return this.open(url);
-    this.pages = [...this.pages.filter((p) => p !== opened), opened];
-    this.fire(opened, 'onShow');
-    return opened;
-  }
-
-  reLaunch(url: string, opts: { silent?: boolean } = {}): PageEntry {
-    while (this.pages.length) this.close(this.pages.pop() as PageEntry);
-    if (!opts.silent) this.parent = document.createElement('page-wrapper');
-    return this.open(url);
-  }
-
-  private open(url: string): PageEntry {
-    const { route, query } = parseUrl(url);
-    const component = simulate.render(loadComponent(route, { root: this.root })) as Rendered;
-    const page: PageEntry = { route, query, component };
-    this.pages.push(page);
-    this.fire(page, 'onLoad', query);
-    this.fire(page, 'onShow');
-    component.attach(this.parent);
-    this.fire(page, 'onReady');
-    return page;
-  }
-
-  private close(page: PageEntry): void {
-    this.fire(page, 'onUnload');
-    page.component.detach();
-  }
 }

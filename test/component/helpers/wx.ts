@@ -3,8 +3,14 @@
  * `wx.cloud.callFunction` answered by a handler the test gives (or by the local cloud itself).
  * Installed before miniprogram-simulate, which merges its own APIs underneath these.
  */
+import type { PageStack, StackPage } from '../../../preview/runtime/page-stack';
+
 export type CloudHandler = (name: string, data: Record<string, unknown>) => unknown;
 export type UploadHandler = (cloudPath: string, filePath: string) => Promise<{ fileID: string }>;
+type Router = Pick<
+  PageStack<StackPage>,
+  'navigateTo' | 'redirectTo' | 'navigateBack' | 'switchTab' | 'reLaunch' | 'stopPullDownRefresh'
+>;
 
 export interface WxDouble {
   storage: Map<string, unknown>;
@@ -14,14 +20,8 @@ export interface WxDouble {
   uploadHandler: UploadHandler;
   /** `wx.cloud.database()`: the real client database of a local cloud (connectToLocalCloud), or none. */
   database?: (config?: { env?: string }) => unknown;
-  /** Where navigation calls go; the page stack installs itself here. */
-  router?: {
-    navigateTo(url: string): void;
-    redirectTo(url: string): void;
-    navigateBack(delta: number): void;
-    switchTab(url: string): void;
-    reLaunch(url: string): void;
-  };
+  /** Where navigation and pull-down calls go; the page stack installs itself here. */
+  router?: Router;
   theme: 'light' | 'dark';
   /** WeChat's language, as `wx.getAppBaseInfo().language` reports it. */
   language: string;
@@ -54,12 +54,19 @@ function createDouble(): WxDouble {
     api: {},
   };
   const fn = <A extends unknown[], R>(impl: (...args: A) => R) => jest.fn(impl);
-  const route = (method: keyof NonNullable<WxDouble['router']>) =>
+  const router = (api: string): Router => {
+    if (!double.router) throw new Error(`wx.${api} called with no page stack in this test`);
+    return double.router;
+  };
+  const route = (method: 'navigateTo' | 'redirectTo' | 'navigateBack' | 'switchTab' | 'reLaunch') =>
     fn(async (options: { url?: string; delta?: number }) => {
-      const router = double.router;
-      if (!router) throw new Error(`wx.${method} called with no page stack in this test`);
-      if (method === 'navigateBack') router.navigateBack(options.delta ?? 1);
-      else router[method](options.url ?? '');
+      try {
+        if (method === 'navigateBack') router(method).navigateBack(options.delta ?? 1);
+        else router(method)[method](options.url ?? '');
+      } catch (error) {
+        // As WeChat rejects: `{ errMsg: 'navigateTo:fail webview count limit exceed' }`.
+        throw { errMsg: (error as Error).message };
+      }
       return { errMsg: `${method}:ok` };
     });
 
@@ -72,7 +79,10 @@ function createDouble(): WxDouble {
     showModal: fn(async () => ({ confirm: true, cancel: false, errMsg: 'showModal:ok' })),
     showLoading: fn(async () => ({ errMsg: 'showLoading:ok' })),
     hideLoading: fn(async () => ({ errMsg: 'hideLoading:ok' })),
-    stopPullDownRefresh: fn(async () => ({ errMsg: 'stopPullDownRefresh:ok' })),
+    stopPullDownRefresh: fn(async () => {
+      double.router?.stopPullDownRefresh();
+      return { errMsg: 'stopPullDownRefresh:ok' };
+    }),
     // Answers as a person tapping "allow" would; tests replace the implementation for other answers.
     requestSubscribeMessage: fn(async ({ tmplIds }: { tmplIds: string[] }) => ({
       errMsg: 'requestSubscribeMessage:ok',

@@ -4,8 +4,10 @@
  * socket, so a reply streams into the page as it does in WeChat.
  */
 import type { Row } from '../../../miniprogram/pages/chat/rows';
-import { gate, textReply, toolReply, type ModelServer } from '../../helpers/model-server';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { textReply, toolReply, type ModelServer } from '../../helpers/model-server';
+import { stopThenRegenerate, streaming, type ChatDriver } from '../../scenarios/chat';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
@@ -56,11 +58,6 @@ async function openChat(): Promise<{ page: Rendered; openid: string }> {
 const instance = (page: Rendered) => page.instance as unknown as ChatPage;
 const rows = (page: Rendered) => page.data.rows as Row[];
 const reply = (page: Rendered) => rows(page).find((row) => row.role === 'assistant');
-const replyText = (page: Rendered) =>
-  JSON.stringify(reply(page)?.blocks ?? [])
-    .match(/"text":"([^"]*)"/g)
-    ?.join('') ?? '';
-
 /** Every key the page sent with setData, in order. */
 function recordSetData(page: Rendered): string[][] {
   const sent: string[][] = [];
@@ -73,63 +70,55 @@ function recordSetData(page: Rendered): string[][] {
   return sent;
 }
 
+/** The shared chat scenarios' driver: the page's own handlers, its rendered text, the cloud's documents. */
+function simulatedChat(page: Rendered, openid: string): ChatDriver {
+  const replies = () => page.querySelectorAll('.msg--assistant');
+  const newest = () => {
+    const all = replies();
+    return all.length ? textOf({ dom: all[all.length - 1].dom }) : '';
+  };
+  const action = (name: string) =>
+    page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === name);
+  return {
+    model,
+    dailyLimit: 3,
+    ask: async (text) => instance(page).onSend({ detail: text }),
+    shows: (text) => waitForText(page, text, 10_000),
+    reply: (text) =>
+      eventually(
+        () => (text === undefined || newest().includes(text) ? newest() : undefined),
+        () => `a reply showing "${text}" (shown: "${textOf(page)}")`,
+        10_000,
+      ),
+    replies: async () => replies().length,
+    bold: async () => page.dom?.querySelector('[class*="md__strong"]')?.textContent ?? '',
+    stopOffered: async (offered) =>
+      void (await eventually(
+        () => Boolean(page.querySelector('#stop')) === offered,
+        offered ? 'Stop' : 'Stop to go',
+        10_000,
+      )),
+    stop: async () => page.querySelector('#stop')!.dispatchEvent('tap'),
+    regenerate: async () => (await eventually(() => action('重新生成'), 'Regenerate', 10_000)).dispatchEvent('tap'),
+    stored: async () => (await cloud.docs('messages')).filter((m) => m._openid === openid && m.role === 'assistant'),
+    shot: async () => undefined,
+  };
+}
+
 describe('Chat page', () => {
-  it('streams the reply into its own row by path, shows Stop meanwhile, and the quota after', async () => {
-    const { page } = await openChat();
-    const held = gate();
-    model.script({
-      steps: [{ text: '## 四象限\n\n先做**重要**的' }, { gate: held.wait }, { text: '事。' }, { finish: 'stop' }],
-    });
+  it(streaming.name, async () => {
+    const { page, openid } = await openChat();
     const sent = recordSetData(page);
-    instance(page).onSend({ detail: '怎么安排？' });
-
-    await waitFor(
-      () => reply(page)?.status === 'streaming' && replyText(page).includes('先做'),
-      'partial text',
-      10_000,
-    );
-    expect(textOf(page)).toContain('怎么安排？');
-    expect(textOf(page)).toContain('先做');
-    expect(textOf(page)).not.toContain('**');
-    expect(page.querySelector('#stop')).toBeTruthy();
-
-    held.open();
-    await waitFor(() => reply(page)?.status === 'done', 'the finished reply', 10_000);
-    await waitForText(page, '先做 重要 的事。');
-    await waitForText(page, '今日剩余 2/3 次');
-    expect(page.querySelector('#stop')).toBeFalsy();
+    await streaming.play(simulatedChat(page, openid));
     // Once the conversation was on screen, no update sent the whole list: only the paths that changed.
     const afterFirst = sent.slice(sent.findIndex((keys) => keys.some((k) => k.startsWith('rows[1]'))));
     expect(afterFirst.flat().filter((key) => key === 'rows')).toEqual([]);
     expect(afterFirst.flat().some((key) => /^rows\[1\]\.blocks\[\d+\]$/.test(key))).toBe(true);
   });
 
-  it('Stop ends the reply and keeps what was written; Regenerate writes it again', async () => {
-    const { page } = await openChat();
-    const never = gate();
-    model.script({ steps: [{ text: '写到一半' }, { gate: never.wait }] });
-    instance(page).onSend({ detail: '讲个故事' });
-    await waitFor(
-      () => replyText(page).includes('写到一半'),
-      () => `partial text (shown: ${textOf(page)})`,
-      10_000,
-    );
-    page.querySelector('#stop')!.dispatchEvent('tap');
-    await waitFor(() => reply(page)?.status === 'stopped', 'the stopped reply', 10_000);
-    never.open();
-    await waitForText(page, '已停止');
-    expect(replyText(page)).toBe('"text":"写到一半"');
-
-    // The call that sent the question returns once the stop has settled; then the reply can be written again.
-    await waitFor(() => page.data.pending === false, 'the send call to return', 10_000);
-    model.script(textReply('重新写的故事。'));
-    const again = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '重新生成');
-    again!.dispatchEvent('tap');
-    await waitFor(
-      () => reply(page)?.status === 'done' && replyText(page).includes('重新写的故事'),
-      'regenerated',
-      10_000,
-    );
+  it(stopThenRegenerate.name, async () => {
+    const { page, openid } = await openChat();
+    await stopThenRegenerate.play(simulatedChat(page, openid));
     expect(rows(page)).toHaveLength(2);
   });
 
@@ -138,7 +127,7 @@ describe('Chat page', () => {
     model.script({ status: 503 });
     instance(page).onSend({ detail: '在吗' });
     await waitForText(page, '模型服务暂不可用，请稍后重试', 10_000);
-    await waitFor(() => page.data.pending === false, 'the send call to return', 10_000);
+    await eventually(() => page.data.pending === false, 'the send call to return', 10_000);
     model.script(textReply('<b>在</b><script>alert(1)</script>'));
     const retry = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '重试');
     retry!.dispatchEvent('tap');
@@ -151,9 +140,9 @@ describe('Chat page', () => {
     model.script(textReply('一'), textReply('二'), textReply('三'));
     for (const text of ['第一问', '第二问', '第三问']) {
       instance(page).onSend({ detail: text });
-      await waitFor(() => page.data.pending === false && reply(page)?.status === 'done', `${text} answered`, 10_000);
+      await eventually(() => page.data.pending === false && reply(page)?.status === 'done', `${text} answered`, 10_000);
     }
-    await waitFor(() => page.data.quotaOut !== '', 'the quota used up', 10_000);
+    await eventually(() => page.data.quotaOut !== '', 'the quota used up', 10_000);
     expect(page.data.quotaOut).toMatch(/^今天的次数已用完，.+恢复$/);
     // Sent anyway (an old client, a second device): refused, marked, nothing lost.
     page.setData({ quotaOut: '' });
@@ -162,7 +151,7 @@ describe('Chat page', () => {
     const edit = page.querySelectorAll('.msg__action').find((node) => textOf({ dom: node.dom }) === '修改');
     expect(edit).toBeTruthy();
     edit!.dispatchEvent('tap');
-    await waitFor(
+    await eventually(
       () => page.data.draft === '第四问',
       () =>
         `the draft back (${JSON.stringify(page.data.draft)}, rows ${JSON.stringify(rows(page).map((r) => [r.id, r.status]))})`,
@@ -200,7 +189,7 @@ describe('Chat page', () => {
     const { page, openid } = await openChat();
     model.script(textReply('好的。'));
     instance(page).onSend({ detail: '第一个对话' });
-    await waitFor(() => reply(page)?.status === 'done', 'the reply', 10_000);
+    await eventually(() => reply(page)?.status === 'done', 'the reply', 10_000);
 
     resetMiniProgram();
     connectToLocalCloud(cloud, { openid });
@@ -212,13 +201,13 @@ describe('Chat page', () => {
     wxDouble.api.showModal.mockResolvedValueOnce({ confirm: true, cancel: false, content: '改过的名字', errMsg: 'ok' });
     again.querySelector('.chat__bar-button')!.dispatchEvent('tap');
     const list = again.querySelector('#conversation-list')!;
-    await waitFor(() => Boolean(list.querySelector('.list__more')), 'the list', 10_000);
+    await eventually(() => Boolean(list.querySelector('.list__more')), 'the list', 10_000);
     list.querySelector('.list__more')!.dispatchEvent('tap');
-    await waitFor(() => again.data.title === '改过的名字', 'the new title', 10_000);
+    await eventually(() => again.data.title === '改过的名字', 'the new title', 10_000);
 
     wxDouble.api.showActionSheet.mockResolvedValueOnce({ tapIndex: 1, errMsg: 'showActionSheet:ok' });
     list.querySelector('.list__more')!.dispatchEvent('tap');
-    await waitFor(() => again.data.conversationId === '', 'the empty conversation', 10_000);
+    await eventually(() => again.data.conversationId === '', 'the empty conversation', 10_000);
     await waitForText(again, '试试这样问');
     expect((await cloud.docs('conversations')).filter((doc) => doc._openid === openid)).toEqual([]);
     tap(list, '#list-new');

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { textOf, waitForText } from '../helpers/dom';
 import { connectToLocalCloud, startCloudProcess, type RemoteCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
@@ -37,7 +38,7 @@ describe('Me page against the local cloud', () => {
   it('saves a nickname typed into the nickname input, trimmed', async () => {
     const page = await openMe('o-me-2');
     page.querySelector('#nickname')!.dispatchEvent('blur', { detail: { value: '  小明  ' } });
-    await waitFor(() => page.data.user?.nickname === '小明', 'the saved nickname');
+    await eventually(() => page.data.user?.nickname === '小明', 'the saved nickname');
     expect(await userDoc('o-me-2')).toMatchObject({ nickname: '小明' });
     expect(page.data.saving).toBe('');
   });
@@ -45,7 +46,7 @@ describe('Me page against the local cloud', () => {
   it('uploads a chosen avatar to storage and shows it', async () => {
     const page = await openMe('o-me-3');
     page.querySelector('#avatar')!.dispatchEvent('chooseavatar', { detail: { avatarUrl: picture } });
-    await waitFor(() => Boolean(page.data.user?.avatarFileId), 'the saved avatar');
+    await eventually(() => Boolean(page.data.user?.avatarFileId), 'the saved avatar');
 
     const avatarFileId = (await userDoc('o-me-3'))?.avatarFileId as string;
     expect(avatarFileId).toMatch(/^cloud:\/\/.+\/avatars\/o-me-3\/\d+\.png$/);
@@ -60,7 +61,7 @@ describe('Me page against the local cloud', () => {
     const page = await openMe('o-me-4');
     const before = await userDoc('o-me-4');
     page.querySelector('#nickname')!.dispatchEvent('blur', { detail: { value: '名'.repeat(33) } });
-    await waitFor(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
+    await eventually(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
     expect(wxDouble.api.showToast).toHaveBeenCalledWith({
       title: '填写的内容有误，请检查后再试',
       icon: 'none',
@@ -76,7 +77,7 @@ describe('Me page against the local cloud', () => {
       throw { errCode: -1, errMsg: 'cloud.uploadFile:fail request:fail' };
     };
     page.querySelector('#avatar')!.dispatchEvent('chooseavatar', { detail: { avatarUrl: picture } });
-    await waitFor(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
+    await eventually(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
     expect(wxDouble.api.showToast).toHaveBeenCalledWith({
       title: '网络不可用，请检查网络后重试',
       icon: 'none',

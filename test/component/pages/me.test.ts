@@ -1,8 +1,12 @@
+import type { ApiResult } from '../../../typings/contract';
+import type { LoginResult, UserProfile } from '../../../typings/login';
+import { answering, type Fake } from '../helpers/answers';
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { cloudDouble, wxDouble } from '../helpers/wx';
 
-const profile = (over: Record<string, unknown> = {}) => ({
+const profile = (over: Partial<UserProfile> = {}): UserProfile => ({
   openid: 'oAbCdEf1234567890xyz',
   nickname: '小明',
   avatarFileId: '',
@@ -12,6 +16,9 @@ const profile = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** The login function answering every call with `answer`. */
+const logins = (answer: Fake<'login', 'login'>) => answering({ login: { login: answer } });
+
 describe('Me page', () => {
   beforeEach(() => {
     resetMiniProgram();
@@ -20,15 +27,15 @@ describe('Me page', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('shows a skeleton while logging in, then the user', async () => {
-    let answer: (value: unknown) => void = () => undefined;
-    wxDouble.cloudHandler = () => new Promise((resolve) => (answer = resolve));
+    let answer: (value: ApiResult<LoginResult>) => void = () => undefined;
+    wxDouble.cloudHandler = logins(() => new Promise((resolve) => (answer = resolve)));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     expect(page.data.loading).toBe(true);
     expect(page.dom?.innerHTML).toContain('van-skeleton');
     expect(textOf(page)).not.toContain('登录次数');
 
-    await waitFor(() => cloudDouble.callFunction.mock.calls.length === 1, 'the login call');
+    await eventually(() => cloudDouble.callFunction.mock.calls.length === 1, 'the login call');
     answer({ ok: true, data: { openid: 'oAbCdEf1234567890xyz', isNewUser: false, profile: profile() } });
     await waitForText(page, '登录次数');
     // The nickname sits in an <input type="nickname"> (its value is data, not text).
@@ -40,7 +47,7 @@ describe('Me page', () => {
   });
 
   it('shows an initial-less avatar when no nickname is set, and marks a unionid link and the follow', async () => {
-    wxDouble.cloudHandler = () => ({
+    wxDouble.cloudHandler = logins(() => ({
       ok: true,
       data: {
         openid: 'o-short',
@@ -48,7 +55,7 @@ describe('Me page', () => {
         isNewUser: true,
         profile: profile({ openid: 'o-short', unionid: 'u-1', nickname: '', followsOfficialAccount: true }),
       },
-    });
+    }));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, 'ID o-short');
@@ -57,12 +64,12 @@ describe('Me page', () => {
   });
 
   it('shows a failed login in words with a retry that works', async () => {
-    wxDouble.cloudHandler = () => ({ ok: false, code: 'UPSTREAM', message: '40029 invalid code' });
+    wxDouble.cloudHandler = logins(() => ({ ok: false, code: 'UPSTREAM', message: '40029 invalid code' }));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, '服务暂时繁忙，请稍后再试');
 
-    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    wxDouble.cloudHandler = logins(() => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } }));
     tap(page, '#retry');
     await waitForText(page, '登录次数');
     expect(page.data.user?.nickname).toBe('小明');
@@ -71,10 +78,10 @@ describe('Me page', () => {
 
   it('pull-down refresh logs in again, shows the new profile and stops the spinner', async () => {
     let nickname = '小明';
-    wxDouble.cloudHandler = () => ({
+    wxDouble.cloudHandler = logins(() => ({
       ok: true,
       data: { openid: 'o-1', isNewUser: false, profile: profile({ nickname }) },
-    });
+    }));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, '登录次数 4');
@@ -86,12 +93,12 @@ describe('Me page', () => {
   });
 
   it('keeps the shown profile when a refresh fails, and says so in a toast', async () => {
-    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    wxDouble.cloudHandler = logins(() => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } }));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, '登录次数 4');
 
-    wxDouble.cloudHandler = () => ({ ok: false, code: 'RATE_LIMITED', message: 'slow down' });
+    wxDouble.cloudHandler = logins(() => ({ ok: false, code: 'RATE_LIMITED', message: 'slow down' }));
     await stack.trigger('onPullDownRefresh');
     expect(textOf(page)).toContain('登录次数 4');
     expect(page.data.user?.nickname).toBe('小明');
@@ -99,14 +106,14 @@ describe('Me page', () => {
   });
 
   it('switches the language from its setting, keeps the choice and starts again on this page', async () => {
-    wxDouble.cloudHandler = () => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } });
+    wxDouble.cloudHandler = logins(() => ({ ok: true, data: { openid: 'o-1', isNewUser: false, profile: profile() } }));
     const { stack } = launchApp('pages/me/index');
     const page = stack.current!.component;
     await waitForText(page, '语言 跟随系统');
     // The sheet offers: follow the system, 简体中文, English; the person picks English.
     wxDouble.api.showActionSheet.mockResolvedValueOnce({ tapIndex: 2, errMsg: 'showActionSheet:ok' });
     page.querySelector('#language')!.dispatchEvent('click');
-    await waitFor(() => wxDouble.api.reLaunch.mock.calls.length === 1, 'the relaunch');
+    await eventually(() => wxDouble.api.reLaunch.mock.calls.length === 1, 'the relaunch');
     expect(wxDouble.api.showActionSheet).toHaveBeenCalledWith({ itemList: ['跟随系统', '简体中文', 'English'] });
     expect(wxDouble.api.reLaunch).toHaveBeenCalledWith({ url: '/pages/me/index' });
     expect(wxDouble.storage.get('app.language')).toBe('en');

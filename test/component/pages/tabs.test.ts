@@ -1,20 +1,31 @@
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
-import { textOf, waitFor, waitForText } from '../helpers/dom';
-import { emptyTodoList, loginOk } from '../helpers/answers';
+import { eventually } from '../../helpers/eventually';
+import { textOf, waitForText } from '../helpers/dom';
+import { answering, emptyTodoList, loginOk } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
+
+/** A signed-in person with no todos and an unused chat allowance. */
+const signedIn = () =>
+  answering({
+    login: { login: () => loginOk() },
+    todo: { list: () => emptyTodoList() },
+    chat: {
+      quota: () => ({ ok: true, data: { limit: 50, used: 0, remaining: 50, resetsAt: '2026-05-02T16:00:00.000Z' } }),
+    },
+  });
 
 describe('Todos page', () => {
   beforeEach(() => {
     resetMiniProgram();
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
+    wxDouble.cloudHandler = signedIn();
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('shows the four quadrants and an empty state once signed in', async () => {
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
-    await waitFor(() => !page.data.loading, 'loading to end');
+    await eventually(() => !page.data.loading, 'loading to end');
     for (const label of ['马上做', '计划做', '尽快了', '少做', '重要且紧急', '这里还没有待办']) {
       expect(textOf(page)).toContain(label);
     }
@@ -38,12 +49,14 @@ describe('Todos page', () => {
   });
 
   it('shows a failed sign-in with a retry, and tries again when the tab is shown again', async () => {
-    wxDouble.cloudHandler = () => ({ ok: false, code: 'PERMISSION_DENIED', message: 'no' });
+    wxDouble.cloudHandler = answering({
+      login: { login: () => ({ ok: false, code: 'PERMISSION_DENIED', message: 'no' }) },
+    });
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
     await waitForText(page, '没有权限进行此操作');
 
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
+    wxDouble.cloudHandler = signedIn();
     stack.switchTab('/pages/me/index');
     stack.switchTab('/pages/todos/index');
     await waitForText(page, '这里还没有待办');
@@ -63,7 +76,7 @@ describe('Todos page', () => {
 describe('Chat page', () => {
   beforeEach(() => {
     resetMiniProgram();
-    wxDouble.cloudHandler = (name) => (name === 'login' ? loginOk() : emptyTodoList());
+    wxDouble.cloudHandler = signedIn();
   });
 
   it('shows "connecting" until the user is known, then the empty conversation', async () => {

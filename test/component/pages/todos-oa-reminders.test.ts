@@ -1,7 +1,8 @@
 /** The todos page's words for reminders the Official Account carried, or could not. */
 import type { Todo } from '../../../typings/todo';
-import { loginOk } from '../helpers/answers';
-import { textOf, waitFor } from '../helpers/dom';
+import { answering, loginOk } from '../helpers/answers';
+import { eventually } from '../../helpers/eventually';
+import { textOf } from '../helpers/dom';
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
@@ -50,13 +51,13 @@ it('says a reminder came from the Official Account, that they unfollowed (43004)
       sentAt: null,
     }),
   ];
-  wxDouble.cloudHandler = (name) =>
-    name === 'login'
-      ? loginOk()
-      : { ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } };
+  wxDouble.cloudHandler = answering({
+    login: { login: () => loginOk() },
+    todo: { list: () => ({ ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } }) },
+  });
   const { stack } = launchApp('pages/todos/index');
   const page = stack.current!.component;
-  await waitFor(() => !page.data.loading, 'the first page');
+  await eventually(() => !page.data.loading, 'the first page');
   const text = textOf(page);
   expect(text).toContain('已通过公众号提醒');
   expect(text).toContain('未提醒：已取消关注公众号');

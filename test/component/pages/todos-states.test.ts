@@ -3,49 +3,58 @@
  * failures one after another, a ticked todo moving below the open ones, a reminder opening its own
  * quadrant, and the page in English.
  */
-import type { Quadrant, Todo } from '../../../typings/todo';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import type { ServerErrorCode } from '../../../typings/contract';
+import type { EventOf } from '../../../typings/functions';
+import type { Todo } from '../../../typings/todo';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { loginOk, todoOf } from '../helpers/answers';
+import { answering, loginOk, todoOf } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
 const todo = todoOf;
 
-type Failure = { code: string } | { platform: { errCode: number; errMsg: string } };
+type Failure = { code: ServerErrorCode } | { platform: { errCode: number; errMsg: string } };
+
+const NOT_FOUND = { ok: false, code: 'NOT_FOUND', message: 'No such todo.' } as const;
 
 /**
  * The todo function, one quadrant per list call; `failures` answers the next list calls with an
  * error (a contract code, or a platform failure thrown as wx.cloud does) before serving again.
  */
-function serve(all: Todo[], failures: Failure[] = []): Array<Record<string, unknown>> {
-  const lists: Array<Record<string, unknown>> = [];
-  wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return loginOk();
-    if (data.action === 'list') {
-      lists.push(data);
-      const failure = failures.shift();
-      if (failure && 'platform' in failure) throw failure.platform;
-      if (failure) return { ok: false, code: failure.code, message: 'test failure' };
-      const items = all.filter((t) => t.quadrant === data.quadrant);
-      const counts = { q1: 0, q2: 0, q3: 0, q4: 0 };
-      for (const t of all) if (!t.done) counts[t.quadrant as Quadrant]++;
-      return { ok: true, data: { items, nextCursor: null, counts } };
-    }
-    const found = all.find((t) => t.id === data.id);
-    if (!found) return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-    if (data.action === 'get') return { ok: true, data: { todo: found } };
-    if (data.action === 'complete')
-      return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
-    if (data.action === 'update') return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
-    return { ok: true, data: { id: found.id } };
+function serve(all: Todo[], failures: Failure[] = []): Array<EventOf<'todo', 'list'>> {
+  const lists: Array<EventOf<'todo', 'list'>> = [];
+  /** `change` applied to the todo `id` names, or NOT_FOUND. */
+  const withTodo = (id: string, change: (found: Todo) => Todo) => {
+    const found = all.find((t) => t.id === id);
+    return found ? ({ ok: true, data: { todo: change(found) } } as const) : NOT_FOUND;
   };
+  wxDouble.cloudHandler = answering({
+    login: { login: () => loginOk() },
+    todo: {
+      list: (event) => {
+        lists.push(event);
+        const failure = failures.shift();
+        if (failure && 'platform' in failure) throw failure.platform;
+        if (failure) return { ok: false, code: failure.code, message: 'test failure' };
+        const items = all.filter((t) => t.quadrant === event.quadrant);
+        const counts = { q1: 0, q2: 0, q3: 0, q4: 0 };
+        for (const t of all) if (!t.done) counts[t.quadrant]++;
+        return { ok: true, data: { items, nextCursor: null, counts } };
+      },
+      get: ({ id }) => withTodo(id, (found) => found),
+      complete: ({ id }) => withTodo(id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+      update: ({ action: _, id, ...patch }) => withTodo(id, (found) => ({ ...found, ...patch })),
+      remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
+    },
+  });
   return lists;
 }
 
 async function openTodos(route = 'pages/todos/index'): Promise<Rendered> {
   const { stack } = launchApp(route);
   const page = stack.current!.component;
-  await waitFor(() => !page.data.loading, 'the first page');
+  await eventually(() => !page.data.loading, 'the first page');
   return page;
 }
 
@@ -115,14 +124,14 @@ describe('Todos page states', () => {
     const page = await openTodos();
     const setData = jest.spyOn(page.instance, 'setData');
     tap(page, '#check-t0001', '.van-checkbox__icon-wrap');
-    await waitFor(() => page.data.items[0].doneAt !== null, 'the saved row');
+    await eventually(() => page.data.items[0].doneAt !== null, 'the saved row');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
     expect(keys).not.toContain('items');
     const order = (id: string): string | null | undefined => {
       const host = page.querySelector(`#row-${id}`) as unknown as { dom?: Element } | undefined;
       return host?.dom?.getAttribute('style');
     };
-    await waitFor(
+    await eventually(
       () => /order:\s*1/.test(order('t0001') ?? ''),
       () => `row order (style: ${order('t0001')})`,
     );
@@ -136,7 +145,7 @@ describe('Todos page states', () => {
     const lists = serve([todo(1, { title: '第一象限的' }), todo(9, { title: '提醒的', quadrant: 'q3' })]);
     const { stack } = launchApp('pages/todos/index?id=t0009');
     const page = stack.current!.component;
-    await waitFor(() => page.data.editor.show === true && !page.data.loading, 'the editor over the list');
+    await eventually(() => page.data.editor.show === true && !page.data.loading, 'the editor over the list');
     expect(page.data.active).toBe(2);
     expect(lists.map((l) => l.quadrant)).toEqual(['q3']);
     expect(textOf(page)).toContain('紧急不重要');

@@ -1,46 +1,72 @@
+import type { ServerErrorCode } from '../../../typings/contract';
 import type { Todo } from '../../../typings/todo';
-import { tap, textOf, waitFor, waitForText } from '../helpers/dom';
+import { eventually } from '../../helpers/eventually';
+import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { loginOk, todoOf } from '../helpers/answers';
-import { wxDouble } from '../helpers/wx';
+import { answering, loginOk, todoOf } from '../helpers/answers';
+import { wxDouble, type CloudHandler } from '../helpers/wx';
 
 const todo = todoOf;
 
 type Calls = Array<{ action: string; data: Record<string, unknown> }>;
+type Failure = { code: ServerErrorCode } | { platform: { errCode: number; errMsg: string } };
+
+/** wx.cloud's rejection when the network is down. */
+const NETWORK_DOWN = { errCode: -1, errMsg: 'cloud.callFunction:fail request:fail' };
+const OFFLINE: Failure = { platform: NETWORK_DOWN };
+const NOT_FOUND = { ok: false, code: 'NOT_FOUND', message: 'No such todo.' } as const;
+
+/** `handler`, with every todo call recorded in `calls` and the actions in `fail` failing instead. */
+function recording(calls: Calls, handler: CloudHandler, fail: { [action: string]: Failure } = {}): CloudHandler {
+  return (name, data) => {
+    if (name !== 'todo') return handler(name, data);
+    const action = String(data.action);
+    calls.push({ action, data });
+    const failure = fail[action];
+    if (failure && 'platform' in failure) throw failure.platform;
+    if (failure) return { ok: false, code: failure.code, message: 'test failure' };
+    return handler(name, data);
+  };
+}
+
+/** `change` applied to the todo with `id` in `all`, or NOT_FOUND. */
+function withTodo(all: Todo[], id: string, change: (found: Todo) => Todo) {
+  const found = all.find((t) => t.id === id);
+  return found ? ({ ok: true, data: { todo: change(found) } } as const) : NOT_FOUND;
+}
 
 /**
  * The todo function as the page sees it: pages of 20 from `all`, and the given actions' answers.
  * `fail` makes one action answer with an error instead.
  */
-function serve(all: Todo[], options: { fail?: Record<string, { code: string }> } = {}): Calls {
+function serve(all: Todo[], options: { fail?: { [action: string]: Failure } } = {}): Calls {
   const calls: Calls = [];
-  wxDouble.cloudHandler = (name, data) => {
-    if (name === 'login') return loginOk();
-    const action = String(data.action);
-    calls.push({ action, data });
-    const failure = options.fail?.[action];
-    if (failure) return { ok: false, code: failure.code, message: 'test failure' };
-    if (action === 'list') {
-      const start = data.cursor ? Number(data.cursor) : 0;
-      const items = all.slice(start, start + 20);
-      const next = start + 20 < all.length ? String(start + 20) : null;
-      return { ok: true, data: { items, nextCursor: next, counts: { q1: all.length, q2: 0, q3: 0, q4: 0 } } };
-    }
-    const found = all.find((t) => t.id === data.id);
-    if (action === 'complete' && found)
-      return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
-    if (action === 'reopen' && found) return { ok: true, data: { todo: { ...found, done: false } } };
-    if (action === 'remove' && found) return { ok: true, data: { id: found.id } };
-    if (action === 'update' && found) return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
-    return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-  };
+  const fakes = answering({
+    login: { login: () => loginOk() },
+    todo: {
+      list: ({ cursor }) => {
+        const start = cursor ? Number(cursor) : 0;
+        const items = all.slice(start, start + 20);
+        const next = start + 20 < all.length ? String(start + 20) : null;
+        return { ok: true, data: { items, nextCursor: next, counts: { q1: all.length, q2: 0, q3: 0, q4: 0 } } };
+      },
+      get: ({ id }) => withTodo(all, id, (found) => found),
+      create: () => NOT_FOUND,
+      complete: ({ id }) =>
+        withTodo(all, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+      reopen: ({ id }) => withTodo(all, id, (found) => ({ ...found, done: false })),
+      remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
+      update: ({ action: _, id, ...patch }) => withTodo(all, id, (found) => ({ ...found, ...patch })),
+    },
+  });
+  wxDouble.cloudHandler = recording(calls, fakes, options.fail);
   return calls;
 }
 
 async function openTodos(): Promise<{ page: Rendered; stack: ReturnType<typeof launchApp>['stack'] }> {
   const { stack } = launchApp('pages/todos/index');
   const page = stack.current!.component;
-  await waitFor(() => !page.data.loading, 'the first page');
+  await eventually(() => !page.data.loading, 'the first page');
   return { page, stack };
 }
 
@@ -85,7 +111,7 @@ describe('Todos page', () => {
     expect(items(page)).toHaveLength(20);
     const setData = jest.spyOn(page.instance, 'setData');
     stack.trigger('onReachBottom');
-    await waitFor(() => items(page).length === 40, 'the second page');
+    await eventually(() => items(page).length === 40, 'the second page');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
     expect(keys.filter((k: string) => k.startsWith('items'))).toEqual(
       Array.from({ length: 20 }, (_, i) => `items[${20 + i}]`),
@@ -102,14 +128,14 @@ describe('Todos page', () => {
     const { page, stack } = await openTodos();
     for (let n = 40; n <= 200; n += 20) {
       stack.trigger('onReachBottom');
-      await waitFor(() => items(page).length === Math.min(n, 200), `${n} rows`);
+      await eventually(() => items(page).length === Math.min(n, 200), `${n} rows`);
     }
     expect(items(page)).toHaveLength(200);
 
     const setData = jest.spyOn(page.instance, 'setData');
     tap(page, '#check-t0150', '.van-checkbox__icon-wrap');
-    await waitFor(() => calls.some((c) => c.action === 'complete'), 'the complete call');
-    await waitFor(() => items(page)[150].doneAt !== null, 'the saved row');
+    await eventually(() => calls.some((c) => c.action === 'complete'), 'the complete call');
+    await eventually(() => items(page)[150].doneAt !== null, 'the saved row');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
     expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt']);
     expect(calls.at(-1)).toMatchObject({ action: 'complete', data: { id: 't0150' } });
@@ -118,10 +144,10 @@ describe('Todos page', () => {
   });
 
   it('rolls a failed complete back with a clear message', async () => {
-    serve([todo(1), todo(2)], { fail: { complete: { code: 'NETWORK' } } });
+    serve([todo(1), todo(2)], { fail: { complete: OFFLINE } });
     const { page } = await openTodos();
     tap(page, '#check-t0001', '.van-checkbox__icon-wrap');
-    await waitFor(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
+    await eventually(() => wxDouble.api.showToast.mock.calls.length > 0, 'the error toast');
     expect(items(page)[0].done).toBe(false);
     expect(page.data.quadrants[0].count).toBe(2);
     expect(wxDouble.api.showToast).toHaveBeenCalledWith({
@@ -140,7 +166,7 @@ describe('Todos page', () => {
     expect(page.querySelector('#row-t0001')).toBeFalsy();
 
     page.querySelector('#undo')!.dispatchEvent('tap');
-    await waitFor(
+    await eventually(
       () => page.querySelector('#row-t0001') !== undefined && page.querySelector('#row-t0001') !== null,
       'the row back',
     );
@@ -152,18 +178,18 @@ describe('Todos page', () => {
     const calls = serve([todo(1), todo(2)]);
     const { page, stack } = await openTodos();
     page.querySelector('#delete-t0001')!.dispatchEvent('tap');
-    await waitFor(() => items(page)[0].removed === true, 'the row hidden');
+    await eventually(() => items(page)[0].removed === true, 'the row hidden');
     stack.switchTab('/pages/me/index');
-    await waitFor(() => calls.some((c) => c.action === 'remove'), 'the remove call');
+    await eventually(() => calls.some((c) => c.action === 'remove'), 'the remove call');
     expect(calls.find((c) => c.action === 'remove')?.data.id).toBe('t0001');
 
     resetMiniProgram();
     serve([todo(1), todo(2)], { fail: { remove: { code: 'INTERNAL' } } });
     const again = await openTodos();
     again.page.querySelector('#delete-t0002')!.dispatchEvent('tap');
-    await waitFor(() => items(again.page)[1].removed === true, 'the row hidden');
+    await eventually(() => items(again.page)[1].removed === true, 'the row hidden');
     again.stack.switchTab('/pages/me/index');
-    await waitFor(() => items(again.page)[1].removed === false, 'the restored row');
+    await eventually(() => items(again.page)[1].removed === false, 'the restored row');
     expect(wxDouble.api.showToast).toHaveBeenCalledWith(
       expect.objectContaining({ title: '没能删除：服务出了点问题，请稍后再试' }),
     );
@@ -174,9 +200,9 @@ describe('Todos page', () => {
     const { page } = await openTodos();
     page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '  打电话给妈妈 ' });
     page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '打电话给妈妈' });
-    await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+    await eventually(() => calls.some((c) => c.action === 'create'), 'the create call');
     expect(calls.find((c) => c.action === 'create')?.data).toMatchObject({ title: '打电话给妈妈', quadrant: 'q1' });
-    await waitFor(() => page.data.quickTitle === '打电话给妈妈', 'the title given back');
+    await eventually(() => page.data.quickTitle === '打电话给妈妈', 'the title given back');
     expect(items(page)[0]).toMatchObject({ title: '打电话给妈妈', removed: true });
   });
 
@@ -185,28 +211,32 @@ describe('Todos page', () => {
     const stored: Todo[] = [];
     let releaseFirstList: () => void = () => undefined;
     let lists = 0;
-    wxDouble.cloudHandler = async (name, data) => {
-      if (name === 'login') return loginOk();
-      if (data.action === 'create') {
-        stored.push(saved);
-        return { ok: true, data: { todo: saved } };
-      }
-      // The first list was read before the todo existed, and answers only after it is saved.
-      const snapshot = [...stored];
-      if (++lists === 1) await new Promise<void>((resolve) => (releaseFirstList = resolve));
-      return {
-        ok: true,
-        data: { items: snapshot, nextCursor: null, counts: { q1: snapshot.length, q2: 0, q3: 0, q4: 0 } },
-      };
-    };
+    wxDouble.cloudHandler = answering({
+      login: { login: () => loginOk() },
+      todo: {
+        create: () => {
+          stored.push(saved);
+          return { ok: true, data: { todo: saved } };
+        },
+        list: async () => {
+          // The first list was read before the todo existed, and answers only after it is saved.
+          const snapshot = [...stored];
+          if (++lists === 1) await new Promise<void>((resolve) => (releaseFirstList = resolve));
+          return {
+            ok: true,
+            data: { items: snapshot, nextCursor: null, counts: { q1: snapshot.length, q2: 0, q3: 0, q4: 0 } },
+          };
+        },
+      },
+    });
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
-    await waitFor(() => lists === 1, 'the first list call');
+    await eventually(() => lists === 1, 'the first list call');
     page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '先记下来' });
     page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '先记下来' });
-    await waitFor(() => lists === 2, 'the list loaded again after the save');
+    await eventually(() => lists === 2, 'the list loaded again after the save');
     releaseFirstList();
-    await waitFor(() => !page.data.loading, 'loading to end');
+    await eventually(() => !page.data.loading, 'loading to end');
     expect(items(page).map((t) => t.title)).toEqual(['先记下来']);
   });
 
@@ -216,30 +246,27 @@ describe('Todos page', () => {
       const calls: Calls = [];
       const stored: Todo[] = [todo(1)];
       let release: () => void = () => undefined;
-      wxDouble.cloudHandler = async (name, data) => {
-        if (name === 'login') return loginOk();
-        const action = String(data.action);
-        calls.push({ action, data });
-        if (action === 'list')
-          return {
+      const fakes = answering({
+        login: { login: () => loginOk() },
+        todo: {
+          list: () => ({
             ok: true,
             data: { items: stored, nextCursor: null, counts: { q1: stored.length, q2: 0, q3: 0, q4: 0 } },
-          };
-        if (action === 'create') {
-          await new Promise<void>((resolve) => (release = resolve));
-          if (options.createFails) return { ok: false, code: 'NETWORK', message: 'test failure' };
-          const saved = todo(9, { title: String(data.title) });
-          stored.unshift(saved);
-          return { ok: true, data: { todo: saved } };
-        }
-        const found = stored.find((t) => t.id === data.id);
-        if (!found) return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-        if (action === 'complete')
-          return { ok: true, data: { todo: { ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' } } };
-        if (action === 'remove') return { ok: true, data: { id: found.id } };
-        if (action === 'update') return { ok: true, data: { todo: { ...found, ...data, action: undefined } } };
-        return { ok: false, code: 'NOT_FOUND', message: 'No such todo.' };
-      };
+          }),
+          create: async ({ title }) => {
+            await new Promise<void>((resolve) => (release = resolve));
+            if (options.createFails) throw NETWORK_DOWN;
+            const saved = todo(9, { title });
+            stored.unshift(saved);
+            return { ok: true, data: { todo: saved } };
+          },
+          complete: ({ id }) =>
+            withTodo(stored, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+          remove: ({ id }) => (stored.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
+          update: ({ action: _, id, ...patch }) => withTodo(stored, id, (found) => ({ ...found, ...patch })),
+        },
+      });
+      wxDouble.cloudHandler = recording(calls, fakes);
       return { calls, release: () => release() };
     }
     const quickAdd = (page: Rendered, title: string): void => {
@@ -251,14 +278,14 @@ describe('Todos page', () => {
       const { calls, release } = slowCreate();
       const { page } = await openTodos();
       quickAdd(page, '刚加的');
-      await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+      await eventually(() => calls.some((c) => c.action === 'create'), 'the create call');
       const placeholder = items(page)[0].id;
       tap(page, `#check-${placeholder}`, '.van-checkbox__icon-wrap');
-      await waitFor(() => items(page)[0].done, 'the tick shown');
+      await eventually(() => items(page)[0].done, 'the tick shown');
       expect(calls.some((c) => c.action === 'complete')).toBe(false);
 
       release();
-      await waitFor(() => items(page)[0].doneAt !== null, 'the completed row');
+      await eventually(() => items(page)[0].doneAt !== null, 'the completed row');
       expect(calls.filter((c) => c.action === 'complete').map((c) => c.data.id)).toEqual(['t0009']);
       expect(items(page)[0]).toMatchObject({ id: 't0009', title: '刚加的', done: true });
       expect(page.data.quadrants[0].count).toBe(1);
@@ -268,28 +295,28 @@ describe('Todos page', () => {
       const first = slowCreate();
       const { page, stack } = await openTodos();
       quickAdd(page, '删掉它');
-      await waitFor(() => first.calls.some((c) => c.action === 'create'), 'the create call');
+      await eventually(() => first.calls.some((c) => c.action === 'create'), 'the create call');
       page.querySelector(`#delete-${items(page)[0].id}`)!.dispatchEvent('tap');
-      await waitFor(() => items(page)[0].removed === true, 'the row hidden');
+      await eventually(() => items(page)[0].removed === true, 'the row hidden');
       first.release();
-      await waitFor(() => items(page)[0].id === 't0009', 'the saved id');
+      await eventually(() => items(page)[0].id === 't0009', 'the saved id');
       expect(items(page)[0].removed).toBe(true);
       stack.switchTab('/pages/me/index');
-      await waitFor(() => first.calls.some((c) => c.action === 'remove'), 'the remove call');
+      await eventually(() => first.calls.some((c) => c.action === 'remove'), 'the remove call');
       expect(first.calls.find((c) => c.action === 'remove')?.data.id).toBe('t0009');
 
       resetMiniProgram();
       const second = slowCreate();
       const again = await openTodos();
       quickAdd(again.page, '改个名');
-      await waitFor(() => second.calls.some((c) => c.action === 'create'), 'the create call');
+      await eventually(() => second.calls.some((c) => c.action === 'create'), 'the create call');
       const instance = again.page.instance as unknown as { onSave(e: { detail: object }): void };
       instance.onSave({ detail: { patch: { id: items(again.page)[0].id, title: '改好的名字' } } });
       expect(items(again.page)[0].title).toBe('改好的名字');
       second.release();
-      await waitFor(() => second.calls.some((c) => c.action === 'update'), 'the update call');
+      await eventually(() => second.calls.some((c) => c.action === 'update'), 'the update call');
       expect(second.calls.find((c) => c.action === 'update')?.data).toMatchObject({ id: 't0009', title: '改好的名字' });
-      await waitFor(() => items(again.page)[0].id === 't0009', 'the saved row');
+      await eventually(() => items(again.page)[0].id === 't0009', 'the saved row');
       expect(items(again.page)[0].title).toBe('改好的名字');
     });
 
@@ -297,11 +324,11 @@ describe('Todos page', () => {
       const { calls, release } = slowCreate({ createFails: true });
       const { page } = await openTodos();
       quickAdd(page, '存不上');
-      await waitFor(() => calls.some((c) => c.action === 'create'), 'the create call');
+      await eventually(() => calls.some((c) => c.action === 'create'), 'the create call');
       tap(page, `#check-${items(page)[0].id}`, '.van-checkbox__icon-wrap');
-      await waitFor(() => items(page)[0].done, 'the tick shown');
+      await eventually(() => items(page)[0].done, 'the tick shown');
       release();
-      await waitFor(() => items(page)[0].removed === true, 'the row gone');
+      await eventually(() => items(page)[0].removed === true, 'the row gone');
       expect(page.data.quadrants[0].count).toBe(1);
       expect(calls.map((c) => c.action)).not.toContain('complete');
       expect(wxDouble.api.showToast).toHaveBeenCalledWith(
@@ -315,7 +342,7 @@ describe('Todos page', () => {
       jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-05-01T00:00:00.000Z'));
       quickAdd(page, '一');
       quickAdd(page, '二');
-      await waitFor(() => items(page).length === 3, 'both placeholders');
+      await eventually(() => items(page).length === 3, 'both placeholders');
       expect(new Set(items(page).map((t) => t.id)).size).toBe(3);
       release();
       expect(calls.filter((c) => c.action === 'create')).toHaveLength(2);
@@ -328,27 +355,18 @@ describe('Todos page', () => {
     const instance = page.instance as unknown as { onSave(e: { detail: object }): void };
     instance.onSave({ detail: { patch: { id: 't0001', title: 'New title' } } });
     expect(items(page)[0].title).toBe('New title');
-    await waitFor(() => items(page)[0].title === 'Old title', 'the rollback');
+    await eventually(() => items(page)[0].title === 'Old title', 'the rollback');
     expect(wxDouble.api.showToast).toHaveBeenCalledWith(
       expect.objectContaining({ title: '没能保存修改：内容已被修改，请刷新后再试' }),
     );
   });
 
   it('opens the todo a reminder points at', async () => {
-    serve([todo(7, { title: '提醒打开的' })]);
-    const calls: Calls = [];
-    const base = wxDouble.cloudHandler;
-    wxDouble.cloudHandler = (name, data) => {
-      if (name === 'todo' && data.action === 'get') {
-        calls.push({ action: 'get', data });
-        return { ok: true, data: { todo: todo(7, { title: '提醒打开的' }) } };
-      }
-      return base(name, data);
-    };
+    const calls = serve([todo(7, { title: '提醒打开的' })]);
     const { stack } = launchApp('pages/todos/index?id=t0007');
     const page = stack.current!.component;
-    await waitFor(() => page.data.editor.show === true, 'the editor');
-    expect(calls).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
+    await eventually(() => page.data.editor.show === true, 'the editor');
+    expect(calls.filter((c) => c.action === 'get')).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
     expect(page.data.editor.todo.title).toBe('提醒打开的');
   });
 });

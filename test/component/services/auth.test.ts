@@ -1,6 +1,7 @@
 import { Auth, createAuth, isAuthError, SESSION_KEY, type AuthDeps } from '../../../miniprogram/services/auth';
 import type { CallResult } from '../../../typings/contract';
 import type { LoginResult } from '../../../typings/login';
+import { answering } from '../helpers/answers';
 import { cloudDouble, wxDouble } from '../helpers/wx';
 
 const result = (openid: string): LoginResult => ({
@@ -113,7 +114,7 @@ describe('auth service', () => {
 
   it('by default logs in through wx.login and the login cloud function', async () => {
     wxDouble.loginCode = () => 'wx-code-1';
-    wxDouble.cloudHandler = (name, data) => ({ ok: true, data: { ...result('o-9'), name, data } });
+    wxDouble.cloudHandler = answering({ login: { login: () => ({ ok: true, data: result('o-9') }) } });
     const session = await createAuth().ensure();
     expect(session.openid).toBe('o-9');
     expect(cloudDouble.callFunction).toHaveBeenCalledWith({

@@ -15,9 +15,13 @@ export const TINY_PNG = Buffer.from(
 export interface PreviewGlobals {
   __mpPreview?: { log: string[]; user: string };
   getApp(): { globalData: { log: string[] } };
-  getCurrentPages(): unknown[];
+  getCurrentPages(): Array<{ route: string; options: Record<string, string> }>;
   wx: {
     navigateTo(o: { url: string }): Promise<unknown>;
+    redirectTo(o: { url: string }): Promise<unknown>;
+    switchTab(o: { url: string }): Promise<unknown>;
+    reLaunch(o: { url: string }): Promise<unknown>;
+    navigateBack(o: { delta: number }): Promise<unknown>;
     requestSubscribeMessage(o: { tmplIds: string[] }): Promise<Record<string, string>>;
     getLocation(o: object): void;
   };

@@ -18,15 +18,6 @@ export async function errorCode(promise: Promise<unknown> | (() => Promise<unkno
   throw new Error('expected a StoreError, but the call succeeded');
 }
 
-/** Polls a condition on the event loop instead of sleeping a fixed time. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 let counter = 0;
 /** A collection name no other case of this file uses. */
 export function freshName(prefix = 'c'): string {

@@ -3,10 +3,15 @@
  * `pages/me/index.onLoad`), and a throwing hook or a rejected promise reported to App.onError /
  * App.onUnhandledRejection without stopping navigation.
  */
-import type { PageInstance } from '../types';
 
 /** The App() instance: its options with `this` = itself. */
 export type AppInstance = Record<string, unknown> & { globalData?: unknown };
+
+type Hook = (...args: unknown[]) => unknown;
+const hookOf = (target: object | undefined, name: string): Hook | undefined => {
+  const fn = (target as Record<string, unknown> | undefined)?.[name];
+  return typeof fn === 'function' ? (fn as Hook) : undefined;
+};
 
 export class Lifecycle {
   /** Every hook called, in order. */
@@ -16,22 +21,22 @@ export class Lifecycle {
 
   callApp(hook: string, ...args: unknown[]): unknown {
     const app = this.app();
-    const fn = app?.[hook];
-    if (typeof fn !== 'function') return undefined;
+    const fn = hookOf(app, hook);
+    if (!fn) return undefined;
     this.log.push(`App.${hook}`);
-    return this.guard(`App.${hook}`, () => (fn as (...a: unknown[]) => unknown).apply(app, args));
+    return this.guard(`App.${hook}`, () => fn.apply(app, args));
   }
 
-  callPage(page: { route: string; instance: PageInstance }, hook: string, ...args: unknown[]): unknown {
-    const fn = page.instance[hook];
-    if (typeof fn !== 'function') return undefined;
+  callPage(page: { route: string; instance: object }, hook: string, ...args: unknown[]): unknown {
+    const fn = hookOf(page.instance, hook);
+    if (!fn) return undefined;
     this.log.push(`${page.route}.${hook}`);
-    return this.guard(`${page.route} ${hook}`, () => (fn as (...a: unknown[]) => unknown).apply(page.instance, args));
+    return this.guard(`${page.route} ${hook}`, () => fn.apply(page.instance, args));
   }
 
   /** Whether the app defines `hook`. */
   appHas(hook: string): boolean {
-    return typeof this.app()?.[hook] === 'function';
+    return hookOf(this.app(), hook) !== undefined;
   }
 
   /** A throwing lifecycle goes to App.onError, as in WeChat, and never stops navigation. */
@@ -49,19 +54,14 @@ export class Lifecycle {
   }
 
   reportError(where: string, error: unknown): void {
-    console.error(`[preview] ${where} threw`, error);
+    console.error(`${where} threw`, error);
     const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-    const onError = this.app()?.onError;
-    if (typeof onError === 'function') (onError as (m: string) => void).call(this.app(), message);
+    hookOf(this.app(), 'onError')?.call(this.app(), message);
   }
 
   reportRejection(reason: unknown): void {
-    const handler = this.app()?.onUnhandledRejection;
-    if (typeof handler === 'function') {
-      (handler as (r: { reason: unknown; promise: Promise<unknown> }) => void).call(this.app(), {
-        reason,
-        promise: Promise.reject(reason).catch(() => undefined),
-      });
-    } else console.error('[preview] unhandled rejection', reason);
+    const handler = hookOf(this.app(), 'onUnhandledRejection');
+    if (handler) handler.call(this.app(), { reason, promise: Promise.reject(reason).catch(() => undefined) });
+    else console.error('unhandled rejection', reason);
   }
 }

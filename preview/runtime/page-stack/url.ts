@@ -1,5 +1,5 @@
 /** Mini-program URLs: `/pages/x/index?a=1`, or relative to the page navigating (`../y/index`). */
-import type { Query } from '../types';
+export type Query = Record<string, string>;
 
 export function parseUrl(url: string, from?: string): { route: string; query: Query } {
   const [rawPath, search = ''] = url.split('?');
