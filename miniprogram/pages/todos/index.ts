@@ -284,8 +284,8 @@ definePage<Custom>()({
       void this.load();
     },
 
-    onQuickInput(event: { detail: string }) {
-      this.setData({ quickTitle: event.detail });
+    onQuickInput(event: WechatMiniprogram.Input) {
+      this.setData({ quickTitle: event.detail.value });
     },
     onQuickAdd() {
       const title = this.data.quickTitle.trim();

@@ -198,8 +198,8 @@ describe('Todos page', () => {
   it('quick add puts the todo on top at once, and gives the title back if saving fails', async () => {
     const calls = serve([todo(1)], { fail: { create: { code: 'INVALID_ARGUMENT' } } });
     const { page } = await openTodos();
-    page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '  打电话给妈妈 ' });
-    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '打电话给妈妈' });
+    page.querySelector('#quick-add')!.dispatchEvent('input', { detail: { value: '  打电话给妈妈 ' } });
+    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: { value: '打电话给妈妈' } });
     await eventually(() => calls.some((c) => c.action === 'create'), 'the create call');
     expect(calls.find((c) => c.action === 'create')?.data).toMatchObject({ title: '打电话给妈妈', quadrant: 'q1' });
     await eventually(() => page.data.quickTitle === '打电话给妈妈', 'the title given back');
@@ -232,8 +232,8 @@ describe('Todos page', () => {
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
     await eventually(() => lists === 1, 'the first list call');
-    page.querySelector('#quick-add')!.dispatchEvent('change', { detail: '先记下来' });
-    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: '先记下来' });
+    page.querySelector('#quick-add')!.dispatchEvent('input', { detail: { value: '先记下来' } });
+    page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: { value: '先记下来' } });
     await eventually(() => lists === 2, 'the list loaded again after the save');
     releaseFirstList();
     await eventually(() => !page.data.loading, 'loading to end');
@@ -270,8 +270,8 @@ describe('Todos page', () => {
       return { calls, release: () => release() };
     }
     const quickAdd = (page: Rendered, title: string): void => {
-      page.querySelector('#quick-add')!.dispatchEvent('change', { detail: title });
-      page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: title });
+      page.querySelector('#quick-add')!.dispatchEvent('input', { detail: { value: title } });
+      page.querySelector('#quick-add')!.dispatchEvent('confirm', { detail: { value: title } });
     };
 
     it('a tick stays, and is sent for the saved todo once it has its id', async () => {
