@@ -38,7 +38,12 @@ module.exports = {
     { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
     // Shipping: WeChat's compiler, upload and preview (WeChat CI on loopback), deploy (CloudBase API on loopback).
     node('shipping'),
-    // The browser preview in headless Chromium (one browser for the suite; fails fast without one).
-    { ...node('e2e'), globalSetup: '<rootDir>/test/e2e/helpers/global-setup.js' },
+    // The browser preview in headless Chromium (fails fast without it); the pages' test files share
+    // one app cloud.
+    {
+      ...node('e2e'),
+      globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/helpers/global-teardown.ts',
+    },
   ],
 };

@@ -17,9 +17,9 @@ beforeAll(async () => {
   model = await startModelServer();
 });
 afterAll(() => model?.close());
-const rig = previewRigForFile({
-  cloud: () => ({ functionEnv: { MODEL_BASE_URL: model.baseUrl, MODEL_NAME: 'scripted-model', CHAT_FLUSH_MS: '100' } }),
-});
+const rig = previewRigForFile(() => ({
+  functionEnv: { MODEL_BASE_URL: model.baseUrl, MODEL_NAME: 'scripted-model', CHAT_FLUSH_MS: '100' },
+}));
 
 const ALICE = 'e2e_chat_alice';
 const reply = (page: Page) => page.locator('.pv-page--active .msg--assistant').last();

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { lifecycleScenarios, play, type Act, type StackDriver } from '../scenarios/lifecycle';
 import { gotoApp, hash, type PreviewGlobals } from './helpers/app';
-import { previewRigForFile } from './helpers/rig';
+import { fixtureRigForFile } from './helpers/rig';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +18,8 @@ const tabs = (
     tabBar: { list: Array<{ pagePath: string; text: string }> };
   }
 ).tabBar.list;
-const rig = previewRigForFile({ cloud: { databaseDir: false }, root });
+// The fixture calls no cloud: a plain loopback server serves its preview.
+const rig = fixtureRigForFile(root);
 
 type Api = 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch' | 'navigateBack';
 

@@ -7,14 +7,14 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually';
 import { gotoApp, hash, previewLog, SCREENSHOTS, TINY_PNG } from './helpers/app';
-import { previewRigForFile } from './helpers/rig';
+import { appRigForFile } from './helpers/rig';
 
 jest.setTimeout(60_000);
 
-const rig = previewRigForFile();
+const rig = appRigForFile();
 
 async function userDoc(openid: string): Promise<Record<string, unknown> | undefined> {
-  const [doc] = await rig().cloud.store.find('users', { _id: openid }, { limit: 1 });
+  const [doc] = await rig().cloud.docs('users', { _id: openid });
   return doc as Record<string, unknown> | undefined;
 }
 

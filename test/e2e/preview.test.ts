@@ -7,11 +7,11 @@
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { gotoApp, hash, previewLog, SCREENSHOTS, type PreviewGlobals } from './helpers/app';
-import { previewRigForFile } from './helpers/rig';
+import { appRigForFile } from './helpers/rig';
 
 jest.setTimeout(60_000);
 
-const rig = previewRigForFile();
+const rig = appRigForFile();
 
 describe('navigation and the wx shim', () => {
   let page: Page;
@@ -168,7 +168,7 @@ describe('the client database in the preview', () => {
     expect(outcome.errMsg).toBe('collection.get:ok');
     expect(outcome.refused).toMatch(/^-502003 collection\.get:fail -502003 DATABASE_PERMISSION_DENIED/);
     expect(outcome.added.errMsg).toBe('collection.add:ok');
-    const [stored] = await rig().cloud.store.find('todos', { _id: outcome.added._id });
+    const [stored] = await rig().cloud.docs('todos', { _id: outcome.added._id });
     expect(stored).toEqual({ _id: outcome.added._id, _openid: user, title: 'from the client' });
 
     const removed = await page.evaluate(
@@ -176,6 +176,6 @@ describe('the client database in the preview', () => {
       outcome.added._id,
     );
     expect(removed).toEqual({ stats: { removed: 1 }, errMsg: 'document.remove:ok' });
-    expect(await rig().cloud.store.count('todos', { _id: outcome.added._id })).toBe(0);
+    expect(await rig().cloud.docs('todos', { _id: outcome.added._id })).toHaveLength(0);
   });
 });

@@ -8,18 +8,17 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { eventually } from '../helpers/eventually';
 import { gotoApp, SCREENSHOTS } from './helpers/app';
-import { previewRigForFile } from './helpers/rig';
+import { appRigForFile } from './helpers/rig';
 
 jest.setTimeout(60_000);
 
-const rig = previewRigForFile();
+const rig = appRigForFile();
 
 type Doc = Record<string, unknown>;
 
 describe('todos and reminders', () => {
   let page: Page;
-  const todos = (openid: string): Promise<Doc[]> =>
-    rig().cloud.store.find('todos', { _openid: openid }) as Promise<Doc[]>;
+  const todos = (openid: string): Promise<Doc[]> => rig().cloud.docs('todos', { _openid: openid });
   const todo = async (openid: string, title: string): Promise<Doc | undefined> =>
     (await todos(openid)).find((d) => d.title === title);
 
@@ -93,7 +92,8 @@ describe('todos and reminders', () => {
 
     // Time passes: the reminder falls due (the local cloud's clock is the real one).
     const due = new Date(Date.now() - 60_000);
-    await rig().cloud.store.update('todos', { _id: saved._id }, { $set: { remindAt: due, remindNextAt: due } });
+    const dueAt = { $date: due.toISOString() };
+    await rig().cloud.replace('todos', String(saved._id), { ...saved, remindAt: dueAt, remindNextAt: dueAt });
     const fired = await fetch(`${rig().cloud.url}/_/api/triggers/remind/everyMinute`, { method: 'POST' });
     expect(fired.ok).toBe(true);
     const outbox = (await (await fetch(`${rig().cloud.url}/_/api/outbox`)).json()) as {

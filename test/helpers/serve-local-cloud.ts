@@ -1,19 +1,31 @@
 // Runs a test local cloud in its own process (for the jsdom tests, whose globals PGlite and
-// esbuild cannot use) and prints {"url": ...} once it serves. Stops when stdin closes.
+// esbuild cannot use, and for the e2e suite's shared cloud) and prints {"url": ...} once it
+// serves. Stops when stdin closes.
+import { renameSync, writeFileSync } from 'node:fs';
+import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
+import { attachPreview } from '../../preview/server';
 import { startTestCloud } from './local-cloud';
 
-// The parent passes extra function environment as JSON (see startCloudProcess).
+// The parent passes extra function environment as JSON, whether to serve the preview, and a file
+// to write the URL into (see spawnCloudProcess).
 const functionEnv = JSON.parse(process.env.LOCAL_CLOUD_FUNCTION_ENV || '{}') as Record<string, string>;
+const withPreview = process.env.LOCAL_CLOUD_PREVIEW === '1';
 
-startTestCloud({ functionEnv }).then(
-  (cloud) => {
+startTestCloud({ functionEnv })
+  .then(async (cloud) => {
+    if (withPreview) await attachPreview(cloud, { log: () => undefined, subscribeTemplates: SUBSCRIBE_TEMPLATES });
     process.stdout.write(`${JSON.stringify({ url: cloud.url })}\n`);
+    const urlFile = process.env.LOCAL_CLOUD_URL_FILE;
+    // Written whole, then renamed: a reader never sees half a URL.
+    if (urlFile) {
+      writeFileSync(`${urlFile}.part`, cloud.url);
+      renameSync(`${urlFile}.part`, urlFile);
+    }
     const stop = (): void => void cloud.close().finally(() => process.exit(0));
     process.stdin.on('end', stop).resume();
     process.on('SIGTERM', stop);
-  },
-  (error: unknown) => {
+  })
+  .catch((error: unknown) => {
     console.error(error);
     process.exit(1);
-  },
-);
+  });

@@ -3,76 +3,11 @@
  * /functions endpoint as the chosen user, uploadFile into its storage. The page under test talks
  * to the real functions over HTTP, as the browser preview does.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { createDatabase as Database } from '../../../preview/runtime/wx/database';
+import { send, startCloudProcess, type RemoteCloud } from '../../helpers/cloud-process';
 import { startModelServer, withModel, type WithModel } from '../../helpers/model-server';
 import { wxDouble } from './wx';
-
-const ROOT = join(__dirname, '../../..');
-
-// node:http rather than fetch: the jsdom environment does not expose Node's fetch.
-function send(
-  method: string,
-  url: string,
-  headers: Record<string, string>,
-  body?: Buffer | string,
-): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-export interface RemoteCloud {
-  url: string;
-  /** Documents of a collection as the inspector API gives them (Extended JSON, ISO dates). */
-  docs(collection: string): Promise<Array<Record<string, unknown>>>;
-  file(fileID: string): Promise<Buffer | undefined>;
-  close(): Promise<void>;
-}
-
-/** `functionEnv`: extra environment for the functions (e.g. MODEL_BASE_URL of a scripted model server). */
-export async function startCloudProcess(functionEnv: Record<string, string> = {}): Promise<RemoteCloud> {
-  const child: ChildProcess = spawn(
-    join(ROOT, 'node_modules/.bin/tsx'),
-    [join(ROOT, 'test/helpers/serve-local-cloud.ts')],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, LOCAL_CLOUD_FUNCTION_ENV: JSON.stringify(functionEnv) },
-    },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) =>
-      resolve((JSON.parse(line) as { url: string }).url),
-    );
-    child.once('exit', (code) => reject(new Error(`the local cloud process exited (${code}) before serving`)));
-  });
-  return {
-    url,
-    async docs(collection) {
-      const { body } = await send('GET', `${url}/_/api/collections/${collection}/docs?size=200`, {});
-      return (JSON.parse(body.toString('utf8')) as { docs: Array<Record<string, unknown>> }).docs;
-    },
-    async file(fileID) {
-      const { status, body } = await send('GET', `${url}/_/api/files?fileID=${encodeURIComponent(fileID)}`, {});
-      return status === 200 ? body : undefined;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin?.end();
-      }),
-  };
-}
 
 /**
  * `wx.cloud.database()` as the preview runs it: the real @cloudbase/database and realtime client,
@@ -125,10 +60,7 @@ export type ChatCloud = WithModel<RemoteCloud>;
 export async function startChatCloud(env: Record<string, string> = {}): Promise<ChatCloud> {
   const model = await startModelServer();
   const cloud = await startCloudProcess({
-    MODEL_BASE_URL: model.baseUrl,
-    MODEL_NAME: 'scripted-model',
-    CHAT_DAILY_LIMIT: '3',
-    ...env,
+    functionEnv: { MODEL_BASE_URL: model.baseUrl, MODEL_NAME: 'scripted-model', CHAT_DAILY_LIMIT: '3', ...env },
   });
   return withModel(cloud, model);
 }

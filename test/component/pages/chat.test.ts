@@ -8,7 +8,8 @@ import { textReply, toolReply, type ModelServer } from '../../helpers/model-serv
 import { stopThenRegenerate, streaming, type ChatDriver } from '../../scenarios/chat';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf, waitForText } from '../helpers/dom';
-import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
+import type { RemoteCloud } from '../../helpers/cloud-process';
+import { connectToLocalCloud, startChatCloud, type ChatCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 

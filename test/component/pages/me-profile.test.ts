@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../../helpers/eventually';
 import { textOf, waitForText } from '../helpers/dom';
-import { connectToLocalCloud, startCloudProcess, type RemoteCloud } from '../helpers/local-cloud';
+import { startCloudProcess, type RemoteCloud } from '../../helpers/cloud-process';
+import { connectToLocalCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 

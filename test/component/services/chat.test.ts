@@ -1,7 +1,8 @@
 import { chat } from '../../../miniprogram/services/chat';
 import { replyErrorMessage, userMessage } from '../../../miniprogram/services/errors';
 import { textReply, type ModelServer } from '../../helpers/model-server';
-import { connectToLocalCloud, startChatCloud, type ChatCloud, type RemoteCloud } from '../helpers/local-cloud';
+import type { RemoteCloud } from '../../helpers/cloud-process';
+import { connectToLocalCloud, startChatCloud, type ChatCloud } from '../helpers/local-cloud';
 
 let cloud: RemoteCloud;
 let model: ModelServer;

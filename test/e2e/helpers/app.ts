@@ -32,7 +32,7 @@ export interface PreviewGlobals {
 export const inPage = (): PreviewGlobals => globalThis as unknown as PreviewGlobals;
 
 /** Opens `route` as dev user `user` and waits until the first page has rendered. */
-export async function gotoApp(page: Page, preview: Preview, route: string, user: string): Promise<void> {
+export async function gotoApp(page: Page, preview: Pick<Preview, 'url'>, route: string, user: string): Promise<void> {
   // Through a blank page, so that a URL differing only in its hash still starts the app afresh.
   await page.goto('about:blank');
   await page.goto(`${preview.url}?user=${encodeURIComponent(user)}#${route}`);

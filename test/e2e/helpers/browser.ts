@@ -1,5 +1,5 @@
 /**
- * One headless Chromium for the whole e2e suite (Debian's, via playwright-core: npm cannot
+ * Headless Chromium for the e2e tests, one per test file (Debian's, via playwright-core: npm cannot
  * download browsers here). CHROMIUM_PATH overrides where it is looked for.
  */
 import * as fs from 'node:fs';
