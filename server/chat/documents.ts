@@ -21,6 +21,7 @@ import {
   storedDate,
   type Schema,
 } from '../schema';
+import type { QuotaDoc } from './quota';
 import type { ConversationDoc } from './store';
 
 export const MESSAGE_STATUSES = [
@@ -107,4 +108,49 @@ export function conversationDocSchema(): Schema<ConversationDoc> {
     },
     { keepUnknown: true },
   );
+}
+
+/** A quota document's holds: reply ids to the date each hold lapses. */
+const holdsSchema = (): Schema<Record<string, Date>> => ({
+  parse(value, path, issues) {
+    const held = typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : null;
+    if (held?.every(([, until]) => until instanceof Date)) return Object.fromEntries(held) as Record<string, Date>;
+    issues[path] = 'must map reply ids to dates';
+    return undefined;
+  },
+});
+
+export function quotaDocSchema(): Schema<QuotaDoc> {
+  return object(
+    {
+      _id: anyString({ min: 1 }),
+      _openid: anyString({ min: 1 }),
+      day: anyString(),
+      taken: integer({ min: 0 }),
+      used: integer({ min: 0 }),
+      holds: holdsSchema(),
+      updatedAt: storedDate(),
+    },
+    { keepUnknown: true },
+  );
+}
+
+/**
+ * A quota document rebuilt from a malformed one (`openid:day` in its id): `used` if it is still a
+ * count, the holds whose lapse is still a date, and `taken` as their sum, which it always is.
+ */
+export function rebuiltQuota(id: string, raw: Record<string, unknown>, now: Date): QuotaDoc {
+  const used = typeof raw.used === 'number' && Number.isInteger(raw.used) && raw.used >= 0 ? raw.used : 0;
+  const stored = typeof raw.holds === 'object' && raw.holds !== null ? Object.entries(raw.holds) : [];
+  const holds = Object.fromEntries(stored.filter(([, until]) => until instanceof Date)) as Record<string, Date>;
+  const at = id.lastIndexOf(':');
+  return {
+    _id: id,
+    _openid: id.slice(0, at),
+    day: id.slice(at + 1),
+    taken: used + Object.keys(holds).length,
+    used,
+    holds,
+    updatedAt: now,
+  };
 }

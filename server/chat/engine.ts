@@ -75,7 +75,7 @@ export function createChatEngine(deps: EngineDeps) {
   const { db, config } = deps;
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const store = new ChatStore(db, log);
-  const quota = new Quota(db, config.dailyLimit);
+  const quota = new Quota(db, config.dailyLimit, log);
   const todos = new TodoStore(db, log);
   const holds = createHolds(store, quota);
   const { reserve, take } = holds;
