@@ -63,6 +63,11 @@ export class Users {
     return data[0] === undefined ? undefined : this.check.read(data[0]);
   }
 
+  private async exists(openid: string): Promise<boolean> {
+    const { total } = await settle(this.db.collection(USERS).where({ _id: openid }).count());
+    return total > 0;
+  }
+
   /**
    * A user document that is not what login writes would fail every login of its user: rebuilt from
    * the fields that still have their type (the rest as for a new user), and marked.
@@ -82,7 +87,7 @@ export class Users {
       avatarFileId: text('avatarFileId'),
       createdAt: date('createdAt'),
       lastLoginAt: now,
-      loginCount: typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : 1,
+      loginCount: typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : 0,
       ...(unionid ? { unionid } : {}),
     };
     this.log(`login: ${INVALID_DOCUMENT}: ${USERS}/${login.openid} rebuilt from its valid fields`);
@@ -111,7 +116,15 @@ export class Users {
       ...(login.unionid ? { unionid: login.unionid } : {}),
     };
     const doc = this.db.collection(USERS).doc(login.openid);
-    const { stats } = await settle(doc.update({ data: seen }));
+    let stats: { updated: number };
+    try {
+      ({ stats } = await settle(doc.update({ data: seen })));
+    } catch (error) {
+      // A malformed user document ($inc on a count that is not a number): rebuilt, then counted.
+      if (!(await this.exists(login.openid))) throw error;
+      await this.repair(login, now);
+      ({ stats } = await settle(doc.update({ data: seen })));
+    }
     if (stats.updated === 0) {
       const fresh: UserDoc = {
         _id: login.openid,
