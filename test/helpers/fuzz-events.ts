@@ -379,3 +379,35 @@ export function fuzzCases(pools: FuzzPools): fc.Arbitrary<FuzzCase> {
   );
   return fc.oneof(...perAction, remindCases(pools));
 }
+
+/** One write a modified mini-program could send through the client database (`/web`). */
+export interface ClientWrite {
+  collection: string;
+  op: 'add' | 'update' | 'set' | 'remove' | 'where.update' | 'where.remove';
+  /** The document an op by id names: one of the caller's own, someone else's, or none. */
+  id: string;
+  data: Record<string, unknown>;
+  /** Signed in (the rules' auth.openid) or not. */
+  openid?: string;
+}
+
+/** Field names the app's documents have, so a write looks like one that could matter. */
+const FIELD_NAMES = ['title', 'quadrant', 'done', 'remindState', 'remindNextAt', 'text', 'status', 'taken', 'holds'];
+
+/** Client-database writes to any collection: every one must be refused by the rules, whatever it holds. */
+export function clientWrites(collections: readonly string[], openids: readonly string[]): fc.Arbitrary<ClientWrite> {
+  const field = fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,8}$/));
+  return fc.record(
+    {
+      collection: fc.constantFrom(...collections),
+      op: fc.constantFrom('add', 'update', 'set', 'remove', 'where.update', 'where.remove'),
+      id: fc.oneof(fc.constantFrom(...openids.map((o) => `own-${o}`)), fc.stringMatching(/^[a-z0-9]{1,12}$/)),
+      // Through JSON, as a request carries it: plain objects, never null-prototype ones.
+      data: fc
+        .dictionary(field, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 })
+        .map((value) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>),
+      openid: fc.constantFrom(...openids),
+    },
+    { requiredKeys: ['collection', 'op', 'id', 'data'] },
+  );
+}
