@@ -27,7 +27,14 @@ let rig: ChatRig;
 let db: DB.Database;
 
 beforeAll(async () => {
-  rig = await startChatRig({ REMIND_TEMPLATE_ID: TEMPLATE });
+  // The Official Account configured, as `npm start` has it: a reminder without credit goes that way.
+  rig = await startChatRig((url) => ({
+    REMIND_TEMPLATE_ID: TEMPLATE,
+    OA_APPID: 'wx-oa-trust',
+    OA_APP_SECRET: 'oa-secret',
+    OA_REMIND_TEMPLATE_ID: 'tpl-oa-trust',
+    WECHAT_API_BASE: `${url}/wxapi`,
+  }));
   db = loadSdk(rig.cloud).database();
 }, 120_000);
 afterAll(() => rig?.close());
