@@ -8,6 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DB } from 'wx-server-sdk';
+import type { Database } from '../../server/db';
+import { Inbox } from '../../server/oa/inbox';
 import { keyedId } from '../../server/requests';
 import type { ChatQuota, SendResult } from '../../typings/chat';
 import type { ApiResult } from '../../typings/contract';
@@ -202,6 +204,23 @@ describe('malformed documents', () => {
     await plant('users', [{ _id: other, openid: other, nickname: { evil: 1 }, loginCount: 'many' }]);
     const login = await invoke<ApiResult<LoginResult>>(rig.cloud, 'login', { action: 'login' }, { openid: other });
     expect(login).toMatchObject({ ok: true, data: { openid: other, profile: { nickname: '', loginCount: 1 } } });
+  });
+});
+
+describe('an Official Account inbox document broken by hand', () => {
+  it('is marked failed with INVALID_DOCUMENT, logged once, and read as none, so no try answers from it', async () => {
+    await rig.cloud.store.insert('oa_inbox', [
+      { _id: 'msg-planted', openid: 'oa_x', state: 'ready', parts: 'not a list' },
+    ]);
+    const logged: string[] = [];
+    const inbox = new Inbox(db as unknown as Database, (message) => void logged.push(message));
+    expect(await inbox.get('msg-planted')).toBeUndefined();
+    expect(await inbox.get('msg-planted')).toBeUndefined();
+    expect((await rig.cloud.store.find('oa_inbox', { _id: 'msg-planted' }))[0]).toMatchObject({
+      state: 'failed',
+      error: { code: 'INVALID_DOCUMENT', errmsg: expect.stringContaining('parts must be an array') },
+    });
+    expect(logged).toHaveLength(1);
   });
 });
 
