@@ -23,7 +23,7 @@ function idOf(raw: unknown): string {
 export interface DocumentCheck<T> {
   /** The document as `T`, or the reason it is not one. */
   parse(raw: unknown): { ok: true; doc: T } | { ok: false; reason: string };
-  /** The document as `T`, or undefined after one log line naming it and what is wrong. */
+  /** The document as `T`; undefined when there is none, or after one log line naming it and what is wrong. */
   read(raw: unknown): T | undefined;
   /** The documents that are `T`, each other one logged and left out. */
   readAll(raws: readonly unknown[]): T[];
@@ -35,6 +35,7 @@ export function documentCheck<T>(collection: string, schema: Schema<T>, log: Log
     return parsed.ok ? { ok: true, doc: parsed.value } : { ok: false, reason: describeIssues(parsed.issues) };
   }
   function read(raw: unknown): T | undefined {
+    if (raw === undefined) return undefined;
     const parsed = parse(raw);
     if (parsed.ok) return parsed.doc;
     log(`${INVALID_DOCUMENT}: ${collection}/${idOf(raw)} skipped: ${parsed.reason}`);

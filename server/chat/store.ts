@@ -143,7 +143,7 @@ export class ChatStore {
 
   async conversation(openid: string, id: string): Promise<ConversationDoc | undefined> {
     const { data } = await settle(this.conversations.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] === undefined ? undefined : this.conversationCheck.read(data[0]);
+    return this.conversationCheck.read(data[0]);
   }
 
   async insertConversation(doc: ConversationDoc): Promise<void> {
@@ -222,7 +222,7 @@ export class ChatStore {
 
   async message(openid: string, id: string): Promise<MessageDoc | undefined> {
     const { data } = await settle(this.messages.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] === undefined ? undefined : this.messageCheck.read(data[0]);
+    return this.messageCheck.read(data[0]);
   }
 
   /** The newest `limit` messages before `before` (all when absent), newest first; malformed ones skipped. */

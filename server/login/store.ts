@@ -60,7 +60,7 @@ export class Users {
   /** The user; one whose document is not what login writes is logged and treated as unknown. */
   async get(openid: string): Promise<UserDoc | undefined> {
     const { data } = await settle(this.db.collection(USERS).where({ _id: openid }).limit(1).get());
-    return data[0] === undefined ? undefined : this.check.read(data[0]);
+    return this.check.read(data[0]);
   }
 
   private async exists(openid: string): Promise<boolean> {

@@ -66,7 +66,7 @@ export class Followers {
   /** The follower; one whose document is not what this class writes is logged and treated as unknown. */
   async get(openid: string): Promise<FollowerDoc | undefined> {
     const { data } = await settle(this.collection.where({ _id: openid }).limit(1).get());
-    return data[0] === undefined ? undefined : this.check.read(data[0]);
+    return this.check.read(data[0]);
   }
 
   /** Applies `patch`, creating the follower first when unknown (two first sights end in one document). */

@@ -144,7 +144,7 @@ export class TodoStore {
 
   async get(openid: string, id: string): Promise<TodoDoc | undefined> {
     const { data } = await settle(this.todos.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] === undefined ? undefined : this.check.read(data[0]);
+    return this.check.read(data[0]);
   }
 
   async insert(doc: TodoDoc): Promise<void> {
