@@ -313,6 +313,46 @@ describe('a write repeated with its requestId', () => {
     expect(history.items).toHaveLength(2);
   });
 
+  it('chat.send retried after its invocation died answers with the turn it had stored, asking the model nothing', async () => {
+    const openid = 'o-send-died';
+    rig.model.script(textReply('已经答过了。'));
+    const request = { text: '问过一次', requestId: 'req-send-died-01' };
+    const first = await chatOk(rig.cloud, 'send', request, openid);
+    await rig.cloud.store.update(
+      'requests',
+      { _id: `${openid}:${request.requestId}` },
+      { $set: { state: 'running', owner: 'killed', until: new Date(Date.now() - 1000), answer: null } },
+    );
+    const calls = rig.model.requests.length;
+    const again = await chatOk(rig.cloud, 'send', request, openid);
+    expect(again.message.id).toBe(first.message.id);
+    expect(again.reply).toMatchObject({ id: first.reply.id, status: 'done', text: '已经答过了。' });
+    expect(rig.model.requests.length).toBe(calls);
+    expect(await rig.cloud.store.count('messages', { _openid: openid })).toBe(2);
+  });
+
+  it('chat.regenerate twice at once with one requestId writes the reply once', async () => {
+    const openid = 'o-regenerate-twice';
+    rig.model.script(textReply('第一版。'));
+    const sent = await chatOk(rig.cloud, 'send', { text: '写一版' }, openid);
+    const hold = gate();
+    rig.model.script({ steps: [{ gate: hold.wait }, ...(textReply('第二版。').steps ?? [])] });
+    const calls = rig.model.requests.length;
+    const asked = rig.model.request(calls + 1);
+    const request = { messageId: sent.reply.id, requestId: 'req-regenerate-01' };
+    const both = Promise.all([
+      chat(rig.cloud, 'regenerate', request, openid),
+      chat(rig.cloud, 'regenerate', request, openid),
+    ]);
+    await asked;
+    hold.open();
+    const [a, b] = await both;
+    expect(a).toMatchObject({ ok: true, data: { reply: { id: sent.reply.id, status: 'done', text: '第二版。' } } });
+    expect(b).toEqual(a);
+    expect(rig.model.requests.length - calls).toBe(1);
+    expect((await chatOk(rig.cloud, 'quota', {}, openid)).used).toBe(2);
+  });
+
   it('is forgotten after 24 hours: the sweep removes the record, and the id may be used again', async () => {
     const openid = 'o-expired';
     const create = { action: 'create', title: 'Yesterday', quadrant: 'q4', requestId: 'req-expired-0001' };
