@@ -19,6 +19,7 @@ const BENCHES: Bench[] = [
   { name: 'realtime', title: 'Realtime watch()', load: () => import('./realtime') },
   { name: 'oa', title: 'Official Account bridge', load: () => import('./oa') },
   { name: 'planner', title: 'Planner: quick add and repeats', load: () => import('./planner') },
+  { name: 'trust', title: 'Trust: malformed documents and idempotent writes', load: () => import('./trust') },
 ];
 
 async function main(): Promise<void> {

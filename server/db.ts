@@ -3,6 +3,9 @@ import type * as cloud from 'wx-server-sdk';
 
 export type Database = ReturnType<typeof cloud.database>;
 
+/** A query on a collection: where, orderBy, skip, limit, get. */
+export type Query = ReturnType<ReturnType<Database['collection']>['where']>;
+
 /**
  * wx-server-sdk types every call as `Promise<T> | void | string` (callback and string forms).
  * Called without callbacks it always returns the promise; this says so in one place.

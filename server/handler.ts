@@ -5,7 +5,8 @@
 import type { ApiResult } from '../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
 import { AppError, fail, ok } from './errors';
-import { check, describeIssues, isoDate, object, oneOf, optional, string, type Schema } from './schema';
+import { requestIdSchema, type Requests } from './requests';
+import { check, describeIssues, isoDate, object, oneOf, optional, string, type Issues, type Schema } from './schema';
 
 /** The part of `cloud.getWXContext()` a handler reads. */
 export interface WXContext {
@@ -30,6 +31,11 @@ export interface ActionContext {
   now: Date;
   /** Epoch ms at which the platform ends this invocation (its configured timeout), when it says. */
   deadline?: number;
+  /**
+   * For an idempotent action called with a requestId: the same on every try of that call, so what
+   * it creates can have ids derived from it (`keyedId`) and a retry finds them instead of making more.
+   */
+  requestKey?: string;
 }
 
 /** The part of the platform's second argument to `main` a handler reads. */
@@ -44,8 +50,18 @@ export interface ActionSpec<Request, Response> {
   anonymous?: boolean;
 }
 
+/**
+ * An action whose request has a `requestId` is idempotent: the handler takes the requestId out
+ * (the action's schema and run never see it) and runs the action once per user and requestId.
+ */
+type SpecFor<Request, Response> = string extends keyof Request // an empty request: Record<string, never>
+  ? ActionSpec<Request, Response>
+  : 'requestId' extends keyof Request
+    ? ActionSpec<Omit<Request, 'requestId'>, Response> & { idempotent: true }
+    : ActionSpec<Request, Response>;
+
 export type ActionTable<F extends FunctionName> = {
-  [A in ActionName<F>]: ActionSpec<RequestOf<F, A>, ResponseOf<F, A>>;
+  [A in ActionName<F>]: SpecFor<RequestOf<F, A>, ResponseOf<F, A>>;
 };
 
 export interface HandlerDeps {
@@ -53,7 +69,16 @@ export interface HandlerDeps {
   now?: () => Date;
   /** Where unexpected errors are reported; CloudBase keeps console output in the function's logs. */
   log?: (message: string, error: unknown) => void;
+  /** Where idempotent actions claim their requestIds; without it they simply run. */
+  requests?: Requests;
 }
+
+/** When the platform does not say how long an invocation may run. */
+const UNKNOWN_LIMIT_MS = 60_000;
+/** A repeat waiting for the first call stops this long before its own invocation would end. */
+const WAIT_MARGIN_MS = 1000;
+/** Past the platform's limit, when a dead invocation's claim lapses. */
+const LAPSE_MARGIN_MS = 1000;
 
 // CloudBase adds `userInfo` to every event sent by a client; it is the platform's, not the caller's.
 const PLATFORM_KEYS = new Set(['action', 'userInfo']);
@@ -63,12 +88,13 @@ export function defineFunction<F extends FunctionName>(
   actions: ActionTable<F>,
   deps: HandlerDeps,
 ): (event: unknown, context?: InvocationContext) => Promise<ApiResult<ResponseOf<F, ActionName<F>>>> {
-  const table = actions as Record<string, ActionSpec<unknown, unknown> | undefined>;
+  const table = actions as Record<string, (ActionSpec<unknown, unknown> & { idempotent?: true }) | undefined>;
   const log = deps.log ?? ((message, error) => console.error(message, error));
 
   return async (event, context) => {
+    const start = Date.now();
     const limit = context?.time_limit_in_ms;
-    const deadline = typeof limit === 'number' && limit > 0 ? Date.now() + limit : undefined;
+    const deadline = typeof limit === 'number' && limit > 0 ? start + limit : undefined;
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return fail('INVALID_ARGUMENT', 'The event must be an object with an "action" field.');
     }
@@ -79,9 +105,11 @@ export function defineFunction<F extends FunctionName>(
     }
 
     const payload = Object.fromEntries(Object.entries(event).filter(([key]) => !PLATFORM_KEYS.has(key)));
-    const parsed = check(spec.schema, payload);
-    if (!parsed.ok) {
-      return fail('INVALID_ARGUMENT', describeIssues(parsed.issues), parsed.issues);
+    const { requestId, issues: idIssues, rest } = takeRequestId(payload, spec.idempotent === true);
+    const parsed = check(spec.schema, rest);
+    if (!parsed.ok || idIssues) {
+      const issues = { ...(parsed.ok ? {} : parsed.issues), ...idIssues };
+      return fail('INVALID_ARGUMENT', describeIssues(issues), issues);
     }
 
     const wx = deps.getWXContext();
@@ -95,16 +123,41 @@ export function defineFunction<F extends FunctionName>(
       ...(wx.UNIONID ? { unionid: wx.UNIONID } : {}),
     };
 
-    try {
-      const now = deps.now?.() ?? new Date();
-      const data = await spec.run(parsed.value, { identity, now, ...(deadline ? { deadline } : {}) });
-      return ok(data) as ApiResult<ResponseOf<F, ActionName<F>>>;
-    } catch (error) {
-      if (error instanceof AppError) return fail(error.code, error.message, error.fields);
-      log(`${name}.${action} failed`, error);
-      return fail('INTERNAL', 'The service hit an unexpected error.');
+    const now = deps.now?.() ?? new Date();
+    const requestKey = requestId === undefined ? undefined : `${identity.openid}:${requestId}`;
+    const execute = async (): Promise<ApiResult<unknown>> => {
+      try {
+        const ctx = { identity, now, ...(deadline ? { deadline } : {}), ...(requestKey ? { requestKey } : {}) };
+        return ok(await spec.run(parsed.value, ctx));
+      } catch (error) {
+        if (error instanceof AppError) return fail(error.code, error.message, error.fields);
+        log(`${name}.${action} failed`, error);
+        return fail('INTERNAL', 'The service hit an unexpected error.');
+      }
+    };
+    if (requestId === undefined || !deps.requests) {
+      return (await execute()) as ApiResult<ResponseOf<F, ActionName<F>>>;
     }
+    const end = deadline ?? start + UNKNOWN_LIMIT_MS;
+    const answer = await deps.requests.once(
+      { openid: identity.openid, fn: name, action: String(action), requestId, request: parsed.value },
+      { now, lapse: end + LAPSE_MARGIN_MS, giveUpAt: end - WAIT_MARGIN_MS },
+      execute,
+    );
+    return answer as ApiResult<ResponseOf<F, ActionName<F>>>;
   };
+}
+
+/** Takes an idempotent action's requestId out of its payload, checked; the rest goes to the action's schema. */
+function takeRequestId(
+  payload: Record<string, unknown>,
+  idempotent: boolean,
+): { requestId?: string; issues?: Issues; rest: Record<string, unknown> } {
+  if (!idempotent || !Object.hasOwn(payload, 'requestId')) return { rest: payload };
+  const { requestId: raw, ...rest } = payload;
+  const parsed = check(requestIdSchema(), raw);
+  if (!parsed.ok) return { issues: { requestId: parsed.issues[''] ?? 'is not a valid requestId' }, rest };
+  return { requestId: parsed.value, rest };
 }
 
 /** A timer trigger's event as CloudBase sends it; its `Time` is the run's "now". */
@@ -150,4 +203,26 @@ export function defineTimer<R>(
       return fail('INTERNAL', error instanceof Error ? error.message : `${name} run failed`);
     }
   };
+}
+
+type Entry<R> = (event: unknown, context?: InvocationContext) => Promise<ApiResult<R>>;
+
+/** A timer's event: a `Type` and no `action` (what a client sends always names its action). */
+function isTimerEvent(event: unknown): boolean {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    !Array.isArray(event) &&
+    Object.hasOwn(event, 'Type') &&
+    !Object.hasOwn(event, 'action')
+  );
+}
+
+/**
+ * One entry for a function that users call and a timer triggers too (CloudBase gives a function
+ * one `main`): the timer's event goes to `timer` (defineTimer, which refuses any user), every other
+ * event to `called`.
+ */
+export function withTimer<A, T>(called: Entry<A>, timer: Entry<T>): Entry<A | T> {
+  return (event, context) => (isTimerEvent(event) ? timer(event, context) : called(event, context));
 }

@@ -143,6 +143,52 @@ function isRealTime(m: RegExpExecArray): boolean {
   return (hour ?? 0) <= 23 && (minute ?? 0) <= 59 && second <= 59 && zoneHour <= 14 && zoneMinute <= 59;
 }
 
+/**
+ * A string of any content: for stored fields the functions fill themselves (an error message, a
+ * claim id) or that arrive from elsewhere unchecked (a follower's text), where only the type matters.
+ */
+export function anyString(opts: { min?: number; max?: number } = {}): Schema<string> {
+  return {
+    parse(value, path, issues) {
+      if (typeof value !== 'string') issues[path] = `must be a string, got ${describe(value)}`;
+      else if (opts.min !== undefined && value.length < opts.min) issues[path] = `must be at least ${opts.min} long`;
+      else if (opts.max !== undefined && value.length > opts.max) issues[path] = `must be at most ${opts.max} long`;
+      else return value;
+      return undefined;
+    },
+  };
+}
+
+/** A date as a stored document holds it: a Date naming a real instant (the SDK decodes `$date` to one). */
+export function storedDate(): Schema<Date> {
+  return {
+    parse(value, path, issues) {
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+      issues[path] = `must be a date, got ${value instanceof Date ? 'an invalid date' : describe(value)}`;
+      return undefined;
+    },
+  };
+}
+
+/** An array whose every item `inner` accepts. */
+export function array<T>(inner: Schema<T>, opts: { max?: number } = {}): Schema<T[]> {
+  return {
+    parse(value, path, issues) {
+      if (!Array.isArray(value)) {
+        issues[path] = `must be an array, got ${describe(value)}`;
+        return undefined;
+      }
+      if (opts.max !== undefined && value.length > opts.max) {
+        issues[path] = `must hold at most ${opts.max} items`;
+        return undefined;
+      }
+      const before = Object.keys(issues).length;
+      const out = value.map((item, i) => inner.parse(item, `${path}[${i}]`, issues));
+      return Object.keys(issues).length === before ? (out as T[]) : undefined;
+    },
+  };
+}
+
 /** An ISO 8601 instant with an explicit zone ("Z" or "+08:00") naming a real time, parsed to a Date. */
 export function isoDate(): Schema<Date> {
   return {
@@ -184,8 +230,13 @@ type ObjectOf<S extends Shape> = { [K in Exclude<keyof S, OptionalKeys<S>>]: Inf
 /**
  * An object with exactly these keys: unknown keys are rejected so a typo in a client never
  * passes silently. `ignore` lists keys the platform adds to every event (e.g. `userInfo`).
+ * `keepUnknown` is for stored documents: fields this version does not know are kept as they are
+ * (a newer version's, a console edit's), and only the known ones are checked.
  */
-export function object<S extends Shape>(shape: S, opts: { ignore?: readonly string[] } = {}): Schema<ObjectOf<S>> {
+export function object<S extends Shape>(
+  shape: S,
+  opts: { ignore?: readonly string[]; keepUnknown?: boolean } = {},
+): Schema<ObjectOf<S>> {
   return {
     parse(value, path, issues) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -197,9 +248,9 @@ export function object<S extends Shape>(shape: S, opts: { ignore?: readonly stri
       const before = Object.keys(issues).length;
       for (const key of Object.keys(input)) {
         // Own keys only: `in` would take `constructor` or `toString` for fields every shape has.
-        if (!Object.hasOwn(shape, key) && !opts.ignore?.includes(key)) {
-          issues[join(path, key)] = 'is not a known field';
-        }
+        if (Object.hasOwn(shape, key) || opts.ignore?.includes(key)) continue;
+        if (opts.keepUnknown) Object.defineProperty(out, key, { value: input[key], enumerable: true, writable: true });
+        else issues[join(path, key)] = 'is not a known field';
       }
       for (const [key, schema] of Object.entries(shape)) {
         if (input[key] === undefined && !schema.optional) {

@@ -15,7 +15,8 @@ function isoOf(value: StoredDate | null | undefined): string {
 export function messageOf(doc: MessageDoc<StoredDate>): ChatMessage {
   // A card reads `undone` once its todo was deleted from it: recorded beside the cards, which the
   // streaming writes replace whole.
-  const undone = new Set(doc.undone ?? []);
+  // Arrays checked, not trusted: a watched document is whatever the database holds.
+  const undone = new Set(Array.isArray(doc.undone) ? doc.undone : []);
   return {
     id: doc._id,
     conversationId: doc.conversationId,
@@ -27,7 +28,9 @@ export function messageOf(doc: MessageDoc<StoredDate>): ChatMessage {
     finishReason: typeof doc.finishReason === 'string' ? doc.finishReason : null,
     usage: doc.usage ?? null,
     error: doc.error ?? null,
-    cards: (doc.cards ?? []).map((card) => (undone.has(card.todoId) ? { ...card, undone: true } : card)),
+    cards: (Array.isArray(doc.cards) ? doc.cards : []).map((card) =>
+      undone.has(card.todoId) ? { ...card, undone: true } : card,
+    ),
     moderation: doc.moderation ?? 'unchecked',
   };
 }

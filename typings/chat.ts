@@ -1,3 +1,4 @@
+import type { Idempotent } from './contract';
 import type { Action } from './functions';
 import type { Quadrant } from './todo';
 
@@ -28,8 +29,17 @@ export type ReplyErrorCode =
   | 'MODEL_TRUNCATED'
   /** The reply ran into the function's time limit and was ended before the platform would kill it. */
   | 'REPLY_TIMEOUT'
+  /**
+   * The model went on past the reply's length cap (derived from MODEL_MAX_TOKENS, which it ignored):
+   * reading stopped there, the text up to the cap kept, nothing charged.
+   */
+  | 'REPLY_TOO_LONG'
+  /** The growing text could not be saved (the database refused the write): ended with the last text saved. */
+  | 'WRITE_FAILED'
   /** The invocation writing the reply stopped without finishing it (found later, past its deadline). */
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  /** The stored reply was not one the chat function wrote (an old version's, a console edit's): ended by the sweep. */
+  | 'INVALID_DOCUMENT';
 
 /**
  * What WeChat's msgSecCheck said of a message's text: `pass`, `review` (shown, kept for a
@@ -103,6 +113,8 @@ export interface MessageDoc<D extends StoredDate = Date> {
   expiresAt: D | null;
   /** The quota document holding this reply's allowance while it streams (see the chat's quota). */
   quotaId: string | null;
+  /** Which idempotent `regenerate` call last started it (a key derived from its requestId). */
+  regeneratedBy?: string | null;
 }
 
 export interface Conversation {
@@ -125,7 +137,7 @@ export interface ChatQuota {
   resetsAt: string;
 }
 
-export interface SendRequest {
+export interface SendRequest extends Idempotent {
   /** 1–2000 characters, trimmed. */
   text: string;
   /** Absent: a new conversation. */
@@ -166,7 +178,7 @@ export interface ChatActions {
   /** Stops a streaming reply; the text written so far is kept. A reply no longer streaming is answered as it is. */
   stop: Action<{ messageId: string }, { message: ChatMessage }>;
   /** Writes the newest reply of its conversation again (also how a failed reply is retried). */
-  regenerate: Action<{ messageId: string }, { reply: ChatMessage; quota: ChatQuota }>;
+  regenerate: Action<{ messageId: string } & Idempotent, { reply: ChatMessage; quota: ChatQuota }>;
   /** Undoes a reply's todo card: deletes the todo, and the card reads `undone` from then on. */
   undo: Action<{ messageId: string; todoId: string }, { message: ChatMessage }>;
   conversations: Action<{ cursor?: string }, ConversationPage>;

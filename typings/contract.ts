@@ -43,3 +43,12 @@ export type ApiResult<T> = ApiSuccess<T> | ApiError<ServerErrorCode>;
 
 /** What a client service resolves with: the function's answer or a transport failure. */
 export type CallResult<T> = ApiSuccess<T> | ApiError;
+
+/**
+ * A write the client may retry carries a `requestId` it made (8–64 of A–Z, a–z, 0–9, `_`, `-`),
+ * new for each action of the person and the same on every retry of it. The same user repeating the
+ * same requestId within 24 hours gets the first call's answer, and nothing is done twice.
+ */
+export interface Idempotent {
+  requestId?: string;
+}

@@ -1,4 +1,5 @@
 import type { QUADRANT_KEYS } from '../shared/quadrants';
+import type { Idempotent } from './contract';
 import type { Action } from './functions';
 
 /** The four Eisenhower quadrants: q1 important+urgent, q2 important, q3 urgent, q4 neither. */
@@ -13,6 +14,13 @@ export type Quadrant = (typeof QUADRANT_KEYS)[number];
  * would have carried it says the user no longer follows it (43004).
  */
 export type ReminderState = 'none' | 'pending' | 'sending' | 'sent' | 'no_credit' | 'failed' | 'unfollowed';
+
+/**
+ * Our own reason for a failed reminder, beside WeChat's errcode: the todo could not be read as a
+ * todo (INVALID_DOCUMENT: written by something other than the app), or the run sending it died
+ * before it knew whether WeChat had it (INTERRUPTED).
+ */
+export type ReminderErrorCode = 'INVALID_DOCUMENT' | 'INTERRUPTED';
 
 /** What carried a sent reminder: a subscription message, or a template message from the Official Account. */
 export type ReminderChannel = 'subscription' | 'oa';
@@ -33,8 +41,8 @@ export interface Todo {
     state: ReminderState;
     /** Send attempts so far (transient failures are retried a few times). */
     attempts: number;
-    /** WeChat's errcode and text of the last failure, for the app to explain. */
-    error: { errcode: number; errmsg: string } | null;
+    /** WeChat's errcode and text of the last failure (and our own code, when it was ours), for the app to explain. */
+    error: { errcode: number; errmsg: string; code?: ReminderErrorCode } | null;
     sentAt: string | null;
     /** What carried it, once sent. */
     via?: ReminderChannel;
@@ -92,11 +100,11 @@ export interface SubscriptionCredit {
 export interface TodoActions {
   list: Action<TodoListRequest, TodoListResult>;
   get: Action<{ id: string }, { todo: Todo }>;
-  create: Action<TodoDraft, { todo: Todo }>;
-  update: Action<TodoPatch, { todo: Todo }>;
-  complete: Action<{ id: string }, { todo: Todo }>;
+  create: Action<TodoDraft & Idempotent, { todo: Todo }>;
+  update: Action<TodoPatch & Idempotent, { todo: Todo }>;
+  complete: Action<{ id: string } & Idempotent, { todo: Todo }>;
   reopen: Action<{ id: string }, { todo: Todo }>;
-  remove: Action<{ id: string }, { id: string }>;
+  remove: Action<{ id: string } & Idempotent, { id: string }>;
   /** The user accepted `wx.requestSubscribeMessage` for this template: one more send allowed. */
   subscribe: Action<{ templateId: string }, SubscriptionCredit>;
 }
@@ -119,6 +127,8 @@ export interface RemindRunSummary {
   retrying: number;
   /** No credit, and the Official Account said they no longer follow it. */
   unfollowed: number;
+  /** Claimed, but not a todo the app wrote (see INVALID_DOCUMENT): failed, logged, skipped. */
+  invalid: number;
   /** Due reminders left for the next run because this one ran out of time. */
   deferred: number;
 }

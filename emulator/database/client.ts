@@ -64,6 +64,8 @@ function whereDenied(ctx: Ctx, kind: 'read' | 'write'): WireError {
 
 /** The document `doc(id)` names, refused when it exists and the rule does not allow the caller. */
 async function checkedDoc(ctx: Ctx, id: string | number, kind: 'read' | 'write'): Promise<Doc | undefined> {
+  // A rule that allows nothing (`false`) refuses the call whether or not the document exists.
+  if (ctx.rules.of(ctx.coll)[kind].length === 0) throw denied(`no client may ${kind} "${ctx.coll}" (rule: false)`);
   const [doc] = await ctx.store.find(ctx.coll, { _id: id }, { limit: 1 });
   if (doc && !allowsDoc(ctx.rules.of(ctx.coll)[kind], doc, ctx.auth)) {
     throw denied(`the ${kind} rule of "${ctx.coll}" (${ctx.rules.of(ctx.coll).source[kind]}) refuses document ${id}`);

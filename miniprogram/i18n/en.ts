@@ -219,5 +219,8 @@ export const en: Catalogue = {
     MODEL_TRUNCATED: 'The reply was cut off. Please retry.',
     REPLY_TIMEOUT: 'The reply was too long and was stopped.',
     INTERRUPTED: 'The reply stopped unexpectedly. Please retry.',
+    REPLY_TOO_LONG: 'The reply ran past its length limit and was cut. It was not counted.',
+    WRITE_FAILED: 'The reply could not be saved in full. Please retry.',
+    INVALID_DOCUMENT: 'This reply’s data is damaged. Please retry.',
   },
 };

@@ -227,6 +227,9 @@ export const zh = {
     MODEL_TRUNCATED: '回复中断了，请重试',
     REPLY_TIMEOUT: '回复太长，已在时限内停止',
     INTERRUPTED: '回复意外中断，请重试',
+    REPLY_TOO_LONG: '回复超出长度上限，已截断，未计入次数',
+    WRITE_FAILED: '回复没能保存完整，请重试',
+    INVALID_DOCUMENT: '这条回复的数据已损坏，请重试',
   },
 };
 

@@ -2,7 +2,8 @@
  * Typed calls to the `chat` cloud function; the page never knows how they travel. A reply streams
  * through the database, not through these calls: `send` and `regenerate` resolve when the reply
  * has ended, while the page watches `messages` where `{ _openid, conversationId }` (ordered by
- * `createdAt`) and renders each document's growing `text`.
+ * `createdAt`) and renders each document's growing `text`. `send` and `regenerate` go through
+ * callOnce: retried after a lost answer, they never write a turn twice.
  */
 import type {
   ChatMessage,
@@ -13,7 +14,7 @@ import type {
   SendResult,
 } from '../../typings/chat';
 import type { CallResult } from '../../typings/contract';
-import { callCloud } from './cloud';
+import { callCloud, callOnce } from './cloud';
 
 export const chat = {
   /**
@@ -21,11 +22,11 @@ export const chat = {
    * `create`, `conversationId` names a new conversation (the page picks it to watch it at once).
    */
   send: (text: string, conversationId?: string, create = false): Promise<CallResult<SendResult>> =>
-    callCloud('chat', 'send', conversationId ? { text, conversationId, ...(create ? { create } : {}) } : { text }),
+    callOnce('chat', 'send', conversationId ? { text, conversationId, ...(create ? { create } : {}) } : { text }),
   stop: (messageId: string): Promise<CallResult<{ message: ChatMessage }>> => callCloud('chat', 'stop', { messageId }),
   /** Writes the newest reply again; also how a failed reply is retried. */
   regenerate: (messageId: string): Promise<CallResult<{ reply: ChatMessage; quota: ChatQuota }>> =>
-    callCloud('chat', 'regenerate', { messageId }),
+    callOnce('chat', 'regenerate', { messageId }),
   /** Undoes a reply's todo card: the todo is deleted and the card reads `undone` from then on. */
   undo: (messageId: string, todoId: string): Promise<CallResult<{ message: ChatMessage }>> =>
     callCloud('chat', 'undo', { messageId, todoId }),

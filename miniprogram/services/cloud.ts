@@ -58,3 +58,28 @@ export async function callCloud<F extends FunctionName, A extends ActionName<F>>
 export function isTransient(error: ApiError): boolean {
   return error.code === 'NETWORK' || error.code === 'TIMEOUT' || error.code === 'UNAVAILABLE';
 }
+
+/** A new requestId: time and randomness, 32 characters, so no two actions of a person share one. */
+export function newRequestId(): string {
+  let id = Date.now().toString(36);
+  while (id.length < 32) id += Math.floor(Math.random() * 36).toString(36);
+  return id.slice(0, 32);
+}
+
+/** The call may have reached the cloud and done its work, and only its answer was lost. */
+const answerLost = (error: ApiError): boolean => error.code === 'NETWORK' || error.code === 'TIMEOUT';
+
+/**
+ * A write the person asked for once: sent with a new requestId and, if its answer was lost (a
+ * network error or a timeout), sent once more with the same one, so the cloud answers the second
+ * try with the first one's answer instead of doing it again. Never repeated after an answer.
+ */
+export async function callOnce<F extends FunctionName, A extends ActionName<F>>(
+  name: F,
+  action: A,
+  request: RequestOf<F, A> & { requestId?: string },
+): Promise<CallResult<ResponseOf<F, A>>> {
+  const sent = { ...request, requestId: newRequestId() };
+  const first = await callCloud(name, action, sent);
+  return !first.ok && answerLost(first) ? callCloud(name, action, sent) : first;
+}

@@ -1,4 +1,7 @@
-/** Typed calls to the `todo` cloud function; the page never knows how they travel. */
+/**
+ * Typed calls to the `todo` cloud function; the page never knows how they travel. Writes go
+ * through callOnce: a retry after a lost answer never makes a second todo.
+ */
 import type { CallResult } from '../../typings/contract';
 import type {
   SubscriptionCredit,
@@ -8,18 +11,18 @@ import type {
   TodoListResult,
   TodoPatch,
 } from '../../typings/todo';
-import { callCloud } from './cloud';
+import { callCloud, callOnce } from './cloud';
 
 type One = Promise<CallResult<{ todo: Todo }>>;
 
 export const todos = {
   list: (request: TodoListRequest): Promise<CallResult<TodoListResult>> => callCloud('todo', 'list', request),
   get: (id: string): One => callCloud('todo', 'get', { id }),
-  create: (draft: TodoDraft): One => callCloud('todo', 'create', draft),
-  update: (patch: TodoPatch): One => callCloud('todo', 'update', patch),
-  complete: (id: string): One => callCloud('todo', 'complete', { id }),
+  create: (draft: TodoDraft): One => callOnce('todo', 'create', draft),
+  update: (patch: TodoPatch): One => callOnce('todo', 'update', patch),
+  complete: (id: string): One => callOnce('todo', 'complete', { id }),
   reopen: (id: string): One => callCloud('todo', 'reopen', { id }),
-  remove: (id: string): Promise<CallResult<{ id: string }>> => callCloud('todo', 'remove', { id }),
+  remove: (id: string): Promise<CallResult<{ id: string }>> => callOnce('todo', 'remove', { id }),
   subscribe: (templateId: string): Promise<CallResult<SubscriptionCredit>> =>
     callCloud('todo', 'subscribe', { templateId }),
 };

@@ -16,6 +16,20 @@ export interface ModelConfig {
   tools: boolean;
 }
 
+/**
+ * A reply's text is capped at this many characters per token of MODEL_MAX_TOKENS: about twice an
+ * English token's four characters (a Chinese token is one or two), so a model that honours
+ * max_tokens never reaches it, not even with text before a tool call; only one that ignores it does.
+ */
+export const CHARS_PER_TOKEN = 8;
+/** ...and never above this, so a reply's document stays far below the database's request limit. */
+export const REPLY_CHARS_CEILING = 200_000;
+
+/** Characters (UTF-16 units) a reply may hold; reading the model stops past it (REPLY_TOO_LONG). */
+export function replyCharLimit(maxTokens: number): number {
+  return Math.min(maxTokens * CHARS_PER_TOKEN, REPLY_CHARS_CEILING);
+}
+
 export interface ChatConfig {
   /** Undefined when MODEL_BASE_URL or MODEL_NAME is not set: replies then fail before anything is stored. */
   model: ModelConfig | undefined;

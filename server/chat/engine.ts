@@ -9,6 +9,7 @@ import { shanghaiIso } from '../../shared/time';
 import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
 import { isDuplicateWrite, type Database } from '../db';
 import { AppError } from '../errors';
+import { keyedId } from '../requests';
 import { TodoStore } from '../todo/store';
 import { findAutoReply } from './autoreply';
 import type { ChatConfig, ModelConfig } from './config';
@@ -64,19 +65,21 @@ export interface TurnRequest extends Timing {
    * asks about. Default `openid`; null for none (a follower not linked to a user: no tools).
    */
   actingUser?: string | null;
+  /** The idempotent call's key: the two messages get ids derived from it, so a retry finds them. */
+  requestKey?: string;
 }
 
 export type TurnResult = SendResult & { stats: Omit<ReplyOutcome, 'doc'> };
 
 export function createChatEngine(deps: EngineDeps) {
   const { db, config } = deps;
-  const store = new ChatStore(db);
-  const quota = new Quota(db, config.dailyLimit);
-  const todos = new TodoStore(db);
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const store = new ChatStore(db, log);
+  const quota = new Quota(db, config.dailyLimit, log);
+  const todos = new TodoStore(db, log);
   const holds = createHolds(store, quota);
   const { reserve, take } = holds;
   const words = new WordList(db, config.wordsTtlMs);
-  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
 
   function requireModel(): ModelConfig {
     if (config.model) return config.model;
@@ -138,9 +141,26 @@ export function createChatEngine(deps: EngineDeps) {
     };
   }
 
+  /**
+   * A retried call whose first invocation died after storing the turn: the turn as it stands, its
+   * reply ended as interrupted if that invocation left it streaming (it will write no more).
+   */
+  async function resume(openid: string, messageId: string, replyId: string, now: Date) {
+    const message = await store.message(openid, messageId);
+    if (!message) return undefined;
+    if ((await store.message(openid, replyId))?.status === 'streaming') await holds.interrupt(openid, replyId, now);
+    const reply = await store.message(openid, replyId);
+    if (!reply) throw new AppError('NOT_FOUND', 'The conversation was removed.');
+    return { ...(await result(openid, message.conversationId, message, reply, now)), stats: { writes: 0 } };
+  }
+
   /** One turn: stores the user's text and the reply in its final state, and reports both. */
   async function send(request: TurnRequest): Promise<TurnResult> {
-    const { openid, now } = request;
+    const { openid, now, requestKey } = request;
+    const messageId = requestKey ? keyedId(requestKey, 'message') : newId();
+    const replyId = requestKey ? keyedId(requestKey, 'reply') : newId();
+    const resumed = requestKey ? await resume(openid, messageId, replyId, now) : undefined;
+    if (resumed) return resumed;
     const model = requireModel();
     let conversation = request.conversationId ? await store.conversation(openid, request.conversationId) : undefined;
     if (request.conversationId && !conversation && !request.create) {
@@ -149,8 +169,6 @@ export function createChatEngine(deps: EngineDeps) {
     const actingUser = request.actingUser === undefined ? openid : request.actingUser;
     const [text, moderation] = await screenInput(actingUser ?? openid, request.text, request.wechatCheck);
     const history = conversation ? (await store.recent(openid, conversation._id, HISTORY)).reverse() : [];
-    const messageId = newId();
-    const replyId = newId();
     const user = (conversationId: string) =>
       messageDoc({
         _id: messageId,
@@ -264,11 +282,17 @@ export function createChatEngine(deps: EngineDeps) {
   async function regenerate(
     openid: string,
     messageId: string,
-    t: Timing,
+    t: Timing & { requestKey?: string },
   ): Promise<{ reply: MessageDoc; quota: ChatQuota }> {
     const model = requireModel();
     const doc = await store.message(openid, messageId);
     if (!doc || doc.role !== 'assistant') throw new AppError('NOT_FOUND', 'No such reply.');
+    const startedBy = t.requestKey ? keyedId(t.requestKey, 'regenerate') : null;
+    if (startedBy && doc.regeneratedBy === startedBy) {
+      // A retried call whose first invocation died after starting it: the reply as that one left it.
+      if (doc.status === 'streaming') await holds.interrupt(openid, doc._id, t.now);
+      return { reply: (await store.message(openid, doc._id)) ?? doc, quota: await quota.status(openid, t.now) };
+    }
     if (doc.status === 'streaming') throw new AppError('CONFLICT', 'The reply is still being written.');
     const conversation = await store.conversation(openid, doc.conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'No such reply.');
@@ -301,6 +325,7 @@ export function createChatEngine(deps: EngineDeps) {
       updatedAt: t.now,
       expiresAt: new Date(t.lapse),
       quotaId: held,
+      regeneratedBy: startedBy,
     };
     try {
       await take(conversation, doc._id, t);
@@ -334,6 +359,8 @@ export function createChatEngine(deps: EngineDeps) {
     settleLapsed: holds.settleLapsed,
     settleAndReadQuota,
     store,
+    quota,
+    holds,
   };
 }
 

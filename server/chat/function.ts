@@ -3,13 +3,15 @@ import { MESSAGE_MAX } from '../../shared/limits';
 import type { ConversationPage, HistoryPage } from '../../typings/chat';
 import type { Database } from '../db';
 import { AppError } from '../errors';
-import { defineFunction, type ActionContext, type HandlerDeps } from '../handler';
+import { defineFunction, defineTimer, withTimer, type ActionContext, type HandlerDeps } from '../handler';
 import { cursorField } from '../cursor';
+import { Requests } from '../requests';
 import { boolean, docId, object, optional, string } from '../schema';
 import type { ChatConfig } from './config';
 import { createChatEngine, type Timing } from './engine';
 import type { MsgSecCheck } from './safety';
 import { keyCursor, keyOf, PAGE_SIZE, toConversation, toMessage } from './store';
+import { createSweep } from './sweep';
 
 /** Time kept after a reply's deadline for checking it and the last writes, before the platform's limit. */
 export const FINISH_MARGIN_MS = 5000;
@@ -23,13 +25,16 @@ export interface ChatDeps extends HandlerDeps {
 }
 
 export function createChat(deps: ChatDeps) {
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const engine = createChatEngine({
     db: deps.db,
     config: deps.config,
     ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
-    ...(deps.log ? { log: deps.log } : {}),
+    log,
   });
   const { store } = engine;
+  const requests = new Requests(deps.db, log);
+  const sweep = createSweep({ store, quota: engine.quota, holds: engine.holds, requests, log });
 
   /** The reply ends FINISH_MARGIN_MS before the platform would end the invocation. */
   function timing(ctx: ActionContext): Timing {
@@ -48,7 +53,7 @@ export function createChat(deps: ChatDeps) {
     return conversation;
   }
 
-  return defineFunction(
+  const called = defineFunction(
     'chat',
     {
       send: {
@@ -57,9 +62,11 @@ export function createChat(deps: ChatDeps) {
           conversationId: optional(docId()),
           create: optional(boolean()),
         }),
+        idempotent: true,
         async run({ text, conversationId, create }, ctx) {
           const { stats: _stats, ...result } = await engine.send({
             ...timing(ctx),
+            ...(ctx.requestKey ? { requestKey: ctx.requestKey } : {}),
             openid: ctx.identity.openid,
             text,
             ...(conversationId ? { conversationId } : {}),
@@ -87,8 +94,10 @@ export function createChat(deps: ChatDeps) {
 
       regenerate: {
         schema: object({ messageId: docId() }),
+        idempotent: true,
         async run({ messageId }, ctx) {
-          const { reply, quota } = await engine.regenerate(ctx.identity.openid, messageId, timing(ctx));
+          const t = { ...timing(ctx), ...(ctx.requestKey ? { requestKey: ctx.requestKey } : {}) };
+          const { reply, quota } = await engine.regenerate(ctx.identity.openid, messageId, t);
           return { reply: toMessage(reply), quota };
         },
       },
@@ -156,6 +165,9 @@ export function createChat(deps: ChatDeps) {
         run: (_request, { identity, now }) => engine.settleAndReadQuota(identity.openid, now),
       },
     },
-    deps,
+    { ...deps, log, requests },
   );
+  // Every minute (cloudbaserc.json): replies whose invocation died end without their user calling.
+  const timer = defineTimer('chat', ({ now, deadline }) => sweep.run(now, deadline), { ...deps, log });
+  return withTimer(called, timer);
 }

@@ -10,6 +10,8 @@
 import type { ChatQuota, MessageStatus } from '../../typings/chat';
 import { nextShanghaiMidnight, shanghaiDate } from '../../shared/time';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
+import { quotaDocSchema, rebuiltQuota } from './documents';
 
 export const QUOTA = 'chat_quota';
 
@@ -37,18 +39,33 @@ export function quotaId(openid: string, now: Date): string {
 }
 
 export class Quota {
+  private readonly check;
+
   constructor(
     private readonly db: Database,
     readonly limit: number,
-  ) {}
+    private readonly log: Log = consoleLog,
+  ) {
+    this.check = documentCheck(QUOTA, quotaDocSchema(), log);
+  }
 
   private get collection() {
     return this.db.collection(QUOTA);
   }
 
+  /**
+   * The day's document. One that is not what this class writes would make every reserve fail (its
+   * conditions never match): it is rebuilt from what still has its type (see rebuiltQuota) and marked.
+   */
   async read(id: string): Promise<QuotaDoc | undefined> {
     const { data } = await settle(this.collection.where({ _id: id }).limit(1).get());
-    return data[0] as QuotaDoc | undefined;
+    if (data[0] === undefined) return undefined;
+    const parsed = this.check.parse(data[0]);
+    if (parsed.ok) return parsed.doc;
+    this.log(`chat: ${INVALID_DOCUMENT}: ${QUOTA}/${id} rebuilt from its valid fields: ${parsed.reason}`);
+    const { _id, ...fields } = rebuiltQuota(id, data[0], new Date());
+    await settle(this.collection.doc(_id).set({ data: { ...fields, repairedAt: fields.updatedAt } }));
+    return { _id, ...fields };
   }
 
   summary(doc: Pick<QuotaDoc, 'taken' | 'used'> | undefined, now: Date): ChatQuota {

@@ -9,6 +9,8 @@ import { messageOf } from '../../shared/messages';
 import type { ChatMessage, Conversation, MessageDoc, MessageStatus } from '../../typings/chat';
 import { cursorCodec } from '../cursor';
 import { settle, type Database } from '../db';
+import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
+import { conversationDocSchema, messageDocSchema } from './documents';
 import type { ModelMessage } from './model';
 
 export const CONVERSATIONS = 'conversations';
@@ -33,6 +35,13 @@ export interface ConversationDoc {
 }
 
 export type { MessageDoc } from '../../typings/chat';
+
+/** A stored reply the store cannot read as a message: its id, why, and the quota hold it names. */
+export interface InvalidReply {
+  id: string;
+  reason: string;
+  quotaId: string | null;
+}
 
 const iso = (d: Date): string => new Date(d).toISOString();
 
@@ -102,7 +111,16 @@ export function keyOf(at: Date, id: string): Key {
 }
 
 export class ChatStore {
-  constructor(private readonly db: Database) {}
+  private readonly conversationCheck;
+  private readonly messageCheck;
+
+  constructor(
+    private readonly db: Database,
+    log: Log = consoleLog,
+  ) {
+    this.conversationCheck = documentCheck(CONVERSATIONS, conversationDocSchema(), log);
+    this.messageCheck = documentCheck(MESSAGES, messageDocSchema(), log);
+  }
 
   private get conversations() {
     return this.db.collection(CONVERSATIONS);
@@ -125,7 +143,7 @@ export class ChatStore {
 
   async conversation(openid: string, id: string): Promise<ConversationDoc | undefined> {
     const { data } = await settle(this.conversations.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] as ConversationDoc | undefined;
+    return this.conversationCheck.read(data[0]);
   }
 
   async insertConversation(doc: ConversationDoc): Promise<void> {
@@ -175,16 +193,16 @@ export class ChatStore {
     return stats.removed > 0;
   }
 
+  /** One page, newest activity first; a malformed conversation is logged and skipped. */
   async listConversations(openid: string, after: Key | undefined): Promise<{ docs: ConversationDoc[]; more: boolean }> {
-    const { data } = await settle(
+    const docs = await readChecked(
       this.conversations
         .where(this.before({ _openid: openid }, 'updatedAt', after))
         .orderBy('updatedAt', 'desc')
-        .orderBy('_id', 'desc')
-        .limit(PAGE_SIZE + 1)
-        .get(),
+        .orderBy('_id', 'desc'),
+      PAGE_SIZE + 1,
+      this.conversationCheck,
     );
-    const docs = data as ConversationDoc[];
     return { docs: docs.slice(0, PAGE_SIZE), more: docs.length > PAGE_SIZE };
   }
 
@@ -204,20 +222,19 @@ export class ChatStore {
 
   async message(openid: string, id: string): Promise<MessageDoc | undefined> {
     const { data } = await settle(this.messages.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] as MessageDoc | undefined;
+    return this.messageCheck.read(data[0]);
   }
 
-  /** The newest `limit` messages before `before` (all when absent), newest first. */
+  /** The newest `limit` messages before `before` (all when absent), newest first; malformed ones skipped. */
   async recent(openid: string, conversationId: string, limit: number, before?: Key): Promise<MessageDoc[]> {
-    const { data } = await settle(
+    return readChecked(
       this.messages
         .where(this.before({ _openid: openid, conversationId }, 'createdAt', before))
         .orderBy('createdAt', 'desc')
-        .orderBy('_id', 'desc')
-        .limit(limit)
-        .get(),
+        .orderBy('_id', 'desc'),
+      limit,
+      this.messageCheck,
     );
-    return data as MessageDoc[];
   }
 
   /**
@@ -239,6 +256,30 @@ export class ChatStore {
     for (const key of ['usage', 'error', 'cards'] as const) if (patch[key]) data[key] = _.set(patch[key]);
     const { stats } = await settle(this.messages.where({ _id: id, status: from }).update({ data }));
     return stats.updated > 0;
+  }
+
+  /**
+   * Replies still `streaming` past their deadline (their invocation is over), soonest first: the
+   * messages, and apart from them those that are not messages the chat wrote, with why.
+   */
+  async lapsed(now: Date, limit: number): Promise<{ docs: MessageDoc[]; invalid: InvalidReply[] }> {
+    const { data } = await settle(
+      this.messages
+        .where({ status: 'streaming', expiresAt: this.db.command.lt(now) })
+        .orderBy('expiresAt', 'asc')
+        .limit(limit)
+        .get(),
+    );
+    const out: { docs: MessageDoc[]; invalid: InvalidReply[] } = { docs: [], invalid: [] };
+    for (const raw of data) {
+      const parsed = this.messageCheck.parse(raw);
+      if (parsed.ok) out.docs.push(parsed.doc);
+      else {
+        const quotaId = typeof raw.quotaId === 'string' ? raw.quotaId : null;
+        out.invalid.push({ id: String(raw._id), reason: parsed.reason, quotaId });
+      }
+    }
+    return out;
   }
 
   async status(id: string): Promise<MessageStatus | undefined> {

@@ -5,7 +5,7 @@
  */
 import type { ChatCard, Moderation, ReplyErrorCode } from '../../typings/chat';
 import type { TodoStore } from '../todo/store';
-import type { ChatConfig, ModelConfig } from './config';
+import { replyCharLimit, type ChatConfig, type ModelConfig } from './config';
 import { generate } from './generate';
 import { ModelError, type ModelFault, type ModelMessage } from './model';
 import { charged, type Quota } from './quota';
@@ -62,7 +62,13 @@ export interface ReplyOutcome {
   firstWriteAt?: number;
 }
 
-type Ending = 'deadline' | 'blocked' | 'gone' | 'broken';
+type Ending = 'deadline' | 'blocked' | 'gone' | 'broken' | 'too_long';
+
+/** `text` cut to at most `max` UTF-16 units, never through the middle of a surrogate pair. */
+function cutAt(text: string, max: number): string {
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, end);
+}
 
 interface Screened {
   blocked: boolean;
@@ -81,7 +87,9 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
   const timer = setTimeout(() => end('deadline'), Math.max(0, job.deadline - Date.now()));
   // A regenerated reply keeps the todos its earlier version created.
   const cards: ChatCard[] = [...job.reply.cards];
+  const limit = replyCharLimit(job.model.maxTokens);
   let visible = '';
+  let tooLong = false;
 
   const writer = job.stream
     ? new ThrottledWriter(
@@ -115,6 +123,14 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
       tools: job.model.tools && user !== null ? TOOL_SPECS : [],
       signal: controller.signal,
       onText: (text) => {
+        if (tooLong) return;
+        if (text.length > limit) {
+          // A model that ignores max_tokens (streaming megabytes) is cut off here, not by the database.
+          tooLong = true;
+          visible = cutAt(text, limit);
+          end('too_long');
+          return;
+        }
         visible = text;
         writer?.update(text);
       },
@@ -124,6 +140,7 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
           : runTool(call, deps.todos, user, new Date(), cards),
       onCard: (card) => cards.push(card),
     });
+    if (tooLong) throw new ModelError('ABORTED', 'the reply passed its length cap');
     visible = result.text;
     if (result.finishReason === 'content_filter') {
       patch = { status: 'blocked', text: BLOCKED_NOTICE, moderation: 'unchecked', finishReason: result.finishReason };
@@ -146,6 +163,12 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
     }
     if (why === 'blocked') {
       patch = { status: 'blocked', text: BLOCKED_NOTICE, moderation: 'unchecked' };
+    } else if (tooLong) {
+      deps.log(`chat: reply ${id} passed its cap of ${limit} characters; the model ignored max_tokens`);
+      patch = failed('REPLY_TOO_LONG', 'The model went on past the reply length cap.', visible);
+    } else if (why === 'broken') {
+      // The database refused the growing text: end with what it last saved, which it did take.
+      patch = failed('WRITE_FAILED', 'The reply could not be saved.', writer?.saved ?? '');
     } else if (why === 'deadline') {
       patch = failed('REPLY_TIMEOUT', 'The reply ran into its time limit.', visible);
     } else if (error instanceof ModelError && error.fault !== 'ABORTED') {
@@ -166,8 +189,19 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
   await writer?.close();
 
   const now = new Date();
-  const final: Partial<MessageDoc> = { ...patch, cards, updatedAt: now, expiresAt: null };
-  if (!(await store.transition(id, 'streaming', final))) {
+  let final: Partial<MessageDoc> = { ...patch, cards, updatedAt: now, expiresAt: null };
+  let ended: boolean;
+  try {
+    ended = await store.transition(id, 'streaming', final);
+  } catch (error) {
+    // The end itself was refused (too large, most likely): the reply still ends, with the text
+    // last saved. Should this fail too, the sweep ends it after its deadline.
+    deps.log(`chat: ending reply ${id} failed; ending it without its text`, error);
+    final = { ...failed('WRITE_FAILED', 'The reply could not be saved.', writer?.saved ?? ''), cards, updatedAt: now };
+    final.expiresAt = null;
+    ended = await store.transition(id, 'streaming', final);
+  }
+  if (!ended) {
     // A stop (or a remove) ended it first; that decision stands.
     return { doc: await afterStop(deps, job, shown(writer)), ...statsOf(writer) };
   }

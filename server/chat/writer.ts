@@ -41,6 +41,11 @@ export class ThrottledWriter {
     this.heartbeat = setInterval(() => this.check(), options.checkMs);
   }
 
+  /** The text the last successful write saved: what the document holds for sure. */
+  get saved(): string {
+    return this.written;
+  }
+
   /** The reply's whole text so far. */
   update(text: string): void {
     if (this.closed || this.gone || text === this.latest) return;

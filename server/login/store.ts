@@ -1,6 +1,8 @@
 /** The `users` collection: one document per mini-program user, `_id` = openid. */
 import type { UserProfile } from '../../typings/login';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
+import { anyString, integer, object, optional, storedDate, type Schema } from '../schema';
 
 export const USERS = 'users';
 
@@ -16,6 +18,23 @@ export interface UserDoc {
   loginCount: number;
 }
 
+function userDocSchema(): Schema<UserDoc> {
+  return object(
+    {
+      _id: anyString({ min: 1 }),
+      openid: anyString({ min: 1 }),
+      unionid: optional(anyString({ min: 1 })),
+      appid: anyString(),
+      nickname: anyString(),
+      avatarFileId: anyString(),
+      createdAt: storedDate(),
+      lastLoginAt: storedDate(),
+      loginCount: integer({ min: 0 }),
+    },
+    { keepUnknown: true },
+  );
+}
+
 export function toProfile(doc: UserDoc): UserProfile {
   return {
     openid: doc.openid,
@@ -29,11 +48,57 @@ export function toProfile(doc: UserDoc): UserProfile {
 }
 
 export class Users {
-  constructor(private readonly db: Database) {}
+  private readonly check;
 
+  constructor(
+    private readonly db: Database,
+    private readonly log: Log = consoleLog,
+  ) {
+    this.check = documentCheck(USERS, userDocSchema(), log);
+  }
+
+  /** The user; one whose document is not what login writes is logged and treated as unknown. */
   async get(openid: string): Promise<UserDoc | undefined> {
     const { data } = await settle(this.db.collection(USERS).where({ _id: openid }).limit(1).get());
-    return data[0] as UserDoc | undefined;
+    return this.check.read(data[0]);
+  }
+
+  private async exists(openid: string): Promise<boolean> {
+    const { total } = await settle(this.db.collection(USERS).where({ _id: openid }).count());
+    return total > 0;
+  }
+
+  /**
+   * A user document that is not what login writes would fail every login of its user: rebuilt from
+   * the fields that still have their type (the rest as for a new user), and marked.
+   */
+  private async repair(login: { openid: string; unionid?: string; appid: string }, now: Date): Promise<UserDoc> {
+    const { data } = await settle(this.db.collection(USERS).where({ _id: login.openid }).limit(1).get());
+    const raw = (data[0] ?? {}) as Record<string, unknown>;
+    const text = (key: string) => (typeof raw[key] === 'string' ? (raw[key] as string) : '');
+    const date = (key: string) => (raw[key] instanceof Date && !Number.isNaN(raw[key].getTime()) ? raw[key] : now);
+    const count = raw.loginCount;
+    const unionid = login.unionid ?? (text('unionid') || undefined);
+    const user: UserDoc = {
+      _id: login.openid,
+      openid: login.openid,
+      appid: text('appid') || login.appid,
+      nickname: text('nickname'),
+      avatarFileId: text('avatarFileId'),
+      createdAt: date('createdAt'),
+      lastLoginAt: now,
+      loginCount: typeof count === 'number' && Number.isInteger(count) && count >= 0 ? count : 0,
+      ...(unionid ? { unionid } : {}),
+    };
+    this.log(`login: ${INVALID_DOCUMENT}: ${USERS}/${login.openid} rebuilt from its valid fields`);
+    const { _id, ...fields } = user;
+    await settle(
+      this.db
+        .collection(USERS)
+        .doc(_id)
+        .set({ data: { ...fields, repairedAt: now } }),
+    );
+    return user;
   }
 
   /**
@@ -51,7 +116,15 @@ export class Users {
       ...(login.unionid ? { unionid: login.unionid } : {}),
     };
     const doc = this.db.collection(USERS).doc(login.openid);
-    const { stats } = await settle(doc.update({ data: seen }));
+    let stats: { updated: number };
+    try {
+      ({ stats } = await settle(doc.update({ data: seen })));
+    } catch (error) {
+      // A malformed user document ($inc on a count that is not a number): rebuilt, then counted.
+      if (!(await this.exists(login.openid))) throw error;
+      await this.repair(login, now);
+      ({ stats } = await settle(doc.update({ data: seen })));
+    }
     if (stats.updated === 0) {
       const fresh: UserDoc = {
         _id: login.openid,
@@ -73,8 +146,7 @@ export class Users {
         await settle(doc.update({ data: seen }));
       }
     }
-    const user = await this.get(login.openid);
-    if (!user) throw new Error(`user ${login.openid} vanished during login`);
+    const user = (await this.get(login.openid)) ?? (await this.repair(login, now));
     return { user, isNew: false };
   }
 

@@ -4,7 +4,9 @@
  * and answers waiting for their next message (when WeChat let no other way deliver them).
  */
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, type Log } from '../documents';
 import { Users } from '../login/store';
+import { anyString, array, boolean, integer, nullable, object, storedDate, type Schema } from '../schema';
 import type { FollowerInfo, OaApi } from './api';
 
 export const FOLLOWERS = 'oa_followers';
@@ -27,16 +29,44 @@ export interface FollowerDoc {
   updatedAt: Date;
 }
 
+function followerDocSchema(): Schema<FollowerDoc> {
+  const when = () => nullable(storedDate());
+  return object(
+    {
+      _id: anyString({ min: 1 }),
+      subscribed: boolean(),
+      unionid: nullable(anyString({ min: 1 })),
+      userOpenid: nullable(anyString({ min: 1 })),
+      checkedAt: when(),
+      subscribedAt: when(),
+      unsubscribedAt: when(),
+      lastMessageAt: when(),
+      pending: array(anyString()),
+      pendingVersion: integer({ min: 0 }),
+      updatedAt: storedDate(),
+    },
+    { keepUnknown: true },
+  );
+}
+
 export class Followers {
-  constructor(private readonly db: Database) {}
+  private readonly check;
+
+  constructor(
+    private readonly db: Database,
+    log: Log = consoleLog,
+  ) {
+    this.check = documentCheck(FOLLOWERS, followerDocSchema(), log);
+  }
 
   private get collection() {
     return this.db.collection(FOLLOWERS);
   }
 
+  /** The follower; one whose document is not what this class writes is logged and treated as unknown. */
   async get(openid: string): Promise<FollowerDoc | undefined> {
     const { data } = await settle(this.collection.where({ _id: openid }).limit(1).get());
-    return data[0] as FollowerDoc | undefined;
+    return this.check.read(data[0]);
   }
 
   /** Applies `patch`, creating the follower first when unknown (two first sights end in one document). */

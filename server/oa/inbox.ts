@@ -8,6 +8,8 @@
  *   answering → passive (ready within the first try's window)
  */
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
+import { anyString, array, boolean, integer, nullable, object, oneOf, storedDate, type Schema } from '../schema';
 
 export const INBOX = 'oa_inbox';
 
@@ -32,9 +34,41 @@ export interface InboxDoc {
   parts: string[];
   /** How the first part reached the follower. */
   via: 'passive' | 'custom' | 'next-message' | null;
-  error: { errcode: number; errmsg: string } | null;
+  error: { errcode: number; errmsg: string; code?: typeof INVALID_DOCUMENT } | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+const STATES = [
+  'answering',
+  'ready',
+  'passive',
+  'custom',
+  'sent',
+  'held',
+  'failed',
+] as const satisfies readonly InboxState[];
+
+function inboxDocSchema(): Schema<InboxDoc> {
+  return object(
+    {
+      _id: anyString({ min: 1 }),
+      openid: anyString({ min: 1 }),
+      state: oneOf(STATES),
+      owner: anyString({ min: 1 }),
+      ownerUntil: storedDate(),
+      tries: integer({ min: 0 }),
+      lastTryAt: storedDate(),
+      waitingUntil: storedDate(),
+      notified: boolean(),
+      parts: array(anyString()),
+      via: nullable(oneOf(['passive', 'custom', 'next-message'] as const)),
+      error: nullable(object({ errcode: integer(), errmsg: anyString() }, { keepUnknown: true })),
+      createdAt: storedDate(),
+      updatedAt: storedDate(),
+    },
+    { keepUnknown: true },
+  );
 }
 
 /**
@@ -47,15 +81,35 @@ export function inboxKey(fields: Record<string, string>): string {
 }
 
 export class Inbox {
-  constructor(private readonly db: Database) {}
+  private readonly check;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Log = consoleLog,
+  ) {
+    this.check = documentCheck(INBOX, inboxDocSchema(), log);
+  }
 
   private get collection() {
     return this.db.collection(INBOX);
   }
 
+  /**
+   * The message's document; undefined when there is none, or when it is not one the oa function
+   * wrote: that one is marked failed (INVALID_DOCUMENT) and no try answers from it, so WeChat's
+   * tries end with an empty reply instead of an error.
+   */
   async get(id: string): Promise<InboxDoc | undefined> {
     const { data } = await settle(this.collection.where({ _id: id }).limit(1).get());
-    return data[0] as InboxDoc | undefined;
+    if (data[0] === undefined) return undefined;
+    const parsed = this.check.parse(data[0]);
+    if (parsed.ok) return parsed.doc;
+    if ((data[0] as { state?: unknown }).state !== 'failed') {
+      this.log(`oa: ${INVALID_DOCUMENT}: ${INBOX}/${id} is not an inbox document; marked failed: ${parsed.reason}`);
+      const error = { errcode: -1, errmsg: parsed.reason.slice(0, 200), code: INVALID_DOCUMENT };
+      await settle(this.collection.doc(id).update({ data: { state: 'failed', error: this.db.command.set(error) } }));
+    }
+    return undefined;
   }
 
   /** The first try of a message: true when this invocation now owns it, false when another try came first. */

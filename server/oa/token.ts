@@ -8,6 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
+import { anyString, nullable, object, optional, storedDate, type Schema } from '../schema';
 import type { OaAccount } from './config';
 import { WechatCallError, wechatCall, type WechatFetch } from './wechat-call';
 
@@ -34,15 +36,33 @@ export interface AccountDoc {
   customDeniedAt?: Date | null;
 }
 
+function accountDocSchema(): Schema<AccountDoc> {
+  return object(
+    {
+      _id: anyString({ min: 1 }),
+      token: nullable(anyString({ min: 1 })),
+      expiresAt: storedDate(),
+      leaseId: nullable(anyString()),
+      leaseUntil: storedDate(),
+      refreshedAt: nullable(storedDate()),
+      customDeniedAt: optional(nullable(storedDate())),
+    },
+    { keepUnknown: true },
+  );
+}
+
 export interface TokenCenterOptions {
   fetch?: WechatFetch;
   now?: () => number;
+  log?: Log;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class TokenCenter {
   private readonly now: () => number;
+  private readonly check;
+  private readonly log: Log;
 
   constructor(
     private readonly db: Database,
@@ -50,11 +70,32 @@ export class TokenCenter {
     private readonly options: TokenCenterOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.log = options.log ?? consoleLog;
+    this.check = documentCheck(ACCOUNTS, accountDocSchema(), this.log);
   }
 
+  /**
+   * The account's document. One that is not what this class writes (a console edit) would stop
+   * every caller (no lease could ever be taken on it): it is replaced by an empty one, marked with
+   * what was wrong, and the next caller refreshes the token.
+   */
   private async read(): Promise<AccountDoc | undefined> {
     const { data } = await settle(this.db.collection(ACCOUNTS).where({ _id: this.account.appid }).limit(1).get());
-    return data[0] as AccountDoc | undefined;
+    if (data[0] === undefined) return undefined;
+    const parsed = this.check.parse(data[0]);
+    if (parsed.ok) return parsed.doc;
+    this.log(`oa: ${INVALID_DOCUMENT}: ${ACCOUNTS}/${this.account.appid} replaced by an empty one: ${parsed.reason}`);
+    const fresh: Omit<AccountDoc, '_id'> & { invalid: object } = {
+      token: null,
+      expiresAt: new Date(0),
+      leaseId: null,
+      leaseUntil: new Date(0),
+      refreshedAt: null,
+      customDeniedAt: null,
+      invalid: { code: INVALID_DOCUMENT, reason: parsed.reason.slice(0, 200), at: new Date(this.now()) },
+    };
+    await settle(this.db.collection(ACCOUNTS).doc(this.account.appid).set({ data: fresh }));
+    return { _id: this.account.appid, ...fresh };
   }
 
   private fresh(doc: AccountDoc | undefined): string | undefined {

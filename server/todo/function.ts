@@ -1,9 +1,10 @@
 /** The `todo` cloud function: a user's own todos, and the subscription credits their reminders spend. */
 import type { TodoListResult } from '../../typings/todo';
 import { cursorField } from '../cursor';
-import type { Database } from '../db';
+import { isDuplicateWrite, type Database } from '../db';
 import { AppError } from '../errors';
 import { defineFunction, type HandlerDeps } from '../handler';
+import { keyedId, Requests } from '../requests';
 import { docId, object, oneOf, optional, string } from '../schema';
 import { newTodo, patchFor, quadrant, requireChange, todoDraftSchema, todoPatchSchema } from './rules';
 import { listCursor, TodoStore, toTodo, type TodoDoc } from './store';
@@ -24,7 +25,8 @@ function notFound(): AppError {
 }
 
 export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig }) {
-  const todos = new TodoStore(deps.db);
+  const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const todos = new TodoStore(deps.db, log);
 
   async function owned(openid: string, todoId: string): Promise<TodoDoc> {
     const doc = await todos.get(openid, todoId);
@@ -66,15 +68,24 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
 
       create: {
         schema: todoDraftSchema(),
-        async run(draft, { identity, now }) {
-          const doc = newTodo(identity.openid, draft, now);
-          await todos.insert(doc);
+        idempotent: true,
+        async run(draft, { identity, now, requestKey }) {
+          const doc = newTodo(identity.openid, draft, now, requestKey ? keyedId(requestKey, 'todo') : undefined);
+          try {
+            await todos.insert(doc);
+          } catch (error) {
+            // A retry of a call whose invocation died after the insert: the todo it made is the answer.
+            const made = requestKey && isDuplicateWrite(error) ? await todos.get(identity.openid, doc._id) : undefined;
+            if (!made) throw error;
+            return { todo: toTodo(made) };
+          }
           return { todo: toTodo(doc) };
         },
       },
 
       update: {
         schema: todoPatchSchema(),
+        idempotent: true,
         async run({ id: todoId, ...change }, { identity, now }) {
           requireChange(change);
           const doc = await owned(identity.openid, todoId);
@@ -84,6 +95,7 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
 
       complete: {
         schema: object({ id: docId() }),
+        idempotent: true,
         async run(request, { identity, now }) {
           const doc = await owned(identity.openid, request.id);
           if (doc.done) return { todo: toTodo(doc) };
@@ -102,6 +114,7 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
 
       remove: {
         schema: object({ id: docId() }),
+        idempotent: true,
         async run(request, { identity }) {
           if (!(await todos.remove(identity.openid, request.id))) throw notFound();
           return { id: request.id };
@@ -120,6 +133,6 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
         },
       },
     },
-    deps,
+    { ...deps, requests: new Requests(deps.db, log) },
   );
 }

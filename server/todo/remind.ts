@@ -10,8 +10,9 @@ import { shanghaiWall } from '../../shared/time';
 import type { RemindRunSummary } from '../../typings/todo';
 import type { Database } from '../db';
 import { defineTimer, type HandlerDeps } from '../handler';
+import { INVALID_DOCUMENT } from '../documents';
 import type { OaPush } from '../oa/push';
-import { TodoStore, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
+import { TodoStore, type Claimed, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
 export interface RemindConfig {
   templateId: string;
@@ -144,8 +145,8 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 }
 
 export function createRemind(deps: RemindDeps) {
-  const store = new TodoStore(deps.db);
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  const store = new TodoStore(deps.db, log);
 
   /** No credit: the Official Account's template message when the user follows it. */
   async function official(
@@ -162,6 +163,26 @@ export function createRemind(deps: RemindDeps) {
     if (pushed.kind === 'sent') return { kind: 'sent', via: 'oa' };
     if (pushed.kind === 'retry' && doc.remindAttempts + 1 >= MAX_ATTEMPTS) return { ...pushed, kind: 'failed' };
     return pushed;
+  }
+
+  /** One reminder, by itself: whatever goes wrong with it is its outcome, never the batch's. */
+  async function attempt(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
+    try {
+      return await deliver(doc, config, now);
+    } catch (thrown) {
+      log(`remind: reminder for todo ${doc._id} broke`, thrown);
+      const error = { ...errorOf(thrown), errcode: -1 };
+      return doc.remindAttempts + 1 < MAX_ATTEMPTS ? { kind: 'retry', error } : { kind: 'failed', error };
+    }
+  }
+
+  /** Todos it claimed but cannot read as todos: failed with INVALID_DOCUMENT, each logged once. */
+  async function settleInvalid(runId: string, invalid: Claimed['invalid']): Promise<void> {
+    for (const { id, reason } of invalid) {
+      log(`remind: ${INVALID_DOCUMENT}: todos/${id} is not a todo, its reminder fails: ${reason}`);
+      const remindError: ReminderError = { errcode: -1, errmsg: reason.slice(0, 200), code: 'INVALID_DOCUMENT' };
+      await store.settleReminders([id], runId, { remindState: 'failed', remindError });
+    }
   }
 
   async function deliver(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
@@ -236,6 +257,7 @@ export function createRemind(deps: RemindDeps) {
       failed: 0,
       retrying: 0,
       unfollowed: 0,
+      invalid: 0,
       deferred: 0,
     };
     if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
@@ -254,10 +276,12 @@ export function createRemind(deps: RemindDeps) {
       if (ids.length === 0) break;
       summary.due += ids.length;
       const claimed = await store.claim(ids, runId, now);
-      summary.claimed += claimed.length;
-      const results = await pool(claimed, PARALLEL_SENDS, async (doc) => ({
+      summary.claimed += claimed.docs.length + claimed.invalid.length;
+      summary.invalid += claimed.invalid.length;
+      await settleInvalid(runId, claimed.invalid);
+      const results = await pool(claimed.docs, PARALLEL_SENDS, async (doc) => ({
         doc,
-        outcome: await deliver(doc, config, now),
+        outcome: await attempt(doc, config, now),
       }));
       await record(runId, results, now);
       for (const { outcome } of results) {

@@ -7,10 +7,30 @@
 import { randomBytes } from 'node:crypto';
 import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type { TodoDraft, TodoPatch } from '../../typings/todo';
+import type { ReminderErrorCode, ReminderState, TodoDraft, TodoPatch } from '../../typings/todo';
 import { AppError } from '../errors';
-import { docId, isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from '../schema';
-import { NO_DUE, type TodoDoc } from './store';
+import {
+  anyString,
+  boolean,
+  docId,
+  integer,
+  isoDate,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  storedDate,
+  string,
+  type Issues,
+  type Schema,
+} from '../schema';
+import type { TodoDoc } from './store';
+
+/**
+ * Sort key for "by due time, none last": MongoDB sorts null first, so a todo without a due time
+ * sorts on this far-future instant instead.
+ */
+export const NO_DUE = new Date(Date.UTC(9999, 11, 31));
 
 const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
 const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
@@ -159,4 +179,54 @@ export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date)
   // A new reminder time is a new reminder: pending again, whatever the last one did.
   if (remindChanged) Object.assign(patch, reminderFields(remindAt));
   return patch;
+}
+
+const REMINDER_STATES = [
+  'none',
+  'pending',
+  'sending',
+  'sent',
+  'no_credit',
+  'failed',
+  'unfollowed',
+] as const satisfies readonly ReminderState[];
+const REMINDER_ERROR_CODES = ['INVALID_DOCUMENT', 'INTERRUPTED'] as const satisfies readonly ReminderErrorCode[];
+
+/**
+ * A stored todo: what newTodo() and patchFor() write, with the same title, note and quadrant rules,
+ * checked on every todo the store reads (remind, list, get), so one written by anything else is
+ * skipped instead of breaking the run or the list. `remindVia` came later, so it may be absent.
+ */
+export function todoDocSchema(): Schema<TodoDoc> {
+  const when = () => nullable(storedDate());
+  return object(
+    {
+      _id: docId(),
+      _openid: string({ min: 1, max: 128 }),
+      title: title(),
+      note: note(),
+      quadrant: quadrant(),
+      done: boolean(),
+      dueAt: when(),
+      remindAt: when(),
+      sortDue: storedDate(),
+      remindState: oneOf(REMINDER_STATES),
+      remindNextAt: when(),
+      remindAttempts: integer({ min: 0 }),
+      remindError: nullable(
+        object(
+          { errcode: integer(), errmsg: anyString(), code: optional(oneOf(REMINDER_ERROR_CODES)) },
+          { keepUnknown: true },
+        ),
+      ),
+      remindSentAt: when(),
+      remindVia: optional(nullable(oneOf(['subscription', 'oa'] as const))),
+      remindClaim: nullable(anyString()),
+      remindClaimedAt: when(),
+      createdAt: storedDate(),
+      updatedAt: storedDate(),
+      doneAt: when(),
+    },
+    { keepUnknown: true },
+  );
 }

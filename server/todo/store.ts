@@ -5,23 +5,30 @@
  * revealed, never changed.
  */
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type { Quadrant, ReminderChannel, ReminderState, Todo, TodoListResult, TodoStatus } from '../../typings/todo';
+import type {
+  Quadrant,
+  ReminderChannel,
+  ReminderErrorCode,
+  ReminderState,
+  Todo,
+  TodoListResult,
+  TodoStatus,
+} from '../../typings/todo';
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
+import { todoDocSchema } from './rules';
+
+export { NO_DUE } from './rules';
 
 export const TODOS = 'todos';
 export const SUBSCRIPTIONS = 'subscriptions';
 export const PAGE_SIZE = 20;
 
-/**
- * Sort key for "by due time, none last": MongoDB sorts null first, so a todo without a due time
- * sorts on this far-future instant instead.
- */
-export const NO_DUE = new Date(Date.UTC(9999, 11, 31));
-
 export interface ReminderError {
   errcode: number;
   errmsg: string;
+  code?: ReminderErrorCode;
 }
 
 export interface TodoDoc {
@@ -109,8 +116,21 @@ export type ReminderOutcomePatch = Partial<
   Pick<TodoDoc, 'remindState' | 'remindSentAt' | 'remindVia' | 'remindAttempts' | 'remindError' | 'remindNextAt'>
 >;
 
+/** A due reminder this run holds, or one whose todo it could not read as a todo (and why). */
+export interface Claimed {
+  docs: TodoDoc[];
+  invalid: Array<{ id: string; reason: string }>;
+}
+
 export class TodoStore {
-  constructor(private readonly db: Database) {}
+  private readonly check;
+
+  constructor(
+    private readonly db: Database,
+    log: Log = consoleLog,
+  ) {
+    this.check = documentCheck(TODOS, todoDocSchema(), log);
+  }
 
   private get todos() {
     return this.db.collection(TODOS);
@@ -124,7 +144,7 @@ export class TodoStore {
 
   async get(openid: string, id: string): Promise<TodoDoc | undefined> {
     const { data } = await settle(this.todos.where({ _id: id, _openid: openid }).limit(1).get());
-    return data[0] as TodoDoc | undefined;
+    return this.check.read(data[0]);
   }
 
   async insert(doc: TodoDoc): Promise<void> {
@@ -144,7 +164,8 @@ export class TodoStore {
 
   /**
    * One page in the order undone, due time (none last), created, id; keyset pagination so rows
-   * added or completed meanwhile never shift a page.
+   * added or completed meanwhile never shift a page. A todo that is not one (see todoDocSchema) is
+   * logged and skipped, and the page reads on past it: the cursor is always a real todo's key.
    */
   async list(
     openid: string,
@@ -169,22 +190,19 @@ export class TodoStore {
         ]),
       ]);
     }
-    const { data } = await settle(
-      this.todos
-        .where(query as Record<string, unknown>)
-        .orderBy('done', 'asc')
-        .orderBy('sortDue', 'asc')
-        .orderBy('createdAt', 'asc')
-        .orderBy('_id', 'asc')
-        // One more than a page tells whether another page exists without a count.
-        .limit(PAGE_SIZE + 1)
-        .get(),
-    );
-    const docs = data as TodoDoc[];
+    const ordered = this.todos
+      .where(query as Record<string, unknown>)
+      .orderBy('done', 'asc')
+      .orderBy('sortDue', 'asc')
+      .orderBy('createdAt', 'asc')
+      .orderBy('_id', 'asc');
+    // One more than a page tells whether another page exists without a count.
+    const docs = await readChecked(ordered, PAGE_SIZE + 1, this.check);
     const page = docs.slice(0, PAGE_SIZE);
+    const last = page.at(-1);
     return {
       items: page.map(toTodo),
-      nextCursor: docs.length > PAGE_SIZE ? listCursor.encode(keyOf(page[page.length - 1])) : null,
+      nextCursor: docs.length > PAGE_SIZE && last ? listCursor.encode(keyOf(last)) : null,
     };
   }
 
@@ -270,11 +288,12 @@ export class TodoStore {
   /** Claims held longer than `before` belong to a run that died mid-send; they end as failed. */
   async failStaleClaims(before: Date): Promise<void> {
     const _ = this.db.command;
+    const error: ReminderError = { errcode: -1, errmsg: 'interrupted while sending', code: 'INTERRUPTED' };
     await settle(
       this.todos.where({ remindState: 'sending', remindClaimedAt: _.lt(before) }).update({
         data: {
           remindState: 'failed',
-          remindError: _.set({ errcode: -1, errmsg: 'interrupted while sending' }),
+          remindError: _.set(error),
           remindClaim: null,
           remindClaimedAt: null,
         },
@@ -297,9 +316,10 @@ export class TodoStore {
 
   /**
    * Claims those of `ids` still due for run `runId` with one conditional update (a todo another run
-   * claimed first no longer matches), and returns the ones this run holds.
+   * claimed first no longer matches), and returns the ones this run holds: the todos, and apart
+   * from them those it cannot read as todos, for the run to settle as failed.
    */
-  async claim(ids: string[], runId: string, now: Date): Promise<TodoDoc[]> {
+  async claim(ids: string[], runId: string, now: Date): Promise<Claimed> {
     const _ = this.db.command;
     await settle(
       this.todos.where({ _id: _.in(ids), ...this.dueQuery(now) }).update({
@@ -312,7 +332,13 @@ export class TodoStore {
         .limit(ids.length)
         .get(),
     );
-    return (data as TodoDoc[]).filter((doc) => doc.remindClaim === runId);
+    const claimed: Claimed = { docs: [], invalid: [] };
+    for (const raw of data.filter((doc) => doc.remindClaim === runId)) {
+      const parsed = this.check.parse(raw);
+      if (parsed.ok) claimed.docs.push(parsed.doc);
+      else claimed.invalid.push({ id: String(raw._id), reason: parsed.reason });
+    }
+    return claimed;
   }
 
   /** Writes one outcome on the reminders `ids` that run `runId` still holds, releasing them. */

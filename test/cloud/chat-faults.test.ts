@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { quotaId as quotaIdOf } from '../../server/chat/quota';
 import type { ReplyErrorCode } from '../../typings/chat';
 import { chat, chatOk, startChatRig, storedMessages, waitForDoc, type ChatRig } from '../helpers/chat';
 import { gate, textReply, type ScriptedReply } from '../helpers/model-server';
@@ -164,5 +165,115 @@ describe('without a model', () => {
     } finally {
       await cloud.close();
     }
+  });
+});
+
+describe('a reply the database cannot hold', () => {
+  it('a model that ignores max_tokens is cut off at the cap: failed REPLY_TOO_LONG, not charged, the rest never read', async () => {
+    const openid = nextUser();
+    // About 5 MB of text, streamed as fast as the socket takes it; the default MODEL_MAX_TOKENS is 1024.
+    const piece = '字'.repeat(21_845);
+    const result = await sendThrough(
+      { steps: Array.from({ length: 80 }, () => ({ text: piece, delayMs: 5 })) },
+      openid,
+    );
+    expect(result.reply).toMatchObject({ status: 'failed', error: { code: 'REPLY_TOO_LONG' } });
+    expect(result.reply.text).toBe('字'.repeat(1024 * 8));
+    expect(result.quota).toMatchObject({ used: 0, remaining: 50 });
+    const request = rig.model.requests.at(-1);
+    expect(request?.body.max_tokens).toBe(1024);
+    await expect(request?.closed).resolves.toEqual({ aborted: true });
+    // Nothing is left holding the conversation.
+    rig.model.script(textReply('短的。'));
+    const next = await chatOk(rig.cloud, 'send', { text: '短一点', conversationId: result.conversation.id }, openid);
+    expect(next.reply).toMatchObject({ status: 'done', text: '短的。' });
+  });
+
+  it('a growing text the database refuses ends the reply failed WRITE_FAILED with what it saved, its hold given back', async () => {
+    // A database that takes requests of 256 KB at most, and a cap (200,000 characters) above that.
+    const cloud = await startTestCloud({
+      bodyLimitBytes: 256 * 1024,
+      functionEnv: {
+        MODEL_BASE_URL: rig.model.baseUrl,
+        MODEL_NAME: 'scripted-model',
+        MODEL_MAX_TOKENS: '100000',
+        MODEL_CONTEXT_TOKENS: '200000',
+        CHAT_FLUSH_MS: '50',
+      },
+    });
+    try {
+      const openid = nextUser();
+      const steps = Array.from({ length: 30 }, () => ({ text: '长'.repeat(5000), delayMs: 60 }));
+      rig.model.script({ steps });
+      const result = await chatOk(cloud, 'send', { text: '写很长' }, openid);
+      expect(result.reply).toMatchObject({ status: 'failed', error: { code: 'WRITE_FAILED' } });
+      expect(result.reply.text).toMatch(/^长+$/);
+      expect(result.quota).toMatchObject({ used: 0, remaining: 50 });
+      const [stored] = await cloud.store.find('messages', { _id: result.reply.id });
+      expect(stored).toMatchObject({ status: 'failed', text: result.reply.text, expiresAt: null });
+      expect(await cloud.store.find('chat_quota', { _openid: openid })).toMatchObject([{ taken: 0, holds: {} }]);
+      rig.model.script(textReply('好了。'));
+      const next = await chatOk(cloud, 'send', { text: '再来', conversationId: result.conversation.id }, openid);
+      expect(next.reply).toMatchObject({ status: 'done', text: '好了。' });
+    } finally {
+      await cloud.close();
+    }
+  });
+});
+
+describe('the sweep', () => {
+  it('ends every reply left streaming past its deadline, gives back its hold, and leaves live ones alone', async () => {
+    const { cloud } = rig;
+    const openid = nextUser();
+    const now = Date.now();
+    const past = new Date(now - 5000);
+    const later = new Date(now + 60_000);
+    const quotaId = quotaIdOf(openid, new Date(now));
+    const reply = (id: string, fields: Record<string, unknown>) => ({
+      _id: id,
+      _openid: openid,
+      conversationId: 'c-swept',
+      role: 'assistant',
+      text: '写到一半',
+      status: 'streaming',
+      createdAt: new Date(now - 70_000),
+      updatedAt: new Date(now - 65_000),
+      finishReason: null,
+      usage: null,
+      error: null,
+      cards: [],
+      moderation: 'unchecked',
+      expiresAt: past,
+      quotaId,
+      ...fields,
+    });
+    await cloud.store.insert('messages', [
+      reply('r-dead', {}),
+      reply('r-bad', { text: { evil: 1 }, cards: 'none' }),
+      reply('r-live', { expiresAt: later }),
+    ]);
+    await cloud.store.insert('chat_quota', [
+      {
+        _id: quotaId,
+        _openid: openid,
+        day: quotaId.slice(openid.length + 1),
+        taken: 3,
+        used: 0,
+        holds: { 'r-dead': past, 'r-bad': past, 'r-live': later },
+        updatedAt: new Date(now),
+      },
+    ]);
+    const outcome = await cloud.timers.fire('chat', 'sweep', new Date(now));
+    expect(outcome).toMatchObject({ ok: true, result: { ok: true, data: { lapsed: 2, interrupted: 1, invalid: 1 } } });
+    const stored = await cloud.store.find('messages', { conversationId: 'c-swept' }, { sort: [['_id', 1]] });
+    expect(stored.map((m) => [m._id, m.status, (m.error as { code?: string } | null)?.code ?? null])).toEqual([
+      ['r-bad', 'failed', 'INVALID_DOCUMENT'],
+      ['r-dead', 'failed', 'INTERRUPTED'],
+      ['r-live', 'streaming', null],
+    ]);
+    expect(stored[1]).toMatchObject({ text: '写到一半', expiresAt: null });
+    expect(await cloud.store.find('chat_quota', { _id: quotaId })).toMatchObject([
+      { taken: 1, used: 0, holds: { 'r-live': later } },
+    ]);
   });
 });

@@ -5,11 +5,15 @@
  * crash or be replaced, and nothing in the database or the open-API outbox may change.
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '@cloudbase/database';
 import type { Change } from '../../emulator/database/store/types';
 import type { ApiResult } from '../../typings/contract';
 import type { Todo } from '../../typings/todo';
 import { chatOk, startChatRig, type ChatRig } from '../helpers/chat';
-import { fuzzCases, type FuzzCase } from '../helpers/fuzz-events';
+import { clientDb } from '../emulator/helpers/realtime';
+import { clientWrites, fuzzCases, type ClientWrite, type FuzzCase } from '../helpers/fuzz-events';
 import { invoke } from '../helpers/local-cloud';
 import { textReply } from '../helpers/model-server';
 
@@ -100,5 +104,64 @@ it(`answers ${RUNS} malformed events with the contract's code, no crash and no c
   console.log(
     `fuzz: seed ${SEED}, ${cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
       `codes ${JSON.stringify(seen)}, crashes: ${crashes}`,
+  );
+});
+
+const WRITES = Number(process.env.FUZZ_CLIENT_WRITES ?? 400);
+
+/** Sends one client-database write as the client library does, and resolves with what came back. */
+function clientWrite(db: Db, w: ClientWrite): Promise<unknown> {
+  const collection = db.collection(w.collection);
+  const mine = collection.where({ _openid: '{openid}' });
+  switch (w.op) {
+    case 'add':
+      return collection.add(w.data);
+    case 'update':
+      return collection.doc(w.id).update(w.data);
+    case 'set':
+      return collection.doc(w.id).set(w.data);
+    case 'remove':
+      return collection.doc(w.id).remove();
+    case 'where.update':
+      return mine.update(w.data);
+    case 'where.remove':
+      return mine.remove();
+  }
+}
+
+it(`refuses ${WRITES} client-database writes to every collection, signed in or not, and nothing changes`, async () => {
+  const { cloud } = rig;
+  const collections = Object.keys(
+    (JSON.parse(readFileSync(join(__dirname, '../../database/collections.json'), 'utf8')) as { collections: object })
+      .collections,
+  );
+  // Each user's own document in every collection, for writes by id to find.
+  for (const name of collections) {
+    await cloud.store.insert(
+      name,
+      USERS.map((openid) => ({ _id: `own-${openid}`, _openid: openid, title: 'mine' })),
+    );
+  }
+  const dbs = new Map<string, Db>([...USERS.map((openid) => [openid, clientDb(cloud, openid)] as const)]);
+  const anonymous = clientDb(cloud, undefined);
+  const before = await cloud.store.exportAll();
+  const writes: Change[] = [];
+  const stopWatching = cloud.store.onChange((change) => writes.push(change));
+  const codes = new Map<string, number>();
+
+  await fc.assert(
+    fc.asyncProperty(clientWrites(collections, USERS), async (w) => {
+      const answer = (await clientWrite(w.openid ? (dbs.get(w.openid) as Db) : anonymous, w)) as { code?: string };
+      codes.set(`${answer.code}`, (codes.get(`${answer.code}`) ?? 0) + 1);
+      expect(answer.code).toBe('DATABASE_PERMISSION_DENIED');
+      expect(writes).toEqual([]);
+    }),
+    { seed: SEED, numRuns: WRITES, endOnFailure: true },
+  );
+
+  stopWatching();
+  expect(await cloud.store.exportAll()).toEqual(before);
+  console.log(
+    `fuzz: ${WRITES} client writes over ${collections.length} collections, answers ${JSON.stringify(Object.fromEntries(codes))}`,
   );
 });

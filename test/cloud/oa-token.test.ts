@@ -108,3 +108,21 @@ it('looks up followers 100 at a time (user/info/batchget)', async () => {
   const batches = cloud.outbox.list({ apiName: 'cgi-bin/user/info/batchget' });
   expect(batches.map((b) => (b.payload.user_list as unknown[]).length)).toEqual([100, 50]);
 });
+
+it('an account document broken by hand is replaced and marked, and callers get a token instead of waiting on it', async () => {
+  // A lease that can never lapse (leaseUntil is no date) would keep every caller waiting 15 s, then failing.
+  await cloud.store.insert('oa_accounts', [
+    { _id: OA.appid, token: 42, expiresAt: 'never', leaseId: 'held', leaseUntil: 'forever', refreshedAt: null },
+  ]);
+  const logged: string[] = [];
+  const callers = Array.from(
+    { length: 3 },
+    () => new TokenCenter(db, account, { log: (message) => void logged.push(message) }),
+  );
+  const tokens = await Promise.all(callers.map((caller) => caller.token()));
+  expect(new Set(tokens).size).toBe(1);
+  expect(typeof tokens[0]).toBe('string');
+  const [stored] = await cloud.store.find('oa_accounts', { _id: OA.appid });
+  expect(stored).toMatchObject({ token: tokens[0], invalid: { code: 'INVALID_DOCUMENT' } });
+  expect(logged.some((line) => line.startsWith(`oa: INVALID_DOCUMENT: oa_accounts/${OA.appid}`))).toBe(true);
+});

@@ -11,19 +11,24 @@ import { startModelServer, withModel, type WithModel } from './model-server';
 
 export type ChatRig = WithModel<LocalCloud>;
 
-/** Replies are written every 50 ms here so tests see several writes without waiting long. */
-export async function startChatRig(env: Record<string, string> = {}): Promise<ChatRig> {
+/**
+ * Replies are written every 50 ms here so tests see several writes without waiting long. `env`
+ * adds to the functions' environment; as a function, it is given the local cloud's URL.
+ */
+export async function startChatRig(
+  env: Record<string, string> | ((url: string) => Record<string, string>) = {},
+): Promise<ChatRig> {
   const model = await startModelServer();
   const cloud = await startTestCloud({
-    functionEnv: {
+    functionEnv: (url) => ({
       MODEL_BASE_URL: model.baseUrl,
       MODEL_NAME: 'scripted-model',
       MODEL_API_KEY: 'sk-test',
       MODEL_TIMEOUT_MS: '2000',
       CHAT_FLUSH_MS: '50',
       CHAT_WORDS_TTL_MS: '0',
-      ...env,
-    },
+      ...(typeof env === 'function' ? env(url) : env),
+    }),
   });
   return withModel(cloud, model);
 }

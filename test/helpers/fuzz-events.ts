@@ -16,6 +16,8 @@ export type Field =
   | { kind: 'text'; min: number; max: number; trim?: boolean; multiline?: boolean; optional?: boolean }
   /** Letters, digits, `_` and `-`, 1 to `max` (default 64). */
   | { kind: 'id'; max?: number; optional?: boolean }
+  /** An idempotent call's requestId: letters, digits, `_` and `-`, 8 to 64, always optional. */
+  | { kind: 'key'; optional: true }
   | { kind: 'opaque'; max: number; optional?: boolean }
   | { kind: 'fileId'; optional?: boolean }
   | { kind: 'oneOf'; values: readonly string[]; optional?: boolean }
@@ -31,6 +33,7 @@ const ID: Field = { kind: 'id' };
 const CURSOR: Field = { kind: 'opaque', max: 256, optional: true };
 const WHEN: Field = { kind: 'date', nullable: true, optional: true };
 const QUADRANT: Field = { kind: 'oneOf', values: QUADRANT_KEYS };
+const REQUEST_ID: Field = { kind: 'key', optional: true };
 
 export const SPECS: Specs = {
   login: {
@@ -53,6 +56,7 @@ export const SPECS: Specs = {
       quadrant: QUADRANT,
       dueAt: WHEN,
       remindAt: WHEN,
+      requestId: REQUEST_ID,
     },
     update: {
       id: ID,
@@ -61,10 +65,11 @@ export const SPECS: Specs = {
       quadrant: { ...QUADRANT, optional: true },
       dueAt: WHEN,
       remindAt: WHEN,
+      requestId: REQUEST_ID,
     },
-    complete: { id: ID },
+    complete: { id: ID, requestId: REQUEST_ID },
     reopen: { id: ID },
-    remove: { id: ID },
+    remove: { id: ID, requestId: REQUEST_ID },
     subscribe: { templateId: { kind: 'id', max: 128 } },
   },
   chat: {
@@ -72,9 +77,10 @@ export const SPECS: Specs = {
       text: { kind: 'text', min: 1, max: 2000, trim: true, multiline: true },
       conversationId: { ...ID, optional: true },
       create: { kind: 'flag', optional: true },
+      requestId: REQUEST_ID,
     },
     stop: { messageId: ID },
-    regenerate: { messageId: ID },
+    regenerate: { messageId: ID, requestId: REQUEST_ID },
     undo: { messageId: ID, todoId: ID },
     conversations: { cursor: CURSOR },
     history: { conversationId: ID, before: CURSOR },
@@ -134,6 +140,8 @@ function validValue(field: Field, pools: FuzzPools): fc.Arbitrary<unknown> {
       return letters(field.max, field.multiline);
     case 'id':
       return fc.constantFrom(...pools.ids);
+    case 'key':
+      return fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/);
     case 'opaque':
       return fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[\x20-\x7e]+$/.test(s));
     case 'fileId':
@@ -192,6 +200,15 @@ function fieldMutations(key: string, field: Field): Array<fc.Arbitrary<Mutation>
         ? ['']
         : [];
   if (blanks.length > 0) out.push(fc.constantFrom(...blanks).map((blank) => setField(key, blank, `${key}: blank`)));
+  if (field.kind === 'key') {
+    out.push(
+      fc.stringMatching(/^[A-Za-z0-9_-]{0,7}$/).map((v) => setField(key, v, `${key}: too short`)),
+      fc.stringMatching(/^[A-Za-z0-9_-]{65,80}$/).map((v) => setField(key, v, `${key}: too long`)),
+      fc
+        .tuple(fc.stringMatching(/^[a-z0-9]{8}$/), fc.constantFrom('/', '.', ' ', '$', ':', '写', '\\', '*'))
+        .map(([s, c]) => setField(key, `${s}${c}`, `${key}: pattern`)),
+    );
+  }
   if (field.kind === 'id') {
     const outside = fc.constantFrom('/', '.', ' ', '$', '{', '"', '写', '\\', '*', '?', '%', '#');
     out.push(
@@ -361,4 +378,36 @@ export function fuzzCases(pools: FuzzPools): fc.Arbitrary<FuzzCase> {
     ),
   );
   return fc.oneof(...perAction, remindCases(pools));
+}
+
+/** One write a modified mini-program could send through the client database (`/web`). */
+export interface ClientWrite {
+  collection: string;
+  op: 'add' | 'update' | 'set' | 'remove' | 'where.update' | 'where.remove';
+  /** The document an op by id names: one of the caller's own, someone else's, or none. */
+  id: string;
+  data: Record<string, unknown>;
+  /** Signed in (the rules' auth.openid) or not. */
+  openid?: string;
+}
+
+/** Field names the app's documents have, so a write looks like one that could matter. */
+const FIELD_NAMES = ['title', 'quadrant', 'done', 'remindState', 'remindNextAt', 'text', 'status', 'taken', 'holds'];
+
+/** Client-database writes to any collection: every one must be refused by the rules, whatever it holds. */
+export function clientWrites(collections: readonly string[], openids: readonly string[]): fc.Arbitrary<ClientWrite> {
+  const field = fc.oneof(fc.constantFrom(...FIELD_NAMES), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9]{0,8}$/));
+  return fc.record(
+    {
+      collection: fc.constantFrom(...collections),
+      op: fc.constantFrom('add', 'update', 'set', 'remove', 'where.update', 'where.remove'),
+      id: fc.oneof(fc.constantFrom(...openids.map((o) => `own-${o}`)), fc.stringMatching(/^[a-z0-9]{1,12}$/)),
+      // Through JSON, as a request carries it: plain objects, never null-prototype ones.
+      data: fc
+        .dictionary(field, fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 4 })
+        .map((value) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>),
+      openid: fc.constantFrom(...openids),
+    },
+    { requiredKeys: ['collection', 'op', 'id', 'data'] },
+  );
 }

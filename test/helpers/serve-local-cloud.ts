@@ -1,17 +1,23 @@
 // Runs a test local cloud in its own process (for the jsdom tests, whose globals PGlite and
-// esbuild cannot use, and for the e2e suite's shared cloud) and prints {"url": ...} once it
-// serves. Stops when stdin closes.
+// esbuild cannot use, for the e2e suite's shared cloud, and for tests that kill it) and prints
+// {"url": ...} once it serves. Stops when stdin closes.
 import { renameSync, writeFileSync } from 'node:fs';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
+import type { LocalCloudOptions } from '../../emulator';
 import { attachPreview } from '../../preview/server';
 import { startTestCloud } from './local-cloud';
 
-// The parent passes extra function environment as JSON, whether to serve the preview, and a file
-// to write the URL into (see spawnCloudProcess).
+// The parent passes extra function environment as JSON, any other options (a data folder, a
+// functions folder, the timers' schedule) likewise, whether to serve the preview, and a file to
+// write the URL into (see spawnCloudProcess and startCloudProcess).
 const functionEnv = JSON.parse(process.env.LOCAL_CLOUD_FUNCTION_ENV || '{}') as Record<string, string>;
+const options = JSON.parse(process.env.LOCAL_CLOUD_OPTIONS || '{}') as Pick<
+  LocalCloudOptions,
+  'dataDir' | 'functionsDir' | 'schedule'
+>;
 const withPreview = process.env.LOCAL_CLOUD_PREVIEW === '1';
 
-startTestCloud({ functionEnv })
+startTestCloud({ ...options, functionEnv })
   .then(async (cloud) => {
     if (withPreview) await attachPreview(cloud, { log: () => undefined, subscribeTemplates: SUBSCRIBE_TEMPLATES });
     process.stdout.write(`${JSON.stringify({ url: cloud.url })}\n`);

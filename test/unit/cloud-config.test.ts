@@ -12,7 +12,7 @@ type Raw = { [key: string]: unknown; functions: Array<Record<string, unknown>> }
 describe("the repository's cloudbaserc.json", () => {
   const config = readCloudConfig();
 
-  it('describes every cloud function, with the remind timer and the open-API permissions', () => {
+  it('describes every cloud function, with the remind and chat timers and the open-API permissions', () => {
     expect(config.functions.map((fn) => fn.name)).toEqual(['login', 'todo', 'remind', 'chat', 'oa']);
     expect(config.functions.find((fn) => fn.name === 'oa')).toMatchObject({
       timeout: 60,
@@ -22,6 +22,7 @@ describe("the repository's cloudbaserc.json", () => {
     expect(config.functions.find((fn) => fn.name === 'chat')).toMatchObject({
       timeout: 60,
       runtime: 'Nodejs20.19',
+      triggers: [{ name: 'sweep', type: 'timer', config: '30 * * * * * *' }],
       openapi: ['security.msgSecCheck'],
     });
     const remind = config.functions.find((fn) => fn.name === 'remind');
@@ -39,10 +40,16 @@ describe("the repository's cloudbaserc.json", () => {
       'oa_accounts',
       'oa_followers',
       'oa_inbox',
+      'requests',
       'subscriptions',
       'todos',
       'users',
     ]);
+  });
+
+  it('lets no client write any collection: the app writes through its functions only', () => {
+    const writable = Object.entries(config.collections).filter(([, spec]) => spec.rules.write !== false);
+    expect(writable.map(([name]) => name)).toEqual([]);
   });
 
   it('matches every config.json in the function packages (npm run build writes them)', () => {

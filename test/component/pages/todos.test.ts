@@ -241,11 +241,12 @@ describe('Todos page', () => {
   });
 
   describe('a todo acted on while it is still being saved', () => {
-    /** The todo function with a create that answers only when `release` is called. */
+    /** The todo function with creates that answer only once `release` is called (a retry after it at once). */
     function slowCreate(options: { createFails?: boolean } = {}) {
       const calls: Calls = [];
       const stored: Todo[] = [todo(1)];
       let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
       const fakes = answering({
         login: { login: () => loginOk() },
         todo: {
@@ -254,7 +255,7 @@ describe('Todos page', () => {
             data: { items: stored, nextCursor: null, counts: { q1: stored.length, q2: 0, q3: 0, q4: 0 } },
           }),
           create: async ({ title }) => {
-            await new Promise<void>((resolve) => (release = resolve));
+            await released;
             if (options.createFails) throw NETWORK_DOWN;
             const saved = todo(9, { title });
             stored.unshift(saved);
@@ -331,6 +332,10 @@ describe('Todos page', () => {
       await eventually(() => items(page)[0].removed === true, 'the row gone');
       expect(page.data.quadrants[0].count).toBe(1);
       expect(calls.map((c) => c.action)).not.toContain('complete');
+      // A lost answer is asked for once more, with the same requestId, before the page gives up.
+      const creates = calls.filter((c) => c.action === 'create');
+      expect(creates).toHaveLength(2);
+      expect(creates[1].data.requestId).toBe(creates[0].data.requestId);
       expect(wxDouble.api.showToast).toHaveBeenCalledWith(
         expect.objectContaining({ title: expect.stringContaining('网络') }),
       );
