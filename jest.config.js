@@ -5,12 +5,16 @@ process.env.TZ = 'Asia/Shanghai';
 // Types are checked once by `npm run typecheck`; with tsconfig's isolatedModules, ts-jest only
 // transpiles, file by file.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const node = (name) => ({
+const node = (name, more = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...more,
 });
+// Suites that start a local cloud (an embedded PostgreSQL, function workers) spend seconds in
+// beforeAll on a busy two-core machine: more than Jest's 5 s default, which suits unit tests.
+const integration = { testTimeout: 30_000 };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -22,6 +26,8 @@ module.exports = {
     {
       displayName: 'component',
       testEnvironment: 'jsdom',
+      // Rendering a page with Vant and a live watch is CPU-bound: room for a busy two-core machine.
+      testTimeout: 20_000,
       transform,
       testMatch: ['<rootDir>/test/component/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/component/helpers/component-setup.ts'],
@@ -34,14 +40,14 @@ module.exports = {
       // Cloud functions are bundled before any test starts a local cloud that runs them.
       globalSetup: '<rootDir>/test/helpers/build-functions.global.js',
     },
-    node('emulator'),
-    { ...node('cloud'), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
+    node('emulator', integration),
+    { ...node('cloud', integration), globalSetup: '<rootDir>/test/helpers/build-functions.global.js' },
     // Shipping: WeChat's compiler, upload and preview (WeChat CI on loopback), deploy (CloudBase API on loopback).
-    node('shipping'),
+    node('shipping', integration),
     // The browser preview in headless Chromium (fails fast without it); the pages' test files share
     // one app cloud.
     {
-      ...node('e2e'),
+      ...node('e2e', integration),
       globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/helpers/global-teardown.ts',
     },

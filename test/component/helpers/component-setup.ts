@@ -6,8 +6,8 @@ import { installWx, resetWx } from './wx';
 installWx();
 require('miniprogram-simulate');
 
-// Most component tests run under Jest's 5 s default: a wait gives up first, so its failure names
-// what was awaited rather than Jest's timeout.
-waits.timeoutMs = 2_000;
+// A wait gives up before the test does (jest.config.js gives component tests 20 s), so its failure
+// names what was awaited rather than Jest's timeout; 8 s leaves room for two workers on two cores.
+waits.timeoutMs = 8_000;
 
 beforeEach(() => resetWx());
