@@ -4,6 +4,7 @@
  */
 import type { ApiResult } from '../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
+import { zoneOrDefault } from '../shared/time';
 import { AppError, fail, ok } from './errors';
 import { check, describeIssues, isoDate, object, oneOf, optional, string, type Schema } from './schema';
 
@@ -30,6 +31,8 @@ export interface ActionContext {
   now: Date;
   /** Epoch ms at which the platform ends this invocation (its configured timeout), when it says. */
   deadline?: number;
+  /** The caller's time zone (the event's `tz`, checked): "today", "9 o'clock" and days are read in it. */
+  zone: string;
 }
 
 /** The part of the platform's second argument to `main` a handler reads. */
@@ -56,7 +59,8 @@ export interface HandlerDeps {
 }
 
 // CloudBase adds `userInfo` to every event sent by a client; it is the platform's, not the caller's.
-const PLATFORM_KEYS = new Set(['action', 'userInfo']);
+// `tz`: the caller's zone, which the mini-program adds to every call (services/cloud.ts).
+const PLATFORM_KEYS = new Set(['action', 'userInfo', 'tz']);
 
 export function defineFunction<F extends FunctionName>(
   name: F,
@@ -72,7 +76,7 @@ export function defineFunction<F extends FunctionName>(
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return fail('INVALID_ARGUMENT', 'The event must be an object with an "action" field.');
     }
-    const { action } = event as { action?: unknown };
+    const { action, tz } = event as { action?: unknown; tz?: unknown };
     const spec = typeof action === 'string' && Object.hasOwn(table, action) ? table[action] : undefined;
     if (!spec) {
       return fail('UNKNOWN_ACTION', `${name} has no action ${JSON.stringify(action ?? null)}.`);
@@ -97,7 +101,9 @@ export function defineFunction<F extends FunctionName>(
 
     try {
       const now = deps.now?.() ?? new Date();
-      const data = await spec.run(parsed.value, { identity, now, ...(deadline ? { deadline } : {}) });
+      // An unknown or missing zone is no error: the call is read in Asia/Shanghai, as before zones.
+      const zone = zoneOrDefault(tz);
+      const data = await spec.run(parsed.value, { identity, now, zone, ...(deadline ? { deadline } : {}) });
       return ok(data) as ApiResult<ResponseOf<F, ActionName<F>>>;
     } catch (error) {
       if (error instanceof AppError) return fail(error.code, error.message, error.fields);

@@ -66,8 +66,8 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
 
       create: {
         schema: todoDraftSchema(),
-        async run(draft, { identity, now }) {
-          const doc = newTodo(identity.openid, draft, now);
+        async run(draft, { identity, now, zone }) {
+          const doc = newTodo(identity.openid, draft, now, zone);
           await todos.insert(doc);
           return { todo: toTodo(doc) };
         },
@@ -75,10 +75,10 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
 
       update: {
         schema: todoPatchSchema(),
-        async run({ id: todoId, ...change }, { identity, now }) {
+        async run({ id: todoId, ...change }, { identity, now, zone }) {
           requireChange(change);
           const doc = await owned(identity.openid, todoId);
-          return save(identity.openid, doc, patchFor(doc, change, now));
+          return save(identity.openid, doc, patchFor(doc, change, now, zone));
         },
       },
 

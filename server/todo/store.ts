@@ -46,6 +46,8 @@ export interface TodoDoc {
   /** The remind run holding the reminder while it sends; outcomes are written only by that run. */
   remindClaim: string | null;
   remindClaimedAt: Date | null;
+  /** The owner's zone when the times were set: the reminder's text is written in it (absent: Asia/Shanghai). */
+  zone?: string;
   createdAt: Date;
   updatedAt: Date;
   doneAt: Date | null;
