@@ -44,7 +44,14 @@ const field = (tag: 'input' | 'textarea') =>
     properties: FIELD_PROPS,
     changed(ctx, name, value) {
       const el = ctx.el;
-      if (name === 'value' && el.value !== String(value ?? '')) el.value = String(value ?? '');
+      if (name === 'value' && el.value !== String(value ?? '')) {
+        el.value = String(value ?? '');
+        // WeChat's auto-height follows the value however it changes: a cleared composer is one line again.
+        if (el instanceof HTMLTextAreaElement && el.dataset.autoHeight === 'true') {
+          el.style.height = 'auto';
+          el.style.height = `${el.scrollHeight}px`;
+        }
+      }
       else if (name === 'placeholder') el.placeholder = String(value ?? '');
       else if (name === 'disabled') el.disabled = value === true;
       else if (name === 'maxlength') {
