@@ -5,7 +5,8 @@
  * revealed, never changed.
  */
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type { Quadrant, ReminderChannel, ReminderState, Todo, TodoListResult, TodoStatus } from '../../typings/todo';
+import { todoOf } from '../../shared/todos';
+import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus } from '../../typings/todo';
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
 
@@ -19,40 +20,6 @@ export const PAGE_SIZE = 20;
  */
 export const NO_DUE = new Date(Date.UTC(9999, 11, 31));
 
-export interface ReminderError {
-  errcode: number;
-  errmsg: string;
-}
-
-export interface TodoDoc {
-  _id: string;
-  /** The owner, as CloudBase stamps client-created documents, so the security rule applies. */
-  _openid: string;
-  title: string;
-  note: string;
-  quadrant: Quadrant;
-  done: boolean;
-  dueAt: Date | null;
-  remindAt: Date | null;
-  sortDue: Date;
-  remindState: ReminderState;
-  /** When the remind function should next try: `remindAt`, later after a transient error. */
-  remindNextAt: Date | null;
-  remindAttempts: number;
-  remindError: ReminderError | null;
-  remindSentAt: Date | null;
-  /** How a sent reminder went: a subscription message, or an Official Account template message. */
-  remindVia?: ReminderChannel | null;
-  /** The remind run holding the reminder while it sends; outcomes are written only by that run. */
-  remindClaim: string | null;
-  remindClaimedAt: Date | null;
-  /** The owner's zone when the times were set: the reminder's text is written in it (absent: Asia/Shanghai). */
-  zone?: string;
-  createdAt: Date;
-  updatedAt: Date;
-  doneAt: Date | null;
-}
-
 export interface SubscriptionDoc {
   _id: string;
   _openid: string;
@@ -62,28 +29,11 @@ export interface SubscriptionDoc {
   updatedAt: Date;
 }
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+export type { ReminderError, TodoDoc };
 
+/** A stored todo as the client sees it: the one mapping (shared/todos.ts) the Todos page's watch uses too. */
 export function toTodo(doc: TodoDoc): Todo {
-  return {
-    id: doc._id,
-    title: doc.title,
-    note: doc.note,
-    quadrant: doc.quadrant,
-    done: doc.done,
-    dueAt: iso(doc.dueAt),
-    remindAt: iso(doc.remindAt),
-    reminder: {
-      state: doc.remindState,
-      attempts: doc.remindAttempts,
-      error: doc.remindError,
-      sentAt: iso(doc.remindSentAt),
-      ...(doc.remindVia ? { via: doc.remindVia } : {}),
-    },
-    createdAt: new Date(doc.createdAt).toISOString(),
-    updatedAt: new Date(doc.updatedAt).toISOString(),
-    doneAt: iso(doc.doneAt),
-  };
+  return todoOf(doc);
 }
 
 export function subscriptionId(openid: string, templateId: string): string {

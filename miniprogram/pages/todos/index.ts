@@ -1,9 +1,10 @@
 /**
- * The todo list, one quadrant per tab. Every change shows at once and is rolled back with a
- * message when the cloud refuses it; setData sends only the rows that changed, by path
- * (`items[3].done`), so a long list stays smooth; open todos show before done ones by CSS order,
- * so completing one moves it down without sending the list. The list shows one quadrant's rows or none:
- * a switch clears it first, so a failed load never leaves another quadrant's rows under the heading.
+ * The todo list, one quadrant per tab, live: the user's todos are watched (live.ts), so a change
+ * made elsewhere (the assistant, the Official Account, another device, a reminder sent) shows
+ * without a refresh. Every change shows at once and is rolled back with a message when the cloud
+ * refuses it; setData sends only the rows that changed, by path (`items[3].done`); open todos show
+ * before done ones by CSS order, so completing one moves it down without sending the list. A tab
+ * switch clears the list first, so a failed load never leaves another quadrant's rows under it.
  */
 import type { ApiError } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
@@ -17,7 +18,8 @@ import { TITLE_MAX } from '../../shared/limits';
 import { definePage } from '../../utils/define';
 import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
-import { changedSince, Saving, type Row } from './saving';
+import { Live, liveView } from './live';
+import { changedSince, Saving, showRollback, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
 
@@ -32,11 +34,13 @@ interface Custom {
   generation: number;
   pendingDelete: PendingDelete | undefined;
   saving: Saving;
+  live: Live;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
 const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
+const noop = (): void => undefined;
 
 definePage<Custom>()({
   data: {
@@ -62,6 +66,11 @@ definePage<Custom>()({
       this.generation = 0;
       this.pendingDelete = undefined;
       this.saving = new Saving();
+      this.live = new Live({
+        view: () => liveView(this.data, this.pendingDelete?.id),
+        show: (update) => this.setData(update),
+        busy: () => this.saving.busy,
+      });
       const words = strings();
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
@@ -83,12 +92,15 @@ definePage<Custom>()({
       if (id) void this.openById(id);
       // Coming back from another tab: a failed first load gets a second chance.
       else if (this.data.error) void this.load();
+      // A watch that failed (offline, or the phone slept) starts again when the page is back.
+      if (!this.live.following) void auth.ensure().then(() => this.live.follow(), noop);
     },
     onHide() {
       this.commitDelete();
     },
     onUnload() {
       this.commitDelete();
+      this.live.close();
     },
     async onPullDownRefresh() {
       await this.load();
@@ -138,6 +150,7 @@ definePage<Custom>()({
       };
       try {
         await auth.ensure();
+        this.live.follow();
       } catch (error) {
         failed(error instanceof AuthError ? error.error : { code: 'INTERNAL' });
         return;
@@ -207,7 +220,7 @@ definePage<Custom>()({
         return;
       }
       if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
-      this.failed(result, done ? 'complete' : 'reopen');
+      showRollback(result, done ? 'complete' : 'reopen');
     },
 
     /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
@@ -255,7 +268,7 @@ definePage<Custom>()({
         const row = this.data.items[at];
         if (row)
           this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
-        this.failed(result, 'remove');
+        showRollback(result, 'remove');
       })();
     },
 
@@ -333,9 +346,11 @@ definePage<Custom>()({
         if (row) this.setData({ [`items[${at}]`]: { ...todo, ...changedSince(placeholder, row), id: todo.id } });
         if (pendingDelete) pendingDelete.id = todo.id;
         settle(todo.id);
+        this.live.flush();
         return;
       }
       settle(null);
+      this.live.flush();
       // A row ticked or deleted while saving has left the open count already.
       const open = !row || (!row.done && !row.removed);
       if (pendingDelete) {
@@ -349,7 +364,7 @@ definePage<Custom>()({
         // Give the title back so nothing typed is lost.
         ...(this.data.quickTitle ? {} : { quickTitle: draft.title }),
       });
-      this.failed(result, 'create');
+      showRollback(result, 'create');
     },
 
     /** Shows the edit at once; a todo moved to another quadrant leaves this list. */
@@ -379,14 +394,7 @@ definePage<Custom>()({
       const undoCounts =
         moved && !before.done ? { ...this.countPath(edited.quadrant, -1), ...this.countPath(before.quadrant, 1) } : {};
       this.setData({ [`items[${now}]`]: { ...before, id }, ...undoCounts });
-      this.failed(result, 'update');
-    },
-
-    /** The rollback message: what did not happen, and why. */
-    failed(error: ApiError, what: keyof ReturnType<typeof strings>['todos']['failed']) {
-      const words = strings().todos;
-      const title = fill(words.failedWhy, { what: words.failed[what], why: userMessage(error) });
-      wx.showToast({ title, icon: 'none', duration: 3000 });
+      showRollback(result, 'update');
     },
   },
 });

@@ -4,7 +4,10 @@
  * the saved id (null when saving failed and the row is gone). The saved row keeps what the person
  * changed meanwhile (`changedSince`).
  */
+import type { ApiError } from '../../../typings/contract';
 import type { Todo, TodoDraft } from '../../../typings/todo';
+import { fill, strings } from '../../i18n';
+import { userMessage } from '../../services/errors';
 
 /** A row: the todo, and whether it is hidden while its delete can still be undone (or moved away). */
 export type Row = Todo & { removed?: boolean };
@@ -48,6 +51,11 @@ export class Saving {
     };
   }
 
+  /** A new todo is being saved: a change the watch reports now may be for a row still under its placeholder id. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** The id to send for row `id`: its own, or, while it is being saved, the saved id once known. */
   savedId(id: string): Promise<string | null> {
     return this.pending.get(id) ?? Promise.resolve(id);
@@ -60,4 +68,11 @@ export function changedSince(from: Row, row: Row): Partial<Row> {
   for (const [key, value] of Object.entries(row))
     if (JSON.stringify(value) !== JSON.stringify(from[key as keyof Row])) changed[key] = value;
   return changed as Partial<Row>;
+}
+
+/** The rollback message after a change the cloud refused: what did not happen, and why. */
+export function showRollback(error: ApiError, what: keyof ReturnType<typeof strings>['todos']['failed']): void {
+  const words = strings().todos;
+  const title = fill(words.failedWhy, { what: words.failed[what], why: userMessage(error) });
+  wx.showToast({ title, icon: 'none', duration: 3000 });
 }

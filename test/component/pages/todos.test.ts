@@ -348,7 +348,7 @@ describe('Todos page', () => {
     const { stack } = launchApp('pages/todos/index?id=t0007');
     const page = stack.current!.component;
     await waitFor(() => page.data.editor.show === true, 'the editor');
-    expect(calls).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
+    expect(calls).toEqual([{ action: 'get', data: { action: 'get', id: 't0007', tz: 'Asia/Shanghai' } }]);
     expect(page.data.editor.todo.title).toBe('提醒打开的');
   });
 });
