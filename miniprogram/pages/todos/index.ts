@@ -19,7 +19,8 @@ import { definePage } from '../../utils/define';
 import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
 import { Live, liveView } from './live';
-import { changedSince, Saving, showRollback, type Row } from './saving';
+import { showRollback } from './rollback';
+import { changedSince, Saving, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
 

@@ -4,10 +4,7 @@
  * the saved id (null when saving failed and the row is gone). The saved row keeps what the person
  * changed meanwhile (`changedSince`).
  */
-import type { ApiError } from '../../../typings/contract';
 import type { Todo, TodoDraft } from '../../../typings/todo';
-import { fill, strings } from '../../i18n';
-import { userMessage } from '../../services/errors';
 
 /** A row: the todo, and whether it is hidden while its delete can still be undone (or moved away). */
 export type Row = Todo & { removed?: boolean };
@@ -68,11 +65,4 @@ export function changedSince(from: Row, row: Row): Partial<Row> {
   for (const [key, value] of Object.entries(row))
     if (JSON.stringify(value) !== JSON.stringify(from[key as keyof Row])) changed[key] = value;
   return changed as Partial<Row>;
-}
-
-/** The rollback message after a change the cloud refused: what did not happen, and why. */
-export function showRollback(error: ApiError, what: keyof ReturnType<typeof strings>['todos']['failed']): void {
-  const words = strings().todos;
-  const title = fill(words.failedWhy, { what: words.failed[what], why: userMessage(error) });
-  wx.showToast({ title, icon: 'none', duration: 3000 });
 }

@@ -51,8 +51,7 @@ const field = (tag: 'input' | 'textarea') =>
           el.style.height = 'auto';
           el.style.height = `${el.scrollHeight}px`;
         }
-      }
-      else if (name === 'placeholder') el.placeholder = String(value ?? '');
+      } else if (name === 'placeholder') el.placeholder = String(value ?? '');
       else if (name === 'disabled') el.disabled = value === true;
       else if (name === 'maxlength') {
         const n = Number(value);
