@@ -68,7 +68,8 @@ describe('Me page', () => {
         profile: profile({ openid: 'o-short', followsOfficialAccount: false }),
       },
     });
-    await stack.trigger('onShow');
+    // Back on the page (from another tab, or from WeChat itself).
+    stack.fire(stack.current!, 'onShow');
     await waitForText(page, '关注公众号 未关注');
   });
 
