@@ -22,7 +22,8 @@ function send(
   body?: Buffer | string,
 ): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
+    // A fresh connection each time: a kept-alive socket the server is just closing answers ECONNRESET.
+    const req = request(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
@@ -37,6 +38,10 @@ export interface RemoteCloud {
   /** Documents of a collection as the inspector API gives them (Extended JSON, ISO dates). */
   docs(collection: string): Promise<Array<Record<string, unknown>>>;
   file(fileID: string): Promise<Buffer | undefined>;
+  /** Changes a stored document as the inspector does (`$set` of Extended JSON fields). */
+  patch(collection: string, id: string, fields: Record<string, unknown>): Promise<void>;
+  /** Runs a timer trigger now, as the inspector's button does. */
+  fire(fn: string, trigger: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,21 @@ export async function startCloudProcess(functionEnv: Record<string, string> = {}
     async file(fileID) {
       const { status, body } = await send('GET', `${url}/_/api/files?fileID=${encodeURIComponent(fileID)}`, {});
       return status === 200 ? body : undefined;
+    },
+    async patch(collection, id, fields) {
+      const at = `${url}/_/api/collections/${collection}/docs/${encodeURIComponent(id)}`;
+      const { doc } = JSON.parse((await send('GET', at, {})).body.toString('utf8')) as { doc: Record<string, unknown> };
+      const { status, body } = await send(
+        'PUT',
+        at,
+        { 'content-type': 'application/json' },
+        JSON.stringify({ ...doc, ...fields }),
+      );
+      if (status !== 200) throw new Error(`could not change ${collection}/${id}: ${body.toString('utf8')}`);
+    },
+    async fire(fn, trigger) {
+      const { status, body } = await send('POST', `${url}/_/api/triggers/${fn}/${trigger}`, {});
+      if (status !== 200) throw new Error(`could not run ${fn}/${trigger}: ${body.toString('utf8')}`);
     },
     close: () =>
       new Promise((resolve) => {

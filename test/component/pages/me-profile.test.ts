@@ -6,6 +6,9 @@ import { connectToLocalCloud, startCloudProcess, type RemoteCloud } from '../hel
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
+// Each test logs in through a function worker of the local cloud, seconds on a busy machine.
+jest.setTimeout(30_000);
+
 let cloud: RemoteCloud;
 const folder = mkdtempSync(join(tmpdir(), 'avatar-'));
 const picture = join(folder, 'tmp_avatar.png');
