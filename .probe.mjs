@@ -1,0 +1,23 @@
+import { chromium } from 'playwright-core';
+const tz = process.argv[2] || 'America/Los_Angeles';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+const context = await browser.newContext({ viewport: { width: 800, height: 900 }, locale: 'zh-CN', timezoneId: tz });
+const page = await context.newPage();
+const logs = [];
+page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) logs.push(`${m.type()}: ${m.text()}`); });
+page.on('requestfailed', (r) => logs.push(`failed: ${r.url()}`));
+page.on('response', (r) => { if (r.status() >= 400) logs.push(`${r.status()}: ${r.url()}`); });
+await page.goto('http://127.0.0.1:4477/?user=probe_' + tz.replace('/', '_') + '#/pages/todos/index');
+await page.getByText('这里还没有待办').waitFor();
+await page.locator('.pv-phone').screenshot({ path: '/tmp/shots/empty.png' });
+// pull down by mouse drag
+const box = await page.locator('.pv-page--active .pv-scroll').boundingBox();
+await page.mouse.move(box.x + 150, box.y + 200);
+await page.mouse.down();
+for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 150, box.y + 200 + i * 15);
+const refreshing = await page.locator('.pv-page--refreshing').count();
+await page.locator('.pv-phone').screenshot({ path: '/tmp/shots/pull.png' });
+await page.mouse.up();
+console.log('refreshing during drag:', refreshing);
+console.log(logs.join('\n'));
+await browser.close();
