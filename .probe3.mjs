@@ -1,0 +1,45 @@
+import { chromium } from 'playwright-core';
+const tz = process.argv[2] || 'America/Los_Angeles';
+const lang = process.argv[3] || 'zh-CN';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--headless'] });
+const context = await browser.newContext({ viewport: { width: 800, height: 900 }, locale: lang, timezoneId: tz });
+const page = await context.newPage();
+const logs = [];
+page.on('console', (m) => { if (['error', 'warning'].includes(m.type())) logs.push(`${m.type()}: ${m.text()}`); });
+const user = 'p3_' + Date.now();
+await page.goto(`http://127.0.0.1:4477/?user=${user}#/pages/todos/index`);
+await page.locator('.todos__add input').waitFor();
+await page.waitForTimeout(1500);
+// A todo due 2026-12-08 01:00Z = Shanghai 09:00 / LA 12-07 17:00 / UTC 01:00
+const r = await page.evaluate(async (u) => (await fetch('/functions/todo', { method: 'POST', headers: { 'content-type': 'application/json', 'x-wx-openid': u }, body: JSON.stringify({ action: 'create', title: '看牙医', quadrant: 'q1', dueAt: '2026-12-08T01:00:00Z', remindAt: '2026-12-08T01:00:00Z', tz: 'Asia/Shanghai' }) })).json(), user);
+await page.locator('.todo__title', { hasText: '看牙医' }).waitFor({ timeout: 10000 });
+await page.locator('.pv-phone').screenshot({ path: `/tmp/shots/live-${tz.replace('/', '_')}.png` });
+await page.locator('.todo__title', { hasText: '看牙医' }).click();
+await page.getByText('截止时间', { exact: true }).waitFor();
+await page.waitForTimeout(600);
+const dueCell = page.locator('.van-cell', { hasText: '截止时间' }).first();
+console.log('due shown:', (await dueCell.textContent()).replace(/\s+/g, ' '));
+await dueCell.click();
+await page.locator('.van-picker').waitFor();
+await page.waitForTimeout(800);
+const sel = async () => (await page.locator('.van-picker-column__item--selected').allTextContents()).map((t) => t.trim()).join(' ');
+console.log('picker band:', await sel());
+await page.locator('.pv-phone').screenshot({ path: `/tmp/shots/picker-${tz.replace('/', '_')}.png` });
+// change the day column: click the next day
+const dayCol = page.locator('.van-picker-column').nth(2);
+const selectedDay = dayCol.locator('.van-picker-column__item--selected');
+const nextDay = selectedDay.locator('xpath=following-sibling::*[1]');
+await nextDay.click();
+await page.waitForTimeout(800);
+console.log('after day change:', await sel());
+// Pick hour 10: click item '10时'
+await page.locator('.van-picker-column').nth(3).locator('.van-picker-column__item', { hasText: /^\s*10/ }).click();
+await page.waitForTimeout(600);
+await dayCol.locator('.van-picker-column__item--selected').locator('xpath=preceding-sibling::*[1]').click();
+await page.waitForTimeout(800);
+console.log('picked 10 then day back:', await sel());
+await page.locator('.van-picker__confirm').click();
+await page.waitForTimeout(600);
+console.log('due now:', (await dueCell.textContent()).replace(/\s+/g, ' '));
+console.log(r.ok, logs.filter((l) => !/not unique|businessId|checkbox-group|realtime/.test(l)).join('\n'));
+await browser.close();
