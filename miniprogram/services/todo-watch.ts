@@ -8,6 +8,7 @@
 import type { StoredDate } from '../../typings/chat';
 import type { Todo, TodoDoc } from '../../typings/todo';
 import { todoOf } from '../shared/todos';
+import { snapshotChanges } from './snapshot';
 
 export interface TodoChanges {
   /** Todos added or changed, in their current state (all of them in the first snapshot). */
@@ -34,16 +35,8 @@ export function watchTodos(handlers: {
     .where({ _openid: '{openid}' })
     .watch({
       onChange(snapshot) {
-        const removed: string[] = [];
-        const changed = new Map<string, Doc>();
-        if (snapshot.type === 'init' && Array.isArray(snapshot.docs)) {
-          for (const doc of snapshot.docs as Doc[]) changed.set(doc._id, doc);
-        }
-        for (const change of snapshot.docChanges) {
-          if (change.dataType === 'remove') removed.push(change.docId);
-          else if (change.doc) changed.set(change.docId, change.doc as Doc);
-        }
-        handlers.onChange({ todos: [...changed.values()].map(todoOf), removed, init: snapshot.type === 'init' });
+        const { docs, removed, init } = snapshotChanges<Doc>(snapshot);
+        handlers.onChange({ todos: docs.map(todoOf), removed, init });
       },
       onError: handlers.onError,
     });
