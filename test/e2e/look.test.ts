@@ -344,7 +344,10 @@ describe.each([
   });
 
   it('pull-down by a mouse drag: the indicator follows the drag, and the list is read again', async () => {
-    const box = await page.locator('.pv-page--active .pv-scroll').boundingBox();
+    const scroller = page.locator('.pv-page--active .pv-scroll');
+    // A pull starts at the top of the page (the editor's fields may have scrolled it).
+    await scroller.evaluate((s) => ((s as unknown as { scrollTop: number }).scrollTop = 0));
+    const box = await scroller.boundingBox();
     if (!box) throw new Error('no page to pull');
     const listed = page.waitForRequest((r) => r.url().endsWith('/functions/todo') && /"list"/.test(r.postData() ?? ''));
     await page.mouse.move(box.x + box.width / 2, box.y + 120);
@@ -429,8 +432,8 @@ describe.each([
     const fired = await fetch(`${cloud.url}/_/api/triggers/remind/everyMinute`, { method: 'POST' });
     expect(fired.ok).toBe(true);
     await row.getByText(words.sent, { exact: true }).waitFor();
-    await expectReadable();
     await shot('todos-live-sent');
+    await expectReadable();
   });
 
   it('an error on a quadrant switch: the cause in words, a retry, no rows of the other quadrant', async () => {
@@ -505,7 +508,7 @@ describe.each([
     await page.locator('.pv-phone').getByPlaceholder(words.message).fill(words.multiline);
     expect((await field.boundingBox())?.height).toBeGreaterThan(oneLine * 1.5);
     await page.locator('.pv-phone').getByRole('button', { name: words.send, exact: true }).click();
-    const stop = page.locator('.pv-page--active #stop');
+    const stop = page.getByRole('button', { name: words.stop, exact: true });
     await stop.waitFor();
     // Back to one line once sent.
     expect(Math.abs(((await field.boundingBox())?.height ?? 0) - oneLine)).toBeLessThan(2);
@@ -522,7 +525,7 @@ describe.each([
           }
         ).document
           .elementFromPoint(x, y)
-          ?.closest('#stop') !== null,
+          ?.closest('[class*="chat__pill"]') !== null,
       [pill.x + pill.width / 2, pill.y + pill.height / 2] as const,
     );
     expect(hit).toBe(true);
