@@ -459,6 +459,10 @@ describe.each([
     // The field takes the row; Send keeps its size at the right edge.
     expect(field.width).toBeGreaterThan(phone.width * 0.6);
     expect(phone.x + phone.width - (send.x + send.width)).toBeLessThan(20);
+    // The welcome is centred under its picture in either language, however many lines it takes.
+    expect(await colourOf({ welcome: ['.pv-page--active [class*="van-empty__description"]', 'textAlign'] })).toEqual({
+      welcome: 'center',
+    });
     await expectReadable();
     await shot('chat');
   });
