@@ -347,6 +347,8 @@ describe.each([
     const scroller = page.locator('.pv-page--active .pv-scroll');
     // A pull starts at the top of the page (the editor's fields may have scrolled it).
     await scroller.evaluate((s) => ((s as unknown as { scrollTop: number }).scrollTop = 0));
+    // The editor's fields may have scrolled the browser's own page too: the phone back in view.
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     const box = await scroller.boundingBox();
     if (!box) throw new Error('no page to pull');
     const listed = page.waitForRequest((r) => r.url().endsWith('/functions/todo') && /"list"/.test(r.postData() ?? ''));
@@ -354,7 +356,14 @@ describe.each([
     await page.mouse.down();
     for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width / 2, box.y + 120 + i * 20);
     const dots = await page.locator('.pv-page--active .pv-refresh').boundingBox();
-    expect(dots?.height).toBeGreaterThan(20);
+    const under = await page.evaluate(
+      ([x, y]) =>
+        (
+          globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { className: string } } }
+        ).document.elementFromPoint(x, y)?.className,
+      [box.x + box.width / 2, box.y + 120] as const,
+    );
+    expect({ height: Math.round(dots?.height ?? 0), under }).toEqual({ height: 60, under: expect.anything() });
     await page.mouse.up();
     await listed;
   });

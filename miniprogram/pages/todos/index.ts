@@ -165,14 +165,9 @@ definePage<Custom>()({
       this.cursor = result.data.nextCursor;
       const counts: Record<string, number> = {};
       this.data.quadrants.forEach((q, i) => (counts[`quadrants[${i}].count`] = result.data.counts[q.key]));
-      this.setData({
-        loading: false,
-        error: '',
-        items: result.data.items,
-        hasMore: result.data.nextCursor !== null,
-        now: Date.now(),
-        ...counts,
-      });
+      const hasMore = result.data.nextCursor !== null;
+      this.setData({ loading: false, error: '', items: result.data.items, hasMore, now: Date.now(), ...counts });
+      this.live.reconcile();
     },
 
     /** The next page, appended by path: rows already shown are not sent again. */

@@ -24,6 +24,7 @@ export interface View {
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const RETRY_MS = 3000;
 
 /** The page's data as a View; `hiddenId`: the todo whose delete can still be undone. */
 export function liveView(
@@ -50,19 +51,29 @@ export interface LivePage {
 }
 
 export class Live {
-  private readonly known = new Map<string, { quadrant: Quadrant; done: boolean }>();
+  /** Every todo of the user as the watch last said it. */
+  private readonly known = new Map<string, Todo>();
+  private started = false;
   private waiting: TodoChanges[] = [];
   private watch: TodoWatch | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(private readonly page: LivePage) {}
 
   /** Starts watching (once signed in); a watch that failed (offline, the phone slept) starts again. */
   follow(): void {
-    if (this.watch) return;
+    if (this.watch || this.closed) return;
     try {
       this.watch = watchTodos({
         onChange: (changes) => this.receive(changes),
-        onError: () => (this.watch = undefined),
+        // A dropped watch (network, the phone slept) starts again a moment later; its first snapshot
+        // brings every row up to date.
+        onError: () => {
+          this.watch = undefined;
+          if (this.retry) clearTimeout(this.retry);
+          this.retry = setTimeout(() => this.follow(), RETRY_MS);
+        },
       });
     } catch {
       // No realtime here (an old base library): the list still works, refreshed by pulling down.
@@ -75,6 +86,8 @@ export class Live {
   }
 
   close(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     this.watch?.close();
     this.watch = undefined;
   }
@@ -83,6 +96,16 @@ export class Live {
   receive(changes: TodoChanges): void {
     this.waiting.push(changes);
     this.flush();
+  }
+
+  /**
+   * After the page read a list: the watch is the truth, and a change it sent while the list was on
+   * its way (a row added, a state changed) would otherwise be lost under the list's older answer.
+   */
+  reconcile(): void {
+    if (!this.started || this.page.busy()) return;
+    const update = this.apply({ todos: [...this.known.values()], removed: [], init: false }, this.page.view());
+    if (update) this.page.show(update);
   }
 
   flush(): void {
@@ -104,8 +127,9 @@ export class Live {
       const at = view.items.findIndex((row) => row.id === id);
       if (at >= 0 && !view.items[at].removed) update[`items[${at}].removed`] = true;
     }
+    if (changes.init) this.started = true;
     for (const todo of changes.todos) {
-      this.known.set(todo.id, { quadrant: todo.quadrant, done: todo.done });
+      this.known.set(todo.id, todo);
       const at = view.items.findIndex((row) => row.id === todo.id);
       if (at >= 0) Object.assign(update, rowChanges(at, view.items[at], todo, view.active));
       else if (!changes.init && !view.loading && !view.hasMore && todo.quadrant === view.active) {
