@@ -418,6 +418,17 @@ describe.each([
     }
     await page.locator('.pv-page--active .van-picker__confirm').click();
     await page.getByText(words.pickerTitle).waitFor({ state: 'hidden' });
+    // The reminder's offsets: every chip's words fit inside it, wrapping to a second row when they must.
+    const chips = page.locator('.pv-page--active [class*="editor__chip"]').last();
+    await chips.scrollIntoViewIfNeeded();
+    const cramped = await page.locator('.pv-page--active [class*="editor__chip"]').evaluateAll((els) =>
+      els
+        .map((e) => e as unknown as { scrollWidth: number; clientWidth: number; textContent: string })
+        .filter((e) => e.scrollWidth > e.clientWidth)
+        .map((e) => e.textContent.trim()),
+    );
+    expect(cramped).toEqual([]);
+    await shot('editor-reminder');
     await page.locator('todo-editor').getByRole('button', { name: words.save, exact: true }).click();
     const moved = instantOf({ ...next, hour: wall.hour, minute: 0 }, zone);
     for (let i = 0; i < 200; i++) {

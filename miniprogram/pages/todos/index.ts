@@ -209,12 +209,14 @@ definePage<Custom>()({
       this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
       const saved = await this.saving.savedId(row.id);
       if (!saved) return;
-      const result = done ? await todos.complete(saved) : await todos.reopen(saved);
+      const result = await this.saving.track(done ? todos.complete(saved) : todos.reopen(saved));
       const at = this.indexOf(saved);
       if (result.ok) {
-        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: result.data.todo.doneAt });
-        return;
+        const { doneAt, updatedAt } = result.data.todo;
+        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: doneAt, [`items[${at}].updatedAt`]: updatedAt });
+        return this.live.flush();
       }
+      this.live.flush();
       if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
       showRollback(result, done ? 'complete' : 'reopen');
     },
@@ -380,7 +382,8 @@ definePage<Custom>()({
         if (moved && !before.done) this.setData(this.countPath(edited.quadrant, -1));
         return;
       }
-      const result = await todos.update({ ...patch, id });
+      const result = await this.saving.track(todos.update({ ...patch, id }));
+      setTimeout(() => this.live.flush(), 0); // once the answer below shows
       const now = this.indexOf(id);
       if (now < 0) return;
       if (result.ok) {

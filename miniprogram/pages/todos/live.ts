@@ -153,6 +153,8 @@ export class Live {
 /** The paths of row `at` that differ from `todo`; a row moved to another quadrant leaves the list. */
 function rowChanges(at: number, row: Row, todo: Todo, active: Quadrant): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
+  // Older than what the row shows (the page's own answer came first): nothing to learn from it.
+  if (Date.parse(todo.updatedAt) < Date.parse(row.updatedAt)) return changes;
   for (const key of Object.keys(todo) as Array<keyof Todo>) {
     if (!same(row[key], todo[key])) changes[`items[${at}].${key}`] = todo[key];
   }

@@ -111,7 +111,7 @@ describe('Todos page', () => {
     await waitFor(() => calls.some((c) => c.action === 'complete'), 'the complete call');
     await waitFor(() => items(page)[150].doneAt !== null, 'the saved row');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
-    expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt']);
+    expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt', 'items[150].updatedAt']);
     expect(calls.at(-1)).toMatchObject({ action: 'complete', data: { id: 't0150' } });
     expect(items(page)[150].done).toBe(true);
     expect(page.data.quadrants[0].count).toBe(199);
