@@ -49,6 +49,7 @@ function page(build: BuildResult, settings: PreviewSettings): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>Mini-program preview</title>
+<link rel="icon" type="image/png" href="/__preview/mp/images/tab/todos-active-light.png">
 <link rel="stylesheet" href="/__preview/preview.css?v=${v}">
 </head>
 <body>

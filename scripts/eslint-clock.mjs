@@ -1,8 +1,9 @@
-// One clock: the app shows and picks times by one rule, written once (shared/time.ts); the local
-// cloud keeps its own, since it imports nothing from the app. Anywhere else, this rule refuses what
-// converts between an instant and a wall clock by hand: an 8-hour offset (in ms or s), a "+08:00"
-// written out, and Date's local-time methods, which answer in whatever zone the process or the
-// phone is in (CloudBase runs functions in UTC).
+// One clock: the app shows and picks times by one rule, written once (shared/time.ts: the user's
+// own zone, named for the server, the phone's for the mini-program). Anywhere else, this rule
+// refuses what converts between an instant and a wall clock by hand: an 8-hour offset (in ms or s),
+// a "+08:00" written out, and Date's local-time methods, which answer in whatever zone the process
+// or the phone is in (CloudBase runs functions in UTC); the clock module's device path is the one
+// place the mini-program calls them.
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,10 +23,16 @@ const LOCAL_TIME_METHODS = new Set([
   'getDate',
   'getDay',
   'getHours',
+  'getMinutes',
+  'getSeconds',
   'setFullYear',
   'setMonth',
   'setDate',
   'setHours',
+  'setMinutes',
+  'toLocaleDateString',
+  'toLocaleTimeString',
+  'toLocaleString',
 ]);
 
 /** The value of a product of numeric literals (`-8 * 3600_000`), or undefined for anything else. */

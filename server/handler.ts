@@ -4,6 +4,7 @@
  */
 import type { ApiResult } from '../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../typings/functions';
+import { zoneOrDefault } from '../shared/time';
 import { AppError, fail, ok } from './errors';
 import { requestIdSchema, type Requests } from './requests';
 import { check, describeIssues, isoDate, object, oneOf, optional, string, type Issues, type Schema } from './schema';
@@ -31,6 +32,8 @@ export interface ActionContext {
   now: Date;
   /** Epoch ms at which the platform ends this invocation (its configured timeout), when it says. */
   deadline?: number;
+  /** The caller's time zone (the event's `tz`, checked): "today", "9 o'clock" and days are read in it. */
+  zone: string;
   /**
    * For an idempotent action called with a requestId: the same on every try of that call, so what
    * it creates can have ids derived from it (`keyedId`) and a retry finds them instead of making more.
@@ -81,7 +84,8 @@ const WAIT_MARGIN_MS = 1000;
 const LAPSE_MARGIN_MS = 1000;
 
 // CloudBase adds `userInfo` to every event sent by a client; it is the platform's, not the caller's.
-const PLATFORM_KEYS = new Set(['action', 'userInfo']);
+// `tz`: the caller's zone, which the mini-program adds to every call (services/cloud.ts).
+const PLATFORM_KEYS = new Set(['action', 'userInfo', 'tz']);
 
 export function defineFunction<F extends FunctionName>(
   name: F,
@@ -98,7 +102,7 @@ export function defineFunction<F extends FunctionName>(
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       return fail('INVALID_ARGUMENT', 'The event must be an object with an "action" field.');
     }
-    const { action } = event as { action?: unknown };
+    const { action, tz } = event as { action?: unknown; tz?: unknown };
     const spec = typeof action === 'string' && Object.hasOwn(table, action) ? table[action] : undefined;
     if (!spec) {
       return fail('UNKNOWN_ACTION', `${name} has no action ${JSON.stringify(action ?? null)}.`);
@@ -124,10 +128,12 @@ export function defineFunction<F extends FunctionName>(
     };
 
     const now = deps.now?.() ?? new Date();
+    // An unknown or missing zone is no error: the call is read in Asia/Shanghai, as before zones.
+    const zone = zoneOrDefault(tz);
     const requestKey = requestId === undefined ? undefined : `${identity.openid}:${requestId}`;
     const execute = async (): Promise<ApiResult<unknown>> => {
       try {
-        const ctx = { identity, now, ...(deadline ? { deadline } : {}), ...(requestKey ? { requestKey } : {}) };
+        const ctx = { identity, now, zone, ...(deadline ? { deadline } : {}), ...(requestKey ? { requestKey } : {}) };
         return ok(await spec.run(parsed.value, ctx));
       } catch (error) {
         if (error instanceof AppError) return fail(error.code, error.message, error.fields);

@@ -5,7 +5,8 @@
  */
 import type { ChatMessage, MessageDoc, StoredDate } from '../typings/chat';
 
-function isoOf(value: StoredDate | null | undefined): string {
+/** A stored date as ISO 8601 (UTC), however it arrived. */
+export function isoOf(value: StoredDate | null | undefined): string {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'object' && value !== null) return new Date(value.$date).toISOString();
   if (typeof value === 'string' || typeof value === 'number') return new Date(value).toISOString();

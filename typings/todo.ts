@@ -1,4 +1,5 @@
 import type { QUADRANT_KEYS } from '../shared/quadrants';
+import type { StoredDate } from './chat';
 import type { Idempotent } from './contract';
 import type { Action } from './functions';
 
@@ -42,7 +43,7 @@ export interface Todo {
     /** Send attempts so far (transient failures are retried a few times). */
     attempts: number;
     /** WeChat's errcode and text of the last failure (and our own code, when it was ours), for the app to explain. */
-    error: { errcode: number; errmsg: string; code?: ReminderErrorCode } | null;
+    error: ReminderError | null;
     sentAt: string | null;
     /** What carried it, once sent. */
     via?: ReminderChannel;
@@ -50,6 +51,46 @@ export interface Todo {
   createdAt: string;
   updatedAt: string;
   doneAt: string | null;
+}
+
+export interface ReminderError {
+  errcode: number;
+  errmsg: string;
+  /** Set when the failure was not WeChat's: a document the timer could not use, or a send cut short. */
+  code?: ReminderErrorCode;
+}
+
+/**
+ * A todo as stored in the `todos` collection: what the todo function and the remind timer write,
+ * and what the Todos page watches (the read rule lets only its owner). `D` is how its dates arrive.
+ */
+export interface TodoDoc<D extends StoredDate = Date> {
+  _id: string;
+  /** The owner, as CloudBase stamps client-created documents, so the security rule applies. */
+  _openid: string;
+  title: string;
+  note: string;
+  quadrant: Quadrant;
+  done: boolean;
+  dueAt: D | null;
+  remindAt: D | null;
+  sortDue: D;
+  remindState: ReminderState;
+  /** When the remind function should next try: `remindAt`, later after a transient error. */
+  remindNextAt: D | null;
+  remindAttempts: number;
+  remindError: ReminderError | null;
+  remindSentAt: D | null;
+  /** How a sent reminder went: a subscription message, or an Official Account template message. */
+  remindVia?: ReminderChannel | null;
+  /** The remind run holding the reminder while it sends; outcomes are written only by that run. */
+  remindClaim: string | null;
+  remindClaimedAt: D | null;
+  /** The owner's zone when the times were set: the reminder's text is written in it (absent: Asia/Shanghai). */
+  zone?: string;
+  createdAt: D;
+  updatedAt: D;
+  doneAt: D | null;
 }
 
 /** Which todos a list shows: open ones, done ones, or both (open first). */

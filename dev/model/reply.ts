@@ -6,7 +6,7 @@
  * sentence.
  */
 
-import { shanghaiInstant, shanghaiIso, shanghaiWall } from '../../shared/time';
+import { addDays, DEFAULT_ZONE, instantOf, isoInZone, wallOf, zoneOrDefault } from '../../shared/time';
 
 export interface DevMessage {
   role: string;
@@ -23,9 +23,15 @@ const DAY = 24 * HOUR;
 
 const hasChinese = (text: string): boolean => /[\u3400-\u9fff]/.test(text);
 
-/** "5月1日 09:00" / "May 1, 09:00" in Shanghai time, for the sentences. */
-function shanghaiLabel(iso: string, zh: boolean): string {
-  const d = shanghaiWall(Date.parse(iso));
+/** The zone the chat function's system prompt names ("现在是 …（America/Los_Angeles）。"); Asia/Shanghai without one. */
+export function promptZone(messages: readonly DevMessage[]): string {
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  return zoneOrDefault(/现在是 \S+（([^）]+)）/.exec(system)?.[1]);
+}
+
+/** "5月1日 09:00" / "May 1, 09:00" in the user's zone, for the sentences. */
+function label(iso: string, zh: boolean, zone: string): string {
+  const d = wallOf(Date.parse(iso), zone);
   const time = `${String(d.hour).padStart(2, '0')}:${String(d.minute).padStart(2, '0')}`;
   const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.month - 1];
   return zh ? `${d.month}月${d.day}日 ${time}` : `${month} ${d.day}, ${time}`;
@@ -60,10 +66,11 @@ const ZH_TIME = new RegExp(
 const EN_TIME =
   /\b(today|tomorrow)\b|\bat\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b|\bin\s+(\d{1,3})\s+(minutes?|hours?)\b/gi;
 
-/** The instant a message names (Shanghai time); tomorrow 09:00 when it names none. */
-export function parseWhen(text: string, now: number): number {
-  const today = shanghaiWall(now);
-  const midnight = shanghaiInstant(today.year, today.month, today.day);
+/** The instant a message names, on the user's wall clock; tomorrow 09:00 when it names none. */
+export function parseWhen(text: string, now: number, zone = DEFAULT_ZONE): number {
+  const today = wallOf(now, zone);
+  const at = (days: number, hour: number, minute: number): number =>
+    instantOf({ year: today.year, month: today.month, day: today.day + days, hour, minute }, zone);
   let day: number | undefined;
   let hour: number | undefined;
   let minute = 0;
@@ -90,11 +97,10 @@ export function parseWhen(text: string, now: number): number {
     if (en[3]?.toLowerCase() === 'pm' && hour < 12) hour += 12;
     if (en[3]?.toLowerCase() === 'am' && hour === 12) hour = 0;
   }
-  if (day === undefined && hour === undefined) return midnight + DAY + 9 * HOUR;
-  let at = midnight + (day ?? 0) * DAY + (hour ?? 9) * HOUR + minute * 60_000;
+  if (day === undefined && hour === undefined) return at(1, 9, 0);
+  const named = at(day ?? 0, hour ?? 9, minute);
   // "9点" said after nine today means tomorrow's.
-  if (day === undefined && at <= now) at += DAY;
-  return at;
+  return day === undefined && named <= now ? at(1, hour ?? 9, minute) : named;
 }
 
 /** What to do, cut out of the request: "明天上午9点提醒我交报告" → "交报告". */
@@ -138,28 +144,59 @@ interface TodoBrief {
   remindAt?: string | null;
 }
 
+interface ToolResult {
+  ok?: boolean;
+  error?: string;
+  todo?: TodoBrief;
+  todos?: TodoBrief[];
+  suggestion?: { dueAt?: string; remindAt?: string };
+}
+
+/** How to ask again for `iso`, in words this model understands ("明天8点提醒我…"), when it is tomorrow. */
+function askAgain(iso: string, zh: boolean, zone: string, now: number): string {
+  const at = wallOf(Date.parse(iso), zone);
+  const today = wallOf(now, zone);
+  const tomorrow = addDays(today, 1);
+  if (at.year !== tomorrow.year || at.month !== tomorrow.month || at.day !== tomorrow.day) return '';
+  const time = `${at.hour}点${at.minute ? `${at.minute}分` : ''}`;
+  return zh
+    ? `说「明天${time}提醒我…」就好。`
+    : `Say "remind me to … tomorrow at ${at.hour}:${String(at.minute).padStart(2, '0')}".`;
+}
+
+/** Why a tool refused, in the user's words: never the tool's own (English) text. */
+function refusal(result: ToolResult, zh: boolean, zone: string, now: number): string {
+  const next = result.suggestion?.remindAt ?? result.suggestion?.dueAt;
+  if (result.error === 'past') {
+    if (!next)
+      return zh ? '这个时间已经过去了，没有添加。请换一个以后的时间。' : 'That time has passed, so nothing was added.';
+    const offer = label(next, zh, zone);
+    const again = askAgain(next, zh, zone, now);
+    return zh
+      ? `这个时间已经过去了，没有添加。要改到 ${offer} 吗？${again}`
+      : `That time has already passed, so nothing was added. Shall I use ${offer} instead? ${again}`;
+  }
+  return zh ? '抱歉，没能完成，请换个说法再试。' : 'Sorry, that did not work. Please try saying it another way.';
+}
+
 /** A sentence for a tool's result (JSON the chat function sent back). */
-function afterTool(content: string, zh: boolean): string {
-  let result: { ok?: boolean; error?: string; todo?: TodoBrief; todos?: TodoBrief[] } = {};
+function afterTool(content: string, zh: boolean, zone: string, now: number): string {
+  let result: ToolResult = {};
   try {
-    result = JSON.parse(content) as typeof result;
+    result = JSON.parse(content) as ToolResult;
   } catch {
-    // not JSON: said as is below
+    // not JSON: a refusal below
   }
-  if (!result.ok) {
-    const why = result.error ?? content;
-    return zh ? `抱歉，没能完成：${why}（本地开发模型）` : `Sorry, that did not work: ${why} (local dev model)`;
-  }
+  if (!result.ok) return `${refusal(result, zh, zone, now).trim()}${zh ? '（本地开发模型）' : ' (local dev model)'}`;
   if (result.todo) {
     const { title, dueAt, remindAt } = result.todo;
     const when = remindAt ?? dueAt;
-    if (zh)
-      return `好的，已添加待办「${title}」${when ? `，${shanghaiLabel(when, true)} 提醒你` : ''}。（本地开发模型）`;
-    return `Done: added "${title}"${when ? `, with a reminder at ${shanghaiLabel(when, false)}` : ''}. (local dev model)`;
+    if (zh) return `好的，已添加待办「${title}」${when ? `，${label(when, true, zone)} 提醒你` : ''}。（本地开发模型）`;
+    return `Done: added "${title}"${when ? `, with a reminder at ${label(when, false, zone)}` : ''}. (local dev model)`;
   }
   const todos = result.todos ?? [];
   if (todos.length === 0) return zh ? '没有符合的待办。（本地开发模型）' : 'Nothing is due. (local dev model)';
-  const lines = todos.map((t) => `- ${t.title}${t.dueAt ? ` (${shanghaiLabel(t.dueAt, zh)})` : ''}`);
+  const lines = todos.map((t) => `- ${t.title}${t.dueAt ? ` (${label(t.dueAt, zh, zone)})` : ''}`);
   return `${zh ? '你的待办：' : 'Your todos:'}\n${lines.join('\n')}\n${zh ? '（本地开发模型）' : '(local dev model)'}`;
 }
 
@@ -168,9 +205,10 @@ export function plan(messages: readonly DevMessage[], tools: readonly string[], 
   const last = messages.at(-1);
   const said = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const zh = hasChinese(said);
-  if (last?.role === 'tool') return { kind: 'text', text: afterTool(last.content ?? '', zh) };
+  const zone = promptZone(messages);
+  if (last?.role === 'tool') return { kind: 'text', text: afterTool(last.content ?? '', zh, zone, now) };
   if (WANTS_REMINDER.test(said) && tools.includes('add_todo')) {
-    const at = parseWhen(said, now);
+    const at = parseWhen(said, now, zone);
     return {
       kind: 'tool',
       name: 'add_todo',
@@ -178,8 +216,8 @@ export function plan(messages: readonly DevMessage[], tools: readonly string[], 
         title: parseTitle(said),
         // Due within a day: urgent as well as important.
         quadrant: at - now <= DAY ? 'q1' : 'q2',
-        dueAt: shanghaiIso(at),
-        remindAt: shanghaiIso(at),
+        dueAt: isoInZone(at, zone),
+        remindAt: isoInZone(at, zone),
       },
     };
   }

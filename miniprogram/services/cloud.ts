@@ -4,6 +4,7 @@
  */
 import type { ApiError, CallResult, ErrorCode } from '../../typings/contract';
 import type { ActionName, FunctionName, RequestOf, ResponseOf } from '../../typings/functions';
+import { deviceZone } from '../shared/time';
 
 /** Platform error codes of wx.cloud.callFunction and what they mean for the caller. */
 const PLATFORM_CODES: Record<number, ErrorCode> = {
@@ -46,7 +47,9 @@ export async function callCloud<F extends FunctionName, A extends ActionName<F>>
   request: RequestOf<F, A>,
 ): Promise<CallResult<ResponseOf<F, A>>> {
   try {
-    const { result } = await wx.cloud.callFunction({ name, data: Object.assign({ action }, request) });
+    // Every call says where the phone is, so the server reads "today" and "9 o'clock" as the person does.
+    const data = Object.assign({ action, tz: deviceZone() }, request);
+    const { result } = await wx.cloud.callFunction({ name, data });
     if (isApiResult(result)) return result as CallResult<ResponseOf<F, A>>;
     return { ok: false, code: 'INTERNAL', message: `${name}.${action} answered outside the contract` };
   } catch (error) {

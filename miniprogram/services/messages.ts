@@ -7,6 +7,7 @@
  */
 import type { ChatMessage, MessageDoc, StoredDate } from '../../typings/chat';
 import { messageOf } from '../shared/messages';
+import { snapshotChanges } from './snapshot';
 
 /** Messages the watch follows: enough for the reply being written and the question before it. */
 export const WATCH_WINDOW = 10;
@@ -38,18 +39,8 @@ export function watchMessages(
     .limit(WATCH_WINDOW)
     .watch({
       onChange(snapshot) {
-        const removed: string[] = [];
-        const changed = new Map<string, Doc>();
-        // The first snapshot's documents are the state to start from; later ones carry changes.
-        if (snapshot.type === 'init' && Array.isArray(snapshot.docs)) {
-          for (const doc of snapshot.docs as Doc[]) changed.set(doc._id, doc);
-        }
-        for (const change of snapshot.docChanges) {
-          if (change.dataType === 'remove') removed.push(change.docId);
-          // A document leaving the window (dequeue) still exists: it is older, not gone.
-          else if (change.doc && change.queueType !== 'dequeue') changed.set(change.docId, change.doc as Doc);
-        }
-        handlers.onChange({ messages: [...changed.values()].map(messageOf), removed, init: snapshot.type === 'init' });
+        const { docs, removed, init } = snapshotChanges<Doc>(snapshot);
+        handlers.onChange({ messages: docs.map(messageOf), removed, init });
       },
       onError: handlers.onError,
     });

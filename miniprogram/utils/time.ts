@@ -1,10 +1,10 @@
 /**
- * Times are stored as UTC instants and shown in China Standard Time whatever the phone's zone
- * (style.md, guideline 9), in the words of the app's language (the catalogue's `time` section).
+ * Times are stored as UTC instants and shown on the phone's own wall clock (the app lives in the
+ * user's zone: shared/time.ts), in the words of the app's language (the catalogue's `time` section).
  */
 import { fill } from '../i18n/fill';
 import type { Catalogue } from '../i18n/zh';
-import { shanghaiDayNumber, shanghaiWall } from '../shared/time';
+import { localDayNumber, localWall } from '../shared/time';
 
 export type TimeWords = Catalogue['time'];
 
@@ -13,21 +13,21 @@ const HOUR = 60 * MINUTE;
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** Days between the Shanghai calendar dates of two instants (b - a). */
+/** Days between the phone's calendar dates of two instants (b - a). */
 function calendarDays(a: number, b: number): number {
-  return shanghaiDayNumber(b) - shanghaiDayNumber(a);
+  return localDayNumber(b) - localDayNumber(a);
 }
 
 export function formatClock(ms: number): string {
-  const p = shanghaiWall(ms);
+  const p = localWall(ms);
   return `${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 /** "5月1日" / "May 1", with the year when it is not this year's. */
 export function formatDate(ms: number, now: number, words: TimeWords): string {
-  const p = shanghaiWall(ms);
+  const p = localWall(ms);
   const values = { year: p.year, month: words.months[p.month - 1], day: p.day };
-  return fill(p.year === shanghaiWall(now).year ? words.date : words.dateWithYear, values);
+  return fill(p.year === localWall(now).year ? words.date : words.dateWithYear, values);
 }
 
 /** "5月1日 09:00" / "May 1, 09:00". */

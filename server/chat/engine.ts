@@ -5,7 +5,7 @@
  * auto-replies, the context that fits, a quota slot, the conversation's lock, the two messages,
  * then the reply (turn.ts). Nothing is stored when the text is refused or no slot is left.
  */
-import { shanghaiIso } from '../../shared/time';
+import { isoInZone } from '../../shared/time';
 import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
 import { isDuplicateWrite, type Database } from '../db';
 import { AppError } from '../errors';
@@ -86,8 +86,9 @@ export function createChatEngine(deps: EngineDeps) {
     throw new AppError('UPSTREAM', `The assistant has no model configured (${config.modelMissing}).`);
   }
 
-  function systemPrompt(now: Date): string {
-    return `${config.systemPrompt}\n\n现在是 ${shanghaiIso(now.getTime())}（Asia/Shanghai）。`;
+  /** The user's local time with its offset and zone: how the model reads "明天9点". */
+  function systemPrompt(now: Date, zone: string): string {
+    return `${config.systemPrompt}\n\n现在是 ${isoInZone(now.getTime(), zone)}（${zone}）。`;
   }
 
   async function screenInput(openid: string, text: string, wechatCheck: boolean): Promise<[string, Moderation]> {
@@ -130,14 +131,21 @@ export function createChatEngine(deps: EngineDeps) {
     return doc;
   }
 
-  async function result(openid: string, conversationId: string, message: MessageDoc, reply: MessageDoc, now: Date) {
+  async function result(
+    openid: string,
+    conversationId: string,
+    message: MessageDoc,
+    reply: MessageDoc,
+    now: Date,
+    zone: string,
+  ) {
     const conversation = await store.conversation(openid, conversationId);
     if (!conversation) throw new AppError('NOT_FOUND', 'The conversation was removed.');
     return {
       conversation: toConversation(conversation),
       message: toMessage(message),
       reply: toMessage(reply),
-      quota: await quota.status(openid, now),
+      quota: await quota.status(openid, now, zone),
     };
   }
 
@@ -145,13 +153,13 @@ export function createChatEngine(deps: EngineDeps) {
    * A retried call whose first invocation died after storing the turn: the turn as it stands, its
    * reply ended as interrupted if that invocation left it streaming (it will write no more).
    */
-  async function resume(openid: string, messageId: string, replyId: string, now: Date) {
+  async function resume(openid: string, messageId: string, replyId: string, now: Date, zone: string) {
     const message = await store.message(openid, messageId);
     if (!message) return undefined;
     if ((await store.message(openid, replyId))?.status === 'streaming') await holds.interrupt(openid, replyId, now);
     const reply = await store.message(openid, replyId);
     if (!reply) throw new AppError('NOT_FOUND', 'The conversation was removed.');
-    return { ...(await result(openid, message.conversationId, message, reply, now)), stats: { writes: 0 } };
+    return { ...(await result(openid, message.conversationId, message, reply, now, zone)), stats: { writes: 0 } };
   }
 
   /** One turn: stores the user's text and the reply in its final state, and reports both. */
@@ -159,7 +167,7 @@ export function createChatEngine(deps: EngineDeps) {
     const { openid, now, requestKey } = request;
     const messageId = requestKey ? keyedId(requestKey, 'message') : newId();
     const replyId = requestKey ? keyedId(requestKey, 'reply') : newId();
-    const resumed = requestKey ? await resume(openid, messageId, replyId, now) : undefined;
+    const resumed = requestKey ? await resume(openid, messageId, replyId, now, request.zone) : undefined;
     if (resumed) return resumed;
     const model = requireModel();
     let conversation = request.conversationId ? await store.conversation(openid, request.conversationId) : undefined;
@@ -199,11 +207,11 @@ export function createChatEngine(deps: EngineDeps) {
       await store.insertMessage(message);
       await store.insertMessage(reply);
       await store.touch(conversation._id, reply.text, now);
-      return { ...(await result(openid, conversation._id, message, reply, now)), stats: { writes: 0 } };
+      return { ...(await result(openid, conversation._id, message, reply, now, request.zone)), stats: { writes: 0 } };
     }
 
     const plan = planContext({
-      system: systemPrompt(now),
+      system: systemPrompt(now, request.zone),
       history: toContext(history),
       turn: [{ role: 'user', content: text }],
       tools: model.tools && actingUser !== null ? TOOL_SPECS : [],
@@ -247,7 +255,7 @@ export function createChatEngine(deps: EngineDeps) {
     }
     const outcome = await replyWith(reply, model, plan.messages, { ...request, actingUser });
     const { doc, ...stats } = outcome;
-    return { ...(await result(openid, conversation._id, message, doc, new Date())), stats };
+    return { ...(await result(openid, conversation._id, message, doc, new Date(), request.zone)), stats };
   }
 
   async function replyWith(
@@ -274,6 +282,7 @@ export function createChatEngine(deps: EngineDeps) {
         stream: request.stream,
         wechatCheck: request.wechatCheck,
         actingUser: request.actingUser,
+        zone: request.zone,
       },
     );
   }
@@ -291,7 +300,7 @@ export function createChatEngine(deps: EngineDeps) {
     if (startedBy && doc.regeneratedBy === startedBy) {
       // A retried call whose first invocation died after starting it: the reply as that one left it.
       if (doc.status === 'streaming') await holds.interrupt(openid, doc._id, t.now);
-      return { reply: (await store.message(openid, doc._id)) ?? doc, quota: await quota.status(openid, t.now) };
+      return { reply: (await store.message(openid, doc._id)) ?? doc, quota: await quota.status(openid, t.now, t.zone) };
     }
     if (doc.status === 'streaming') throw new AppError('CONFLICT', 'The reply is still being written.');
     const conversation = await store.conversation(openid, doc.conversationId);
@@ -305,9 +314,9 @@ export function createChatEngine(deps: EngineDeps) {
     // What the reply already did stays done: its todos are kept (unless undone), not created again.
     const kept = await keptCards(todos, openid, doc.cards ?? []);
     const plan = planContext({
-      system: systemPrompt(t.now),
+      system: systemPrompt(t.now, t.zone),
       history: earlier,
-      turn: [...last, ...toolHistory(kept)],
+      turn: [...last, ...toolHistory(kept, t.zone)],
       tools: model.tools ? TOOL_SPECS : [],
       contextTokens: model.contextTokens,
       maxTokens: model.maxTokens,
@@ -343,13 +352,13 @@ export function createChatEngine(deps: EngineDeps) {
       wechatCheck: true,
       actingUser: openid,
     });
-    return { reply: outcome.doc, quota: await quota.status(openid, new Date()) };
+    return { reply: outcome.doc, quota: await quota.status(openid, new Date(), t.zone) };
   }
 
   /** Settles the caller's lapsed holds, then reads today's allowance: the `quota` action's answer. */
-  async function settleAndReadQuota(openid: string, now: Date): Promise<ChatQuota> {
-    await holds.settleLapsed(openid, now);
-    return quota.status(openid, now);
+  async function settleAndReadQuota(openid: string, now: Date, zone: string): Promise<ChatQuota> {
+    await holds.settleLapsed(openid, now, zone);
+    return quota.status(openid, now, zone);
   }
 
   return {

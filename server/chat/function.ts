@@ -42,6 +42,7 @@ export function createChat(deps: ChatDeps) {
     const end = ctx.deadline ?? start + DEFAULT_LIMIT_MS;
     return {
       now: ctx.now,
+      zone: ctx.zone,
       deadline: Math.min(start + deps.config.replyMaxMs, end - FINISH_MARGIN_MS),
       lapse: end + 1000,
     };
@@ -119,13 +120,13 @@ export function createChat(deps: ChatDeps) {
 
       history: {
         schema: object({ conversationId: docId(), before: cursorField() }),
-        async run({ conversationId, before }, { identity, now }): Promise<HistoryPage> {
+        async run({ conversationId, before }, { identity, now, zone }): Promise<HistoryPage> {
           const conversation = await owned(identity.openid, conversationId);
           const after = keyCursor.decode(before, 'before');
           let docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           // A reply still "streaming" past its lapse lost its invocation: end it before showing it.
           if (docs.some((d) => d.status === 'streaming' && d.expiresAt && new Date(d.expiresAt) < now)) {
-            await engine.settleLapsed(identity.openid, now);
+            await engine.settleLapsed(identity.openid, now, zone);
             docs = await store.recent(identity.openid, conversationId, PAGE_SIZE + 1, after);
           }
           const page = docs.slice(0, PAGE_SIZE);
@@ -162,7 +163,7 @@ export function createChat(deps: ChatDeps) {
       quota: {
         schema: object({}),
         // Settles lapsed holds first, so the answer counts what is really left.
-        run: (_request, { identity, now }) => engine.settleAndReadQuota(identity.openid, now),
+        run: (_request, { identity, now, zone }) => engine.settleAndReadQuota(identity.openid, now, zone),
       },
     },
     { ...deps, log, requests },

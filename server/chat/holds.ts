@@ -5,7 +5,7 @@
  * it as INTERRUPTED and settles its slot.
  */
 import { AppError } from '../errors';
-import { charged, quotaId, type Quota } from './quota';
+import { charged, type Quota } from './quota';
 import type { ChatStore, ConversationDoc } from './store';
 
 export interface Timing {
@@ -14,6 +14,8 @@ export interface Timing {
   deadline: number;
   /** Epoch ms by which the invocation is surely over: a lock or quota hold it left lapses then. */
   lapse: number;
+  /** The user's zone (shared/time.ts): their "today", for the quota, the tools and the prompt. */
+  zone: string;
 }
 
 export function createHolds(store: ChatStore, quota: Quota) {
@@ -31,8 +33,8 @@ export function createHolds(store: ChatStore, quota: Quota) {
    * Settles today's holds whose replies lapsed: a reply still streaming is ended as interrupted,
    * an ended one is charged or given back by how it ended. Writes only where something lapsed.
    */
-  async function settleLapsed(openid: string, now: Date): Promise<void> {
-    const id = quotaId(openid, now);
+  async function settleLapsed(openid: string, now: Date, zone: string): Promise<void> {
+    const id = await quota.dayId(openid, now, zone);
     for (const replyId of quota.staleHolds(await quota.read(id), now)) {
       const doc = await store.message(openid, replyId);
       if (doc?.status === 'streaming') await interrupt(openid, replyId, now);
@@ -44,8 +46,9 @@ export function createHolds(store: ChatStore, quota: Quota) {
   /** Takes a slot for `replyId`, settling lapsed holds first when none is free; QUOTA_EXCEEDED otherwise. */
   async function reserve(openid: string, replyId: string, t: Timing): Promise<string> {
     const held =
-      (await quota.reserve(openid, replyId, new Date(t.lapse), t.now)) ??
-      (await settleLapsed(openid, t.now), await quota.reserve(openid, replyId, new Date(t.lapse), t.now));
+      (await quota.reserve(openid, replyId, new Date(t.lapse), t.now, t.zone)) ??
+      (await settleLapsed(openid, t.now, t.zone),
+      await quota.reserve(openid, replyId, new Date(t.lapse), t.now, t.zone));
     if (!held) throw new AppError('QUOTA_EXCEEDED', `Today's ${quota.limit} replies are used up.`);
     return held;
   }

@@ -1,6 +1,9 @@
 /**
  * The daily reply allowance, reserve-then-commit, in one document per user and day
- * (`chat_quota`, `_id` = `openid:YYYY-MM-DD` in Asia/Shanghai). `taken` counts finished replies
+ * (`chat_quota`, `_id` = `openid:YYYY-MM-DD`, the date in the user's zone when the day started).
+ * A day lasts until midnight in the zone it started in (`resetsAt`): a user who changes zone
+ * keeps the day they are in until it ends, so flying east never starts a second day early, and a
+ * new day starts only once the last one has ended (flying west makes that day longer, never shorter). `taken` counts finished replies
  * plus replies being written; a reply takes a slot before it starts with one conditional update
  * (`taken < limit`), so two concurrent sends can never overspend. Each slot is held under
  * `holds.<replyId>` until the reply ends: a finished reply, or one stopped after text was written,
@@ -8,7 +11,7 @@
  * changes nothing.
  */
 import type { ChatQuota, MessageStatus } from '../../typings/chat';
-import { nextShanghaiMidnight, shanghaiDate } from '../../shared/time';
+import { dateKey, nextMidnight } from '../../shared/time';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
 import { quotaDocSchema, rebuiltQuota } from './documents';
@@ -23,6 +26,8 @@ export interface QuotaDoc {
   used: number;
   /** Reply id → the instant its hold lapses (the reply's deadline). */
   holds: Record<string, Date>;
+  /** Midnight after the day, in the zone it started in; absent on days kept before zones. */
+  resetsAt?: Date;
   updatedAt: Date;
 }
 
@@ -34,8 +39,8 @@ export function charged(reply: { status: MessageStatus; text: string }): boolean
   return reply.status === 'done' || (reply.status === 'stopped' && reply.text.trim() !== '');
 }
 
-export function quotaId(openid: string, now: Date): string {
-  return `${openid}:${shanghaiDate(now.getTime())}`;
+export function quotaId(openid: string, now: Date, zone: string): string {
+  return `${openid}:${dateKey(now.getTime(), zone)}`;
 }
 
 export class Quota {
@@ -68,19 +73,37 @@ export class Quota {
     return { _id, ...fields };
   }
 
-  summary(doc: Pick<QuotaDoc, 'taken' | 'used'> | undefined, now: Date): ChatQuota {
+  /**
+   * The id of the user's day at `now`: the date in their zone, unless the last day they started
+   * has not reached its own midnight yet (they changed zone since), which is still their day.
+   */
+  async dayId(openid: string, now: Date, zone: string): Promise<string> {
+    const id = quotaId(openid, now, zone);
+    if (await this.read(id)) return id;
+    const { data } = await settle(
+      this.collection
+        .where({ _openid: openid, resetsAt: this.db.command.gt(now) })
+        .limit(1)
+        .get(),
+    );
+    const open = data[0] as QuotaDoc | undefined;
+    return open ? open._id : id;
+  }
+
+  summary(doc: Pick<QuotaDoc, 'taken' | 'used' | 'resetsAt'> | undefined, now: Date, zone: string): ChatQuota {
     const taken = doc?.taken ?? 0;
+    const resetsAt = doc?.resetsAt ? new Date(doc.resetsAt) : new Date(nextMidnight(now, zone));
     return {
       limit: this.limit,
       used: doc?.used ?? 0,
       remaining: Math.max(0, this.limit - taken),
-      resetsAt: new Date(nextShanghaiMidnight(now.getTime())).toISOString(),
+      resetsAt: resetsAt.toISOString(),
     };
   }
 
   /** Today's allowance as it stands. */
-  async status(openid: string, now: Date): Promise<ChatQuota> {
-    return this.summary(await this.read(quotaId(openid, now)), now);
+  async status(openid: string, now: Date, zone: string): Promise<ChatQuota> {
+    return this.summary(await this.read(await this.dayId(openid, now, zone)), now, zone);
   }
 
   /** Holds replies that lapsed without being committed or given back (their invocation died). */
@@ -91,10 +114,10 @@ export class Quota {
   }
 
   /** Takes one slot for `replyId` until `until`; the quota's id, or undefined when none is left. */
-  async reserve(openid: string, replyId: string, until: Date, now: Date): Promise<string | undefined> {
+  async reserve(openid: string, replyId: string, until: Date, now: Date, zone: string): Promise<string | undefined> {
     if (this.limit <= 0) return undefined;
     const _ = this.db.command;
-    const id = quotaId(openid, now);
+    const id = await this.dayId(openid, now, zone);
     for (let attempt = 0; attempt < 2; attempt++) {
       const { stats } = await settle(
         this.collection
@@ -107,10 +130,11 @@ export class Quota {
       const doc: QuotaDoc = {
         _id: id,
         _openid: openid,
-        day: shanghaiDate(now.getTime()),
+        day: dateKey(now.getTime(), zone),
         taken: 1,
         used: 0,
         holds: { [replyId]: until },
+        resetsAt: new Date(nextMidnight(now, zone)),
         updatedAt: now,
       };
       try {

@@ -4,7 +4,7 @@
  * same repository, for the user the conversation belongs to.
  */
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import { nextShanghaiMidnight, shanghaiIso } from '../../shared/time';
+import { addDays, instantOf, isoInZone, nextMidnight, wallOf } from '../../shared/time';
 import type { ChatCard, TodoCard } from '../../typings/chat';
 import type { Todo } from '../../typings/todo';
 import { AppError } from '../errors';
@@ -13,8 +13,12 @@ import { newTodo, todoDraftSchema } from '../todo/rules';
 import { toTodo, type TodoStore } from '../todo/store';
 import type { ModelMessage, ToolCall, ToolSpec } from './model';
 
-/** An instant as the model reads and writes times: Shanghai wall time with its offset. */
-const modelTime = (iso: string): string => shanghaiIso(Date.parse(iso));
+/** Whose tools run, when, and in which zone they read "today" and write times. */
+export interface ToolUser {
+  openid: string;
+  now: Date;
+  zone: string;
+}
 
 export const TOOL_SPECS: ToolSpec[] = [
   {
@@ -32,7 +36,11 @@ export const TOOL_SPECS: ToolSpec[] = [
             enum: QUADRANT_KEYS,
             description: 'q1 important and urgent; q2 important, not urgent; q3 urgent, not important; q4 neither.',
           },
-          dueAt: { type: 'string', description: 'Due time, ISO 8601 with offset, e.g. 2026-05-01T09:00:00+08:00.' },
+          dueAt: {
+            type: 'string',
+            description:
+              "Due time, ISO 8601 with the offset of the user's time now (the system prompt's), e.g. 2026-05-01T09:00:00+08:00.",
+          },
           remindAt: { type: 'string', description: 'When to remind, ISO 8601 with offset; needs dueAt, not after it.' },
           note: { type: 'string', description: 'Optional details, at most 1000 characters.' },
         },
@@ -65,14 +73,37 @@ export interface ToolOutcome {
   card?: ChatCard;
 }
 
-function brief(todo: Pick<Todo, 'id' | 'title' | 'quadrant' | 'dueAt' | 'remindAt'>) {
+/** A todo as the model reads it: times as the user's wall time with its offset. */
+function brief(todo: Pick<Todo, 'id' | 'title' | 'quadrant' | 'dueAt' | 'remindAt'>, zone: string) {
+  const modelTime = (iso: string | null): string | null => (iso ? isoInZone(Date.parse(iso), zone) : null);
   return {
     id: todo.id,
     title: todo.title,
     quadrant: todo.quadrant,
-    dueAt: todo.dueAt ? modelTime(todo.dueAt) : null,
-    remindAt: todo.remindAt ? modelTime(todo.remindAt) : null,
+    dueAt: modelTime(todo.dueAt),
+    remindAt: modelTime(todo.remindAt),
   };
+}
+
+/**
+ * For a time already past: the same wall-clock time on the next day it is still ahead, due and
+ * reminder kept as far apart as asked; what the model offers the person instead.
+ */
+function nextSensible(dueAt: string | undefined | null, remindAt: string | undefined | null, user: ToolUser) {
+  const due = dueAt ? Date.parse(dueAt) : NaN;
+  if (Number.isNaN(due)) return undefined;
+  const lead = remindAt ? due - Date.parse(remindAt) : 0;
+  const wall = wallOf(due, user.zone);
+  for (let days = 1; days <= 366; days++) {
+    const at = instantOf({ ...addDays(wall, days), hour: wall.hour, minute: wall.minute }, user.zone);
+    if (at - lead > user.now.getTime()) {
+      return {
+        dueAt: isoInZone(at, user.zone),
+        ...(remindAt ? { remindAt: isoInZone(at - lead, user.zone) } : {}),
+      };
+    }
+  }
+  return undefined;
 }
 
 const answer = (value: object): string => JSON.stringify(value);
@@ -89,30 +120,26 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
 }
 
 /** What the model reads of a todo a card stands for (the card holds what it needs). */
-function briefOfCard(card: TodoCard) {
-  return brief({
-    id: card.todoId,
-    title: card.title,
-    quadrant: card.quadrant,
-    dueAt: card.dueAt,
-    remindAt: card.remindAt,
-  });
+function briefOfCard(card: TodoCard, zone: string) {
+  return brief(
+    { id: card.todoId, title: card.title, quadrant: card.quadrant, dueAt: card.dueAt, remindAt: card.remindAt },
+    zone,
+  );
 }
 
 async function addTodo(
   args: Record<string, unknown>,
   todos: TodoStore,
-  openid: string,
-  now: Date,
+  user: ToolUser,
   existing: readonly ChatCard[],
 ): Promise<ToolOutcome> {
   const parsed = check(todoDraftSchema(), args);
   if (!parsed.ok) return { content: answer({ ok: false, error: 'invalid arguments', fields: parsed.issues }) };
   // A regenerated reply asking again for a todo its earlier version created gets that one back.
   const same = existing.find((card) => card.title === parsed.value.title);
-  if (same) return { content: answer({ ok: true, alreadyAdded: true, todo: briefOfCard(same) }) };
+  if (same) return { content: answer({ ok: true, alreadyAdded: true, todo: briefOfCard(same, user.zone) }) };
   try {
-    const doc = newTodo(openid, parsed.value, now);
+    const doc = newTodo(user.openid, parsed.value, user.now, user.zone);
     await todos.insert(doc);
     const todo = toTodo(doc);
     const card: ChatCard = {
@@ -123,52 +150,59 @@ async function addTodo(
       dueAt: todo.dueAt,
       remindAt: todo.remindAt,
     };
-    return { content: answer({ ok: true, todo: brief(todo) }), card };
+    return { content: answer({ ok: true, todo: brief(todo, user.zone) }), card };
   } catch (error) {
-    if (error instanceof AppError)
-      return { content: answer({ ok: false, error: error.message, fields: error.fields }) };
-    throw error;
+    if (!(error instanceof AppError)) throw error;
+    const past = Object.values(error.fields ?? {}).includes('is in the past');
+    const suggestion = past ? nextSensible(parsed.value.dueAt, parsed.value.remindAt, user) : undefined;
+    return {
+      content: answer({
+        ok: false,
+        error: past ? 'past' : error.message,
+        fields: error.fields,
+        now: isoInZone(user.now.getTime(), user.zone),
+        ...(suggestion ? { suggestion } : {}),
+      }),
+    };
   }
 }
 
-async function listTodos(
-  args: Record<string, unknown>,
-  todos: TodoStore,
-  openid: string,
-  now: Date,
-): Promise<ToolOutcome> {
+async function listTodos(args: Record<string, unknown>, todos: TodoStore, user: ToolUser): Promise<ToolOutcome> {
+  const { openid, now, zone } = user;
   const scope = typeof args.scope === 'string' ? args.scope : 'open';
-  const endOfToday = nextShanghaiMidnight(now.getTime());
+  const endOfToday = nextMidnight(now, zone);
   const limit: Record<string, number> = {
     open: Number.POSITIVE_INFINITY,
     today: endOfToday,
-    week: endOfToday + 6 * 86_400_000,
+    // Six more calendar days in the user's zone, however long a DST change makes one of them.
+    week: instantOf(addDays(wallOf(endOfToday, zone), 6), zone),
     overdue: now.getTime(),
   };
   if (!(scope in limit)) return { content: answer({ ok: false, error: `unknown scope ${scope}` }) };
   const { items } = await todos.list(openid, { status: 'open' });
   const due = items.filter((t) => scope === 'open' || (t.dueAt !== null && Date.parse(t.dueAt) <= limit[scope]));
-  return { content: answer({ ok: true, now: shanghaiIso(now.getTime()), scope, todos: due.map(brief) }) };
+  const list = due.map((todo) => brief(todo, zone));
+  return { content: answer({ ok: true, now: isoInZone(now.getTime(), zone), scope, todos: list }) };
 }
 
 /**
- * Runs one tool call for `openid`; a refusal (bad arguments, a rule) goes back to the model to fix.
- * `existing`: the cards the reply already has, whose todos are not created twice.
+ * Runs one tool call for `user`; a refusal (bad arguments, a rule) goes back to the model to fix,
+ * a time already past with the next time that is not. `existing`: the cards the reply already
+ * has, whose todos are not created twice.
  */
 export async function runTool(
   call: ToolCall,
   todos: TodoStore,
-  openid: string,
-  now: Date,
+  user: ToolUser,
   existing: readonly ChatCard[] = [],
 ): Promise<ToolOutcome> {
   const args = parseArguments(call.arguments);
   if (!args) return { content: answer({ ok: false, error: 'arguments must be a JSON object' }) };
   switch (call.name) {
     case 'add_todo':
-      return addTodo(args, todos, openid, now, existing);
+      return addTodo(args, todos, user, existing);
     case 'list_todos':
-      return listTodos(args, todos, openid, now);
+      return listTodos(args, todos, user);
     default:
       return { content: answer({ ok: false, error: `no tool named ${call.name}` }) };
   }
@@ -184,10 +218,10 @@ export async function keptCards(todos: TodoStore, openid: string, cards: readonl
  * The tool calls that created `cards` and their results, as the model would have seen them: a
  * regenerated reply continues after them, so it words the answer again without acting again.
  */
-export function toolHistory(cards: readonly ChatCard[]): ModelMessage[] {
+export function toolHistory(cards: readonly ChatCard[], zone: string): ModelMessage[] {
   if (cards.length === 0) return [];
   const calls = cards.map((card, i) => {
-    const { id: _id, ...args } = briefOfCard(card);
+    const { id: _id, ...args } = briefOfCard(card, zone);
     return { id: `call_kept_${i}`, type: 'function' as const, function: { name: 'add_todo', arguments: answer(args) } };
   });
   return [
@@ -195,7 +229,7 @@ export function toolHistory(cards: readonly ChatCard[]): ModelMessage[] {
     ...cards.map((card, i): ModelMessage => ({
       role: 'tool',
       tool_call_id: calls[i].id,
-      content: answer({ ok: true, todo: briefOfCard(card) }),
+      content: answer({ ok: true, todo: briefOfCard(card, zone) }),
     })),
   ];
 }

@@ -52,6 +52,8 @@ export interface ReplyJob {
   wechatCheck: boolean;
   /** The mini-program user whose todos the tools touch and whom msgSecCheck asks about; null: no tools. */
   actingUser: string | null;
+  /** The user's zone, in which the tools read "today" and write times. */
+  zone: string;
 }
 
 export interface ReplyOutcome {
@@ -137,7 +139,7 @@ export async function runReply(deps: ReplyDeps, job: ReplyJob): Promise<ReplyOut
       runTool: (call) =>
         user === null
           ? Promise.reject(new Error('no tools for this turn'))
-          : runTool(call, deps.todos, user, new Date(), cards),
+          : runTool(call, deps.todos, { openid: user, now: new Date(), zone: job.zone }, cards),
       onCard: (card) => cards.push(card),
     });
     if (tooLong) throw new ModelError('ABORTED', 'the reply passed its length cap');

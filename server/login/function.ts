@@ -49,6 +49,7 @@ export function createLogin(
     code: string | undefined,
     caller: { openid: string; unionid?: string; appid: string },
     now: Date,
+    zone: string,
   ): Promise<LoginResult> {
     const { openid } = caller;
     let { unionid } = caller;
@@ -62,7 +63,7 @@ export function createLogin(
       }
       unionid ??= session.unionid;
     }
-    const { user, isNew } = await users.recordLogin({ openid, unionid, appid: caller.appid }, now);
+    const { user, isNew } = await users.recordLogin({ openid, unionid, appid: caller.appid, zone }, now);
     const profile = await profileOf(user);
     return { openid, ...(user.unionid ? { unionid: user.unionid } : {}), isNewUser: isNew, profile };
   }
@@ -72,7 +73,7 @@ export function createLogin(
     {
       login: {
         schema: object({ code: optional(string({ min: 1, max: 128 })) }),
-        run: ({ code }, { identity, now }) => login(code, identity, now),
+        run: ({ code }, { identity, now, zone }) => login(code, identity, now, zone),
       },
       updateProfile: {
         schema: object({

@@ -16,6 +16,8 @@ export interface UserDoc {
   createdAt: Date;
   lastLoginAt: Date;
   loginCount: number;
+  /** The zone the user last logged in from: where work done without them at hand (the Official Account) reads their day. */
+  zone?: string;
 }
 
 function userDocSchema(): Schema<UserDoc> {
@@ -106,13 +108,14 @@ export class Users {
    * logins racing each other end with one document and both logins counted, never a reset.
    */
   async recordLogin(
-    login: { openid: string; unionid?: string; appid: string },
+    login: { openid: string; unionid?: string; appid: string; zone: string },
     now: Date,
   ): Promise<{ user: UserDoc; isNew: boolean }> {
     const _ = this.db.command;
     const seen = {
       lastLoginAt: now,
       loginCount: _.inc(1),
+      zone: login.zone,
       ...(login.unionid ? { unionid: login.unionid } : {}),
     };
     const doc = this.db.collection(USERS).doc(login.openid);
@@ -135,6 +138,7 @@ export class Users {
         createdAt: now,
         lastLoginAt: now,
         loginCount: 1,
+        zone: login.zone,
         ...(login.unionid ? { unionid: login.unionid } : {}),
       };
       try {

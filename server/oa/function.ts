@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ChatConfig } from '../chat/config';
+import { DEFAULT_ZONE } from '../../shared/time';
 import { createChatEngine } from '../chat/engine';
 import type { MsgSecCheck } from '../chat/safety';
 import type { Database } from '../db';
@@ -186,7 +187,8 @@ export function createOa(deps: OaDeps) {
     }
     const lapse = start + limitMs;
     const deadline = Math.min(start + deps.chat.replyMaxMs, lapse - SEND_MARGIN_MS);
-    const timing = { now: new Date(start), deadline, lapse: lapse + 1000 };
+    // A follower's messages are read in China's zone: WeChat does not say where the sender is.
+    const timing = { now: new Date(start), deadline, lapse: lapse + 1000, zone: DEFAULT_ZONE };
     const sentAt = Number(event.queryStringParameters.timestamp) * 1000;
     const passive = await window.respond({ key: inboxKey(fields), openid, at: start, sentAt, lapse }, () =>
       answers.answer({ openid, fields, now: new Date(start), timing }),

@@ -69,8 +69,8 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
       create: {
         schema: todoDraftSchema(),
         idempotent: true,
-        async run(draft, { identity, now, requestKey }) {
-          const doc = newTodo(identity.openid, draft, now, requestKey ? keyedId(requestKey, 'todo') : undefined);
+        async run(draft, { identity, now, zone, requestKey }) {
+          const doc = newTodo(identity.openid, draft, now, zone, requestKey ? keyedId(requestKey, 'todo') : undefined);
           try {
             await todos.insert(doc);
           } catch (error) {
@@ -86,10 +86,10 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
       update: {
         schema: todoPatchSchema(),
         idempotent: true,
-        async run({ id: todoId, ...change }, { identity, now }) {
+        async run({ id: todoId, ...change }, { identity, now, zone }) {
           requireChange(change);
           const doc = await owned(identity.openid, todoId);
-          return save(identity.openid, doc, patchFor(doc, change, now));
+          return save(identity.openid, doc, patchFor(doc, change, now, zone));
         },
       },
 

@@ -6,7 +6,7 @@
  * on the todo, where the app shows it.
  */
 import { randomBytes } from 'node:crypto';
-import { shanghaiWall } from '../../shared/time';
+import { wallOf, zoneOrDefault } from '../../shared/time';
 import type { RemindRunSummary } from '../../typings/todo';
 import type { Database } from '../db';
 import { defineTimer, type HandlerDeps } from '../handler';
@@ -80,9 +80,9 @@ export function cut(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** "2026年5月1日 09:00" in China Standard Time. */
-export function formatShanghai(date: Date): string {
-  const t = shanghaiWall(date.getTime());
+/** "2026年5月1日 09:00" on the wall clock of `zone`: the time the person set, as they set it. */
+export function formatIn(date: Date, zone: string): string {
+  const t = wallOf(date, zone);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${t.year}年${t.month}月${t.day}日 ${pad(t.hour)}:${pad(t.minute)}`;
 }
@@ -90,7 +90,9 @@ export function formatShanghai(date: Date): string {
 export function messageFor(doc: TodoDoc, config: RemindConfig): SubscribeMessage {
   const data: SubscribeMessage['data'] = {
     [config.titleField]: { value: cut(doc.title, THING_MAX) },
-    [config.timeField]: { value: formatShanghai(new Date(doc.dueAt ?? doc.remindAt ?? doc.createdAt)) },
+    [config.timeField]: {
+      value: formatIn(new Date(doc.dueAt ?? doc.remindAt ?? doc.createdAt), zoneOrDefault(doc.zone)),
+    },
   };
   if (config.noteField) data[config.noteField] = { value: cut(doc.note || '无备注', THING_MAX) };
   return {

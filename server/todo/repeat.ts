@@ -5,7 +5,7 @@
  * (09:00 in Los Angeles is 09:00Z), and never a TZID. It then does all its arithmetic in UTC, where
  * there is no DST and no dependence on the process's zone (its TZID path has open DST bugs and reads
  * the process's zone). Each occurrence it returns is read back as wall-clock fields and turned into
- * an instant in the user's zone by shared/zone.ts, so a daily 09:00 todo stays at 09:00 across a DST
+ * an instant in the user's zone by shared/time.ts, so a daily 09:00 todo stays at 09:00 across a DST
  * change, and a wall time in a spring gap moves forward by the gap.
  *
  * COUNT travels with the series: a todo's rule holds the occurrences left counting that todo, and
@@ -15,7 +15,7 @@
  */
 import { RRule } from 'rrule';
 import { readRepeat, writeRepeat, type RepeatFreq, type RepeatFrom, type RepeatParts } from '../../shared/repeat-rule';
-import { instantOf, wallOf, type WallFields } from '../../shared/zone';
+import { instantOf, wallOf, type WallFields } from '../../shared/time';
 
 const FREQ: Record<RepeatFreq, number> = {
   DAILY: RRule.DAILY,

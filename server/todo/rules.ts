@@ -134,7 +134,7 @@ export function newTodoId(): string {
  * The document for a new todo from a draft that passed todoDraftSchema(), after the rules across
  * fields: the one way a todo is made, by the `todo` function and by the assistant alike.
  */
-export function newTodo(openid: string, draft: TodoDraft, now: Date, id = newTodoId()): TodoDoc {
+export function newTodo(openid: string, draft: TodoDraft, now: Date, zone: string, id = newTodoId()): TodoDoc {
   const dueAt = toDate(draft.dueAt) ?? null;
   const remindAt = toDate(draft.remindAt) ?? null;
   checkTimes(dueAt, remindAt, true, now);
@@ -148,6 +148,7 @@ export function newTodo(openid: string, draft: TodoDraft, now: Date, id = newTod
     dueAt,
     sortDue: dueAt ?? NO_DUE,
     ...reminderFields(remindAt),
+    zone,
     createdAt: now,
     updatedAt: now,
     doneAt: null,
@@ -161,8 +162,8 @@ export function requireChange(change: Omit<TodoPatch, 'id'>): void {
   }
 }
 
-/** The fields to write for `change` on `doc`, after the rules across fields. */
-export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date): Partial<TodoDoc> {
+/** The fields to write for `change` on `doc`, after the rules across fields; `zone` is where the person set the times. */
+export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date, zone: string): Partial<TodoDoc> {
   const dueAt = change.dueAt === undefined ? doc.dueAt : (toDate(change.dueAt) ?? null);
   // Clearing the due time clears the reminder it anchored.
   const remindAt = change.remindAt === undefined ? (dueAt ? doc.remindAt : null) : (toDate(change.remindAt) ?? null);
@@ -176,6 +177,8 @@ export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date)
     patch.dueAt = dueAt;
     patch.sortDue = dueAt ?? NO_DUE;
   }
+  // The reminder's words are written in the zone its times were last set in.
+  if (change.dueAt !== undefined || remindChanged) patch.zone = zone;
   // A new reminder time is a new reminder: pending again, whatever the last one did.
   if (remindChanged) Object.assign(patch, reminderFields(remindAt));
   return patch;
@@ -226,6 +229,7 @@ export function todoDocSchema(): Schema<TodoDoc> {
       createdAt: storedDate(),
       updatedAt: storedDate(),
       doneAt: when(),
+      zone: optional(anyString()),
     },
     { keepUnknown: true },
   );

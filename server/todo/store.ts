@@ -5,15 +5,8 @@
  * revealed, never changed.
  */
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type {
-  Quadrant,
-  ReminderChannel,
-  ReminderErrorCode,
-  ReminderState,
-  Todo,
-  TodoListResult,
-  TodoStatus,
-} from '../../typings/todo';
+import { todoOf } from '../../shared/todos';
+import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus } from '../../typings/todo';
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
@@ -25,39 +18,6 @@ export const TODOS = 'todos';
 export const SUBSCRIPTIONS = 'subscriptions';
 export const PAGE_SIZE = 20;
 
-export interface ReminderError {
-  errcode: number;
-  errmsg: string;
-  code?: ReminderErrorCode;
-}
-
-export interface TodoDoc {
-  _id: string;
-  /** The owner, as CloudBase stamps client-created documents, so the security rule applies. */
-  _openid: string;
-  title: string;
-  note: string;
-  quadrant: Quadrant;
-  done: boolean;
-  dueAt: Date | null;
-  remindAt: Date | null;
-  sortDue: Date;
-  remindState: ReminderState;
-  /** When the remind function should next try: `remindAt`, later after a transient error. */
-  remindNextAt: Date | null;
-  remindAttempts: number;
-  remindError: ReminderError | null;
-  remindSentAt: Date | null;
-  /** How a sent reminder went: a subscription message, or an Official Account template message. */
-  remindVia?: ReminderChannel | null;
-  /** The remind run holding the reminder while it sends; outcomes are written only by that run. */
-  remindClaim: string | null;
-  remindClaimedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  doneAt: Date | null;
-}
-
 export interface SubscriptionDoc {
   _id: string;
   _openid: string;
@@ -67,28 +27,11 @@ export interface SubscriptionDoc {
   updatedAt: Date;
 }
 
-const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
+export type { ReminderError, TodoDoc };
 
+/** A stored todo as the client sees it: the one mapping (shared/todos.ts) the Todos page's watch uses too. */
 export function toTodo(doc: TodoDoc): Todo {
-  return {
-    id: doc._id,
-    title: doc.title,
-    note: doc.note,
-    quadrant: doc.quadrant,
-    done: doc.done,
-    dueAt: iso(doc.dueAt),
-    remindAt: iso(doc.remindAt),
-    reminder: {
-      state: doc.remindState,
-      attempts: doc.remindAttempts,
-      error: doc.remindError,
-      sentAt: iso(doc.remindSentAt),
-      ...(doc.remindVia ? { via: doc.remindVia } : {}),
-    },
-    createdAt: new Date(doc.createdAt).toISOString(),
-    updatedAt: new Date(doc.updatedAt).toISOString(),
-    doneAt: iso(doc.doneAt),
-  };
+  return todoOf(doc);
 }
 
 export function subscriptionId(openid: string, templateId: string): string {

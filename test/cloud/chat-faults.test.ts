@@ -228,7 +228,7 @@ describe('the sweep', () => {
     const now = Date.now();
     const past = new Date(now - 5000);
     const later = new Date(now + 60_000);
-    const quotaId = quotaIdOf(openid, new Date(now));
+    const quotaId = quotaIdOf(openid, new Date(now), 'Asia/Shanghai');
     const reply = (id: string, fields: Record<string, unknown>) => ({
       _id: id,
       _openid: openid,

@@ -1,6 +1,10 @@
 /** The daily reply allowance: reserved before a reply starts, charged only when it finishes. */
 import { quotaId } from '../../server/chat/quota';
+import { nextMidnight } from '../../shared/time';
+import type { ChatQuota, SendResult } from '../../typings/chat';
+import type { ApiResult } from '../../typings/contract';
 import { chat, chatOk, startChatRig, storedMessages, type ChatRig } from '../helpers/chat';
+import { invoke } from '../helpers/local-cloud';
 import { gate, textReply } from '../helpers/model-server';
 
 jest.setTimeout(30_000);
@@ -48,6 +52,26 @@ describe('the daily limit', () => {
       '二。',
     ]);
     expect((await chatOk(rig.cloud, 'send', { text: '菜单' }, openid)).reply.text).toBe('这是菜单。');
+  });
+
+  it("resets at midnight in the user's zone, and a change of zone never starts a second day early", async () => {
+    const openid = nextUser();
+    const LA = 'America/Los_Angeles';
+    const inZone = <T>(tz: string, event: Record<string, unknown>) =>
+      invoke<ApiResult<T>>(rig.cloud, 'chat', { ...event, tz }, { openid });
+    const fresh = await inZone<ChatQuota>(LA, { action: 'quota' });
+    const laMidnight = new Date(nextMidnight(Date.now(), LA)).toISOString();
+    expect(fresh).toMatchObject({ ok: true, data: { remaining: 2, resetsAt: laMidnight } });
+    rig.model.script(textReply('一。'), textReply('二。'));
+    expect(await inZone<SendResult>(LA, { action: 'send', text: '洛杉矶一' })).toMatchObject({ ok: true });
+    expect(await inZone<SendResult>(LA, { action: 'send', text: '洛杉矶二' })).toMatchObject({ ok: true });
+    // Kiritimati (UTC+14) is on the next date for most of the day: still the day that began in Los Angeles.
+    const abroad = await inZone<ChatQuota>('Pacific/Kiritimati', { action: 'quota' });
+    expect(abroad).toMatchObject({ ok: true, data: { used: 2, remaining: 0, resetsAt: laMidnight } });
+    const refused = await inZone<SendResult>('Pacific/Kiritimati', { action: 'send', text: '换了时区' });
+    expect(refused).toMatchObject({ ok: false, code: 'QUOTA_EXCEEDED' });
+    // An unknown zone is no error: the call is read in Asia/Shanghai.
+    expect(await inZone<ChatQuota>('Mars/Olympus', { action: 'quota' })).toMatchObject({ ok: true });
   });
 
   it('lets only as many concurrent sends start as there are slots', async () => {
@@ -100,11 +124,18 @@ describe('a reply whose invocation died', () => {
         updatedAt: past,
         moderation: 'unchecked',
         expiresAt: past,
-        quotaId: quotaId(openid, now),
+        quotaId: quotaId(openid, now, 'Asia/Shanghai'),
       },
     ]);
     await rig.cloud.store.insert('chat_quota', [
-      { _id: quotaId(openid, now), _openid: openid, taken: 2, used: 1, holds: { [replyId]: past }, updatedAt: past },
+      {
+        _id: quotaId(openid, now, 'Asia/Shanghai'),
+        _openid: openid,
+        taken: 2,
+        used: 1,
+        holds: { [replyId]: past },
+        updatedAt: past,
+      },
     ]);
     return { conversationId, replyId };
   }

@@ -6,6 +6,7 @@ import type { LocalCloud } from '../../emulator';
 import type { ApiResult } from '../../typings/contract';
 import type { Quadrant, Todo, TodoListResult } from '../../typings/todo';
 import { chat, chatOk, startChatRig, type ChatRig } from '../helpers/chat';
+import { isoInZone } from '../../shared/time';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 import { textReply, toolReply } from '../helpers/model-server';
 
@@ -95,13 +96,48 @@ describe('add_todo', () => {
     const result = await chatOk(rig.cloud, 'send', { text: '下午开会，晚点提醒我' }, openid);
     expect(result.reply).toMatchObject({ status: 'done', cards: [] });
     expect(toolResults(start + 2)).toEqual([
-      { ok: false, error: expect.any(String), fields: (direct as { fields: Record<string, string> }).fields },
+      {
+        ok: false,
+        error: expect.any(String),
+        fields: (direct as { fields: Record<string, string> }).fields,
+        now: expect.any(String),
+      },
       {
         ok: false,
         error: 'invalid arguments',
         fields: { quadrant: 'must be one of "q1", "q2", "q3", "q4"', priority: 'is not a known field' },
       },
       { ok: false, error: 'arguments must be a JSON object' },
+    ]);
+    const list = await todosOf(rig.cloud, openid);
+    expect(list.ok && list.data.items).toEqual([]);
+  });
+});
+
+describe("the user's zone", () => {
+  it('gives the model local time with its offset and zone, and offers the next time for one already past', async () => {
+    const openid = nextUser();
+    const LA = 'America/Los_Angeles';
+    const past = Math.floor((Date.now() - 2 * HOUR) / 60_000) * 60_000;
+    const at = isoInZone(past, LA);
+    const start = rig.model.requests.length;
+    rig.model.script(
+      toolReply({ name: 'add_todo', arguments: { title: '晨跑', quadrant: 'q2', dueAt: at, remindAt: at } }),
+      textReply('这个时间已经过去了。'),
+    );
+    const sent = await invoke<ApiResult<unknown>>(
+      rig.cloud,
+      'chat',
+      { action: 'send', text: '两小时前提醒我晨跑', tz: LA },
+      { openid },
+    );
+    expect(sent).toMatchObject({ ok: true });
+    const system = rig.model.requests[start].body.messages?.[0]?.content ?? '';
+    expect(system).toMatch(new RegExp(`现在是 \\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}-0[78]:00（${LA}）`));
+    // The same wall-clock time tomorrow in Los Angeles (no DST change falls in December).
+    const next = isoInZone(past + 24 * HOUR, LA);
+    expect(toolResults(start + 2)).toEqual([
+      expect.objectContaining({ ok: false, error: 'past', suggestion: { dueAt: next, remindAt: next } }),
     ]);
     const list = await todosOf(rig.cloud, openid);
     expect(list.ok && list.data.items).toEqual([]);

@@ -1,9 +1,11 @@
 /**
- * What a person sees, in light and dark, in Chinese and English, on a 375 px phone: every page and
- * main state (todos with rows, the editor and its date picker, empty, error, chat, me, the privacy
- * agreement) is saved as a screenshot under artifacts/screenshots/, and checked from computed
- * styles: the theme's colours, the icon font loaded from this machine, the language's words, and a
- * contrast of at least 4.5:1 for every visible text. Nothing may be fetched from the internet.
+ * What a person sees, in light and dark, in Chinese and English, on a 375 px phone, with the
+ * browser in Shanghai, UTC and Los Angeles: every page and main state (todos with rows, the editor
+ * and its date picker, a todo set in another zone, a row changing state live, empty, error, chat
+ * after a multi-line send, me, the privacy agreement) is saved as a screenshot under
+ * artifacts/screenshots/, and checked from computed styles: the theme's colours, the icon font
+ * loaded from this machine, the language's words, and a contrast of at least 4.5:1 for every
+ * visible text. Nothing may be fetched from the internet.
  */
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -12,7 +14,8 @@ import type { LocalCloud } from '../../emulator';
 import { attachPreview, type Preview } from '../../preview/server';
 import { eventually } from '../helpers/eventually';
 import { startTestCloud } from '../helpers/local-cloud';
-import { startModelServer, textReply, toolReply, type ModelServer } from '../helpers/model-server';
+import { startModelServer, gate, textReply, toolReply, type ModelServer } from '../helpers/model-server';
+import { addDays, instantOf, wallOf } from '../../shared/time';
 import { SCREENSHOTS } from './helpers/app';
 import { findChromium, LAUNCH_ARGS } from './helpers/browser';
 
@@ -32,6 +35,12 @@ const WORDS = {
     due: '截止时间',
     pickerTitle: '选择截止时间',
     yearUnit: /\d{4}年/,
+    zoneTodo: '看牙医',
+    save: '保存',
+    pending: '待提醒',
+    sent: '已提醒',
+    multiline: '第一行：周一交报告\n第二行：周三开会\n第三行：周五复盘\n第四行：周末休息',
+    stop: '停止生成',
     close: '关闭',
     serviceDown: '服务暂不可用，请稍后再试',
     retry: '重试',
@@ -59,6 +68,13 @@ const WORDS = {
     due: 'Due',
     pickerTitle: 'Choose a due time',
     yearUnit: /^\d{4}$/,
+    zoneTodo: 'Dentist',
+    save: 'Save',
+    pending: 'Reminder set',
+    sent: 'Reminded',
+    multiline:
+      'Line one: report on Monday\nLine two: meeting on Wednesday\nLine three: review on Friday\nLine four: rest',
+    stop: 'Stop',
     close: 'Close',
     serviceDown: 'The service is unavailable right now. Please try again later.',
     retry: 'Retry',
@@ -143,12 +159,14 @@ afterAll(async () => {
   await model?.close();
 });
 
+// The browser's zone (the phone's): the app lives in it, whatever zone the functions run in.
 describe.each([
-  ['light', 'zh'],
-  ['dark', 'zh'],
-  ['light', 'en'],
-  ['dark', 'en'],
-] as Array<[Theme, Language]>)('the app in %s, %s', (theme, language) => {
+  ['light', 'zh', 'Asia/Shanghai'],
+  ['dark', 'zh', 'UTC'],
+  ['light', 'en', 'America/Los_Angeles'],
+  ['dark', 'en', 'Asia/Shanghai'],
+] as Array<[Theme, Language, string]>)('the app in %s, %s, in %s', (theme, language, zone) => {
+  const user = `look_${theme}_${language}`;
   const words = WORDS[language];
   const colours = COLOURS[theme];
   let context: BrowserContext;
@@ -185,7 +203,7 @@ describe.each([
       viewport: { width: 800, height: 900 },
       colorScheme: theme,
       locale: words.locale,
-      timezoneId: 'Asia/Shanghai',
+      timezoneId: zone,
     });
     await context.addInitScript({ path: path.join(__dirname, 'in-page', 'look.js') });
     // Anything not on this machine is refused and remembered: the preview must not need it.
@@ -194,7 +212,7 @@ describe.each([
       return route.abort();
     });
     page = await context.newPage();
-    await page.goto(`${preview.url}?user=look_${theme}_${language}#/pages/todos/index`);
+    await page.goto(`${preview.url}?user=${user}#/pages/todos/index`);
   });
   afterAll(() => context?.close());
 
@@ -329,6 +347,119 @@ describe.each([
     await heading.waitFor({ state: 'hidden' });
   });
 
+  it('pull-down by a mouse drag: the indicator follows the drag, and the list is read again', async () => {
+    const scroller = page.locator('.pv-page--active .pv-scroll');
+    // A pull starts at the top of the page (the editor's fields may have scrolled it).
+    await scroller.evaluate((s) => ((s as unknown as { scrollTop: number }).scrollTop = 0));
+    // The editor's fields may have scrolled the browser's own page too: the phone back in view.
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    const box = await scroller.boundingBox();
+    if (!box) throw new Error('no page to pull');
+    const listed = page.waitForRequest((r) => r.url().endsWith('/functions/todo') && /"list"/.test(r.postData() ?? ''));
+    await page.mouse.move(box.x + box.width / 2, box.y + 120);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width / 2, box.y + 120 + i * 20);
+    const dots = await page.locator('.pv-page--active .pv-refresh').boundingBox();
+    const under = await page.evaluate(
+      ([x, y]) =>
+        (
+          globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { className: string } } }
+        ).document.elementFromPoint(x, y)?.className,
+      [box.x + box.width / 2, box.y + 120] as const,
+    );
+    expect({ height: Math.round(dots?.height ?? 0), under }).toEqual({ height: 60, under: expect.anything() });
+    await page.mouse.up();
+    await listed;
+  });
+
+  it("a todo set in Shanghai: the row appears live, the editor and its picker show it on this phone's clock", async () => {
+    // Set on another device in Shanghai, due at a whole hour a day from now, with a reminder.
+    const due = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 24 * 3_600_000;
+    const created = await page.evaluate(
+      async ([openid, title, at]) => {
+        const body = { action: 'create', title, quadrant: 'q1', dueAt: at, remindAt: at, tz: 'Asia/Shanghai' };
+        const headers = { 'content-type': 'application/json', 'x-wx-openid': openid };
+        const answer = await fetch('/functions/todo', { method: 'POST', headers, body: JSON.stringify(body) });
+        return ((await answer.json()) as { result: { ok: boolean } }).result.ok;
+      },
+      [user, words.zoneTodo, new Date(due).toISOString()] as const,
+    );
+    expect(created).toBe(true);
+    const row = page.locator('.todo', { hasText: words.zoneTodo });
+    await row.getByText(words.pending).waitFor();
+    await row.locator('.todo__title').click();
+    await settled('.pv-page--active .van-popup');
+    const wall = wallOf(due, zone);
+    const clock = `${String(wall.hour).padStart(2, '0')}:00`;
+    const dueCell = page.locator('.pv-page--active .van-cell', { hasText: words.due }).first();
+    expect(await dueCell.textContent()).toContain(clock);
+
+    await dueCell.click();
+    await page.getByText(words.pickerTitle).waitFor();
+    await settled('.pv-page--active .van-picker');
+    const band = async (): Promise<number[]> =>
+      (await page.locator('.pv-page--active .van-picker-column__item--selected').allTextContents()).map((t) =>
+        Number(/\d+/.exec(t)?.[0]),
+      );
+    // The picker opens on the value the editor shows, on this phone's clock.
+    expect(await band()).toEqual([wall.year, wall.month, wall.day, wall.hour, 0]);
+    await shot('editor-picker-zone');
+    // Another day: the hour band stays on the hour that will be saved (the next day, unless the month ends).
+    const next = addDays(wall, wall.day === 28 || wall.day > 29 ? 0 : 1);
+    if (next.day !== wall.day) {
+      const day = page.locator('.pv-page--active .van-picker-column').nth(2);
+      await day.locator('.van-picker-column__item--selected').locator('xpath=following-sibling::*[1]').click();
+      await page.waitForFunction(
+        (d) =>
+          (
+            globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string }> } }
+          ).document
+            .querySelectorAll('.pv-page--active .van-picker-column__item--selected')[2]
+            ?.textContent.includes(String(d).padStart(2, '0')),
+        next.day,
+      );
+      expect(await band()).toEqual([next.year, next.month, next.day, wall.hour, 0]);
+    }
+    await page.locator('.pv-page--active .van-picker__confirm').click();
+    await page.getByText(words.pickerTitle).waitFor({ state: 'hidden' });
+    // The reminder's offsets: every chip's words fit inside it, wrapping to a second row when they must.
+    const chips = page.locator('.pv-page--active [class*="editor__chip"]').last();
+    await chips.scrollIntoViewIfNeeded();
+    const cramped = await page.locator('.pv-page--active [class*="editor__chip"]').evaluateAll((els) =>
+      els
+        .map((e) => e as unknown as { scrollWidth: number; clientWidth: number; textContent: string })
+        .filter((e) => e.scrollWidth > e.clientWidth)
+        .map((e) => e.textContent.trim()),
+    );
+    expect(cramped).toEqual([]);
+    await shot('editor-reminder');
+    await page.locator('todo-editor').getByRole('button', { name: words.save, exact: true }).click();
+    const moved = instantOf({ ...next, hour: wall.hour, minute: 0 }, zone);
+    for (let i = 0; i < 200; i++) {
+      const [doc] = await cloud.store.find('todos', { _openid: user, title: words.zoneTodo });
+      if (doc && new Date(doc.dueAt as Date).getTime() === moved) break;
+      if (i === 199) throw new Error(`the todo was not saved at ${new Date(moved).toISOString()}`);
+      await page.waitForTimeout(50);
+    }
+  });
+
+  it('a row changing state live: the remind timer sends the reminder and the row says so, no refresh', async () => {
+    await page.evaluate(async (openid) => {
+      const body = { action: 'subscribe', templateId: 'local-remind-template' };
+      const headers = { 'content-type': 'application/json', 'x-wx-openid': openid };
+      await fetch('/functions/todo', { method: 'POST', headers, body: JSON.stringify(body) });
+    }, user);
+    const row = page.locator('.todo', { hasText: words.zoneTodo });
+    await row.getByText(words.pending).waitFor();
+    const past = new Date(Date.now() - 60_000);
+    await cloud.store.update('todos', { _openid: user, title: words.zoneTodo }, { $set: { remindNextAt: past } });
+    const fired = await fetch(`${cloud.url}/_/api/triggers/remind/everyMinute`, { method: 'POST' });
+    expect(fired.ok).toBe(true);
+    await row.getByText(words.sent, { exact: true }).waitFor();
+    await shot('todos-live-sent');
+    await expectReadable();
+  });
+
   it('an error on a quadrant switch: the cause in words, a retry, no rows of the other quadrant', async () => {
     await page.route('**/functions/todo', (route) => route.fulfill({ status: 500, body: 'down' }));
     await page.locator('.van-tab', { hasText: words.second }).click();
@@ -352,6 +483,10 @@ describe.each([
     // The field takes the row; Send keeps its size at the right edge.
     expect(field.width).toBeGreaterThan(phone.width * 0.6);
     expect(phone.x + phone.width - (send.x + send.width)).toBeLessThan(20);
+    // The welcome is centred under its picture in either language, however many lines it takes.
+    expect(await colourOf({ welcome: ['.pv-page--active [class*="van-empty__description"]', 'textAlign'] })).toEqual({
+      welcome: 'center',
+    });
     await expectReadable();
     await shot('chat');
   });
@@ -389,6 +524,51 @@ describe.each([
     await reply.getByRole('button', { name: words.retry }).waitFor();
     await expectReadable();
     await shot('chat-failed');
+  });
+
+  it('chat: after a multi-line send the field is one line again, and nothing is covered; Stop sits clear of the reply', async () => {
+    const field = page.locator('.pv-page--active [class*="composer__field"]');
+    const oneLine = (await field.boundingBox())?.height ?? 0;
+    const held = gate();
+    model.script({
+      steps: [{ text: words.reply.slice(0, 40) }, { gate: held.wait }, { text: '。' }, { finish: 'stop' }],
+    });
+    await page.locator('.pv-phone').getByPlaceholder(words.message).fill(words.multiline);
+    expect((await field.boundingBox())?.height).toBeGreaterThan(oneLine * 1.5);
+    await page.locator('.pv-phone').getByRole('button', { name: words.send, exact: true }).click();
+    const stop = page.getByRole('button', { name: words.stop, exact: true });
+    await stop.waitFor();
+    // Back to one line once sent.
+    expect(Math.abs(((await field.boundingBox())?.height ?? 0) - oneLine)).toBeLessThan(2);
+    const composer = await page.locator('.pv-page--active [class*="chat__composer"]').boundingBox();
+    const pill = await stop.boundingBox();
+    if (!composer || !pill) throw new Error('no composer or Stop');
+    // Stop is above the composer, and a tap on it reaches it.
+    expect(pill.y + pill.height).toBeLessThanOrEqual(composer.y);
+    const hit = await page.evaluate(
+      ([x, y]) =>
+        (
+          globalThis as unknown as {
+            document: { elementFromPoint(x: number, y: number): { closest(s: string): unknown } };
+          }
+        ).document
+          .elementFromPoint(x, y)
+          ?.closest('[class*="chat__pill"]') !== null,
+      [pill.x + pill.width / 2, pill.y + pill.height / 2] as const,
+    );
+    expect(hit).toBe(true);
+    // The streaming line is above Stop: the list keeps room for it.
+    const streaming = await page.locator('.pv-page--active .msg--assistant').last().boundingBox();
+    expect((streaming?.y ?? 0) + (streaming?.height ?? 0)).toBeLessThanOrEqual(pill.y);
+    await shot('chat-streaming');
+    held.open();
+    await stop.waitFor({ state: 'detached' });
+    // The question sent in full, and its last line clear of the composer.
+    const mine = page.locator('.pv-page--active .msg--user').last();
+    const bottom = await mine.boundingBox();
+    expect((bottom?.y ?? 0) + (bottom?.height ?? 0)).toBeLessThanOrEqual(composer.y);
+    await expectReadable();
+    await shot('chat-multiline');
   });
 
   it('chat: the conversation list', async () => {

@@ -67,8 +67,8 @@ describe('the Me page against the local cloud', () => {
     await nickname.press('Enter');
     await waitForDoc('e2e_alice', (doc) => doc.nickname === 'Alice');
     await page.getByRole('status').getByText('昵称已保存').waitFor();
-    // The avatar placeholder shows the initial of the saved name.
-    await page.locator('.me__avatar--empty', { hasText: 'A' }).waitFor();
+    // No picture yet: the placeholder is a person's outline and says how to set one, whatever the name.
+    await page.locator('.me__avatar--empty', { hasText: '设置头像' }).waitFor();
     expect(await nickname.inputValue()).toBe('Alice');
   });
 

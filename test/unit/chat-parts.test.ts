@@ -1,6 +1,6 @@
 import { pickAutoReply, type AutoReplyDoc } from '../../server/chat/autoreply';
 import { chatConfigFromEnv } from '../../server/chat/config';
-import { nextShanghaiMidnight, shanghaiDate } from '../../shared/time';
+import { dateKey, nextMidnight, shanghaiDate } from '../../shared/time';
 import { checkWithWeChat, WordFilter } from '../../server/chat/safety';
 import { estimateTokens, planContext } from '../../server/chat/tokens';
 import type { ModelMessage } from '../../server/chat/model';
@@ -111,14 +111,18 @@ describe('auto-reply rules', () => {
 });
 
 describe('days and settings', () => {
-  it('counts days in Asia/Shanghai', () => {
+  it("counts days in the user's zone, and WeChat's own in Asia/Shanghai", () => {
     expect(shanghaiDate(Date.parse('2026-05-01T15:59:59Z'))).toBe('2026-05-01');
     expect(shanghaiDate(Date.parse('2026-05-01T16:00:00Z'))).toBe('2026-05-02');
-    expect(new Date(nextShanghaiMidnight(Date.parse('2026-05-01T15:59:59Z'))).toISOString()).toBe(
+    expect(dateKey(Date.parse('2026-05-01T16:00:00Z'), 'America/Los_Angeles')).toBe('2026-05-01');
+    expect(new Date(nextMidnight(Date.parse('2026-05-01T15:59:59Z'), 'Asia/Shanghai')).toISOString()).toBe(
       '2026-05-01T16:00:00.000Z',
     );
-    expect(new Date(nextShanghaiMidnight(Date.parse('2026-05-01T16:00:00Z'))).toISOString()).toBe(
-      '2026-05-02T16:00:00.000Z',
+    expect(new Date(nextMidnight(Date.parse('2026-05-01T16:00:00Z'), 'America/Los_Angeles')).toISOString()).toBe(
+      '2026-05-02T07:00:00.000Z',
+    );
+    expect(new Date(nextMidnight(Date.parse('2026-05-01T16:00:00Z'), '+05:30')).toISOString()).toBe(
+      '2026-05-01T18:30:00.000Z',
     );
   });
 

@@ -80,13 +80,36 @@ describe('the dev model understands times and titles in both languages', () => {
       kind: 'text',
       text: '好的，已添加待办「交报告」，5月2日 09:00 提醒你。（本地开发模型）',
     });
-    const refused = [
+    // A refusal never shows the tool's own English: a time already past is said, with the next one offered.
+    const refusedWith = (content: object) => [
       ...messages.slice(0, 2),
-      { role: 'tool', content: JSON.stringify({ ok: false, error: 'remindAt is in the past' }) },
+      { role: 'tool', content: JSON.stringify(content) },
     ];
-    expect(plan(refused, ['add_todo'], NOW)).toMatchObject({
-      text: expect.stringContaining('remindAt is in the past'),
+    const past = refusedWith({
+      ok: false,
+      error: 'past',
+      fields: { remindAt: 'is in the past' },
+      suggestion: { dueAt: '2026-05-02T08:00:00+08:00', remindAt: '2026-05-02T08:00:00+08:00' },
     });
+    expect(plan(past, ['add_todo'], NOW)).toEqual({
+      kind: 'text',
+      text: '这个时间已经过去了，没有添加。要改到 5月2日 08:00 吗？说「明天8点提醒我…」就好。（本地开发模型）',
+    });
+    const other = plan(refusedWith({ ok: false, error: 'dueAt must be before 2100' }), ['add_todo'], NOW);
+    expect(other).toEqual({ kind: 'text', text: '抱歉，没能完成，请换个说法再试。（本地开发模型）' });
+    expect(other.kind === 'text' && other.text).not.toMatch(/[A-Za-z]{3}/);
+  });
+
+  it('reads times in the zone the system prompt names', () => {
+    const system = {
+      role: 'system',
+      content: '你是助手。\n\n现在是 2026-04-30T19:00:00-07:00（America/Los_Angeles）。',
+    };
+    // 19:00 on 30 April in Los Angeles is 10:00 on 1 May in Shanghai: "明天" is 1 May there.
+    expect(plan([system, { role: 'user', content: '明天上午9点提醒我交报告' }], ['add_todo'], NOW)).toMatchObject({
+      arguments: { dueAt: '2026-05-01T09:00:00-07:00', remindAt: '2026-05-01T09:00:00-07:00' },
+    });
+    expect(parseWhen('提醒我9点吃药', NOW, 'UTC')).toBe(at('2026-05-01T09:00:00Z'));
   });
 
   it('streams in tokens a reader would see', () => {

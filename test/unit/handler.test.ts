@@ -43,8 +43,24 @@ describe('defineFunction: validate, identify, run, answer with the contract', ()
     });
     expect(run).toHaveBeenCalledWith(
       { code: 'abc' },
-      { identity: { openid: 'o-1', appid: 'wx-app', env: 'test' }, now: new Date('2026-03-01T00:00:00Z') },
+      {
+        identity: { openid: 'o-1', appid: 'wx-app', env: 'test' },
+        now: new Date('2026-03-01T00:00:00Z'),
+        zone: 'Asia/Shanghai',
+      },
     );
+  });
+
+  it("takes the caller's zone from the event's tz, never as part of the request; an unknown one is Asia/Shanghai", async () => {
+    const { main, run } = setup();
+    await main({ action: 'login', code: 'abc', tz: 'America/Los_Angeles' });
+    expect(run).toHaveBeenLastCalledWith({ code: 'abc' }, expect.objectContaining({ zone: 'America/Los_Angeles' }));
+    await main({ action: 'login', tz: '-03:30' });
+    expect(run).toHaveBeenLastCalledWith({}, expect.objectContaining({ zone: '-03:30' }));
+    await expect(main({ action: 'login', tz: 'Nowhere/Else' })).resolves.toMatchObject({ ok: true });
+    expect(run).toHaveBeenLastCalledWith({}, expect.objectContaining({ zone: 'Asia/Shanghai' }));
+    await main({ action: 'login', tz: { drop: 1 } });
+    expect(run).toHaveBeenLastCalledWith({}, expect.objectContaining({ zone: 'Asia/Shanghai' }));
   });
 
   it('rejects unknown actions explicitly, including inherited names', async () => {

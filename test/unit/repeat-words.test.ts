@@ -1,5 +1,5 @@
 import { EN_REPEAT_WORDS, repeatInWords, ZH_REPEAT_WORDS } from '../../shared/repeat-words';
-import { wallOf } from '../../shared/zone';
+import { wallOf } from '../../shared/time';
 
 describe('a repeating rule in words', () => {
   it.each([

@@ -1,14 +1,18 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import {
   addDays,
+  dateKey,
   DEFAULT_ZONE,
+  isoInZone,
   instantOf,
   isZone,
   offsetAt,
   startOfDay,
   wallOf,
   zoneOrDefault,
-} from '../../shared/zone';
+} from '../../shared/time';
 
 const at = (iso: string) => Date.parse(iso);
 const LA = 'America/Los_Angeles';
@@ -114,5 +118,55 @@ describe('calendar days', () => {
     [{ year: 2026, month: 3, day: 1 }, -1, { year: 2026, month: 2, day: 28, weekday: 6 }],
   ])('%j plus %i days', (date, days, expected) => {
     expect(addDays(date, days)).toEqual(expected);
+  });
+});
+
+describe('fixed offsets, for a phone that cannot name its zone', () => {
+  it('reads and writes wall time at the offset, without Intl', () => {
+    expect(isZone('+05:30')).toBe(true);
+    expect(isZone('+15:00')).toBe(false);
+    expect(wallOf(at('2026-12-07T20:00:00Z'), '+05:30')).toMatchObject({ day: 8, hour: 1, minute: 30 });
+    expect(instantOf({ year: 2026, month: 12, day: 8, hour: 1, minute: 30 }, '+05:30')).toBe(
+      at('2026-12-07T20:00:00Z'),
+    );
+    expect(dateKey(at('2026-12-07T20:00:00Z'), '-08:00')).toBe('2026-12-07');
+  });
+
+  it('writes an instant as the wall time of a zone with its offset, as the model reads it', () => {
+    expect(isoInZone(at('2026-07-01T16:00:00Z'), LA)).toBe('2026-07-01T09:00:00-07:00');
+    expect(isoInZone(at('2026-12-07T01:00:00Z'), 'Asia/Shanghai')).toBe('2026-12-07T09:00:00+08:00');
+    expect(isoInZone(at('2026-12-07T01:00:00Z'), '+05:30')).toBe('2026-12-07T06:30:00+05:30');
+  });
+});
+
+describe("the phone's own zone", () => {
+  // Date's local-time methods follow the process's TZ, which a running process cannot change: ask a child.
+  function inProcess(tz: string, body: string): unknown {
+    const code = `import t from ${JSON.stringify(join(__dirname, '../../shared/time.ts'))};\n${body}`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      env: { ...process.env, TZ: tz },
+      encoding: 'utf8',
+    });
+    return JSON.parse(out) as unknown;
+  }
+
+  it.each([LA, 'UTC', 'Asia/Shanghai'])('in %s, reads and builds wall time as Intl does for that zone', (zone) => {
+    const instant = at('2026-12-07T06:00:00Z');
+    const wall = { year: 2026, month: 12, day: 8, hour: 9 };
+    const [local, built, named] = inProcess(
+      zone,
+      `console.log(JSON.stringify([t.localWall(${instant}), t.localInstant(${JSON.stringify(wall)}), t.deviceZone()]))`,
+    ) as [unknown, number, string];
+    expect(local).toEqual(wallOf(instant, zone));
+    expect(built).toBe(instantOf(wall, zone));
+    expect(named).toBe(zone);
+  });
+
+  it('tells the server its offset when Intl cannot name the zone', () => {
+    const offsets = inProcess(
+      LA,
+      `globalThis.Intl = undefined; console.log(JSON.stringify([t.deviceZone(${at('2026-12-07T06:00:00Z')}), t.deviceZone(${at('2026-07-07T06:00:00Z')})]))`,
+    );
+    expect(offsets).toEqual(['-08:00', '-07:00']);
   });
 });

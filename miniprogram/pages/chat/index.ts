@@ -244,6 +244,10 @@ definePage<Custom>()({
     onSuggestion(event: WechatMiniprogram.BaseEvent<Record<string, never>, { text: string }>) {
       void this.send(event.currentTarget.dataset.text);
     },
+    /** A reply cut at the model's length limit: ask it to go on where it stopped. */
+    onContinue() {
+      void this.send(this.data.t.continuePrompt, true);
+    },
 
     async send(text: string, keepDraft = false) {
       if (this.data.pending || this.data.streamingId || this.data.quotaOut) return;
@@ -281,7 +285,9 @@ definePage<Custom>()({
     notSent(localId: string, error: ApiError) {
       const at = this.data.rows.findIndex((row) => row.id === localId);
       if (at < 0) return;
-      this.setData({ [`rows[${at}].status`]: 'unsent', [`rows[${at}].error`]: unsentError(userMessage(error)) });
+      // Too long for the model, with the conversation before it: say so, not "check what you typed".
+      const why = error.fields?.text ? this.data.t.tooLongForModel : userMessage(error);
+      this.setData({ [`rows[${at}].status`]: 'unsent', [`rows[${at}].error`]: unsentError(why) });
       if (error.code === 'QUOTA_EXCEEDED') void this.refreshQuota();
     },
 

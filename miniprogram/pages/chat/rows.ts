@@ -23,6 +23,8 @@ export interface Row {
   blocks: Block[];
   /** Why the reply failed or the question was not sent, in words; empty when nothing went wrong. */
   error: string;
+  /** A reply the model stopped at its length limit: it says so, and offers to go on. */
+  cut: boolean;
   cards: ChatCard[];
   /** createdAt in ms: the order rows are shown in. */
   at: number;
@@ -38,6 +40,7 @@ export function rowOf(message: ChatMessage): Row {
     // A blocked reply's stored text is a notice in one language; the page words it in the person's.
     blocks: reply && message.status !== 'blocked' ? parseMarkdown(message.text) : [],
     error: message.status === 'failed' && message.error ? replyErrorMessage(message.error.code) : '',
+    cut: reply && message.status === 'done' && message.finishReason === 'length',
     cards: message.cards,
     at: Date.parse(message.createdAt),
   };
@@ -52,6 +55,7 @@ export function localRow(id: string, text: string, now: number): Row {
     text,
     blocks: [],
     error: '',
+    cut: false,
     cards: [],
     at: now,
   };
@@ -72,7 +76,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 export function rowChanges(index: number, before: Row, after: Row): Record<string, unknown> {
   const base = `rows[${index}]`;
   const changes: Record<string, unknown> = {};
-  for (const key of ['id', 'status', 'text', 'error', 'at'] as const) {
+  for (const key of ['id', 'status', 'text', 'error', 'cut', 'at'] as const) {
     if (before[key] !== after[key]) changes[`${base}.${key}`] = after[key];
   }
   if (!same(before.cards, after.cards)) changes[`${base}.cards`] = after.cards;

@@ -75,6 +75,8 @@ definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
     },
     onShow() {
       titlePage(strings().me.title);
+      // Following the Official Account happens outside the app: read it again whenever the page shows.
+      if (this.data.user) void this.load(true);
     },
     onUnload() {
       this.unsubscribe?.();
@@ -109,7 +111,16 @@ definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
       // On success the session update has already put the new fileID in `user`.
       this.setData({ avatarPreview: '', saving: '' });
       if (result.ok) wx.showToast({ title: this.data.t.avatarSaved, icon: 'success' });
+      else if (result.fields?.avatarFileId) this.avatarRefused(result.fields.avatarFileId);
       else showError(result);
+    },
+
+    /** Why the cloud refused the picked file, in words: it is no picture, or too large a one. */
+    avatarRefused(reason: string) {
+      const { t } = this.data;
+      const title = /larger/.test(reason) ? t.avatarTooLarge : /image/.test(reason) ? t.avatarNotImage : '';
+      if (title) wx.showToast({ title, icon: 'none', duration: 3000 });
+      else showError({ code: 'INVALID_ARGUMENT' });
     },
 
     async onNicknameDone(event: { detail: { value?: string } }) {
@@ -136,11 +147,15 @@ definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
     /** The language sheet; a new choice is kept and the app starts again in it, on this page. */
     async onLanguage() {
       const words = this.data.t;
-      const sheet = await wx
-        .showActionSheet({ itemList: LANGUAGE_CHOICES.map((choice) => languageText(words, choice)) })
-        .catch(() => undefined);
+      const current = languageChoice();
+      const itemList = LANGUAGE_CHOICES.map((choice) =>
+        choice === current
+          ? fill(words.languageCurrent, { name: languageText(words, choice) })
+          : languageText(words, choice),
+      );
+      const sheet = await wx.showActionSheet({ itemList }).catch(() => undefined);
       const choice = sheet ? LANGUAGE_CHOICES[sheet.tapIndex] : undefined;
-      if (!choice || choice === languageChoice()) return;
+      if (!choice || choice === current) return;
       setLanguage(choice);
       wx.reLaunch({ url: '/pages/me/index' });
     },

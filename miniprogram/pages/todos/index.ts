@@ -1,9 +1,10 @@
 /**
- * The todo list, one quadrant per tab. Every change shows at once and is rolled back with a
- * message when the cloud refuses it; setData sends only the rows that changed, by path
- * (`items[3].done`), so a long list stays smooth; open todos show before done ones by CSS order,
- * so completing one moves it down without sending the list. The list shows one quadrant's rows or none:
- * a switch clears it first, so a failed load never leaves another quadrant's rows under the heading.
+ * The todo list, one quadrant per tab, live: the user's todos are watched (live.ts), so a change
+ * made elsewhere (the assistant, the Official Account, another device, a reminder sent) shows
+ * without a refresh. Every change shows at once and is rolled back with a message when the cloud
+ * refuses it; setData sends only the rows that changed, by path (`items[3].done`); open todos show
+ * before done ones by CSS order, so completing one moves it down without sending the list. A tab
+ * switch clears the list first, so a failed load never leaves another quadrant's rows under it.
  */
 import type { ApiError } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
@@ -17,6 +18,8 @@ import { TITLE_MAX } from '../../shared/limits';
 import { definePage } from '../../utils/define';
 import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
+import { Live, liveView } from './live';
+import { showRollback } from './rollback';
 import { changedSince, Saving, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
@@ -32,11 +35,13 @@ interface Custom {
   generation: number;
   pendingDelete: PendingDelete | undefined;
   saving: Saving;
+  live: Live;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
 const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
+const noop = (): void => undefined;
 
 definePage<Custom>()({
   data: {
@@ -62,6 +67,11 @@ definePage<Custom>()({
       this.generation = 0;
       this.pendingDelete = undefined;
       this.saving = new Saving();
+      this.live = new Live({
+        view: () => liveView(this.data, this.pendingDelete?.id),
+        show: (update) => this.setData(update),
+        busy: () => this.saving.busy,
+      });
       const words = strings();
       // Reopen on the quadrant the person was last looking at.
       const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
@@ -83,12 +93,15 @@ definePage<Custom>()({
       if (id) void this.openById(id);
       // Coming back from another tab: a failed first load gets a second chance.
       else if (this.data.error) void this.load();
+      // A watch that failed (offline, or the phone slept) starts again when the page is back.
+      if (!this.live.following) void auth.ensure().then(() => this.live.follow(), noop);
     },
     onHide() {
       this.commitDelete();
     },
     onUnload() {
       this.commitDelete();
+      this.live.close();
     },
     async onPullDownRefresh() {
       await this.load();
@@ -138,6 +151,7 @@ definePage<Custom>()({
       };
       try {
         await auth.ensure();
+        this.live.follow();
       } catch (error) {
         failed(isAuthError(error) ? error.error : { code: 'INTERNAL' });
         return;
@@ -151,14 +165,9 @@ definePage<Custom>()({
       this.cursor = result.data.nextCursor;
       const counts: Record<string, number> = {};
       this.data.quadrants.forEach((q, i) => (counts[`quadrants[${i}].count`] = result.data.counts[q.key]));
-      this.setData({
-        loading: false,
-        error: '',
-        items: result.data.items,
-        hasMore: result.data.nextCursor !== null,
-        now: Date.now(),
-        ...counts,
-      });
+      const hasMore = result.data.nextCursor !== null;
+      this.setData({ loading: false, error: '', items: result.data.items, hasMore, now: Date.now(), ...counts });
+      this.live.reconcile();
     },
 
     /** The next page, appended by path: rows already shown are not sent again. */
@@ -200,14 +209,16 @@ definePage<Custom>()({
       this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
       const saved = await this.saving.savedId(row.id);
       if (!saved) return;
-      const result = done ? await todos.complete(saved) : await todos.reopen(saved);
+      const result = await this.saving.track(done ? todos.complete(saved) : todos.reopen(saved));
       const at = this.indexOf(saved);
       if (result.ok) {
-        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: result.data.todo.doneAt });
-        return;
+        const { doneAt, updatedAt } = result.data.todo;
+        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: doneAt, [`items[${at}].updatedAt`]: updatedAt });
+        return this.live.flush();
       }
+      this.live.flush();
       if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
-      this.failed(result, done ? 'complete' : 'reopen');
+      showRollback(result, done ? 'complete' : 'reopen');
     },
 
     /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
@@ -255,7 +266,7 @@ definePage<Custom>()({
         const row = this.data.items[at];
         if (row)
           this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
-        this.failed(result, 'remove');
+        showRollback(result, 'remove');
       })();
     },
 
@@ -333,9 +344,11 @@ definePage<Custom>()({
         if (row) this.setData({ [`items[${at}]`]: { ...todo, ...changedSince(placeholder, row), id: todo.id } });
         if (pendingDelete) pendingDelete.id = todo.id;
         settle(todo.id);
+        this.live.flush();
         return;
       }
       settle(null);
+      this.live.flush();
       // A row ticked or deleted while saving has left the open count already.
       const open = !row || (!row.done && !row.removed);
       if (pendingDelete) {
@@ -349,7 +362,7 @@ definePage<Custom>()({
         // Give the title back so nothing typed is lost.
         ...(this.data.quickTitle ? {} : { quickTitle: draft.title }),
       });
-      this.failed(result, 'create');
+      showRollback(result, 'create');
     },
 
     /** Shows the edit at once; a todo moved to another quadrant leaves this list. */
@@ -369,7 +382,8 @@ definePage<Custom>()({
         if (moved && !before.done) this.setData(this.countPath(edited.quadrant, -1));
         return;
       }
-      const result = await todos.update({ ...patch, id });
+      const result = await this.saving.track(todos.update({ ...patch, id }));
+      setTimeout(() => this.live.flush(), 0); // once the answer below shows
       const now = this.indexOf(id);
       if (now < 0) return;
       if (result.ok) {
@@ -379,14 +393,7 @@ definePage<Custom>()({
       const undoCounts =
         moved && !before.done ? { ...this.countPath(edited.quadrant, -1), ...this.countPath(before.quadrant, 1) } : {};
       this.setData({ [`items[${now}]`]: { ...before, id }, ...undoCounts });
-      this.failed(result, 'update');
-    },
-
-    /** The rollback message: what did not happen, and why. */
-    failed(error: ApiError, what: keyof ReturnType<typeof strings>['todos']['failed']) {
-      const words = strings().todos;
-      const title = fill(words.failedWhy, { what: words.failed[what], why: userMessage(error) });
-      wx.showToast({ title, icon: 'none', duration: 3000 });
+      showRollback(result, 'update');
     },
   },
 });

@@ -12,6 +12,7 @@ export type Row = Todo & { removed?: boolean };
 export class Saving {
   private readonly pending = new Map<string, Promise<string | null>>();
   private count = 0;
+  private calls = 0;
 
   /**
    * A row for `draft` while it is saved, under a placeholder id from a counter: two added within
@@ -46,6 +47,20 @@ export class Saving {
       this.pending.delete(id);
       settle(saved);
     };
+  }
+
+  /** A new todo is being saved: a change the watch reports now may be for a row still under its placeholder id. */
+  get busy(): boolean {
+    return this.pending.size > 0 || this.calls > 0;
+  }
+
+  /**
+   * A call whose change already shows: while it is on its way, what the watch reports may be older
+   * than what the row shows, and waits (the watch's news is applied once the call's answer is).
+   */
+  track<T>(call: Promise<T>): Promise<T> {
+    this.calls++;
+    return call.finally(() => this.calls--);
   }
 
   /** The id to send for row `id`: its own, or, while it is being saved, the saved id once known. */

@@ -39,13 +39,23 @@ const INPUT_TYPES: Record<string, { type: string; inputMode?: string }> = {
   safePassword: { type: 'password' },
 };
 
+/** An auto-height textarea as tall as its text: from no height, the measure is the text's own ('auto' would be two rows). */
+function fitHeight(el: HTMLInputElement | HTMLTextAreaElement): void {
+  if (!(el instanceof HTMLTextAreaElement) || el.dataset.autoHeight !== 'true') return;
+  el.style.height = '0px';
+  el.style.height = `${el.scrollHeight}px`;
+}
+
 const field = (tag: 'input' | 'textarea') =>
   builtin<HTMLInputElement | HTMLTextAreaElement>(tag, (host) => ({
     properties: FIELD_PROPS,
     changed(ctx, name, value) {
       const el = ctx.el;
-      if (name === 'value' && el.value !== String(value ?? '')) el.value = String(value ?? '');
-      else if (name === 'placeholder') el.placeholder = String(value ?? '');
+      if (name === 'value' && el.value !== String(value ?? '')) {
+        el.value = String(value ?? '');
+        // WeChat's auto-height follows the value however it changes: a cleared composer is one line again.
+        fitHeight(el);
+      } else if (name === 'placeholder') el.placeholder = String(value ?? '');
       else if (name === 'disabled') el.disabled = value === true;
       else if (name === 'maxlength') {
         const n = Number(value);
@@ -66,12 +76,7 @@ const field = (tag: 'input' | 'textarea') =>
     },
     bind(ctx) {
       const el = ctx.el;
-      const grow = (): void => {
-        if (el instanceof HTMLTextAreaElement && el.dataset.autoHeight === 'true') {
-          el.style.height = 'auto';
-          el.style.height = `${el.scrollHeight}px`;
-        }
-      };
+      const grow = (): void => fitHeight(el);
       el.addEventListener('input', (e) => {
         const data = (e as InputEvent).data;
         ctx.trigger('input', {

@@ -142,7 +142,12 @@ export function officialAccountPanel(openid: string): HTMLElement {
     'Send',
     () => {
       const content = input.value.trim();
-      if (content) void push({ openid, content }).then((ok) => ok && (input.value = ''));
+      if (!content) return;
+      // The field is free at once: what is typed while the answer is pending is a new draft, kept.
+      input.value = '';
+      void push({ openid, content }).then((ok) => {
+        if (!ok && !input.value) input.value = content;
+      });
     },
     { class: 'pv-oa__send' },
   );

@@ -34,10 +34,14 @@ body.pv-body { background: #e8eaed; font-family: -apple-system, BlinkMacSystemFo
 /* A phone shows no scrollbar; a desktop one would narrow the page and everything fixed on it. */
 .pv-scroll { height: 100%; overflow-y: auto; overflow-x: hidden; overscroll-behavior: contain; scrollbar-width: none; }
 .pv-scroll::-webkit-scrollbar { display: none; }
-.pv-refresh { display: none; justify-content: center; gap: 6px; padding: 14px 0; }
+/* The dots show while the page is pulled (following the drag) and while it refreshes, and fade a moment
+   after the refresh ends, so even a refresh answered at once is seen. */
+.pv-refresh { display: flex; justify-content: center; align-items: center; gap: 6px; height: 0; overflow: hidden; opacity: 0;
+  transition: height .2s .35s, opacity .2s .35s; }
+.pv-page--pulling .pv-refresh { height: var(--pv-pull, 0); opacity: 1; transition: none; }
 .pv-refresh i { width: 6px; height: 6px; border-radius: 50%; background: #aaa; animation: pv-blink 1s infinite; }
 .pv-refresh i:nth-child(2) { animation-delay: .2s; } .pv-refresh i:nth-child(3) { animation-delay: .4s; }
-.pv-page--refreshing .pv-refresh { display: flex; }
+.pv-page--refreshing .pv-refresh { height: 44px; opacity: 1; transition: none; }
 .pv-tabbar { display: flex; height: 50px; flex-shrink: 0; border-top: 1px solid rgba(0,0,0,.15); }
 .pv-tabbar[hidden] { display: none; }
 .pv-tabbar__item { position: relative; flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 2px;

@@ -74,22 +74,41 @@ export function markReady(page: PageRecord): void {
   page.frame.dataset.ready = 'true';
 }
 
-/** Dragging the page down from its top (mouse or touch), or a wheel pull at the top. */
+/**
+ * Dragging the page down from its top (mouse or touch), or a wheel pull at the top. As in WeChat,
+ * the indicator follows the drag (`--pv-pull`, class pv-page--pulling) and a release past the
+ * threshold starts the refresh; a shorter pull springs back.
+ */
 function bindPullDown(page: PageRecord, start: () => void): void {
   if (!page.config.enablePullDownRefresh) return;
   let startY: number | undefined;
+  let pulled = 0;
   let wheel = 0;
   const PULL = 60;
+  const pull = (px: number): void => {
+    pulled = Math.max(0, Math.min(px, PULL * 2));
+    page.frame.classList.toggle('pv-page--pulling', pulled > 0);
+    page.frame.style.setProperty('--pv-pull', `${Math.round(pulled / 2)}px`);
+  };
   page.scroller.addEventListener('pointerdown', (e) => {
-    startY = page.scroller.scrollTop === 0 ? e.clientY : undefined;
+    startY =
+      page.scroller.scrollTop === 0 && !page.frame.classList.contains('pv-page--refreshing') ? e.clientY : undefined;
   });
   page.scroller.addEventListener('pointermove', (e) => {
-    if (startY !== undefined && e.buttons && e.clientY - startY > PULL) {
-      startY = undefined;
-      start();
-    }
+    if (startY === undefined) return;
+    if (!e.buttons) return release();
+    pull(e.clientY - startY);
   });
-  page.scroller.addEventListener('pointerup', () => (startY = undefined));
+  const release = (): void => {
+    if (startY === undefined) return;
+    startY = undefined;
+    const far = pulled > PULL;
+    pull(0);
+    if (far) start();
+  };
+  page.scroller.addEventListener('pointerup', release);
+  page.scroller.addEventListener('pointercancel', release);
+  page.scroller.addEventListener('pointerleave', release);
   page.scroller.addEventListener(
     'wheel',
     (e) => {

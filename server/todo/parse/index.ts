@@ -23,7 +23,7 @@
  * - Words understood are taken out of the title; words inside 《》, quotes or brackets are never
  *   read as dates (读《1984》), and a bare number is never a time (买3个苹果, 第2章).
  */
-import { zoneOrDefault } from '../../../shared/zone';
+import { zoneOrDefault } from '../../../shared/time';
 import { englishMentions } from './en';
 import { Scanner, type Mention } from './mentions';
 import { resolve } from './resolve';

@@ -1,9 +1,9 @@
 /**
- * Turns what the grammars understood into instants, in the user's wall clock (shared/zone.ts), by
+ * Turns what the grammars understood into instants, in the user's wall clock (shared/time.ts), by
  * the rules a person expects (README of parse/index.ts). Each kind of meaning is taken once, the
  * first said; a mention none of whose meanings was taken stays in the title.
  */
-import { addDays, instantOf, wallOf, type WallTime } from '../../../shared/zone';
+import { addDays, instantOf, wallOf, type WallTime } from '../../../shared/time';
 import { firstOccurrence } from '../repeat';
 import { PERIODS, type Meaning, type Mention } from './mentions';
 

@@ -41,4 +41,19 @@ describe('composer', () => {
     (disabled.composer.instance as unknown as { onSend(): void }).onSend();
     expect(disabled.events).toEqual([]);
   });
+
+  it('shows the count near the limit instead of cutting, and sends nothing over it', () => {
+    const short = open({ value: '你好', maxlength: 20 });
+    expect(short.composer.dom!.textContent).not.toContain('/20');
+    const near = open({ value: '一'.repeat(19), maxlength: 20 });
+    expect(near.composer.dom!.textContent).toContain('19/20');
+    // Counted as people count characters: an emoji is one.
+    const over = open({ value: '😀'.repeat(21), maxlength: 20 });
+    expect(over.composer.dom!.textContent).toContain('21/20');
+    expect(over.composer.dom!.innerHTML).toContain('composer__counter--over');
+    (over.composer.instance as unknown as { onSend(): void }).onSend();
+    expect(over.events).toEqual([]);
+    // Nothing typed is cut by the field itself.
+    expect(over.composer.dom!.innerHTML).not.toContain('maxlength="20"');
+  });
 });

@@ -70,12 +70,15 @@ describe('todo editor', () => {
     await eventually(() => wxDouble.api.requestSubscribeMessage.mock.calls.length === 1, 'the subscription request');
     expect(wxDouble.api.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: [TEMPLATE] });
     await eventually(() => editor.data.remind === true, 'remind on');
-    expect(calls).toEqual([{ action: 'subscribe', templateId: TEMPLATE }]);
+    expect(calls).toEqual([{ action: 'subscribe', templateId: TEMPLATE, tz: 'Asia/Shanghai' }]);
     // A reminder needs a due time: the next whole hour until the person picks one.
-    const due = editor.data.dueAt as number;
-    expect(due % HOUR).toBe(0);
-    expect(due).toBeGreaterThan(Date.now());
+    const next = editor.data.dueAt as number;
+    expect(next % HOUR).toBe(0);
+    expect(next).toBeGreaterThan(Date.now());
 
+    // An hour before the next whole hour is already past: a later due time, then "1 hour before".
+    const due = next + 2 * HOUR;
+    (editor.instance as unknown as { describe(change: object): void }).describe({ dueAt: due });
     tap(editor, '#offset-60', '.editor__offset');
     await eventually(() => editor.data.remindOffset === 60, 'the offset');
     tap(editor, '#save');
@@ -206,5 +209,50 @@ describe('todo editor', () => {
     expect([format('year', '2026'), format('hour', '09'), format('minute', '30')]).toEqual(['2026', '09h', '30min']);
     expect(editor.data.t.pickerTitle).toBe('Choose a due time');
     expect(editor.data.t.newTitle).toBe('New todo');
+  });
+
+  it('opens the picker on the time shown, and offers every hour on today too, so changing the day never moves the band', async () => {
+    serveSubscribe();
+    const todo: Todo = {
+      id: 't3',
+      title: '看牙医',
+      note: '',
+      quadrant: 'q1',
+      done: false,
+      dueAt: new Date(Date.now() + 26 * HOUR).toISOString(),
+      remindAt: null,
+      reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
+      createdAt: '2026-05-01T00:00:00.000Z',
+      updatedAt: '2026-05-01T00:00:00.000Z',
+      doneAt: null,
+    };
+    const { editor } = open({ todo });
+    await eventually(() => editor.data.dueText !== '', 'the due time');
+    (editor.instance as unknown as { onPickDue(): void }).onPickDue();
+    expect(editor.data.pickerValue).toBe(Date.parse(todo.dueAt!));
+    // From the start of today (the phone's): the hour and minute columns are whole on every day.
+    const start = new Date(editor.data.minDate as number);
+    expect([start.getHours(), start.getMinutes()]).toEqual([0, 0]);
+    expect(Date.now() - start.getTime()).toBeLessThan(24 * HOUR);
+    expect(Date.now() - start.getTime()).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says a reminder set in the past would never come, and waits for a later time before saving', async () => {
+    serveSubscribe();
+    const { editor, saved } = open();
+    editor.querySelector('#title')!.dispatchEvent('change', { detail: '晨跑' });
+    const instance = editor.instance as unknown as {
+      describe(change: Record<string, unknown>): void;
+      onSave(): void;
+    };
+    instance.describe({ dueAt: Date.now() - 2 * HOUR, remind: true });
+    await eventually(() => editor.data.remindPast === true, 'the past reminder');
+    expect(editor.data.remindLabel).toBe('提醒时间已经过去了，请选一个以后的时间');
+    instance.onSave();
+    expect(saved).not.toHaveBeenCalled();
+    instance.describe({ dueAt: Date.now() + 2 * HOUR });
+    await eventually(() => editor.data.remindPast === false, 'a later time');
+    instance.onSave();
+    expect(saved).toHaveBeenCalledTimes(1);
   });
 });

@@ -8,11 +8,18 @@ import { connectToLocalCloud } from '../helpers/local-cloud';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
 import { wxDouble } from '../helpers/wx';
 
+// Each test logs in through a function worker of the local cloud, seconds on a busy machine.
+jest.setTimeout(30_000);
+
 let cloud: RemoteCloud;
-const picture = join(mkdtempSync(join(tmpdir(), 'avatar-')), 'tmp_avatar.png');
+const folder = mkdtempSync(join(tmpdir(), 'avatar-'));
+const picture = join(folder, 'tmp_avatar.png');
+/** A text file given a picture's name: what the cloud refuses as an avatar. */
+const notPicture = join(folder, 'tmp_notes.png');
 
 beforeAll(async () => {
   writeFileSync(picture, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
+  writeFileSync(notPicture, 'shopping list: milk, eggs');
   cloud = await startCloudProcess();
 }, 120_000); // the embedded database takes seconds to start on a busy machine
 afterAll(() => cloud?.close());
@@ -70,6 +77,19 @@ describe('Me page against the local cloud', () => {
     });
     expect(page.data.user?.nickname).toBe('');
     expect(await userDoc('o-me-4')).toEqual(before);
+  });
+
+  it('says a chosen file that is no picture is not one, and keeps the avatar as it was', async () => {
+    const page = await openMe('o-me-6');
+    page.querySelector('#avatar')!.dispatchEvent('chooseavatar', { detail: { avatarUrl: notPicture } });
+    await eventually(() => wxDouble.api.showToast.mock.calls.length > 0, 'the message');
+    expect(wxDouble.api.showToast).toHaveBeenCalledWith({
+      title: '这个文件不是图片，请选一张 PNG 或 JPG 照片',
+      icon: 'none',
+      duration: 3000,
+    });
+    expect((await userDoc('o-me-6'))?.avatarFileId).toBe('');
+    expect(page.dom?.innerHTML).toContain('me__avatar--empty');
   });
 
   it('keeps the old avatar when the upload fails', async () => {

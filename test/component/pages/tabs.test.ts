@@ -14,6 +14,9 @@ const signedIn = () =>
     },
   });
 
+// Rendering Vant's tabs takes seconds on a busy machine.
+jest.setTimeout(30_000);
+
 describe('Todos page', () => {
   beforeEach(() => {
     resetMiniProgram();
@@ -22,12 +25,22 @@ describe('Todos page', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('shows the four quadrants and an empty state once signed in', async () => {
+  it('shows the four quadrants and an empty state once signed in, each heading the name of its tab', async () => {
     const { stack } = launchApp('pages/todos/index');
     const page = stack.current!.component;
     await eventually(() => !page.data.loading, 'loading to end');
-    for (const label of ['马上做', '计划做', '尽快了', '少做', '重要且紧急', '这里还没有待办']) {
+    for (const label of ['马上做', '计划做', '交给别人', '以后再说', '重要且紧急', '这里还没有待办']) {
       expect(textOf(page)).toContain(label);
+    }
+    const heading = () => page.querySelector('.todos__title')!.dom!.textContent!.trim();
+    for (const [index, tab] of ['马上做', '计划做', '交给别人', '以后再说'].entries()) {
+      (page.instance as unknown as { onTabChange(e: { detail: { name: number } }): void }).onTabChange({
+        detail: { name: index },
+      });
+      await eventually(
+        () => heading() === tab,
+        () => `the heading of tab ${tab} (shown: ${heading()})`,
+      );
     }
   });
 

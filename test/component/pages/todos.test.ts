@@ -137,7 +137,7 @@ describe('Todos page', () => {
     await eventually(() => calls.some((c) => c.action === 'complete'), 'the complete call');
     await eventually(() => items(page)[150].doneAt !== null, 'the saved row');
     const keys = setData.mock.calls.flatMap(([data]: [Record<string, unknown>]) => Object.keys(data));
-    expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt']);
+    expect(keys).toEqual(['items[150].done', 'quadrants[0].count', 'items[150].doneAt', 'items[150].updatedAt']);
     expect(calls.at(-1)).toMatchObject({ action: 'complete', data: { id: 't0150' } });
     expect(items(page)[150].done).toBe(true);
     expect(page.data.quadrants[0].count).toBe(199);
@@ -371,7 +371,9 @@ describe('Todos page', () => {
     const { stack } = launchApp('pages/todos/index?id=t0007');
     const page = stack.current!.component;
     await eventually(() => page.data.editor.show === true, 'the editor');
-    expect(calls.filter((c) => c.action === 'get')).toEqual([{ action: 'get', data: { action: 'get', id: 't0007' } }]);
+    expect(calls.filter((c) => c.action === 'get')).toEqual([
+      { action: 'get', data: { action: 'get', id: 't0007', tz: 'Asia/Shanghai' } },
+    ]);
     expect(page.data.editor.todo.title).toBe('提醒打开的');
   });
 });

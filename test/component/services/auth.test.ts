@@ -119,7 +119,7 @@ describe('auth service', () => {
     expect(session.openid).toBe('o-9');
     expect(cloudDouble.callFunction).toHaveBeenCalledWith({
       name: 'login',
-      data: { action: 'login', code: 'wx-code-1' },
+      data: { action: 'login', tz: 'Asia/Shanghai', code: 'wx-code-1' },
     });
     expect(wxDouble.storage.get(SESSION_KEY)).toMatchObject({ openid: 'o-9' });
   });

@@ -20,7 +20,7 @@ describe('callCloud', () => {
     });
     expect(cloudDouble.callFunction).toHaveBeenCalledWith({
       name: 'login',
-      data: { action: 'updateProfile', nickname: 'Ada' },
+      data: { action: 'updateProfile', tz: 'Asia/Shanghai', nickname: 'Ada' },
     });
   });
 

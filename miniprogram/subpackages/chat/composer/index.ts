@@ -36,7 +36,8 @@ defineComponent()<
     },
     onSend() {
       const text = this.data.value.trim();
-      if (!text || this.data.disabled || this.data.busy) return;
+      // Over the limit, the counter says so and nothing is cut: the person shortens it.
+      if (!text || [...text].length > this.data.maxlength || this.data.disabled || this.data.busy) return;
       this.triggerEvent('send', text);
     },
   },

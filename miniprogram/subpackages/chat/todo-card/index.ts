@@ -4,17 +4,18 @@
  * the subscription tap WeChat requires before any reminder can be sent.
  */
 import type { TodoCard } from '../../../../typings/chat';
-import { strings, type Catalogue } from '../../../i18n/index';
+import { fill, strings, type Catalogue } from '../../../i18n/index';
 import { showError } from '../../../services/errors';
 import { chat } from '../../../services/chat';
 import { askForReminder } from '../../../services/reminders';
 import { todoToOpen } from '../../../utils/handoff';
+import { formatDateTime } from '../../../utils/time';
 import { defineComponent } from '../../../utils/define';
 
 type State = 'shown' | 'undoing' | 'undone';
 
 defineComponent()<
-  { t: Catalogue['chat']['card']; quadrant: string; state: State; subscribed: boolean },
+  { t: Catalogue['chat']['card']; quadrant: string; reminding: string; state: State; subscribed: boolean },
   { card: ObjectConstructor; messageId: StringConstructor },
   { onOpen(): void; onUndo(): Promise<void>; onRemind(): void }
 >({
@@ -24,13 +25,18 @@ defineComponent()<
     /** The reply it belongs to, which remembers an undo. */
     messageId: String,
   },
-  data: { t: strings().chat.card, quadrant: '', state: 'shown', subscribed: false },
+  data: { t: strings().chat.card, quadrant: '', reminding: '', state: 'shown', subscribed: false },
   observers: {
     card(card: TodoCard | null) {
       const words = strings();
       this.setData({
         t: words.chat.card,
         quadrant: card ? words.quadrants[card.quadrant].short : '',
+        reminding: card?.remindAt
+          ? fill(words.chat.card.reminding, {
+              time: formatDateTime(Date.parse(card.remindAt), Date.now(), words.time),
+            })
+          : '',
         ...(card?.undone ? { state: 'undone' } : {}),
       });
     },

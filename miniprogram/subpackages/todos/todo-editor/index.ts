@@ -8,6 +8,7 @@ import { fill, strings, type Catalogue } from '../../../i18n/index';
 import { askForReminder } from '../../../services/reminders';
 import { quadrants, type QuadrantInfo } from '../../../utils/quadrants';
 import { NOTE_MAX, TITLE_MAX } from '../../../shared/limits';
+import { localInstant, localWall } from '../../../shared/time';
 import { formatDateTime } from '../../../utils/time';
 import { defineComponent } from '../../../utils/define';
 
@@ -40,6 +41,8 @@ interface Data {
   remind: boolean;
   remindOffset: number;
   remindLabel: string;
+  /** The reminder's time has already passed: it could never be sent, so Save waits for another. */
+  remindPast: boolean;
   picking: boolean;
   pickerValue: number;
   minDate: number;
@@ -55,6 +58,17 @@ type TapEvent<D extends WechatMiniprogram.IAnyObject> = WechatMiniprogram.BaseEv
 
 function nextHour(now: number): number {
   return Math.ceil((now + 1) / HOUR) * HOUR;
+}
+
+/**
+ * The picker's earliest day, from its midnight. Vant narrows the hour and minute columns on the
+ * minimum's own day (on today, from the present hour): changing the day column then swaps the
+ * hour column's options under its band, which showed one hour while another was saved. From
+ * midnight, every day offers every hour, so the band always shows the value that will be saved.
+ */
+function pickerMin(now: number, dueAt: number): number {
+  const day = localWall(Math.min(now, dueAt || now));
+  return localInstant({ year: day.year, month: day.month, day: day.day });
 }
 
 /** Suffixes from the catalogue: "2026年" in Chinese, the bare number in English. */
@@ -105,6 +119,7 @@ defineComponent<{ now: () => number }>()<
     remind: false,
     remindOffset: 0,
     remindLabel: '',
+    remindPast: false,
     picking: false,
     pickerValue: 0,
     minDate: 0,
@@ -166,14 +181,19 @@ defineComponent<{ now: () => number }>()<
           ? todo.reminder.sentAt
           : '';
       const words = strings().time;
+      // A delivered reminder is in the past by nature; a new one set in the past would never be sent.
+      const remindPast = Boolean(remindAt) && !sent && remindAt < now;
       this.setData({
         ...change,
         dueText: next.dueAt ? formatDateTime(next.dueAt, now, words) : '',
+        remindPast,
         remindLabel: !next.remind
           ? ''
           : sent
             ? fill(t.remindSent, { time: formatDateTime(Date.parse(sent), now, words) })
-            : t.remindOn,
+            : remindPast
+              ? t.remindPast
+              : t.remindOn,
       });
     },
     onTitle(event) {
@@ -190,7 +210,7 @@ defineComponent<{ now: () => number }>()<
       this.setData({
         picking: true,
         pickerValue: this.data.dueAt || nextHour(now),
-        minDate: Math.min(now, this.data.dueAt || now),
+        minDate: pickerMin(now, this.data.dueAt),
       });
     },
     onPickConfirm(event) {
@@ -221,6 +241,7 @@ defineComponent<{ now: () => number }>()<
     onSave() {
       const title = this.data.title.trim();
       if (!title || [...title].length > TITLE_MAX || [...this.data.note.trim()].length > NOTE_MAX) return;
+      if (this.data.remindPast) return;
       const { note, quadrant, dueAt, remind, remindOffset } = this.data;
       const due = dueAt ? new Date(dueAt).toISOString() : null;
       const remindAt = dueAt && remind ? new Date(dueAt - remindOffset * 60_000).toISOString() : null;
