@@ -1,5 +1,5 @@
 import type { ApiError } from '../../../typings/contract';
-import { fill, strings } from '../../i18n';
+import { fill, strings } from '../../i18n/index';
 import { userMessage } from '../../services/errors';
 
 /** The rollback message after a change the cloud refused: what did not happen, and why. */
