@@ -5,7 +5,7 @@
  * crash or be replaced, and nothing in the database or the open-API outbox may change.
  */
 import fc from 'fast-check';
-import type { Change } from '../../emulator/database/store/types';
+import type { Change } from 'cloudbase-local';
 import type { ApiResult } from '../../typings/contract';
 import type { Todo } from '../../typings/todo';
 import { chatOk, startChatRig, type ChatRig } from '../helpers/chat';

@@ -3,13 +3,13 @@
  * the queries the function actually sends are recorded, planned as the store plans them, and
  * EXPLAINed. A cursor page seeks the index to the cursor's key instead of scanning from the start.
  */
-import type { LocalCloud } from '../../emulator';
-import { readDatabaseConfig } from '../../emulator/database/config';
-import type { FindOptions, Query } from '../../emulator/database/store';
-import { indexName } from '../../emulator/database/store/collections';
-import { orderBy } from '../../emulator/database/store/pushdown';
-import { plan, selectStatement } from '../../emulator/database/store/rows';
-import { PostgresDocumentStore } from '../../emulator/database/store/store';
+import type { LocalCloud } from 'cloudbase-local';
+import { readDatabaseConfig } from '../../packages/cloudbase-local/src/database/config';
+import type { FindOptions, Query } from '../../packages/cloudbase-local/src/database/store';
+import { indexName } from '../../packages/cloudbase-local/src/database/store/collections';
+import { orderBy } from '../../packages/cloudbase-local/src/database/store/pushdown';
+import { plan, selectStatement } from '../../packages/cloudbase-local/src/database/store/rows';
+import { PostgresDocumentStore } from '../../packages/cloudbase-local/src/database/store/store';
 import { DATABASE_DIR } from '../../dev/app';
 import type { ApiResult } from '../../typings/contract';
 import type { TodoListResult } from '../../typings/todo';

@@ -4,7 +4,7 @@
  * and get/add/remove obey the collection's security rules.
  */
 import type { Page } from 'playwright-core';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { Preview } from '../../preview/server';
 import type { Browser } from './helpers/browser';
 import { gotoApp } from './helpers/app';

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { attachPreview, type Preview } from '../../preview/server';
 import { startTestCloud } from '../helpers/local-cloud';
 import { startModelServer, textReply, toolReply, type ModelServer } from '../helpers/model-server';

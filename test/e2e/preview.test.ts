@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { attachPreview, type Preview } from '../../preview/server';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
 import { startTestCloud } from '../helpers/local-cloud';

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { Preview } from '../../preview/server';
 import type { Browser } from './helpers/browser';
 import { gotoApp, SCREENSHOTS } from './helpers/app';

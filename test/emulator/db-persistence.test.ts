@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../emulator/database/store';
+import { openStore } from '../../packages/cloudbase-local/src/database/store';
 import { OPEN_TIMEOUT_MS, waitFor } from './helpers/db';
 
 const dirs: string[] = [];

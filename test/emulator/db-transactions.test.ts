@@ -1,4 +1,4 @@
-import { requireTransaction, type Change, type DocumentStore } from '../../emulator/database/store';
+import { requireTransaction, type Change, type DocumentStore } from '../../packages/cloudbase-local/src/database/store';
 import { OPEN_TIMEOUT_MS, errorCode, freshName, openMemoryStore, waitFor } from './helpers/db';
 
 let store: DocumentStore;

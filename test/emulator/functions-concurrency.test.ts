@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFunctionHost } from '../../emulator/functions';
-import type { FunctionHost, InvokeOutcome } from '../../emulator/functions/types';
+import { createFunctionHost } from '../../packages/cloudbase-local/src/functions';
+import type { FunctionHost, InvokeOutcome } from '../../packages/cloudbase-local/src/functions/types';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'functions');
 const SERVICE_URL = 'http://127.0.0.1:9/admin';

@@ -4,8 +4,8 @@
  * codes, geo values and commands, custom `_id`s, and strings holding NUL or lone surrogates.
  */
 import type { DB } from 'wx-server-sdk';
-import type { LocalCloud } from '../../emulator';
-import { handleDatabaseAction } from '../../emulator/database/actions';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
+import { handleDatabaseAction } from '../../packages/cloudbase-local/src/database/actions';
 import { loadSdk, sdkError, settle, startTestCloud, type WxCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(30_000);

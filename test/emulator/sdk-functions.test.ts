@@ -2,7 +2,7 @@
  * Functions and open APIs through the real SDK: cloud.callFunction (including from inside a
  * function), failures, and cloud.openapi landing in the outbox with one-shot failure injection.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import {
   getJson,
   loadSdk,

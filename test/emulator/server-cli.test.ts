@@ -7,10 +7,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs, parseEnvFile } from '../../emulator/cli';
-import { readImportDir } from '../../emulator/database/jsonl';
-import { acquireDataDirLock, LOCK_FILE, LockError } from '../../emulator/lock';
-import { startLocalCloud } from '../../emulator';
+import { parseArgs, parseEnvFile } from '../../packages/cloudbase-local/src/cli';
+import { readImportDir } from '../../packages/cloudbase-local/src/database/jsonl';
+import { acquireDataDirLock, LOCK_FILE, LockError } from '../../packages/cloudbase-local/src/lock';
+import { startLocalCloud } from '../../packages/cloudbase-local/src';
 import { FIXTURE_FUNCTIONS, FIXTURE_IMPORT, postJson } from '../fixtures/emulator/harness';
 
 const REPO = path.resolve(__dirname, '..', '..');

@@ -3,8 +3,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStorage, STORAGE_HTTP_PREFIX } from '../../emulator/storage';
-import type { LocalStorage, StorageActionResponse } from '../../emulator/storage/types';
+import { createStorage, STORAGE_HTTP_PREFIX } from '../../packages/cloudbase-local/src/storage';
+import type { LocalStorage, StorageActionResponse } from '../../packages/cloudbase-local/src/storage/types';
 
 type Data = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, runningUrl } from '../../emulator/cli';
-import { startLocalCloud, type LocalCloud } from '../../emulator';
-import { CronError, nextFire, parseCron, timerEvent } from '../../emulator/timers';
+import { parseArgs, runningUrl } from '../../packages/cloudbase-local/src/cli';
+import { startLocalCloud, type LocalCloud } from '../../packages/cloudbase-local/src';
+import { CronError, nextFire, parseCron, timerEvent } from '../../packages/cloudbase-local/src/timers';
 
 /** A Shanghai wall-clock time as an instant. */
 const cst = (text: string) => new Date(`${text}+08:00`);

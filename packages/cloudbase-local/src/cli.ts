@@ -1,5 +1,5 @@
 /**
- * The local cloud's command line, for any CloudBase project (`tsx emulator/cli.ts [options]`):
+ * The local cloud's command line, for any CloudBase project (`cloudbase-local [options]`):
  * serves the functions folder, applies the collections file, keeps data in a folder (PGlite) or
  * DATABASE_URL, and prints where everything is. A project wraps it with a profile (its own folders,
  * flags and what to attach), as this repository's `npm start` does.
@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GENERIC, parseArgs, parseEnvFile, usage, UsageError, type CliOptions, type CliProfile } from './cli-options';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './index';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from './cloud';
 import { LOCK_FILE, LockError } from './lock';
 
 export * from './cli-options';
@@ -222,5 +222,5 @@ export function isEntryPoint(file: string): boolean {
   return process.argv[1] !== undefined && path.resolve(process.argv[1]) === file;
 }
 
-// Run only as the entry point (`tsx emulator/cli.ts`), not when a test imports parseArgs.
+// Run only as the entry point (`tsx src/cli.ts`), not when a test imports parseArgs.
 if (isEntryPoint(__filename)) void main(process.argv.slice(2));

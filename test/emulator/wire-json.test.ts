@@ -1,4 +1,9 @@
-import { assertJsonDepth, JsonDepthError, MAX_JSON_DEPTH, parseJson } from '../../emulator/wire/json';
+import {
+  assertJsonDepth,
+  JsonDepthError,
+  MAX_JSON_DEPTH,
+  parseJson,
+} from '../../packages/cloudbase-local/src/wire/json';
 
 describe('JSON from the network', () => {
   const nested = (levels: number): string => '{"a":'.repeat(levels - 1) + '[]' + '}'.repeat(levels - 1);

@@ -3,7 +3,7 @@
  * its own folders, environment files and flags.
  */
 import * as path from 'node:path';
-import { DEFAULT_PORT, type LocalCloud, type LocalCloudOptions } from './index';
+import { DEFAULT_PORT, type LocalCloud, type LocalCloudOptions } from './cloud';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -55,7 +55,7 @@ export interface CliProfile {
   attach?(cloud: LocalCloud, out: (line: string) => void): Promise<string[]>;
 }
 
-export const GENERIC: CliProfile = { command: 'tsx emulator/cli.ts' };
+export const GENERIC: CliProfile = { command: 'cloudbase-local' };
 
 export function usage(profile: CliProfile = GENERIC): string {
   const own = Object.values(profile.flags ?? {}).map((flag) => `\n${flag.usage}`);
