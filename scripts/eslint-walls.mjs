@@ -22,7 +22,7 @@ export const WALLS = {
   // Copied into the mini-program on its own, so it may import nothing outside itself.
   shared: { deny: [...LOCAL, ...APP], why: 'shared/ ships alone, copied into the mini-program' },
   // A package installed elsewhere has nothing of this repository beside it.
-  [CLOUD]: { only: ['shared'], why: 'the local cloud is a package of its own and knows nothing of this app' },
+  [CLOUD]: { only: [], why: 'the local cloud is a package of its own and knows nothing of this app' },
 };
 
 /** The district of a file: its top folder, or `packages/<name>` for a workspace package. */

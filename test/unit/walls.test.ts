@@ -35,11 +35,14 @@ describe('the walls between shipped and local-only code', () => {
     expect(await wallErrors('typings/x.ts', "export const x = import('../dev/app');\n")).toHaveLength(1);
   });
 
-  it('keeps the local cloud from importing the app or the preview, and shared/ self-contained', async () => {
+  it('keeps the local cloud from importing the app, shared/ or the preview, and shared/ self-contained', async () => {
     const cloud = 'packages/cloudbase-local/src';
     expect(
-      await wallErrors(`${cloud}/x.ts`, "import '../../../preview/server';\nimport '../../../server/todos';\n"),
-    ).toHaveLength(2);
+      await wallErrors(
+        `${cloud}/x.ts`,
+        "import '../../../preview/server';\nimport '../../../server/todos';\nimport '../../../shared/time';\n",
+      ),
+    ).toHaveLength(3);
     // From the package's functions/, ../server is the local cloud's own server.ts: no wall crossed.
     expect(await wallErrors(`${cloud}/functions/x.ts`, "import '../server';\n")).toEqual([]);
     expect(await wallErrors('shared/x.ts', "import '../typings/todo';\n")).toHaveLength(1);

@@ -7,7 +7,7 @@
  * (0 = Sunday). As in classic cron, when both day-of-month and day-of-week are restricted a day
  * matching either fires.
  */
-import { shanghaiInstant, shanghaiWall } from '../../../../shared/time';
+import { shanghaiInstant, shanghaiWall } from '../clock';
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];

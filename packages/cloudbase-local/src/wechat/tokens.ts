@@ -9,6 +9,7 @@
  * or unknown 40001, past its time 42001.
  */
 import { randomBytes } from 'node:crypto';
+import { shanghaiDate } from '../clock';
 import { WxFailure } from './errors';
 
 export const TOKEN_TTL_S = 7200;
@@ -31,11 +32,9 @@ interface DailyCount {
   count: number;
 }
 
-/** WeChat's daily quotas reset at midnight Beijing time. */
-const shanghaiDay = (ms: number): string => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-
 function spend(counter: DailyCount | undefined, now: number, limit: number): DailyCount {
-  const day = shanghaiDay(now);
+  // WeChat's daily quotas reset at midnight Beijing time.
+  const day = shanghaiDate(now);
   const current = counter && counter.day === day ? counter : { day, count: 0 };
   if (current.count >= limit) throw new WxFailure(45009);
   return { day, count: current.count + 1 };
