@@ -1,20 +1,28 @@
 import { createHash } from 'node:crypto';
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSync } from 'esbuild';
 
 let cached: string | undefined;
 
 /**
- * The runner is TypeScript like the rest of the emulator, but workers are forked as bare `node`
- * (no tsx loader: it would add its startup to every cold start, and Jest's transform does not reach
- * child processes). So it is bundled once per process, named by content hash so parallel Jest
- * workers and several local clouds share one file safely.
+ * The worker script: workers are forked as bare `node` (a loader such as tsx would add its startup
+ * to every cold start, and Jest's transform does not reach child processes). The built package
+ * ships runner.js beside this file; from the TypeScript sources it is bundled once per process,
+ * named by content hash so parallel Jest workers and several local clouds share one file safely.
  */
 export function runnerPath(): string {
   if (cached && existsSync(cached)) return cached;
-  const built = buildSync({
+  const built = join(__dirname, 'runner.js');
+  cached = existsSync(built) ? built : bundleRunner();
+  return cached;
+}
+
+function bundleRunner(): string {
+  // Only the sources need esbuild, so the built package does not depend on it.
+  const { buildSync } = createRequire(__filename)('esbuild') as typeof import('esbuild');
+  const output = buildSync({
     entryPoints: [join(__dirname, 'runner.ts')],
     bundle: true,
     platform: 'node',
@@ -23,7 +31,7 @@ export function runnerPath(): string {
     write: false,
     logLevel: 'silent',
   });
-  const code = built.outputFiles[0].text;
+  const code = output.outputFiles[0].text;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const file = join(tmpdir(), `local-cloud-runner-${hash}.js`);
   if (!existsSync(file)) {
@@ -31,6 +39,5 @@ export function runnerPath(): string {
     writeFileSync(partial, code);
     renameSync(partial, file);
   }
-  cached = file;
   return file;
 }

@@ -1,6 +1,7 @@
 /**
- * The inspector page's files: index.html and its style sheets as they are, and app.js bundled by esbuild
- * from page/*.ts on the first request (a few tens of ms), then kept until a source file changes.
+ * The inspector page's files: index.html and its style sheets as they are, and app.js. The built
+ * package ships app.js bundled; from the sources, esbuild bundles page/*.ts on the first request (a
+ * few tens of ms) and keeps it until a source file changes.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,7 +38,13 @@ async function bundle(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
+const BUILT_SCRIPT = path.join(PAGE_DIR, 'app.js');
+
 function pageScript(): Promise<string> {
+  if (fs.existsSync(BUILT_SCRIPT)) {
+    script ??= { stamp: 'built', text: fs.promises.readFile(BUILT_SCRIPT, 'utf8') };
+    return script.text;
+  }
   const stamp = sourcesStamp();
   if (script?.stamp !== stamp) {
     const text = bundle();
