@@ -337,7 +337,8 @@ describe('storage uploads over the limit', () => {
   async function uploadTarget(cloudPath: string): Promise<{ url: string; authorization: string }> {
     const response = await storage.handleAction('storage.getUploadMetadata', { path: cloudPath, method: 'put' });
     if ('code' in response) throw new Error(response.message);
-    return { url: response.data.url as string, authorization: response.data.authorization as string };
+    const data = response.data as Record<string, unknown>;
+    return { url: data.url as string, authorization: data.authorization as string };
   }
 
   it.each([

@@ -10,6 +10,7 @@ type Data = Record<string, unknown>;
 
 function dataOf(response: StorageActionResponse): Data {
   if ('code' in response) throw new Error(`storage action failed: ${response.code} ${response.message}`);
+  if (Array.isArray(response.data)) throw new Error('expected an object, not a list');
   return response.data;
 }
 
@@ -212,7 +213,9 @@ describe('storage handlers, raw protocol', () => {
     ).toEqual({
       requestId: expect.any(String),
       data: {
-        download_list: [{ fileID: 'https://x/y', tempFileURL: '', code: 'INVALID_PARAM', message: expect.any(String) }],
+        download_list: [
+          { fileID: 'https://x/y', tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: 'storage file not exist' },
+        ],
       },
     });
   });

@@ -91,7 +91,7 @@ describe('timer triggers in the local cloud', () => {
       JSON.stringify({ triggers: [{ name: 'everySecond', type: 'timer', config: '* * * * * * *' }] }),
     );
     cloud = await startLocalCloud({ port: 0, quiet: true, functionsDir: dir, databaseDir: false, schedule: true });
-  });
+  }, 120_000);
   afterAll(() => cloud?.close());
 
   it('fires on schedule as a timer, without a user', async () => {

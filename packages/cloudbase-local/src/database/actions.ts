@@ -6,6 +6,7 @@
 import { COLLECTION_NAME } from './config';
 import { requireTransaction } from './store';
 import {
+  collectionNotExist,
   StoreError,
   type Doc,
   type DocumentOps,
@@ -124,6 +125,15 @@ export function hasOperators(update: Record<string, unknown>): boolean {
 
 const docStrings = (docs: Doc[]): string[] => docs.map((doc) => ejson.stringify(doc));
 
+/**
+ * CloudBase creates a collection only when asked (the console, db.createCollection); a write,
+ * upserts and transactions included, to one never created fails. The store itself (imports, tests'
+ * seeding) creates collections as it writes.
+ */
+async function requireCollection(ctx: Ctx, name: string): Promise<void> {
+  if (!(await ctx.store.hasCollection(name))) throw collectionNotExist(name);
+}
+
 async function getDocument(ctx: Ctx): Promise<Body> {
   const coll = collectionName(ctx.params);
   const requested = optCount(ctx.params, 'limit');
@@ -152,6 +162,7 @@ async function insertDocument(ctx: Ctx): Promise<Body> {
     if (!isPlainObject(doc)) throw invalidParam(`data[${index}] must be an object`);
     return doc;
   });
+  await requireCollection(ctx, coll);
   const ids = await opsFor(ctx).insert(coll, docs);
   // A custom _id comes back as the value it is (a number stays a number); the SDK reads it as is.
   return { data: { insertedIds: ids.map((id) => ejson.encode(id)) } };
@@ -169,6 +180,7 @@ async function modifyDocument(ctx: Ctx): Promise<Body> {
   if (replace && hasOperators(data)) throw invalidParam('a replacement (set) must not contain update operators');
   // merge:true without operators means "set these fields", as the SDK's own serializer would have sent.
   const update: Update = replace || hasOperators(data) ? data : { $set: data };
+  if (upsert) await requireCollection(ctx, coll);
   const result = await opsFor(ctx).update(coll, query(ctx), update, { multi, upsert, replace });
   // CloudBase counts the documents matched: set() or update() with identical content reports 1.
   const body: Record<string, unknown> = { updated: result.matched };
@@ -270,7 +282,9 @@ async function updateDocInTransaction(ctx: Ctx): Promise<Body> {
   const upsert = optBool(ctx.params, 'upsert') ?? false;
   const replace = !hasOperators(data);
   const id = docId(ctx.params);
-  const result = await tx.update(collectionName(ctx.params), { _id: id }, data, { multi: false, upsert, replace });
+  const coll = collectionName(ctx.params);
+  if (upsert) await requireCollection(ctx, coll);
+  const result = await tx.update(coll, { _id: id }, data, { multi: false, upsert, replace });
   // The SDK runs EJSON.parse / JSON.parse over these two fields.
   const body: Body = { updated: JSON.stringify(result.matched) };
   if (result.upsertedId !== undefined) body.upserted = JSON.stringify([{ _id: ejson.encode(result.upsertedId) }]);

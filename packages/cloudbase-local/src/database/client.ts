@@ -13,7 +13,17 @@ import { fromClientJson, toClientJson } from '../wire/client-json';
 import { isPlainObject } from '../wire/objects';
 import { collectionName, hasOperators, optBool, optCount, type Body, type Params } from './actions';
 import { allowsDoc, allowsQuery, ruleAsQuery, withCaller, type Auth, type SecurityRules } from './rules';
-import type { Doc, DocId, DocumentStore, FindOptions, Projection, Query, SortSpec, Update } from './store/types';
+import {
+  collectionNotExist,
+  type Doc,
+  type DocId,
+  type DocumentStore,
+  type FindOptions,
+  type Projection,
+  type Query,
+  type SortSpec,
+  type Update,
+} from './store/types';
 
 /** Most documents one client get() returns (WeChat's limit for the mini-program side). */
 export const CLIENT_MAX_LIMIT = 20;
@@ -158,6 +168,8 @@ async function insertOwned(ctx: Ctx, data: Record<string, unknown>, id?: string 
   if (!allowsDoc(ctx.rules.of(ctx.coll).write, doc, ctx.auth)) {
     throw denied(`the write rule of "${ctx.coll}" (${ctx.rules.of(ctx.coll).source.write}) refuses this document`);
   }
+  // As from a function: a collection never created is an error, not created by the write.
+  if (!(await ctx.store.hasCollection(ctx.coll))) throw collectionNotExist(ctx.coll);
   const [inserted] = await ctx.store.insert(ctx.coll, [doc]);
   return inserted;
 }

@@ -79,7 +79,10 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseS
     try {
       return await work();
     } catch (error) {
-      throw error instanceof StoreError ? wireErrorOf(error) : error;
+      if (!(error instanceof StoreError)) throw error;
+      // CloudBase's words go to the caller unchanged; what the local cloud knows more goes to the log.
+      if (error.detail) options.log(`[database] ${error.code}: ${error.detail}`);
+      throw wireErrorOf(error);
     }
   };
   return {

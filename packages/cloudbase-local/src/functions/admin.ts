@@ -21,9 +21,10 @@ export function invokeFunctionResponse(
     return { requestId: outcome.requestId, code: 'INVALID_PARAM', message: outcome.errMsg };
   }
   if (outcome.errCode === FUNCTION_ERRORS.notFound.errCode) {
+    // The code @cloudbase/node-sdk's own tests expect from CloudBase; the words are the platform's.
     return {
       requestId: outcome.requestId,
-      code: 'FUNCTIONS_REQUEST_FAIL',
+      code: 'FUNCTION_NOT_FOUND',
       message: `errCode: ${outcome.errCode}  | errMsg: ${outcome.errMsg}`,
     };
   }

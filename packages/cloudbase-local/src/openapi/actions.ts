@@ -7,6 +7,7 @@ import type { CallerContext } from '../functions/types';
 import type { AdminParams, AdminReply } from '../service';
 import { invalidParam, WireError } from '../wire/errors';
 import { parseJson } from '../wire/json';
+import { IMAGE_APIS, PLACEHOLDER_PNG } from './images';
 import { decodeCommApiData, encodeCommOpenApiResp, pairsToPayload, ProtobufError } from './protobuf';
 
 export interface OpenApiDeps {
@@ -49,7 +50,13 @@ export function wxOpenApi(deps: OpenApiDeps, params: AdminParams): AdminReply {
     return { kind: 'binary', contentType: 'application/octet-stream', body };
   }
   const answer = deps.answer(apiName, pairsToPayload(decoded.pairs));
-  const body = encodeCommOpenApiResp({ respData: Buffer.from(JSON.stringify(answer)), contentType, httpCode: 200 });
+  // A code WeChat draws comes back as the picture's bytes, which the SDK hands over as { contentType, buffer }.
+  const picture = IMAGE_APIS.has(apiName) && !answer.errcode;
+  const body = encodeCommOpenApiResp({
+    respData: picture ? PLACEHOLDER_PNG : Buffer.from(JSON.stringify(answer)),
+    contentType: picture ? 'image/png' : contentType,
+    httpCode: 200,
+  });
   return { kind: 'binary', contentType: 'application/octet-stream', body };
 }
 

@@ -2,9 +2,10 @@
  * The SDK's `storage.*` actions, as wx-server-sdk 4.0.2 (node-sdk 3.17.2) sends them:
  * uploadFile = `storage.getUploadMetadata` then a PUT of the bytes to the returned URL;
  * getTempFileURL = `storage.batchGetDownloadUrl`; downloadFile = that, then a GET;
- * deleteFile = `storage.batchDeleteFile`; copyFile = `storage.batchCopyFile`.
+ * deleteFile = `storage.batchDeleteFile`; copyFile = `storage.batchCopyFile`; getFileAuthority =
+ * `storage.getFileAuthority`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { isPlainObject } from '../wire/objects';
 import type { StorageDisk } from './disk';
 import type { FileMeta } from './meta';
@@ -48,7 +49,7 @@ function rememberUploader(parts: StorageParts, cloudPath: string, params: Record
   parts.pending.set(cloudPath, { meta, expires: now + UPLOAD_URL_SECONDS });
 }
 
-const ok = (data: Record<string, unknown>): StorageActionResponse => ({ requestId: randomUUID(), data });
+const ok = (data: Record<string, unknown> | unknown[]): StorageActionResponse => ({ requestId: randomUUID(), data });
 const fail = (code: string, message: string): StorageActionResponse => ({ requestId: randomUUID(), code, message });
 const NONEXIST = { code: 'STORAGE_FILE_NONEXIST', message: 'storage file not exist' } as const;
 
@@ -108,6 +109,27 @@ async function batchDeleteFile(parts: StorageParts, params: Record<string, unkno
   return ok({ delete_list: deleted });
 }
 
+/**
+ * Whether a user may read or write each file, under CloudBase's default storage rule (everyone
+ * reads, the uploader writes); node-sdk asks on behalf of a signed-in user only.
+ */
+async function getFileAuthority(parts: StorageParts, params: Record<string, unknown>): Promise<StorageActionResponse> {
+  const list = params.fileList;
+  if (!Array.isArray(list) || list.length === 0) return fail('INVALID_PARAM', 'fileList must be a non-empty array');
+  const user = typeof params.openId === 'string' && params.openId !== '' ? params.openId : undefined;
+  const answers = await Promise.all(
+    list.map(async (item: unknown) => {
+      const path = isPlainObject(item) ? item.path : undefined;
+      const parsed = parseFileId(path, parts.envId, parts.bucket);
+      const entry = parsed.kind === 'ours' ? await parts.disk.entry(parsed.cloudPath) : undefined;
+      if (!entry) return { path, ...NONEXIST };
+      const cosFileId = createHash('sha256').update(entry.cloudPath).digest('hex').slice(0, 24);
+      return { path, cosFileId, read: true, write: user !== undefined && entry.meta?.openid === user };
+    }),
+  );
+  return ok(answers);
+}
+
 /** Copy takes cloud paths or fileIDs (node-sdk passes what the caller gave). */
 function pathOf(parts: StorageParts, value: unknown): string | undefined {
   if (typeof value === 'string' && value.startsWith('cloud://')) {
@@ -159,6 +181,8 @@ export async function handleStorageAction(
         return await batchDeleteFile(parts, params);
       case 'storage.batchCopyFile':
         return await batchCopyFile(parts, params);
+      case 'storage.getFileAuthority':
+        return await getFileAuthority(parts, params);
       default:
         return fail('INVALID_PARAM', `${action} is not supported by the local cloud`);
     }

@@ -1,13 +1,14 @@
 /**
- * The upload (PUT) and download (GET/HEAD) URLs storage hands out, all under `/_storage/`,
- * answering as COS does: an empty 200 for an upload, the bytes for a download, COS's XML on failure.
+ * The upload (PUT, or a POST form) and download (GET/HEAD) URLs storage hands out, all under
+ * `/_storage/`, answering as COS does: an empty 200 for an upload (204 for a form), the bytes for a
+ * download, COS's XML on failure.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { BodyAbortedError, BodyTooLargeError, boundedBody, formatBytes } from '../wire/http';
+import { BodyAbortedError, BodyTooLargeError, boundedBody, formatBytes, parseMultipart, readBody } from '../wire/http';
 import { contentTypeOf } from '../wire/mime';
 import { takePendingUpload, type StorageParts } from './actions';
 import { isMissing } from './disk';
@@ -63,24 +64,81 @@ function decodeCandidates(raw: string): string[] {
   return candidates;
 }
 
+/** The cloud path an upload's COS-style authorization was signed for, or undefined once it has answered. */
+function signedUploadPath(
+  parts: StorageParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  candidates: string[],
+  authorization: string,
+): string | undefined {
+  const auth = new URLSearchParams(authorization);
+  const sign = auth.get('q-signature') ?? '';
+  const expires = Number((auth.get('q-key-time') ?? '').split(';')[1]);
+  const cloudPath = candidates.find((candidate) => parts.signer.verify('PUT', candidate, expires, sign));
+  if (cloudPath === undefined) {
+    sendXmlError(res, 403, 'SignatureDoesNotMatch', 'The upload signature does not match this path', req.url ?? '');
+    return undefined;
+  }
+  if (expires < nowSeconds()) {
+    sendXmlError(res, 403, 'AccessDenied', 'Request has expired', req.url ?? '');
+    return undefined;
+  }
+  return cloudPath;
+}
+
+/**
+ * COS's PostObject, which @cloudbase/node-sdk 2.x (wx-server-sdk 2.x and 3.x) uploads with: a form
+ * whose `Signature` is the authorization getUploadMetadata gave and whose `file` is the bytes. The
+ * form is read whole, so it is held in memory up to the upload limit.
+ */
+async function serveFormUpload(
+  parts: StorageParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  candidates: string[],
+): Promise<void> {
+  let fields: Record<string, unknown>;
+  try {
+    fields = parseMultipart(await readBody(req, parts.uploadLimit), String(req.headers['content-type'] ?? ''));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      sendXmlError(
+        res,
+        413,
+        'EntityTooLarge',
+        `Your proposed upload exceeds the ${formatBytes(error.limit)} limit`,
+        '',
+      );
+    } else if (error instanceof SyntaxError) {
+      sendXmlError(res, 400, 'MalformedPOSTRequest', error.message, req.url ?? '');
+    } else res.destroy();
+    return;
+  }
+  const cloudPath = signedUploadPath(parts, req, res, candidates, String(fields.Signature ?? ''));
+  if (cloudPath === undefined) return;
+  const file = fields.file;
+  if (file === undefined) {
+    sendXmlError(res, 400, 'MalformedPOSTRequest', 'The form has no file field', cloudPath);
+    return;
+  }
+  await parts.disk.write(
+    cloudPath,
+    Buffer.isBuffer(file) ? file : Buffer.from(String(file)),
+    takePendingUpload(parts, cloudPath),
+  );
+  res.writeHead(204, { 'x-cos-request-id': randomUUID() });
+  res.end();
+}
+
 async function serveUpload(
   parts: StorageParts,
   req: IncomingMessage,
   res: ServerResponse,
   candidates: string[],
 ): Promise<void> {
-  const auth = new URLSearchParams(String(req.headers.authorization ?? ''));
-  const sign = auth.get('q-signature') ?? '';
-  const expires = Number((auth.get('q-key-time') ?? '').split(';')[1]);
-  const cloudPath = candidates.find((candidate) => parts.signer.verify('PUT', candidate, expires, sign));
-  if (cloudPath === undefined) {
-    sendXmlError(res, 403, 'SignatureDoesNotMatch', 'The upload signature does not match this path', req.url ?? '');
-    return;
-  }
-  if (expires < nowSeconds()) {
-    sendXmlError(res, 403, 'AccessDenied', 'Request has expired', req.url ?? '');
-    return;
-  }
+  const cloudPath = signedUploadPath(parts, req, res, candidates, String(req.headers.authorization ?? ''));
+  if (cloudPath === undefined) return;
   const body = boundedBody(req, parts.uploadLimit);
   try {
     const meta = takePendingUpload(parts, cloudPath);
@@ -175,7 +233,7 @@ export async function serveStorage(parts: StorageParts, req: IncomingMessage, re
   res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Type, ETag, x-cos-request-id');
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {
-      'Access-Control-Allow-Methods': 'GET, HEAD, PUT, OPTIONS',
+      'Access-Control-Allow-Methods': 'GET, HEAD, PUT, POST, OPTIONS',
       'Access-Control-Allow-Headers': 'Authorization, Content-Type, x-cos-security-token, x-cos-meta-fileid, key',
     });
     res.end();
@@ -197,6 +255,7 @@ export async function serveStorage(parts: StorageParts, req: IncomingMessage, re
     return;
   }
   if (req.method === 'PUT') await serveUpload(parts, req, res, candidates);
+  else if (req.method === 'POST') await serveFormUpload(parts, req, res, candidates);
   else if (req.method === 'GET' || req.method === 'HEAD') await serveDownload(parts, req, res, candidates, query);
   else sendXmlError(res, 405, 'MethodNotAllowed', `${req.method ?? ''} is not allowed`, url);
 }

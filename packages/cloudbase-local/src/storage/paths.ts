@@ -41,7 +41,7 @@ export function defaultBucket(envId: string, appId = '1250000000'): string {
 
 export type ParsedFileId =
   | { kind: 'ours'; cloudPath: string }
-  /** A well-formed fileID of another environment or bucket: simply not stored here. */
+  /** A fileID of another environment or bucket, or no fileID at all: simply not stored here. */
   | { kind: 'elsewhere' }
   | { kind: 'invalid'; problem: string };
 
@@ -49,7 +49,8 @@ export type ParsedFileId =
 export function parseFileId(fileId: unknown, envId: string, bucket: string): ParsedFileId {
   if (typeof fileId !== 'string') return { kind: 'invalid', problem: 'fileID must be a string' };
   const match = /^cloud:\/\/([^/]+)\/(.*)$/s.exec(fileId);
-  if (!match) return { kind: 'invalid', problem: `not a cloud fileID: ${fileId}` };
+  // CloudBase answers any other string per file as not stored (its SDK's tests pass 'unexistFileID').
+  if (!match) return { kind: 'elsewhere' };
   const [, host, cloudPath] = match;
   const problem = cloudPathProblem(cloudPath);
   if (problem) return { kind: 'invalid', problem };

@@ -29,7 +29,8 @@ export interface StorageOptions {
 
 /** One `storage.*` answer, as node-sdk's requester reads it (a `code` means failure). */
 export type StorageActionResponse =
-  { requestId: string; data: Record<string, unknown> } | { requestId: string; code: string; message: string };
+  | { requestId: string; data: Record<string, unknown> | unknown[] }
+  | { requestId: string; code: string; message: string };
 
 export interface StoredFile {
   fileID: string;

@@ -4,7 +4,7 @@ import { isPlainObject } from './engine';
 import type { GeoIndexes } from './geoindex';
 import { quoteLiteral, type SqlExecutor } from './sql';
 import type { WriteOutcome } from './commit';
-import { StoreError, type Doc } from './types';
+import { collectionNotExist, StoreError, type Doc } from './types';
 
 function shortHash(text: string): string {
   return createHash('sha1').update(text).digest('hex').slice(0, 12);
@@ -31,7 +31,7 @@ export async function dropCollectionRows(
 ): Promise<WriteOutcome<void>> {
   const dropped = await sql.query(`DELETE FROM collections WHERE name = $1 RETURNING name`, [name]);
   if (dropped.length === 0) {
-    throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
+    throw collectionNotExist(name);
   }
   const removed = await sql.query<{ id: string; doc: unknown; version: string }>(
     withBodies

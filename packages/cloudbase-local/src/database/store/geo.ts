@@ -8,7 +8,6 @@
 import { booleanIntersects } from '@turf/boolean-intersects';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { booleanWithin } from '@turf/boolean-within';
-import { distance } from '@turf/distance';
 import { pointToLineDistance } from '@turf/point-to-line-distance';
 import type { Geometry, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import type { AnyObject } from 'mingo/types';
@@ -56,7 +55,25 @@ function geometriesAt(doc: unknown, path: string): Geometry[] {
   return isArray(value) ? value.flatMap((v) => asGeometry(v) ?? []) : [];
 }
 
-const radians = (from: Position, to: Position): number => distance(from, to, { units: 'radians' });
+/** A position as a unit vector, as S2's S2LatLng::ToPoint makes it (degrees times π/180). */
+function unitVector([lng, lat]: Position): [number, number, number] {
+  const phi = lat * (Math.PI / 180);
+  const theta = lng * (Math.PI / 180);
+  const cosPhi = Math.cos(phi);
+  return [Math.cos(theta) * cosPhi, Math.sin(theta) * cosPhi, Math.sin(phi)];
+}
+
+/**
+ * The angle between two positions as MongoDB's S2 measures it, atan2(|a×b|, a·b) of their unit
+ * vectors: CloudBase's geoNear distances are this times the radius, to the last bit (haversine
+ * differs in the last digits).
+ */
+export function radians(from: Position, to: Position): number {
+  const [ax, ay, az] = unitVector(from);
+  const [bx, by, bz] = unitVector(to);
+  const [cx, cy, cz] = [ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx];
+  return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz);
+}
 
 function lines(geometry: Geometry): LineString[] {
   switch (geometry.type) {
@@ -72,13 +89,13 @@ function lines(geometry: Geometry): LineString[] {
   }
 }
 
-/** Metres from a point to the nearest part of a geometry (0 inside a polygon). */
-export function metresTo(point: Position, geometry: Geometry): number {
+/** The angle in radians from a point to the nearest part of a geometry (0 inside a polygon). */
+function radiansTo(point: Position, geometry: Geometry): number {
   switch (geometry.type) {
     case 'Point':
-      return radians(point, geometry.coordinates) * EARTH_RADIUS_M;
+      return radians(point, geometry.coordinates);
     case 'MultiPoint':
-      return Math.min(...geometry.coordinates.map((p) => radians(point, p))) * EARTH_RADIUS_M;
+      return Math.min(...geometry.coordinates.map((p) => radians(point, p)));
     case 'Polygon':
     case 'MultiPolygon':
       if (booleanPointInPolygon(point, geometry)) return 0;
@@ -87,7 +104,7 @@ export function metresTo(point: Position, geometry: Geometry): number {
       break;
   }
   const edges = lines(geometry).map((line) => pointToLineDistance(point, line, { units: 'radians' }));
-  return edges.length ? Math.min(...edges) * EARTH_RADIUS_M : Infinity;
+  return edges.length ? Math.min(...edges) : Infinity;
 }
 
 function vertices(geometry: Geometry): Position[] {
@@ -131,8 +148,21 @@ function withinTest(spec: unknown): (geometry: Geometry) => boolean {
 export interface NearSpec {
   path: string;
   point: Position;
+  /** Metres from a GeoJSON point; radians from a legacy coordinate pair, as MongoDB measures each. */
+  unit: 'metres' | 'radians';
   minDistance: number;
   maxDistance: number;
+}
+
+/**
+ * A legacy coordinate pair as MongoDB reads one: `[x, y]`, or an embedded document whose first two
+ * fields are x and y (@cloudbase/database 1.4.0 sends a db.Geo.Point as `{longitude, latitude}`).
+ */
+export function legacyPair(value: unknown): Position | undefined {
+  if (isPosition(value)) return value;
+  if (!isObject(value) || 'type' in value) return undefined;
+  const pair = Object.values(value).slice(0, 2);
+  return isPosition(pair) ? pair : undefined;
 }
 
 /** `{$nearSphere|$near: {$geometry: Point, $minDistance?, $maxDistance?}}` (metres), or a legacy pair with radians. */
@@ -148,19 +178,21 @@ export function parseNear(path: string, op: string, spec: unknown): NearSpec {
     return {
       path,
       point: point.coordinates,
+      unit: 'metres',
       minDistance: optional(spec.$minDistance, '$minDistance') ?? 0,
       maxDistance: optional(spec.$maxDistance, '$maxDistance') ?? Infinity,
     };
   }
-  if (isPosition(spec)) return { path, point: spec, minDistance: 0, maxDistance: Infinity };
+  if (isPosition(spec)) return { path, point: spec, unit: 'radians', minDistance: 0, maxDistance: Infinity };
   return invalid(`${op} needs {$geometry: Point}`);
 }
 
-/** The nearest of a document's geometries at `path`, or undefined when it holds none in range. */
+/** The distance, in the spec's unit, to the nearest of a document's geometries at `path`, or undefined when none is in range. */
 export function nearDistance(doc: unknown, near: NearSpec): number | undefined {
-  const distances = geometriesAt(doc, near.path).map((g) => metresTo(near.point, g));
-  if (distances.length === 0) return undefined;
-  const nearest = Math.min(...distances);
+  const angles = geometriesAt(doc, near.path).map((g) => radiansTo(near.point, g));
+  if (angles.length === 0) return undefined;
+  const angle = Math.min(...angles);
+  const nearest = near.unit === 'metres' ? angle * EARTH_RADIUS_M : angle;
   return nearest >= near.minDistance && nearest <= near.maxDistance ? nearest : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { isObject, resolve, setValue } from 'mingo/util';
-import { nearestFirst, nearDistance, parseNear, type NearSpec } from './geo';
+import { legacyPair, nearestFirst, nearDistance, parseNear, type NearSpec } from './geo';
 import { Query } from './mingo';
 import { StoreError, type Doc } from './types';
 
@@ -42,7 +42,9 @@ export function geoNearStage(docs: Doc[], spec: unknown, geoFields: readonly str
   } else if (!geoFields.includes(key)) {
     invalid(`$geoNear found no 2dsphere index for key '${key}'`);
   }
-  const base = parseNear(key, '$geoNear', { $geometry: spec.near });
+  const pair = legacyPair(spec.near);
+  // A legacy pair measures in radians (a caller multiplies by the radius); GeoJSON in metres.
+  const base = pair ? parseNear(key, '$geoNear', pair) : parseNear(key, '$geoNear', { $geometry: spec.near });
   const near: NearSpec = {
     ...base,
     minDistance: optionalNumber(spec, 'minDistance') ?? 0,

@@ -4,7 +4,7 @@ import { duplicateKey, idFromKey, idKey } from './ids';
 import type { FieldFacts, FieldKinds } from './fieldkinds';
 import { narrow } from './pushdown';
 import { SqlParams, isUniqueViolation, quoteLiteral, type SqlExecutor } from './sql';
-import { StoreError, type Doc, type FindOptions, type Query } from './types';
+import { collectionNotExist, StoreError, type Doc, type FindOptions, type Query } from './types';
 
 /** A stored document with the version a write must still find for optimistic checks. */
 export interface Row {
@@ -32,7 +32,7 @@ export async function collectionExists(sql: SqlExecutor, name: string): Promise<
 
 export async function requireCollection(sql: SqlExecutor, name: string): Promise<void> {
   if (!(await collectionExists(sql, name))) {
-    throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${name}' does not exist`);
+    throw collectionNotExist(name);
   }
 }
 

@@ -34,6 +34,7 @@ import { OptimisticTransaction, type BufferedWrite, type TransactionHost } from 
 import { applyUpdate, prepareUpdate, upsertDocument, type PreparedUpdate } from './update';
 import { validateInsertBatch } from './validate';
 import {
+  collectionNotExist,
   StoreError,
   type Change,
   type Doc,
@@ -155,6 +156,11 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
     );
   }
 
+  async hasCollection(name: string): Promise<boolean> {
+    this.assertOpen();
+    return collectionExists(this.sql, name);
+  }
+
   async listCollections(): Promise<string[]> {
     this.assertOpen();
     const rows = await this.sql.query<{ name: string }>(`SELECT name FROM collections ORDER BY name`);
@@ -218,7 +224,7 @@ export class PostgresDocumentStore implements DocumentStore, TransactionHost {
   ): Promise<WriteOutcome<UpdateResult> & { docs: Doc[] }> {
     const exists = await collectionExists(sql, collection);
     if (!exists && !upsert) {
-      throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${collection}' does not exist`);
+      throw collectionNotExist(collection);
     }
     const matched = exists ? await this.matchForWrite(sql, collection, query, compiled, multi) : [];
     if (matched.length === 0 && upsert) {

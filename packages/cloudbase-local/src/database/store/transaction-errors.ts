@@ -15,10 +15,11 @@ export function notExist(): StoreError {
   );
 }
 
-/** A write conflict; the SDK's runTransaction retries on exactly this code. */
+/** A write conflict; the SDK's runTransaction retries on exactly this code, and tests compare the message whole. */
 export function writeConflict(collection: string, id: unknown): StoreError {
   return new StoreError(
     'DATABASE_TRANSACTION_CONFLICT',
-    `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us. (document ${JSON.stringify(id)} in '${collection}')`,
+    '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.',
+    `transaction conflict on document ${JSON.stringify(id)} in '${collection}'`,
   );
 }

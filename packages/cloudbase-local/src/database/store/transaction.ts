@@ -19,7 +19,7 @@ import { notExist, writeConflict } from './transaction-errors';
 import { applyUpdate, prepareUpdate, upsertDocument } from './update';
 import { validateInsertBatch } from './validate';
 import {
-  StoreError,
+  collectionNotExist,
   type Doc,
   type DocId,
   type FindOptions,
@@ -71,9 +71,10 @@ interface Entry {
 
 /**
  * CloudBase transactions are MongoDB's: snapshot isolation over several HTTP requests, so no SQL
- * transaction stays open between them. Reads see the committed state of the transaction's start:
- * every commit made since hands its preimages to each open transaction (`remember`), and reads put
- * those in place of the newer rows. A write to a document that changed since the start, or that
+ * transaction stays open between them. Reads see the committed state as of the transaction's first
+ * read or write (MongoDB takes its snapshot then, not at startTransaction): every commit made since
+ * hands its preimages to each started transaction (`remember`), and reads put those in place of the
+ * newer rows. A write to a document that changed since the start, or that
  * another open transaction has written, fails at once with a write conflict and ends the
  * transaction (MongoDB aborts it; the SDK's runTransaction then retries with a new one). Documents
  * only read never conflict. Commit re-checks the written documents' versions, which also catches a
@@ -82,6 +83,8 @@ interface Entry {
 export class OptimisticTransaction implements Transaction {
   readonly id = newDocumentId();
   private open = true;
+  /** The snapshot is taken at the first read or write; commits before it are simply visible. */
+  private started = false;
   private readonly snapshot = new Map<string, Preimage>();
   private readonly buffer = new Map<string, BufferedWrite>();
   private readonly createdCollections = new Set<string>();
@@ -103,6 +106,7 @@ export class OptimisticTransaction implements Transaction {
 
   /** Called by the store with the state a commit replaced; the first preimage of a document wins. */
   remember(preimages: Preimage[]): void {
+    if (!this.started) return;
     for (const p of preimages) {
       const key = docKey(p.collection, p.key);
       if (!this.snapshot.has(key)) this.snapshot.set(key, p);
@@ -193,14 +197,14 @@ export class OptimisticTransaction implements Transaction {
   }
 
   commit(): Promise<void> {
-    return this.run(async () => {
+    return this.locked(async () => {
       this.finish();
       await this.host.applyTransaction([...this.buffer.values()]);
     });
   }
 
   abort(): Promise<void> {
-    return this.run(async () => this.finish());
+    return this.locked(async () => this.finish());
   }
 
   private finish(): void {
@@ -209,7 +213,15 @@ export class OptimisticTransaction implements Transaction {
     this.host.release(this.id);
   }
 
+  /** A read or write: the first one takes the snapshot. */
   private run<T>(fn: () => Promise<T>): Promise<T> {
+    return this.locked(async () => {
+      this.started = true;
+      return fn();
+    });
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
     return this.lock.run(async () => {
       if (!this.open) throw notExist();
       return fn();
@@ -246,7 +258,7 @@ export class OptimisticTransaction implements Transaction {
       return true;
     }
     if (allowMissing) return false;
-    throw new StoreError('DATABASE_COLLECTION_NOT_EXIST', `collection '${collection}' does not exist`);
+    throw collectionNotExist(collection);
   }
 
   /** Keys an insert may take: absent in this transaction's view (else a duplicate) and in nobody else's way. */

@@ -49,10 +49,24 @@ export class StoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
     message: string,
+    /** What the local cloud knows beyond CloudBase's exact message: logged, never answered. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'StoreError';
   }
+}
+
+/**
+ * CloudBase's answer to a read or write of a collection never created, as its API words it; where
+ * collections come from is the detail.
+ */
+export function collectionNotExist(name: string): StoreError {
+  return new StoreError(
+    'DATABASE_COLLECTION_NOT_EXIST',
+    '[ResourceNotFound] Db or Table not exist. Please check your request, but if the problem cannot be solved, contact us.',
+    `collection '${name}' does not exist: create it with --import DIR (a ${name}.jsonl file; an empty one makes it empty), in a collections file (collections.json), or in the inspector (/_/)`,
+  );
 }
 
 export type Change =
@@ -88,6 +102,8 @@ export interface DocumentStore extends DocumentOps {
   aggregate(collection: string, pipeline: Record<string, unknown>[]): Promise<Doc[]>;
 
   listCollections(): Promise<string[]>;
+  /** Whether the collection was created (CloudBase refuses reads and writes of one that was not). */
+  hasCollection(name: string): Promise<boolean>;
   /** CloudBase auto-creates on first insert; this is db.createCollection (errors when it exists). */
   createCollection(name: string): Promise<void>;
   dropCollection(name: string): Promise<void>;
