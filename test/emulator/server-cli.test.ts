@@ -44,6 +44,8 @@ describe('parseArgs', () => {
       databaseUrl: 'postgres://x/y',
     });
     expect(parseArgs(['--in-memory'], {}).dataDir).toBeUndefined();
+    expect(parseArgs(['--concurrency', '20', '--workers=2'], {})).toMatchObject({ concurrency: 20, workers: 2 });
+    expect(() => parseArgs(['--workers', '0'], {})).toThrow('--workers must be at least 1');
     expect(() => parseArgs(['--bogus'], {})).toThrow('unknown option --bogus');
     expect(() => parseArgs(['--port', 'abc'], {})).toThrow('--port expects a non-negative integer');
   });

@@ -25,6 +25,10 @@ export interface CliOptions {
   /** `--env-file` files, in order; none given means `.env` when present. */
   envFiles: string[];
   maxLimit?: number;
+  /** Worker processes per function. */
+  workers?: number;
+  /** Invocations one function may run at once. */
+  concurrency?: number;
   /** Fire timer triggers on schedule (default true). */
   schedule: boolean;
   /** `fn` or `fn/trigger` to fire on an already running local cloud. */
@@ -76,6 +80,10 @@ export function usage(profile: CliProfile = GENERIC): string {
   --env-file FILE         environment variables for functions, repeatable (default .env when
                           present${profile.baseEnvFiles?.length ? `, after ${profile.baseEnvFiles.join(', ')}` : ''})
   --max-limit N           most documents one get() returns (default 1000)
+  --concurrency N         invocations one function runs at once, CloudBase's concurrency
+                          quota; past it a call is refused (default 1000, CloudBase's)
+  --workers N             worker processes per function (default 4); more concurrent
+                          invocations share them
   --no-schedule           do not run timer triggers on their schedule (fire them with --fire)
   --fire FN[/TRIGGER]     fire a function's timer trigger (default: its first) on the local
                           cloud already running for this data folder or port, print the outcome${own.join('')}
@@ -155,6 +163,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, profi
         options.maxLimit = intArg(flag, value());
         if (options.maxLimit === 0) throw new UsageError('--max-limit must be at least 1');
         break;
+      case '--concurrency':
+      case '--workers': {
+        const n = intArg(flag, value());
+        if (n === 0) throw new UsageError(`${flag} must be at least 1`);
+        if (flag === '--workers') options.workers = n;
+        else options.concurrency = n;
+        break;
+      }
       case '--no-schedule':
         options.schedule = false;
         break;

@@ -114,6 +114,8 @@ export async function runCli(
   if (options.importDir) serverOptions.importDir = options.importDir;
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
+  if (options.workers) serverOptions.functionWorkers = options.workers;
+  if (options.concurrency) serverOptions.functionConcurrency = options.concurrency;
   const configured = profile.configure?.(serverOptions, { files: functionEnv.env, process: env }) ?? serverOptions;
   const cloud = await startLocalCloud(configured);
   let attached: string[];

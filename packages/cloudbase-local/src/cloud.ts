@@ -53,6 +53,13 @@ export interface LocalCloudOptions {
   wechat?: WechatOptions;
   /** Keep one spare worker booted with wx-server-sdk loaded, so cold starts are short; default true. */
   functionsPrewarm?: boolean;
+  /**
+   * Worker processes per function, default 4: up to this many concurrent invocations each get a
+   * process (an instance) of their own; beyond it they share the workers, so memory stays bounded.
+   */
+  functionWorkers?: number;
+  /** Invocations one function may run at once (CloudBase's concurrency quota); default 1000, CloudBase's. */
+  functionConcurrency?: number;
   /** The env id functions see as TCB_ENV; default 'local'. */
   envId?: string;
   /** Most documents one get() returns; default 1000 (CloudBase's cloud-function limit). */
@@ -162,6 +169,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           : {}),
         ...(options.functionEnvFor ? { envFor: (name: string) => options.functionEnvFor?.(name, url) ?? {} } : {}),
         ...(options.functionsPrewarm === false ? { prewarm: false } : {}),
+        ...(options.functionWorkers ? { maxInstances: options.functionWorkers } : {}),
+        ...(options.functionConcurrency ? { concurrency: options.functionConcurrency } : {}),
         onRecord: (record: InvocationRecord) => {
           const status = record.outcome === 'ok' ? 'ok' : `${record.outcome}: ${record.errMsg ?? ''}`;
           log(`[fn] ${record.name} ${record.durationMs} ms${record.coldStart ? ' (cold)' : ''} ${status}`);

@@ -28,6 +28,9 @@ export function invokeFunctionResponse(
       message: `errCode: ${outcome.errCode}  | errMsg: ${outcome.errMsg}`,
     };
   }
+  if (outcome.errCode === FUNCTION_ERRORS.concurrencyLimit.errCode) {
+    return { requestId: outcome.requestId, code: 'EXCEED_CONCURRENT_REQUEST_LIMIT', message: outcome.errMsg };
+  }
   const label =
     outcome.errCode === FUNCTION_ERRORS.timeout.errCode
       ? FUNCTION_ERRORS.timeout.label

@@ -19,10 +19,11 @@ const INVALID_PARAM_ERRCODE = FUNCTION_ERRORS.invalidParam.errCode;
 
 /**
  * HTTP status for the host's errCodes: -501000 not found, -501007 an event it cannot pass on,
- * -504003 timed out, -504002 threw or crashed.
+ * -501004 past the concurrency quota, -504003 timed out, -504002 threw or crashed.
  */
 function httpStatusFor(errCode: number): number {
   if (errCode === FUNCTION_ERRORS.notFound.errCode) return 404;
+  if (errCode === FUNCTION_ERRORS.concurrencyLimit.errCode) return 429;
   if (errCode === INVALID_PARAM_ERRCODE) return 400;
   if (errCode === FUNCTION_ERRORS.timeout.errCode) return 504;
   return 500;

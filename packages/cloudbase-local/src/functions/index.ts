@@ -59,10 +59,10 @@ export function createFunctionsService(options: FunctionHostOptions & { bodyLimi
     admin: (_action, params, requestId) => invokeFunction(host, params, requestId),
     routes: { [FUNCTIONS_HTTP_PREFIX]: functionsRoute(host, bodyLimit) },
     inspector: {
-      //   GET /_/api/functions             functions with config and live instances
+      //   GET /_/api/functions             functions with config and live instances, and the workers' memory
       functions({ method, route, json }: InspectorRequest) {
         if (method !== 'GET' || route.length !== 1) return false;
-        json(200, { functions: functionsView(host) });
+        json(200, { functions: functionsView(host), memory: host.memory() });
         return true;
       },
       //   GET /_/api/invocations?limit=50&function=&source=&q=   recent invocations, newest first,

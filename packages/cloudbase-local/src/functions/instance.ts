@@ -1,6 +1,7 @@
 /**
  * One function instance: a worker process (runner.ts) that loads one function's code and serves
- * one invocation at a time, staying warm between them, as a CloudBase instance does.
+ * its invocations, staying warm between them, as a CloudBase instance does. It serves one at a
+ * time until its function has as many workers as the host allows; then it takes several at once.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { HostMessage, LogLevel, WorkerMessage } from './ipc';
@@ -20,7 +21,7 @@ export interface Job {
   resolve: (outcome: InvokeOutcome) => void;
 }
 
-/** The invocation an instance is serving. */
+/** An invocation an instance is serving. */
 export interface Running {
   job: Job;
   record: InvocationRecord;
@@ -29,7 +30,7 @@ export interface Running {
   startedAt: number;
 }
 
-export type InstanceState = 'booting' | 'loading' | 'idle' | 'busy' | 'dead';
+export type InstanceState = 'booting' | 'loading' | 'ready' | 'dead';
 
 /** What the host hears from an instance's process. */
 export interface InstanceEvents {
@@ -45,6 +46,9 @@ export interface InstanceOptions {
   preload?: string;
 }
 
+/** Finished invocations whose late output (async work left running) can still be filed with them. */
+const REMEMBERED_RUNS = 20;
+
 export class Instance {
   state: InstanceState = 'booting';
   pool?: Pool;
@@ -55,8 +59,11 @@ export class Instance {
   initMs?: number;
   loadTimer?: NodeJS.Timeout;
   idleTimer?: NodeJS.Timeout;
-  running?: Running;
-  lastRecord?: InvocationRecord;
+  readonly running = new Map<string, Running>();
+  /** Takes no more work (a timeout or an escaped error left it unsafe); ends once nothing runs. */
+  draining = false;
+  /** Resident memory of the worker in bytes, as it last reported. */
+  rss = 0;
   /** Output printed while loading (module top level) is shown with the first invocation. */
   loadLogs: LogEntry[] = [];
   fatal?: string;
@@ -64,6 +71,7 @@ export class Instance {
   retired = false;
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
+  private readonly finished = new Map<string, InvocationRecord>();
 
   constructor(options: InstanceOptions, events: InstanceEvents) {
     const child = fork(runnerPath(), options.preload ? [options.preload] : [], {
@@ -90,6 +98,15 @@ export class Instance {
     return this.child.connected;
   }
 
+  /** Loaded and serving nothing: what a CloudBase instance between requests is. */
+  get idle(): boolean {
+    return this.state === 'ready' && this.running.size === 0 && !this.draining;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   send(message: HostMessage): boolean {
     if (!this.child.connected) return false;
     try {
@@ -107,13 +124,24 @@ export class Instance {
     if (this.state !== 'dead') this.child.kill('SIGKILL');
   }
 
+  /** Takes an invocation off the instance once it is answered; its record keeps late output. */
+  release(id: string): Running | undefined {
+    const running = this.running.get(id);
+    if (!running) return undefined;
+    this.running.delete(id);
+    this.finished.set(id, running.record);
+    if (this.finished.size > REMEMBERED_RUNS) this.finished.delete(this.finished.keys().next().value as string);
+    return running;
+  }
+
   /** Files a log line with the invocation it belongs to. */
   log(entry: LogEntry, id?: string): void {
-    const running = this.running;
-    if (running && (id === undefined || id === running.record.id)) appendLog(running.record.logs, entry);
-    else if (this.runs === 0 && !running) appendLog(this.loadLogs, entry);
-    // Output from async work a previous run left behind belongs to that run.
-    else if (this.lastRecord) appendLog(this.lastRecord.logs, entry);
+    const record = id ? (this.running.get(id)?.record ?? this.finished.get(id)) : undefined;
+    if (record) appendLog(record.logs, entry);
+    else if (this.running.size === 1) appendLog([...this.running.values()][0].record.logs, entry);
+    else if (this.runs === 0) appendLog(this.loadLogs, entry);
+    // Output from async work a previous run left behind belongs to the last run.
+    else if (this.finished.size > 0) appendLog([...this.finished.values()].at(-1)?.logs ?? [], entry);
   }
 
   private output(level: LogLevel, text: string): void {

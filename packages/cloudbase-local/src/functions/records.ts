@@ -19,6 +19,8 @@ export const FUNCTION_ERRORS = {
   notFound: { errCode: -501000, label: '' },
   /** The event cannot be handed to the function (wx-server-sdk's INVALID_PARAM). */
   invalidParam: { errCode: -501007, label: '' },
+  /** Past the function's concurrency quota (TCB's EXCEED_CONCURRENT_REQUEST_LIMIT). */
+  concurrencyLimit: { errCode: -501004, label: '' },
   executeFail: { errCode: -504002, label: 'functions execute fail' },
   timeout: { errCode: -504003, label: 'functions time out error' },
 } as const;

@@ -78,7 +78,12 @@ export interface FunctionConfig {
   timeout: number;
   triggers: Array<{ name: string; type: 'timer'; config: string }>;
   permissions?: { openapi?: string[] };
+  /** `file.export` the platform calls, CloudBase's `handler`; default `index.main`. */
+  handler?: string;
 }
+
+/** What a project says of a function beyond its config.json (cloudbaserc.json), over it. */
+export type FunctionSettings = Partial<FunctionConfig>;
 
 /** Who is making an SDK call, found from the per-invocation `WX_API_TOKEN` the SDK sends as `wxCloudApiToken`. */
 export interface CallerContext {
@@ -98,8 +103,19 @@ export interface FunctionHostOptions {
   env?: Record<string, string>;
   /** One function's own variables, set when an instance loads it (over `env`), as CloudBase sets each function's. */
   envFor?: (name: string) => Record<string, string>;
-  /** Instances per function before invocations queue; default 4. */
+  /**
+   * Worker processes per function; default 4. Up to this many concurrent invocations each get a
+   * process of their own, as CloudBase instances; beyond it they share the workers (each in its own
+   * async context), which bounds memory while I/O-bound invocations still run side by side.
+   */
   maxInstances?: number;
+  /**
+   * Invocations of one function running at once, CloudBase's per-function concurrency quota:
+   * beyond it a call is refused (-501004), as CloudBase blocks it. Default 1000, CloudBase's.
+   */
+  concurrency?: number;
+  /** A function's settings from the project (cloudbaserc.json), over its config.json. */
+  settingsFor?: (name: string) => FunctionSettings | undefined;
   /** Invocation records kept for recent(); default 200. */
   historySize?: number;
   /** An idle instance is reclaimed after this long, as CloudBase does; default 10 minutes. */
@@ -114,11 +130,24 @@ export interface FunctionHostOptions {
 }
 
 export interface InstanceCounts {
-  /** Booting or loading the function's code (a cold start in progress). */
+  /** Worker processes booting or loading the function's code (a cold start in progress). */
   starting: number;
+  /** Workers running at least one invocation. */
   busy: number;
   idle: number;
+  /** Invocations waiting for a worker. */
   queued: number;
+  /** Invocations running now, over all workers. */
+  running: number;
+  /** Resident memory of the function's workers, in bytes, as they last reported. */
+  rssBytes: number;
+}
+
+/** Memory of every function worker: now, and the most it has been since the local cloud started. */
+export interface WorkerMemory {
+  processes: number;
+  rssBytes: number;
+  peakRssBytes: number;
 }
 
 export interface FunctionHost {
@@ -137,5 +166,7 @@ export interface FunctionHost {
   onInvocation(listener: (record: InvocationRecord) => void): () => void;
   /** Live instances of a function and invocations waiting for one, for the dev page and tests. */
   instances(name: string): InstanceCounts;
+  /** Memory of all function workers. */
+  memory(): WorkerMemory;
   close(): Promise<void>;
 }

@@ -40,6 +40,7 @@ export interface HttpAccessOptions {
 function statusFor(errCode: number): [number, string] {
   if (errCode === FUNCTION_ERRORS.notFound.errCode) return [404, 'FUNCTION_NOT_FOUND'];
   if (errCode === FUNCTION_ERRORS.timeout.errCode) return [504, 'FUNCTION_TIME_LIMIT_EXCEEDED'];
+  if (errCode === FUNCTION_ERRORS.concurrencyLimit.errCode) return [429, 'EXCEED_CONCURRENT_REQUEST_LIMIT'];
   return [500, 'FUNCTION_INVOCATION_FAILED'];
 }
 
