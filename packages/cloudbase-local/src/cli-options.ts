@@ -17,9 +17,14 @@ export interface CliOptions {
   host: string;
   dataDir?: string;
   databaseUrl?: string;
-  functionsDir: string;
-  /** The folder with collections.json. */
-  databaseDir: string;
+  /** A CloudBase mini-program project to run as it is (its folders are then the defaults). */
+  project?: string;
+  /** Where the project's function installs are kept for reuse. */
+  installCache?: string;
+  /** Given with --functions; else the profile's, the project's or ./cloudfunctions. */
+  functionsDir?: string;
+  /** The folder with collections.json, given with --database. */
+  databaseDir?: string;
   importDir?: string;
   exportDir?: string;
   /** `--env-file` files, in order; none given means `.env` when present. */
@@ -67,14 +72,19 @@ export function usage(profile: CliProfile = GENERIC): string {
     dir === undefined ? fallback : `${path.relative(process.cwd(), dir) || '.'}/`;
   return `Usage: ${profile.command} [options]
 
+  --project DIR           run a CloudBase mini-program project as it is: project.config.json's
+                          cloudfunctionRoot, cloudbaserc.json/.js (timeouts, variables, triggers,
+                          HTTP paths), each function's config.json; installs each function's
+                          dependencies on first start (data then defaults to DIR/.cloud/)
+  --install-cache DIR     keep the project's function installs in DIR and reuse them
   --port N                listen port (env PORT, default ${DEFAULT_PORT}; 0 = any free port)
   --host H                listen address (env HOST, default 127.0.0.1)
   --data DIR              data folder (default .cloud/); ignored when DATABASE_URL is set
   --in-memory             keep the database in memory only
-  --functions DIR         cloud functions folder, one folder with a built index.js each
-                          (default ${folder(profile.defaults?.functionsDir, 'cloudfunctions/')})
+  --functions DIR         cloud functions folder, one folder per function
+                          (default ${folder(profile.defaults?.functionsDir, 'cloudfunctions/')}, or the project's)
   --database DIR          folder with collections.json: collections, indexes, rules
-                          (default ${folder(profile.defaults?.databaseDir, 'database/')})
+                          (default ${folder(profile.defaults?.databaseDir, 'database/')}, or the project's)
   --import DIR            load <collection>.jsonl files (Extended JSON) before serving
   --export-on-exit [DIR]  write <collection>.jsonl files on shutdown (default .export/)
   --env-file FILE         environment variables for functions, repeatable (default .env when
@@ -106,14 +116,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, profi
     port: env.PORT ? intArg('PORT', env.PORT) : DEFAULT_PORT,
     host: env.HOST || '127.0.0.1',
     dataDir: '.cloud',
-    functionsDir: profile.defaults?.functionsDir ?? 'cloudfunctions',
-    databaseDir: profile.defaults?.databaseDir ?? 'database',
     envFiles: [],
     schedule: true,
     quiet: false,
     help: false,
   };
   if (env.DATABASE_URL) options.databaseUrl = env.DATABASE_URL;
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] =
@@ -136,9 +145,17 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, profi
         break;
       case '--data':
         options.dataDir = value();
+        given.add('data');
         break;
       case '--in-memory':
         delete options.dataDir;
+        given.add('data');
+        break;
+      case '--project':
+        options.project = value();
+        break;
+      case '--install-cache':
+        options.installCache = value();
         break;
       case '--functions':
         options.functionsDir = value();
@@ -192,6 +209,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv, profi
       }
     }
   }
+  // A project keeps its data beside it, as it keeps everything else.
+  if (options.project && !given.has('data')) options.dataDir = path.join(options.project, '.cloud');
   return options;
 }
 

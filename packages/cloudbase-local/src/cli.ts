@@ -39,6 +39,7 @@ async function describe(
       : 'in memory (nothing is kept)';
   const lines = [
     `Local cloud listening on ${cloud.url}`,
+    ...(options.project ? [`  project      ${path.resolve(options.project)}`] : []),
     `  SDK          cloud.init({ env: 'local', serviceUrl: '${cloud.adminUrl}' })`,
     `  call         POST ${cloud.url}/functions/<name>  (identity: x-wx-openid header)`,
     `  client db    POST ${cloud.url}/web  (database.*, under collections.json's rules; same header)`,
@@ -47,7 +48,7 @@ async function describe(
     `  WeChat API   ${cloud.url}/wxapi/<path as on api.weixin.qq.com>  (mini-program ${apps.miniProgram.appid}, Official Account ${apps.officialAccount.appid})`,
     ...cloud.httpRoutes.map((r) => `  HTTP access  ${cloud.url}/http${r.path} -> ${r.function}`),
     `  data         ${data}`,
-    `  functions    ${functions.length ? functions.join(', ') : `none built in ${options.functionsDir}/`}`,
+    `  functions    ${functions.length ? functions.join(', ') : `none found in ${cloud.functionsDir}/`}`,
     ...cloud.timers
       .list()
       .map(
@@ -77,7 +78,7 @@ function functionEnvironment(
   const optional = (file: string): boolean => fs.existsSync(file);
   const files = [
     ...(profile.baseEnvFiles ?? []).filter(optional),
-    ...(options.envFiles.length ? options.envFiles : ['.env'].filter(optional)),
+    ...(options.envFiles.length ? options.envFiles : [path.join(options.project ?? '.', '.env')].filter(optional)),
   ];
   let env: Record<string, string> = {};
   for (const file of files) {
@@ -88,6 +89,18 @@ function functionEnvironment(
     }
   }
   return { env, files };
+}
+
+/** The folders given, else the profile's, else (without a project, which has its own) the usual ones. */
+function defaultFolders(
+  options: CliOptions,
+  profile: CliProfile,
+): Pick<LocalCloudOptions, 'functionsDir' | 'databaseDir'> {
+  const functionsDir =
+    options.functionsDir ?? profile.defaults?.functionsDir ?? (options.project ? undefined : 'cloudfunctions');
+  const databaseDir =
+    options.databaseDir ?? profile.defaults?.databaseDir ?? (options.project ? undefined : 'database');
+  return { ...(functionsDir ? { functionsDir } : {}), ...(databaseDir ? { databaseDir } : {}) };
 }
 
 /** Starts the local cloud as the command does, without touching process signals (tests call this). */
@@ -102,8 +115,7 @@ export async function runCli(
   const serverOptions: LocalCloudOptions = {
     port: options.port,
     host: options.host,
-    functionsDir: options.functionsDir,
-    databaseDir: options.databaseDir,
+    ...defaultFolders(options, profile),
     functionEnv: functionEnv.env,
     quiet: options.quiet,
     schedule: options.schedule,
@@ -113,6 +125,8 @@ export async function runCli(
   else if (options.dataDir) serverOptions.dataDir = options.dataDir;
   if (options.importDir) serverOptions.importDir = options.importDir;
   if (options.exportDir) serverOptions.exportOnCloseDir = options.exportDir;
+  if (options.project) serverOptions.project = options.project;
+  if (options.installCache) serverOptions.installCache = options.installCache;
   if (options.maxLimit) serverOptions.maxLimit = options.maxLimit;
   if (options.workers) serverOptions.functionWorkers = options.workers;
   if (options.concurrency) serverOptions.functionConcurrency = options.concurrency;

@@ -7,11 +7,12 @@ import * as path from 'node:path';
 import { startDatabase } from './database';
 import type { DocumentStore } from './database/store/types';
 import { callerOf, createFunctionsService } from './functions';
-import type { FunctionHost, InvocationRecord } from './functions/types';
+import type { FunctionHost, FunctionSettings, InvocationRecord } from './functions/types';
 import { createHttpAccessService, normalizeRoutes, type HttpRoute } from './http-access';
 import { createInspector } from './inspector';
 import { acquireDataDirLock, type DataDirLock } from './lock';
 import { createOpenApiService } from './openapi';
+import { withProject } from './project/options';
 import { createRealtimeService, type RealtimeService } from './realtime';
 import { CloudServer } from './server';
 import { ServiceRegistry, type RouteHandler, type UpgradeHandler } from './service';
@@ -35,8 +36,19 @@ export interface LocalCloudOptions {
   databaseUrl?: string;
   /** Postgres schema for the store's tables (lets tests share one real server). */
   databaseSchema?: string;
+  /**
+   * A CloudBase mini-program project folder, read as DevTools and CloudBase's CLI read it
+   * (project.config.json, cloudbaserc.json or .js, each function's config.json): its functions,
+   * collections file, variables, triggers and HTTP access paths, under the options given here.
+   * Functions with a package.json and no node_modules get their dependencies installed first.
+   */
+  project?: string;
+  /** Where `project` installs are kept for reuse between projects and runs. */
+  installCache?: string;
   /** Folder of cloud functions (one folder each with a built index.js); default ./cloudfunctions. */
   functionsDir?: string;
+  /** A function's settings (timeout, handler, triggers, permissions) over its config.json. */
+  functionSettings?: (name: string) => FunctionSettings;
   /**
    * Extra environment variables for every function; as a function, it is given the local cloud's
    * URL once the port is bound (so a port-0 cloud can point functions at its own endpoints).
@@ -102,6 +114,8 @@ export interface LocalCloud {
   readonly outbox: Outbox;
   /** The local WeChat server: apps, people and follower state, the word list. */
   readonly wechat: WechatServer;
+  /** The folder the functions are served from. */
+  readonly functionsDir: string;
   /** The HTTP access routes served at `/http<path>`. */
   readonly httpRoutes: readonly HttpRoute[];
   /** Timer triggers: listed, fired on demand, and on schedule when `schedule` is on. */
@@ -127,14 +141,16 @@ function wechatOptions(options: LocalCloudOptions): WechatOptions {
   return { ...wechat, words: { risky: [...options.blocklist] } };
 }
 
-export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+export async function startLocalCloud(given: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const log = given.quiet ? (): void => undefined : (given.log ?? ((line: string) => console.log(line)));
+  const options = await withProject(given, log);
   const host = options.host ?? '127.0.0.1';
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const envId = options.envId ?? 'local';
-  const log = options.quiet ? (): void => undefined : (options.log ?? ((line: string) => console.log(line)));
   const dataDir = options.dataDir && !options.databaseUrl ? path.resolve(options.dataDir) : undefined;
   const exportDir = options.exportOnCloseDir ? path.resolve(options.exportOnCloseDir) : undefined;
 
+  const functionsDir = path.resolve(options.functionsDir ?? 'cloudfunctions');
   // A bad route is the caller's mistake: refuse it before anything starts.
   const httpRoutes = normalizeRoutes(options.httpRoutes ?? []);
   // The lock comes first: a second local cloud must stop before it touches the database files.
@@ -160,7 +176,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     );
     const functions = services.add(
       createFunctionsService({
-        functionsDir: path.resolve(options.functionsDir ?? 'cloudfunctions'),
+        functionsDir,
         serviceUrl: `${url}/admin`,
         envId,
         bodyLimit,
@@ -168,6 +184,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ? { env: typeof options.functionEnv === 'function' ? options.functionEnv(url) : options.functionEnv }
           : {}),
         ...(options.functionEnvFor ? { envFor: (name: string) => options.functionEnvFor?.(name, url) ?? {} } : {}),
+        ...(options.functionSettings ? { settingsFor: options.functionSettings } : {}),
         ...(options.functionsPrewarm === false ? { prewarm: false } : {}),
         ...(options.functionWorkers ? { maxInstances: options.functionWorkers } : {}),
         ...(options.functionConcurrency ? { concurrency: options.functionConcurrency } : {}),
@@ -229,6 +246,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       functions: functions.host,
       outbox: wechat.server.outbox,
       wechat: wechat.server,
+      functionsDir,
       httpRoutes,
       timers: timers.scheduler,
       storage: storage.storage,

@@ -75,13 +75,18 @@ export async function startDatabase(options: DatabaseOptions): Promise<DatabaseS
     await store.close().catch(() => undefined);
     throw error;
   }
+  const said = new Set<string>();
   const wire = async (work: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> => {
     try {
       return await work();
     } catch (error) {
       if (!(error instanceof StoreError)) throw error;
-      // CloudBase's words go to the caller unchanged; what the local cloud knows more goes to the log.
-      if (error.detail) options.log(`[database] ${error.code}: ${error.detail}`);
+      // CloudBase's words go to the caller unchanged; what the local cloud knows more goes to the
+      // log, once (a timer retrying every few seconds would repeat it).
+      if (error.detail && !said.has(error.detail)) {
+        said.add(error.detail);
+        options.log(`[database] ${error.code}: ${error.detail}`);
+      }
       throw wireErrorOf(error);
     }
   };

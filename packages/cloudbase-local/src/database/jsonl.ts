@@ -2,7 +2,7 @@
  * Import and export of the whole database as JSON lines, one file per collection
  * (`<collection>.jsonl`, one document per line), values in Extended JSON so Dates, RegExps and
  * non-finite numbers survive the round trip: the shape of Firebase's emulator exports, readable by
- * `mongoimport` too.
+ * `mongoimport` too. Imports also read the CloudBase console's export (`<collection>.json`).
  */
 import { COLLECTION_NAME } from './config';
 import * as fs from 'node:fs';
@@ -40,18 +40,29 @@ export class ImportError extends Error {
   }
 }
 
-/** Reads every `<collection>.jsonl` in `dir`; throws ImportError naming the file and line of bad input. */
+/** CloudBase's console exports and imports a collection as JSON lines in a `.json` file. */
+const CONSOLE_EXTENSION = '.json';
+
+/**
+ * Reads every `<collection>.jsonl` in `dir`, and every `<collection>.json` in the console's JSON
+ * lines format; throws ImportError naming the file and line of bad input.
+ */
 export function readImportDir(dir: string): Record<string, Doc[]> {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith(EXTENSION));
+    names = fs.readdirSync(dir).filter((name) => name.endsWith(EXTENSION) || name.endsWith(CONSOLE_EXTENSION));
   } catch (error) {
     throw new ImportError(`cannot read import folder ${dir}: ${(error as Error).message}`);
   }
   const data: Record<string, Doc[]> = {};
   const now = new Date();
   for (const file of names.sort()) {
-    const collection = file.slice(0, -EXTENSION.length);
+    const collection = file.slice(0, file.lastIndexOf('.'));
+    if (Object.prototype.hasOwnProperty.call(data, collection)) {
+      throw new ImportError(
+        `${collection}${EXTENSION} and ${collection}${CONSOLE_EXTENSION}: one collection, two files`,
+      );
+    }
     if (!COLLECTION_NAME.test(collection)) throw new ImportError(`${file}: not a valid collection name`);
     const docs: Doc[] = [];
     const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
