@@ -1,4 +1,14 @@
 /** The inspector's JSON API as the page uses it: one fetch helper, and the shapes it answers. */
+import type { InstanceCounts, InvocationRecord, WorkerMemory } from '../../functions/types';
+
+/** A value as it arrives in JSON: Dates are ISO strings, everything else as it was. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends ReadonlyArray<infer U>
+    ? Array<Json<U>>
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T;
 
 export class ApiError extends Error {
   constructor(
@@ -61,35 +71,18 @@ export interface DocsPage {
   docs: Doc[];
 }
 
-export interface LogLine {
-  level: 'log' | 'info' | 'warn' | 'error';
-  at: string;
-  text: string;
-}
-
-export interface Invocation {
-  id: string;
-  name: string;
-  startedAt: string;
-  durationMs: number;
-  coldStart: boolean;
-  initMs?: number;
-  outcome: 'ok' | 'error' | 'timeout' | 'crash';
-  errMsg?: string;
-  openid?: string;
-  logs: LogLine[];
-  source?: string;
-  event?: unknown;
-  eventOmitted?: string;
-  result?: unknown;
-  resultOmitted?: string;
-  appError?: { code: string; message: string };
-}
+/** One invocation as the functions service records it. */
+export type Invocation = Json<InvocationRecord>;
 
 export interface FunctionInfo {
   name: string;
   config: { timeout?: number; triggers?: unknown[]; error?: string };
-  instances: { starting: number; busy: number; idle: number; queued: number };
+  instances: InstanceCounts;
+}
+
+export interface FunctionsPage {
+  functions: FunctionInfo[];
+  memory: WorkerMemory;
 }
 
 export interface Trigger {

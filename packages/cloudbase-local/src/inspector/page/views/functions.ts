@@ -3,7 +3,16 @@
  * its source, outcome (an `{ok:false}` answer is an application error), duration and cold or warm
  * start; the selected one shows its event, result and logs. Filtered by function, source and text.
  */
-import { api, enc, query, type FireOutcome, type FunctionInfo, type Invocation, type Trigger } from '../api';
+import {
+  api,
+  enc,
+  query,
+  type FireOutcome,
+  type FunctionInfo,
+  type FunctionsPage,
+  type Invocation,
+  type Trigger,
+} from '../api';
 import {
   badge,
   dataTable,
@@ -102,7 +111,7 @@ export function functionsView(): View {
   /** The last answer of each trigger fired from here, shown on its card. */
   const fired = new Map<string, FireOutcome | 'running'>();
 
-  function renderSide(functions: FunctionInfo[], current: string): void {
+  function renderSide({ functions, memory }: FunctionsPage, current: string): void {
     const item = (name: string, label: string, count: string): HTMLLIElement =>
       h(
         'li',
@@ -118,9 +127,16 @@ export function functionsView(): View {
           h('span', { className: 'count', textContent: count, title: 'busy / live instances' }),
         ),
       );
+    const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
     side.replaceChildren(
       item('', 'All functions', ''),
-      ...functions.map((f) => item(f.name, f.name, `${f.instances.busy}/${f.instances.busy + f.instances.idle}`)),
+      ...functions.map((f: FunctionInfo) =>
+        item(f.name, f.name, `${f.instances.busy}/${f.instances.busy + f.instances.idle}`),
+      ),
+      h('li', {
+        className: 'muted',
+        textContent: `${memory.processes} workers, ${megabytes(memory.rssBytes)} (peak ${megabytes(memory.peakRssBytes)})`,
+      }),
     );
   }
 
@@ -232,15 +248,15 @@ export function functionsView(): View {
     async update() {
       const fn = param('fn');
       if (document.activeElement !== search) search.value = param('q');
-      const [{ functions }, { invocations }, { triggers }] = await Promise.all([
-        api<{ functions: FunctionInfo[] }>('functions'),
+      const [functionsPage, { invocations }, { triggers }] = await Promise.all([
+        api<FunctionsPage>('functions'),
         api<{ invocations: Invocation[] }>(
           `invocations${query({ limit: 200, function: fn, source: param('source'), q: param('q') })}`,
         ),
         api<{ triggers: Trigger[] }>('triggers'),
       ]);
       for (const inv of invocations) if (inv.source) seenSources.add(inv.source);
-      renderSide(functions, fn);
+      renderSide(functionsPage, fn);
       renderSources();
       renderTriggers(fn ? triggers.filter((t) => t.function === fn) : triggers);
       const selected = param('inv');
