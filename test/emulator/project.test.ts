@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { startLocalCloud } from '../../packages/cloudbase-local/src';
+import { installDependencies } from '../../packages/cloudbase-local/src/functions/install';
 import { readProject } from '../../packages/cloudbase-local/src/project';
 import { postJson } from '../fixtures/emulator/harness';
 
@@ -208,24 +209,22 @@ describe('reading a project', () => {
     expect(project.envId).toBeUndefined();
   });
 
-  it('says what to run when a function cannot be installed, and starts anyway', async () => {
-    mkdirSync(join(dir, 'cloudfunctions', 'broken'), { recursive: true });
-    writeFileSync(join(dir, 'cloudfunctions', 'broken', 'index.js'), "exports.main = () => require('missing-local');");
+  it('says what to run when a function cannot be installed, and goes on', async () => {
+    for (const name of ['broken', 'fine']) mkdirSync(join(dir, name));
     writeFileSync(
-      join(dir, 'cloudfunctions', 'broken', 'package.json'),
+      join(dir, 'broken', 'package.json'),
       JSON.stringify({ name: 'broken', dependencies: { 'missing-local': 'file:./missing-local.tgz' } }),
     );
+    writeFileSync(join(dir, 'fine', 'package.json'), JSON.stringify({ name: 'fine' }));
     const lines: string[] = [];
-    const cloud = await startLocalCloud({ project: dir, port: 0, log: (line) => lines.push(line) });
-    try {
-      expect(lines.join('\n')).toMatch(
-        /broken: npm install failed .*Run `cd .*broken && npm install`, then start again\./,
-      );
-      const { status, body } = await postJson(`${cloud.url}/functions/broken`, {});
-      expect(status).toBe(500);
-      expect(String(body.errMsg)).toContain('missing-local');
-    } finally {
-      await cloud.close();
-    }
+    const results = await installDependencies(dir, ['broken', 'fine'], { log: (line) => lines.push(line) });
+    expect(results.map((result) => [result.name, result.outcome]).sort()).toEqual([
+      ['broken', 'failed'],
+      ['fine', 'installed'],
+    ]);
+    expect(lines.join('\n')).toMatch(
+      /broken: npm install failed .*Run `cd .*broken && npm install`, then start again\./,
+    );
+    expect(existsSync(join(dir, 'broken', 'node_modules'))).toBe(false);
   });
 });
