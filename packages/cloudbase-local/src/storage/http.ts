@@ -44,6 +44,16 @@ export function sendXmlError(
   res.end(body);
 }
 
+function tooLarge(res: ServerResponse, error: BodyTooLargeError, resource: string): void {
+  sendXmlError(
+    res,
+    413,
+    'EntityTooLarge',
+    `Your proposed upload exceeds the ${formatBytes(error.limit)} limit`,
+    resource,
+  );
+}
+
 /**
  * The cloud paths a URL path may stand for: decoded once (browsers, our upload URLs) and, when that
  * still holds escapes, twice (node-sdk runs encodeURI over a tempFileURL that already has `%23`).
@@ -102,15 +112,8 @@ async function serveFormUpload(
   try {
     fields = parseMultipart(await readBody(req, parts.uploadLimit), String(req.headers['content-type'] ?? ''));
   } catch (error) {
-    if (error instanceof BodyTooLargeError) {
-      sendXmlError(
-        res,
-        413,
-        'EntityTooLarge',
-        `Your proposed upload exceeds the ${formatBytes(error.limit)} limit`,
-        '',
-      );
-    } else if (error instanceof SyntaxError) {
+    if (error instanceof BodyTooLargeError) tooLarge(res, error, '');
+    else if (error instanceof SyntaxError) {
       sendXmlError(res, 400, 'MalformedPOSTRequest', error.message, req.url ?? '');
     } else res.destroy();
     return;
@@ -151,13 +154,7 @@ async function serveUpload(
     // The body's own failure, when there is one, says why (the pipeline may only see it end early).
     const cause = body.errored ?? error;
     if (cause instanceof BodyTooLargeError) {
-      sendXmlError(
-        res,
-        413,
-        'EntityTooLarge',
-        `Your proposed upload exceeds the ${formatBytes(cause.limit)} limit`,
-        cloudPath,
-      );
+      tooLarge(res, cause, cloudPath);
       return;
     }
     if (cause instanceof BodyAbortedError) {
