@@ -71,6 +71,16 @@ describe('cloud.callFunction', () => {
   });
 });
 
+describe("CloudBase's in-function API hosts", () => {
+  it('answer from the local cloud, which names the database protocol of wx-server-sdk 2.0.x it does not speak', async () => {
+    const outcome = await cloud.functions.invoke('innerhost', { action: 'database.queryDocument' });
+    expect(outcome.ok && outcome.result).toMatchObject({
+      code: 'INVALID_ACTION',
+      message: expect.stringContaining('use wx-server-sdk 2.1 or later'),
+    });
+  });
+});
+
 describe('cloud.openapi and the outbox', () => {
   const send = (touser: string): Promise<unknown> =>
     settle(

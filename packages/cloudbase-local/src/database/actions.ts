@@ -315,7 +315,21 @@ const handlers: Record<string, (ctx: Ctx) => Promise<Body>> = {
   'database.deleteDocInTransaction': deleteDocInTransaction,
 };
 
-export const DATABASE_ACTIONS: readonly string[] = Object.keys(handlers);
+/**
+ * The database protocol of tcb-admin-node, which wx-server-sdk 2.0.x (@cloudbase/node-sdk
+ * 2.0.0-beta) still sends its database calls by; 2.1 and later send the actions above.
+ */
+const LEGACY_ACTIONS = [
+  'database.queryDocument',
+  'database.addDocument',
+  'database.updateDocument',
+  'database.deleteDocument',
+  'database.countDocument',
+  'database.aggregate',
+  'database.insertDocInTransaction',
+];
+
+export const DATABASE_ACTIONS: readonly string[] = [...Object.keys(handlers), ...LEGACY_ACTIONS];
 
 export function isDatabaseAction(action: string): boolean {
   return Object.prototype.hasOwnProperty.call(handlers, action);
@@ -328,6 +342,12 @@ export async function handleDatabaseAction(
   options: DatabaseOptions,
   now: Date = new Date(),
 ): Promise<Body> {
+  if (LEGACY_ACTIONS.includes(action)) {
+    throw new WireError(
+      'INVALID_ACTION',
+      `${action} is the database protocol of wx-server-sdk 2.0.x, which the local cloud does not speak: use wx-server-sdk 2.1 or later`,
+    );
+  }
   const handler = Object.prototype.hasOwnProperty.call(handlers, action) ? handlers[action] : undefined;
   if (!handler) throw new WireError('INVALID_ACTION', `unknown action ${action}`);
   try {

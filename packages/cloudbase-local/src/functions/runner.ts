@@ -10,6 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { format, inspect } from 'node:util';
 import { scopedEnvironment, type Overlay } from './env';
+import { answerInnerHosts } from './inner-hosts';
 import type { HostMessage, LogLevel, WorkerMessage } from './ipc';
 
 type Main = (event: unknown, context: unknown) => unknown;
@@ -21,6 +22,11 @@ interface Invocation {
 
 const invocations = new AsyncLocalStorage<Invocation>();
 process.env = scopedEnvironment(process.env, invocations);
+try {
+  answerInnerHosts(new URL((JSON.parse(process.env.TCB_CONTEXT_CNFG ?? '{}') as { URL?: string }).URL ?? ''));
+} catch {
+  // No local cloud address (a host started without one): the SDKs' own hosts stay as they are.
+}
 
 let main: Main | undefined;
 /** The invocation last started: output from outside any invocation's context is filed with it. */
