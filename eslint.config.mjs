@@ -10,6 +10,7 @@ export default tseslint.config(
       'miniprogram/**/miniprogram_npm/',
       'miniprogram/shared/',
       'cloudfunctions/*/index.js',
+      'packages/*/dist/',
       '.cloud/',
       '.cloud-*/',
       'artifacts/',

@@ -5,10 +5,13 @@ process.env.TZ = 'Asia/Shanghai';
 // Types are checked once by `npm run typecheck`; with tsconfig's isolatedModules, ts-jest only
 // transpiles, file by file.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+// The local cloud package from its TypeScript sources, as tsconfig's paths map it for tsc and tsx.
+const cloudbaseLocal = { '^cloudbase-local$': '<rootDir>/packages/cloudbase-local/src/index.ts' };
 const node = (name, more = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
+  moduleNameMapper: cloudbaseLocal,
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...more,
 });
@@ -34,6 +37,7 @@ module.exports = {
       // The preview's client database, run here too, imports ES modules (the realtime client's, and
       // bson's browser build, which jsdom's "browser" condition would pick): their CommonJS twins.
       moduleNameMapper: {
+        ...cloudbaseLocal,
         '^@cloudbase/realtime/dist/esm/(.*)$': '@cloudbase/realtime/dist/cjs/$1',
         '^bson$': '<rootDir>/node_modules/@cloudbase/database/node_modules/bson/lib/bson.cjs',
       },

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { DATABASE_DIR, SUBSCRIBE_TEMPLATES } from '../dev/app';
-import { startLocalCloud } from '../emulator';
+import { startLocalCloud } from 'cloudbase-local';
 import { attachPreview } from '../preview/server';
 import { buildFunctions } from '../scripts/build-functions';
 import { compileMiniprogram } from '../scripts/wechat/compile';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDevModel } from '../dev/model';
 import { DATABASE_DIR } from '../dev/app';
-import { startLocalCloud, type LocalCloud } from '../emulator';
+import { startLocalCloud, type LocalCloud } from 'cloudbase-local';
 import { buildFunctions } from '../scripts/build-functions';
 import { streamChat } from '../server/chat/model';
 import { startModelServer, textReply, type ModelServer, type Step } from '../test/helpers/model-server';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as cloudSdk from 'wx-server-sdk';
 import { DATABASE_DIR } from '../dev/app';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../emulator';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from 'cloudbase-local';
 import { createLogin } from '../server/login/function';
 import { buildFunctions } from '../scripts/build-functions';
 import { percentile, timed, type Reporter } from './report';

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud } from '../emulator';
+import { startLocalCloud } from 'cloudbase-local';
 import { buildPreview } from '../preview/build';
 import { attachPreview } from '../preview/server';
 import { buildFunctions } from '../scripts/build-functions';

@@ -8,7 +8,7 @@ import { setWsClass } from '@cloudbase/realtime/dist/cjs/common';
 import { RealtimeWebSocketClient } from '@cloudbase/realtime/dist/cjs/websocket-client';
 import WebSocket from 'ws';
 import { DATABASE_DIR } from '../dev/app';
-import { startLocalCloud, type LocalCloud } from '../emulator';
+import { startLocalCloud, type LocalCloud } from 'cloudbase-local';
 import type { Reporter } from './report';
 
 const USER = 'o-bench-realtime';

@@ -12,6 +12,7 @@ interface Bench {
 
 const BENCHES: Bench[] = [
   { name: 'cloud', title: 'Local cloud and login', load: () => import('./cloud') },
+  { name: 'project', title: 'cloudbase-local on a project, and under load', load: () => import('./project') },
   { name: 'preview', title: 'Browser preview', load: () => import('./preview') },
   { name: 'todos', title: 'Todos and reminders', load: () => import('./todos') },
   { name: 'chat', title: 'Chat, server side', load: () => import('./chat') },

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { DATABASE_DIR } from '../dev/app';
-import { startLocalCloud, type LocalCloud } from '../emulator';
+import { startLocalCloud, type LocalCloud } from 'cloudbase-local';
 import { buildFunctions } from '../scripts/build-functions';
 import { QUADRANT_KEYS } from '../shared/quadrants';
 import { sampleTodo } from '../test/helpers/todos';

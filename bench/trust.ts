@@ -4,7 +4,7 @@
  * wall times side by side); and what idempotency costs a write: `todo.create` with a requestId
  * against without (one claim insert and one answer update more).
  */
-import type { LocalCloud } from '../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { ApiResult } from '../typings/contract';
 import { percentile, timed, type Reporter } from './report';
 import { remindPass, startBenchCloud } from './todos';

@@ -4,7 +4,7 @@
  * @cloudbase/manager-node, which creates the route with CreateCloudBaseGWAPI). So
  * `{ "name": "oa", "path": "/oa" }` serves the oa function at /oa there and at /http/oa locally.
  */
-import type { HttpRoute } from '../emulator';
+import type { HttpRoute } from 'cloudbase-local';
 import { readCloudConfig } from '../deploy/config';
 import { REPO_ROOT } from './app';
 

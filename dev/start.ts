@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { attachPreview } from '../preview/server';
-import { isEntryPoint, main, type CliProfile } from '../emulator/cli';
+import { isEntryPoint, main, type CliProfile } from 'cloudbase-local';
 import { BASE_ENV_FILES, DATABASE_DIR, FUNCTIONS_DIR, REPO_ROOT, SUBSCRIBE_TEMPLATES } from './app';
 import { createDevModel, DEV_MODEL_NAME } from './model';
 import { readDeclaredEnv, readHttpRoutes } from './project';

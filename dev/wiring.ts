@@ -10,7 +10,7 @@
  * only the variables cloudbaserc.json declares for it, as on CloudBase.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { WechatOptions } from '../emulator';
+import type { WechatOptions } from 'cloudbase-local';
 import { DEV_MODEL_NAME } from './model';
 
 /** The appid the browser preview sends as x-wx-appid, so the local mini-program is the same app. */

@@ -9,8 +9,7 @@
 import * as fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
-import type { LocalCloud } from '../emulator';
-import { contentTypeOf, isMediaType } from '../emulator/wire/mime';
+import { contentTypeOf, isMediaType, type LocalCloud } from 'cloudbase-local';
 import { buildPreview, REPO_ROOT, type BuildOptions, type BuildResult } from './build';
 import { ICON_FONT_URL, vantIconFont } from './offline';
 

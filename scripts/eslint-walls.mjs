@@ -1,16 +1,19 @@
 // The walls between the repository's districts, as an ESLint rule: an import (static, dynamic,
 // re-export or require) is resolved against the importing file and refused when it crosses a wall.
-// Path patterns cannot do this: `../server` is emulator/server.ts from emulator/x/ but the shipped
-// server/ from emulator/.
+// Path patterns cannot do this: `../server` is the local cloud's own server.ts from inside its
+// package but the shipped server/ from the repository's root.
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const LOCAL = ['emulator', 'preview', 'dev', 'bench', 'test', 'scripts'];
+/** The local cloud: a package of its own, imported by its name. */
+const CLOUD = 'packages/cloudbase-local';
+const PACKAGES = { 'cloudbase-local': CLOUD };
+const LOCAL = [CLOUD, 'preview', 'dev', 'bench', 'test', 'scripts'];
 const APP = ['miniprogram', 'cloudfunctions', 'server', 'typings'];
 const SHIPS = { deny: LOCAL, why: 'code that ships cannot import local-only code' };
 
-/** From a district, the districts it may not import, and why. */
+/** From a district, the districts it may not import (or the only ones it may), and why. */
 export const WALLS = {
   miniprogram: SHIPS,
   cloudfunctions: SHIPS,
@@ -23,13 +26,23 @@ export const WALLS = {
     typesFrom: ['typings'],
     why: 'shared/ ships alone, copied into the mini-program',
   },
-  emulator: { deny: [...LOCAL, ...APP], why: 'the local cloud knows nothing of this app (only shared/ is allowed)' },
+  // A package installed elsewhere has nothing of this repository beside it.
+  [CLOUD]: { only: [], why: 'the local cloud is a package of its own and knows nothing of this app' },
 };
 
+/** The district of a file: its top folder, or `packages/<name>` for a workspace package. */
 const districtOf = (file) => {
   const inside = relative(ROOT, file);
   if (inside.startsWith('..') || isAbsolute(inside)) return undefined;
-  return inside.split(sep)[0];
+  const [top, name] = inside.split(sep);
+  return top === 'packages' && name ? `${top}/${name}` : top;
+};
+
+/** The district an import names: a relative path's, or a workspace package's by its name. */
+const targetOf = (filename, source) => {
+  if (source.startsWith('.')) return districtOf(resolve(dirname(filename), source));
+  const name = source.split('/')[0];
+  return Object.prototype.hasOwnProperty.call(PACKAGES, name) ? PACKAGES[name] : undefined;
 };
 
 const rule = {
@@ -45,10 +58,10 @@ const rule = {
     if (!wall) return {};
     const check = (node, typeOnly = false) => {
       const source = node?.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined;
-      if (!source || !source.startsWith('.')) return;
-      const to = districtOf(resolve(dirname(context.filename), source));
+      if (!source) return;
+      const to = targetOf(context.filename, source);
       if (typeOnly && wall.typesFrom?.includes(to)) return;
-      if (to && to !== from && wall.deny.includes(to)) {
+      if (to && to !== from && (wall.only ? !wall.only.includes(to) : wall.deny.includes(to))) {
         context.report({ node, messageId: 'wall', data: { from, to, source, why: wall.why } });
       }
     };

@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { clientDb, closeListener, quietClientLogs } from '../emulator/helpers/realtime';
 import { FUNCTIONS_DIR } from '../helpers/local-cloud';
 import { startModelServer, type ModelServer } from '../helpers/model-server';

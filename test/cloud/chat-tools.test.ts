@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDevModel } from '../../dev/model';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { ApiResult } from '../../typings/contract';
 import type { Quadrant, Todo, TodoListResult } from '../../typings/todo';
 import { chat, chatOk, startChatRig, type ChatRig } from '../helpers/chat';

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '@cloudbase/database';
-import type { Change } from '../../emulator/database/store/types';
+import type { Change } from 'cloudbase-local';
 import type { ApiResult } from '../../typings/contract';
 import type { Todo } from '../../typings/todo';
 import { chatOk, startChatRig, type ChatRig } from '../helpers/chat';

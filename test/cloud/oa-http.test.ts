@@ -3,10 +3,11 @@
  * message modes through the local WeChat server, and every hostile request refused with its
  * status, with no model call and nothing written.
  */
-import { seal, signature } from '../../emulator/wechat/official/cipher';
-import { toXml } from '../../emulator/wechat/official/xml';
+import { wechatMessages } from 'cloudbase-local';
 import { textReply } from '../helpers/model-server';
 import { OA, OA_AES_KEY, OA_TOKEN, oaRigForFile, write } from '../helpers/oa';
+
+const { seal, signature, toXml } = wechatMessages;
 
 jest.setTimeout(60_000);
 

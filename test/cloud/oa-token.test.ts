@@ -2,7 +2,7 @@
  * access_token central control against the local WeChat server: every caller is its own
  * TokenCenter (as each function instance is), sharing only the database through wx-server-sdk.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { OaApi } from '../../server/oa/api';
 import { TokenCenter } from '../../server/oa/token';
 import type { Database } from '../../server/db';

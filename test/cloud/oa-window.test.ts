@@ -5,7 +5,7 @@
  * they share is the database. Counted: model calls per message, and every way the answer reached
  * the follower (passive replies and customer-service messages), which must add up to once.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { WELCOME } from '../../server/oa/answers';
 import { eventually } from '../helpers/eventually';
 import type { ScriptedReply } from '../helpers/model-server';

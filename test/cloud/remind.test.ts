@@ -1,4 +1,4 @@
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { ApiResult } from '../../typings/contract';
 import type { RemindRunSummary, Todo } from '../../typings/todo';
 import { invoke, startTestCloud } from '../helpers/local-cloud';

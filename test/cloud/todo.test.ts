@@ -1,4 +1,4 @@
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import type { ApiResult } from '../../typings/contract';
 import type { SubscriptionCredit, Todo, TodoListResult } from '../../typings/todo';
 import { reminderFields } from '../../server/todo/rules';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 import { SCREENSHOTS } from './helpers/app';
 import { launchBrowser, type Browser } from './helpers/browser';

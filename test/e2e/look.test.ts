@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from 'cloudbase-local';
 import { attachPreview, type Preview } from '../../preview/server';
 import { eventually } from '../helpers/eventually';
 import { startTestCloud } from '../helpers/local-cloud';

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../emulator/database/store';
+import { openStore } from '../../packages/cloudbase-local/src/database/store';
 import { eventually } from '../helpers/eventually';
 import { OPEN_TIMEOUT_MS } from './helpers/db';
 

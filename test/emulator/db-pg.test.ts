@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { openStore, type DocumentStore } from '../../emulator/database/store';
+import { openStore, type DocumentStore } from '../../packages/cloudbase-local/src/database/store';
 import { defineConformanceSuite } from './helpers/conformance';
 import { OPEN_TIMEOUT_MS, errorCode } from './helpers/db';
 import { definePushdownAgreement, definePushdownPlans } from './helpers/pushdown';

@@ -1,4 +1,4 @@
-import { requireTransaction, type Change, type DocumentStore } from '../../emulator/database/store';
+import { requireTransaction, type Change, type DocumentStore } from '../../packages/cloudbase-local/src/database/store';
 import { eventually } from '../helpers/eventually';
 import { OPEN_TIMEOUT_MS, errorCode, freshName, openMemoryStore } from './helpers/db';
 
@@ -107,18 +107,44 @@ describe('optimistic transactions', () => {
     expect(await store.find(name, {})).toEqual([{ _id: 'a', n: 1 }]);
   });
 
-  test('inserting an _id another open transaction inserted conflicts; one inserted since the start conflicts too', async () => {
+  test('inserting an _id another open transaction inserted conflicts; one inserted since the snapshot conflicts too', async () => {
     const name = await seeded([{ _id: 'seed' }]);
     const first = await store.startTransaction();
     const second = await store.startTransaction();
     await first.insert(name, [{ _id: 'x' }]);
     expect(await errorCode(second.insert(name, [{ _id: 'x' }]))).toBe('DATABASE_TRANSACTION_CONFLICT');
     const third = await store.startTransaction();
+    expect(await third.find(name, { _id: 'seed' })).toEqual([{ _id: 'seed' }]);
     await store.insert(name, [{ _id: 'y' }]);
     expect(await third.find(name, { _id: 'y' })).toEqual([]);
     expect(await errorCode(third.insert(name, [{ _id: 'y' }]))).toBe('DATABASE_TRANSACTION_CONFLICT');
     expect(await errorCode(first.insert(name, [{ _id: 'seed' }]))).toBe('DATABASE_DUPLICATE_WRITE');
     await first.abort();
+  });
+
+  test('the snapshot is taken at the first read or write, not at startTransaction', async () => {
+    const name = await seeded([{ _id: 'a', n: 0 }]);
+    const tx = await store.startTransaction();
+    // Written after startTransaction but before the transaction's first operation: visible to it.
+    await store.insert(name, [{ _id: 'early' }]);
+    await store.update(name, { _id: 'a' }, { $set: { n: 1 } });
+    expect(await tx.find(name, {})).toEqual([{ _id: 'a', n: 1 }, { _id: 'early' }]);
+    // Written after the first operation: not visible, and writing it conflicts.
+    await store.insert(name, [{ _id: 'late' }]);
+    await store.update(name, { _id: 'a' }, { $set: { n: 2 } });
+    expect(await tx.find(name, {})).toEqual([{ _id: 'a', n: 1 }, { _id: 'early' }]);
+    expect(await errorCode(tx.update(name, { _id: 'a' }, { $inc: { n: 1 } }))).toBe('DATABASE_TRANSACTION_CONFLICT');
+  });
+
+  test('a first write takes the snapshot too', async () => {
+    const name = await seeded([{ _id: 'a', n: 0 }]);
+    const tx = await store.startTransaction();
+    await store.update(name, { _id: 'a' }, { $set: { n: 1 } });
+    expect(await tx.update(name, { _id: 'a' }, { $inc: { n: 1 } })).toEqual({ matched: 1, modified: 1 });
+    await store.insert(name, [{ _id: 'late' }]);
+    expect(await tx.find(name, {})).toEqual([{ _id: 'a', n: 2 }]);
+    await tx.commit();
+    expect(await store.find(name, { _id: 'a' })).toEqual([{ _id: 'a', n: 2 }]);
   });
 
   test('a document deleted and re-inserted meanwhile is a conflict', async () => {

@@ -1,5 +1,5 @@
 /** Each function's own environment (`functionEnvFor`), over the variables every function gets. */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { postJson, startTestCloud } from '../fixtures/emulator/harness';
 
 let cloud: LocalCloud;

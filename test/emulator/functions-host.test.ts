@@ -3,8 +3,12 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFunctionHost, FUNCTION_ERRORS, invokeFunctionResponse } from '../../emulator/functions';
-import type { FunctionHost, InvokeOutcome } from '../../emulator/functions/types';
+import {
+  createFunctionHost,
+  FUNCTION_ERRORS,
+  invokeFunctionResponse,
+} from '../../packages/cloudbase-local/src/functions';
+import type { FunctionHost, InvokeOutcome } from '../../packages/cloudbase-local/src/functions/types';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'functions');
 const SERVICE_URL = 'http://127.0.0.1:9/admin';

@@ -10,9 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalCloud } from '../../emulator';
-import { createStorage, type LocalStorage } from '../../emulator/storage';
-import { MAX_JSON_DEPTH } from '../../emulator/wire/json';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
+import { createStorage, type LocalStorage } from '../../packages/cloudbase-local/src/storage';
+import { MAX_JSON_DEPTH } from '../../packages/cloudbase-local/src/wire/json';
 import { getJson, postJson, startTestCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(60_000);
@@ -337,7 +337,8 @@ describe('storage uploads over the limit', () => {
   async function uploadTarget(cloudPath: string): Promise<{ url: string; authorization: string }> {
     const response = await storage.handleAction('storage.getUploadMetadata', { path: cloudPath, method: 'put' });
     if ('code' in response) throw new Error(response.message);
-    return { url: response.data.url as string, authorization: response.data.authorization as string };
+    const data = response.data as Record<string, unknown>;
+    return { url: data.url as string, authorization: data.authorization as string };
   }
 
   it.each([

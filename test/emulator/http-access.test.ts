@@ -2,8 +2,8 @@
  * The HTTP access service: functions reached over plain HTTP at /http/<path> by the routes given,
  * with CloudBase's integration request in and its response rules out.
  */
-import type { LocalCloud } from '../../emulator';
-import type { HttpAccessEvent } from '../../emulator/http-access';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
+import type { HttpAccessEvent } from '../../packages/cloudbase-local/src/http-access';
 import { startTestCloud } from '../fixtures/emulator/harness';
 import { eventually } from '../helpers/eventually';
 

@@ -4,7 +4,7 @@
  * their uploader and deleted, invocations with their event, result and application errors and
  * filtered, the live event stream, clearing all data, and an export/import round trip.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { getJson, postJson, startTestCloud } from '../fixtures/emulator/harness';
 import { openEvents } from './helpers/events';
 

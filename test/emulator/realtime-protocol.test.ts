@@ -3,7 +3,7 @@
  * on (and the errors it never provokes on its own), the sign request, and the watch limits.
  */
 import WebSocket from 'ws';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { FIXTURE_DATABASE, postJson, startTestCloud } from '../fixtures/emulator/harness';
 import { eventually } from '../helpers/eventually';
 

@@ -3,7 +3,7 @@
  * its auth.wsWebSign request is answered by /web with this server's socket URL, and every event
  * it turns into a snapshot came from a committed write.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { FIXTURE_DATABASE, startTestCloud } from '../fixtures/emulator/harness';
 import { eventually } from '../helpers/eventually';
 import { quietClientLogs, realtimeClient, record, watchApart, type Recording } from './helpers/realtime';

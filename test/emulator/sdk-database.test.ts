@@ -4,8 +4,8 @@
  * codes, geo values and commands, custom `_id`s, and strings holding NUL or lone surrogates.
  */
 import type { DB } from 'wx-server-sdk';
-import type { LocalCloud } from '../../emulator';
-import { handleDatabaseAction } from '../../emulator/database/actions';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
+import { handleDatabaseAction } from '../../packages/cloudbase-local/src/database/actions';
 import { loadSdk, sdkError, settle, startTestCloud, type WxCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(30_000);
@@ -14,10 +14,14 @@ let cloud: LocalCloud;
 let sdk: WxCloud;
 let db: DB.Database;
 
+/** Collections the tests write through the SDK; CloudBase writes only to collections that were created. */
+const CREATED = ['typed', 'batch', 'counts', 'dups', 'errs', 'errs2', 'many', 'numbered', 'shops', 'texts', 'todos'];
+
 beforeAll(async () => {
   cloud = await startTestCloud();
   sdk = loadSdk(cloud);
   db = sdk.database();
+  for (const name of CREATED) if (!(await cloud.store.hasCollection(name))) await cloud.store.createCollection(name);
 }, 120_000);
 
 afterAll(async () => {
@@ -107,6 +111,23 @@ describe('add and get', () => {
   it('reading a collection that does not exist fails with -502005', async () => {
     const error = await sdkError(db.collection('never_created').get());
     expect(error.errCode).toBe(-502005);
+  });
+
+  it('writing to a collection never created fails with -502005 and creates nothing, in a transaction too', async () => {
+    const missing = db.collection('never_created');
+    for (const call of [
+      missing.add({ data: { a: 1 } }),
+      missing.doc('x').set({ data: { a: 1 } }),
+      missing.where({ a: 1 }).update({ data: { a: 2 } }),
+    ]) {
+      const error = await sdkError(call);
+      expect(error.errCode).toBe(-502005);
+      expect(error.errMsg).toContain('[ResourceNotFound] Db or Table not exist.');
+    }
+    const tx = (await db.startTransaction()) as Tx;
+    expect((await sdkError(tx.collection('never_created').add({ data: { a: 1 } }))).errCode).toBe(-502005);
+    await settle(tx.rollback());
+    expect(await cloud.store.listCollections()).not.toContain('never_created');
   });
 });
 
@@ -523,7 +544,7 @@ describe('errors as CloudBase answers them', () => {
   it("a field name starting with '$' is DATABASE_REQUEST_FAILED (-502001) and writes nothing", async () => {
     const error = await sdkError(db.collection('errs').add({ data: { $bad: 1 } }));
     expect(error.errCode).toBe(-502001);
-    expect(await cloud.store.listCollections()).not.toContain('errs');
+    expect(await cloud.store.find('errs', {})).toEqual([]);
   });
 
   it('an update MongoDB refuses is DATABASE_REQUEST_FAILED (-502001)', async () => {

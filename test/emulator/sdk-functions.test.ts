@@ -2,7 +2,7 @@
  * Functions and open APIs through the real SDK: cloud.callFunction (including from inside a
  * function), failures, and cloud.openapi landing in the outbox with one-shot failure injection.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import {
   getJson,
   loadSdk,
@@ -68,6 +68,16 @@ describe('cloud.callFunction', () => {
   it('a missing function fails with -501000', async () => {
     const error = await sdkError(sdk.callFunction({ name: 'nothing_here' }));
     expect(error.errMsg).toContain('-501000');
+  });
+});
+
+describe("CloudBase's in-function API hosts", () => {
+  it('answer from the local cloud, which names the database protocol of wx-server-sdk 2.0.x it does not speak', async () => {
+    const outcome = await cloud.functions.invoke('innerhost', { action: 'database.queryDocument' });
+    expect(outcome.ok && outcome.result).toMatchObject({
+      code: 'INVALID_ACTION',
+      message: expect.stringContaining('use wx-server-sdk 2.1 or later'),
+    });
   });
 });
 

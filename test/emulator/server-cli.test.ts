@@ -3,15 +3,16 @@
  * folder refused with the holder's PID, --import of Extended JSON lines, SIGTERM shutting down
  * cleanly with --export-on-exit, and the exported Dates reading back equal.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs, parseEnvFile } from '../../emulator/cli';
-import { readImportDir } from '../../emulator/database/jsonl';
-import { acquireDataDirLock, LOCK_FILE, LockError } from '../../emulator/lock';
-import { startLocalCloud } from '../../emulator';
+import { parseArgs, parseEnvFile } from '../../packages/cloudbase-local/src/cli';
+import { readImportDir } from '../../packages/cloudbase-local/src/database/jsonl';
+import { acquireDataDirLock, LOCK_FILE, LockError } from '../../packages/cloudbase-local/src/lock';
+import { startLocalCloud } from '../../packages/cloudbase-local/src';
 import { FIXTURE_FUNCTIONS, FIXTURE_IMPORT, postJson } from '../fixtures/emulator/harness';
+import { watchOutput } from './helpers/process';
 
 const REPO = path.resolve(__dirname, '..', '..');
 
@@ -24,46 +25,6 @@ function deadPid(): number {
   const { pid } = spawnSync(process.execPath, ['-e', '']);
   if (pid === undefined) throw new Error('could not spawn node');
   return pid;
-}
-
-/** Collects a child's output lines and resolves waits on them (no sleeping). */
-function watchOutput(child: ChildProcess): {
-  lines: string[];
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
-} {
-  const lines: string[] = [];
-  const waiters = new Set<() => void>();
-  let partial = '';
-  const onData = (chunk: Buffer): void => {
-    const parts = (partial + chunk.toString('utf8')).split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts);
-    for (const wake of [...waiters]) wake();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const waitFor = (pattern: RegExp): Promise<RegExpMatchArray> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        for (const line of lines) {
-          const match = pattern.exec(line);
-          if (match) {
-            waiters.delete(check);
-            child.off('exit', onExit);
-            resolve(match);
-            return;
-          }
-        }
-      };
-      const onExit = (code: number | null): void => {
-        waiters.delete(check);
-        reject(new Error(`exited with ${code} before ${pattern}:\n${lines.join('\n')}`));
-      };
-      waiters.add(check);
-      child.once('exit', onExit);
-      check();
-    });
-  return { lines, waitFor };
 }
 
 describe('parseArgs', () => {
@@ -83,6 +44,8 @@ describe('parseArgs', () => {
       databaseUrl: 'postgres://x/y',
     });
     expect(parseArgs(['--in-memory'], {}).dataDir).toBeUndefined();
+    expect(parseArgs(['--concurrency', '20', '--workers=2'], {})).toMatchObject({ concurrency: 20, workers: 2 });
+    expect(() => parseArgs(['--workers', '0'], {})).toThrow('--workers must be at least 1');
     expect(() => parseArgs(['--bogus'], {})).toThrow('unknown option --bogus');
     expect(() => parseArgs(['--port', 'abc'], {})).toThrow('--port expects a non-negative integer');
   });

@@ -3,7 +3,7 @@
  * requests (answered in CloudBase's error shape, nothing changed), the raw protocol actions the
  * SDK cannot reach, the inspector API and shutdown.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { getJson, postJson, startTestCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(30_000);

@@ -3,13 +3,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStorage, STORAGE_HTTP_PREFIX } from '../../emulator/storage';
-import type { LocalStorage, StorageActionResponse } from '../../emulator/storage/types';
+import { createStorage, STORAGE_HTTP_PREFIX } from '../../packages/cloudbase-local/src/storage';
+import type { LocalStorage, StorageActionResponse } from '../../packages/cloudbase-local/src/storage/types';
 
 type Data = Record<string, unknown>;
 
 function dataOf(response: StorageActionResponse): Data {
   if ('code' in response) throw new Error(`storage action failed: ${response.code} ${response.message}`);
+  if (Array.isArray(response.data)) throw new Error('expected an object, not a list');
   return response.data;
 }
 
@@ -212,7 +213,9 @@ describe('storage handlers, raw protocol', () => {
     ).toEqual({
       requestId: expect.any(String),
       data: {
-        download_list: [{ fileID: 'https://x/y', tempFileURL: '', code: 'INVALID_PARAM', message: expect.any(String) }],
+        download_list: [
+          { fileID: 'https://x/y', tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: 'storage file not exist' },
+        ],
       },
     });
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud } from '../../emulator';
-import type { InvokeOutcome } from '../../emulator/functions/types';
+import { startLocalCloud, type LocalCloud } from '../../packages/cloudbase-local/src';
+import type { InvokeOutcome } from '../../packages/cloudbase-local/src/functions/types';
 
 /**
  * End to end through the real wx-server-sdk 4.0.2 running inside hosted fixture functions:

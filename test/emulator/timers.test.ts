@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, runningUrl } from '../../emulator/cli';
-import { startLocalCloud, type LocalCloud } from '../../emulator';
-import { CronError, nextFire, parseCron, timerEvent } from '../../emulator/timers';
+import { parseArgs, runningUrl } from '../../packages/cloudbase-local/src/cli';
+import { startLocalCloud, type LocalCloud } from '../../packages/cloudbase-local/src';
+import { CronError, nextFire, parseCron, timerEvent } from '../../packages/cloudbase-local/src/timers';
 import { eventually } from '../helpers/eventually';
 
 /** A Shanghai wall-clock time as an instant. */
@@ -92,7 +92,7 @@ describe('timer triggers in the local cloud', () => {
       JSON.stringify({ triggers: [{ name: 'everySecond', type: 'timer', config: '* * * * * * *' }] }),
     );
     cloud = await startLocalCloud({ port: 0, quiet: true, functionsDir: dir, databaseDir: false, schedule: true });
-  });
+  }, 120_000);
   afterAll(() => cloud?.close());
 
   it('fires on schedule as a timer, without a user', async () => {

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { MessageCipher, sign } from '../../server/oa/crypto';
 import { buildXml, parseMessage } from '../../server/oa/xml';
 import { startTestCloud } from '../fixtures/emulator/harness';

@@ -3,7 +3,7 @@
  * HTTP from the `wxapi` fixture function running in the local cloud to WECHAT_API_BASE, which the
  * local cloud sets to its own /wxapi once its port is known. The server's clock is the test's.
  */
-import type { LocalCloud } from '../../emulator';
+import type { LocalCloud } from '../../packages/cloudbase-local/src';
 import { postJson, startTestCloud } from '../fixtures/emulator/harness';
 
 jest.setTimeout(60_000);

@@ -2,8 +2,7 @@
  * The chat function in the local cloud against a scripted model server: start both, call the
  * function as a user, and wait on the database's change feed for a message to reach a state.
  */
-import type { Doc } from '../../emulator/database/store/types';
-import type { LocalCloud } from '../../emulator';
+import type { Doc, LocalCloud } from 'cloudbase-local';
 import type { ChatActions } from '../../typings/chat';
 import type { ApiResult } from '../../typings/contract';
 import { invoke, startTestCloud } from './local-cloud';

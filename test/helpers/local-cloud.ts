@@ -1,7 +1,7 @@
 /** Starts the local cloud for a test file: in memory, on a free port, running cloudfunctions/. */
 import { join } from 'node:path';
 import { DATABASE_DIR } from '../../dev/app';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../emulator';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from 'cloudbase-local';
 
 export const FUNCTIONS_DIR = join(__dirname, '../../cloudfunctions');
 

@@ -4,7 +4,7 @@
  * scripted model server behind the chat engine. Followers are dev users: `dev_x` on the
  * mini-program is `oa_dev_x` on the account, with the unionid `un_dev_x`.
  */
-import type { Delivery, LocalCloud, MessageMode } from '../../emulator';
+import type { Delivery, LocalCloud, MessageMode } from 'cloudbase-local';
 import type { ChatRig } from './chat';
 import { invoke, startTestCloud } from './local-cloud';
 import { startModelServer, withModel } from './model-server';

@@ -3,7 +3,7 @@
 // {"url": ...} once it serves. Stops when stdin closes.
 import { renameSync, writeFileSync } from 'node:fs';
 import { SUBSCRIBE_TEMPLATES } from '../../dev/app';
-import type { LocalCloudOptions } from '../../emulator';
+import type { LocalCloudOptions } from 'cloudbase-local';
 import { attachPreview } from '../../preview/server';
 import { startTestCloud } from './local-cloud';
 

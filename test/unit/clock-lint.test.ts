@@ -38,13 +38,13 @@ describe('the one-clock rule', () => {
     expect(await clockErrors('dev/x.ts', 'export const z = `${1}GMT+8`;\n')).toHaveLength(1);
     expect(
       await clockErrors(
-        'emulator/x.ts',
+        'packages/cloudbase-local/src/x.ts',
         'const d = new Date();\nexport const h = [d.getHours(), d.getDate(), d.getTimezoneOffset()];\n',
       ),
     ).toEqual([
-      "Date's getHours() answers in the process's or phone's own zone: use the clock module (shared/time.ts).",
-      "Date's getDate() answers in the process's or phone's own zone: use the clock module (shared/time.ts).",
-      "Date's getTimezoneOffset() answers in the process's or phone's own zone: use the clock module (shared/time.ts).",
+      "Date's getHours() answers in the process's or phone's own zone: use the clock module (packages/cloudbase-local/src/clock.ts).",
+      "Date's getDate() answers in the process's or phone's own zone: use the clock module (packages/cloudbase-local/src/clock.ts).",
+      "Date's getTimezoneOffset() answers in the process's or phone's own zone: use the clock module (packages/cloudbase-local/src/clock.ts).",
     ]);
   });
 

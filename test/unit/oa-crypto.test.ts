@@ -1,12 +1,13 @@
 /**
  * The Official Account's message security, checked against WxJava's public test vector, on both
- * sides: the oa function's (server/oa) and the local WeChat server's (emulator/wechat/official).
+ * sides: the oa function's (server/oa) and the local WeChat server's (cloudbase-local's wechatMessages).
  */
-import { seal, signature, unseal } from '../../emulator/wechat/official/cipher';
-import { readXml, toXml } from '../../emulator/wechat/official/xml';
+import { wechatMessages } from 'cloudbase-local';
 import { splitText, TEXT_BYTES } from '../../server/oa/answers';
 import { CryptoError, isEncodingAesKey, MessageCipher, sameSignature, sign } from '../../server/oa/crypto';
 import { buildXml, parseMessage, XmlError } from '../../server/oa/xml';
+
+const { seal, signature, unseal, readXml, toXml } = wechatMessages;
 
 // WxJava's WxCryptUtilTest (the same vector as WeChat's own cryptoDemo).
 const TOKEN = 'pamtest';

@@ -16,13 +16,14 @@ async function wallErrors(file: string, source: string): Promise<string[]> {
 describe('the walls between shipped and local-only code', () => {
   jest.setTimeout(30_000);
 
-  it('refuses an import of the local cloud from shared server code', async () => {
+  it('refuses an import of the local cloud from shared server code, by its name or its path', async () => {
     const errors = await wallErrors(
       'server/scratch.ts',
-      "import { startLocalCloud } from '../emulator';\nvoid startLocalCloud;\n",
+      "import { startLocalCloud } from 'cloudbase-local';\nimport '../packages/cloudbase-local/src/cloud';\nvoid startLocalCloud;\n",
     );
     expect(errors).toEqual([
-      "server/ cannot import emulator/ ('../emulator'): code that ships cannot import local-only code.",
+      "server/ cannot import packages/cloudbase-local/ ('cloudbase-local'): code that ships cannot import local-only code.",
+      "server/ cannot import packages/cloudbase-local/ ('../packages/cloudbase-local/src/cloud'): code that ships cannot import local-only code.",
     ]);
   });
 
@@ -34,20 +35,25 @@ describe('the walls between shipped and local-only code', () => {
     expect(await wallErrors('typings/x.ts', "export const x = import('../dev/app');\n")).toHaveLength(1);
   });
 
-  it('keeps the local cloud from importing the app or the preview, and shared/ self-contained', async () => {
-    expect(await wallErrors('emulator/x.ts', "import '../preview/server';\nimport '../server/todos';\n")).toHaveLength(
-      2,
-    );
-    // From emulator/functions/, ../server is the local cloud's own server.ts: no wall crossed.
-    expect(await wallErrors('emulator/functions/x.ts', "import '../server';\nimport '../../shared/time';\n")).toEqual(
-      [],
-    );
+  it('keeps the local cloud from importing the app, shared/ or the preview, and shared/ self-contained', async () => {
+    const cloud = 'packages/cloudbase-local/src';
+    expect(
+      await wallErrors(
+        `${cloud}/x.ts`,
+        "import '../../../preview/server';\nimport '../../../server/todos';\nimport '../../../shared/time';\n",
+      ),
+    ).toHaveLength(3);
+    // From the package's functions/, ../server is the local cloud's own server.ts: no wall crossed.
+    expect(await wallErrors(`${cloud}/functions/x.ts`, "import '../server';\n")).toEqual([]);
     expect(await wallErrors('shared/x.ts', "import '../typings/todo';\n")).toHaveLength(1);
   });
 
   it('lets local-only code import anything', async () => {
     expect(
-      await wallErrors('dev/x.ts', "import '../emulator';\nimport '../preview/server';\nimport '../server/todos';\n"),
+      await wallErrors(
+        'dev/x.ts',
+        "import 'cloudbase-local';\nimport '../preview/server';\nimport '../server/todos';\n",
+      ),
     ).toEqual([]);
   });
 });

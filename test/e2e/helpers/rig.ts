@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SUBSCRIBE_TEMPLATES } from '../../../dev/app';
-import type { LocalCloud, LocalCloudOptions } from '../../../emulator';
+import type { LocalCloud, LocalCloudOptions } from 'cloudbase-local';
 import { attachPreview, type Preview } from '../../../preview/server';
 import { remoteCloud, type RemoteCloud } from '../../helpers/cloud-process';
 import { eventually } from '../../helpers/eventually';

@@ -1,5 +1,5 @@
-import type { Doc, DocumentStore, Query } from '../../../emulator/database/store';
-import { applyDatabaseConfig } from '../../../emulator/database/config';
+import type { Doc, DocumentStore, Query } from '../../../packages/cloudbase-local/src/database/store';
+import { applyDatabaseConfig } from '../../../packages/cloudbase-local/src/database/config';
 import { errorCode, freshName } from './db';
 
 /**

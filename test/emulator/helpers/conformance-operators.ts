@@ -1,4 +1,4 @@
-import type { Doc } from '../../../emulator/database/store';
+import type { Doc } from '../../../packages/cloudbase-local/src/database/store';
 
 /**
  * Every operator of CloudBase's aggregate guide (the `db.command.aggregate` list of

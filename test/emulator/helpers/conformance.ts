@@ -1,4 +1,11 @@
-import type { Doc, DocumentStore, FindOptions, Query, Update, UpdateOptions } from '../../../emulator/database/store';
+import type {
+  Doc,
+  DocumentStore,
+  FindOptions,
+  Query,
+  Update,
+  UpdateOptions,
+} from '../../../packages/cloudbase-local/src/database/store';
 import { ACCUMULATOR_CASES, EXPRESSION_CASES, OPERATOR_DOC } from './conformance-operators';
 import { defineGeoCases } from './conformance-geo';
 import { OPEN_TIMEOUT_MS, errorCode, freshName } from './db';

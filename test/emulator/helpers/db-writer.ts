@@ -2,7 +2,7 @@
  * Child process for the SIGKILL durability test: opens the store in DATA_DIR, then writes forever,
  * reporting each write over IPC only after the store acknowledged it. The parent kills it mid-stream.
  */
-import { openStore } from '../../../emulator/database/store';
+import { openStore } from '../../../packages/cloudbase-local/src/database/store';
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR;

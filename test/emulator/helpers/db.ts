@@ -1,4 +1,9 @@
-import { StoreError, openStore, type DocumentStore, type OpenStoreOptions } from '../../../emulator/database/store';
+import {
+  StoreError,
+  openStore,
+  type DocumentStore,
+  type OpenStoreOptions,
+} from '../../../packages/cloudbase-local/src/database/store';
 
 /** PGlite compiles its WASM and runs initdb on open: seconds on a busy 2-core machine. */
 export const OPEN_TIMEOUT_MS = 120_000;

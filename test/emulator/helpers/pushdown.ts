@@ -6,10 +6,16 @@
  * `$or` a cursor page sends.
  */
 import fc from 'fast-check';
-import type { Doc, DocumentStore, FindOptions, Query, SortSpec } from '../../../emulator/database/store';
-import { compileQuery, runCursor } from '../../../emulator/database/store/engine';
-import { plan } from '../../../emulator/database/store/rows';
-import { PostgresDocumentStore } from '../../../emulator/database/store/store';
+import type {
+  Doc,
+  DocumentStore,
+  FindOptions,
+  Query,
+  SortSpec,
+} from '../../../packages/cloudbase-local/src/database/store';
+import { compileQuery, runCursor } from '../../../packages/cloudbase-local/src/database/store/engine';
+import { plan } from '../../../packages/cloudbase-local/src/database/store/rows';
+import { PostgresDocumentStore } from '../../../packages/cloudbase-local/src/database/store/store';
 import { OPEN_TIMEOUT_MS, errorCode, freshName } from './db';
 
 const NUMBERS = [-1e21, -2.5, -1, -0, 0, 0.1, 0.30000000000000004, 1, 2, 2.5, 10, 2 ** 53, 1e21, 5e-324];

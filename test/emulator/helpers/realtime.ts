@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
-import type { LocalCloud } from '../../../emulator';
+import type { LocalCloud } from '../../../packages/cloudbase-local/src';
 
 setWsClass(WebSocket);
 const run = promisify(execFile);
