@@ -15,9 +15,8 @@ const node = (name, more = {}) => ({
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   ...more,
 });
-// Suites that start a local cloud (an embedded PostgreSQL, function workers) spend seconds in
-// beforeAll on a busy two-core machine: more than Jest's 5 s default, which suits unit tests.
-const integration = { testTimeout: 30_000 };
+// Suites that start a local cloud or a browser get 30 s per test (the setup file says why).
+const integration = { setupFilesAfterEnv: ['<rootDir>/test/helpers/integration-timeout.ts'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -29,8 +28,6 @@ module.exports = {
     {
       displayName: 'component',
       testEnvironment: 'jsdom',
-      // Rendering a page with Vant and a live watch is CPU-bound: room for a busy two-core machine.
-      testTimeout: 20_000,
       transform,
       testMatch: ['<rootDir>/test/component/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/component/helpers/component-setup.ts'],

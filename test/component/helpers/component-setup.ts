@@ -6,8 +6,11 @@ import { installWx, resetWx } from './wx';
 installWx();
 require('miniprogram-simulate');
 
-// A wait gives up before the test does (jest.config.js gives component tests 20 s), so its failure
-// names what was awaited rather than Jest's timeout; 8 s leaves room for two workers on two cores.
+// Rendering a page with Vant and a live watch is CPU-bound: room for a busy two-core machine (set
+// here: Jest 29 reads `testTimeout` from the root config only). A wait gives up before the test
+// does, so its failure names what was awaited rather than Jest's timeout; 8 s leaves room for two
+// workers on two cores.
+jest.setTimeout(20_000);
 waits.timeoutMs = 8_000;
 
 beforeEach(() => resetWx());
