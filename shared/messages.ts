@@ -3,7 +3,8 @@
  * what the Chat page shows, used by the function's answers and by the page's watch alike. Dates
  * arrive as a function reads them (Date) or as the realtime client delivers them ({ $date: ms }).
  */
-import type { ChatMessage, MessageDoc, StoredDate } from '../typings/chat';
+import type { ChatMessage, MessageDoc } from '../typings/chat';
+import type { StoredDate } from '../typings/contract';
 
 /** A stored date as ISO 8601 (UTC), however it arrived. */
 export function isoOf(value: StoredDate | null | undefined): string {

@@ -3,7 +3,7 @@
  * remind timer write to what the Todos page shows, used by the function's answers and by the
  * page's watch alike (dates arrive as Date in a function, as { $date } in a watched snapshot).
  */
-import type { StoredDate } from '../typings/chat';
+import type { StoredDate } from '../typings/contract';
 import type { Todo, TodoDoc } from '../typings/todo';
 import { isoOf } from './messages';
 

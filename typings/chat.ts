@@ -1,5 +1,4 @@
-import type { Idempotent } from './contract';
-import type { Action } from './functions';
+import type { Action, Idempotent, StoredDate } from './contract';
 import type { Quadrant } from './todo';
 
 export type MessageRole = 'user' | 'assistant';
@@ -83,9 +82,6 @@ export interface ChatMessage {
   cards: ChatCard[];
   moderation: Moderation;
 }
-
-/** How a date arrives in a document: a `Date` in a function; in a watched snapshot, `{ $date: ms }`. */
-export type StoredDate = Date | { $date: number | string } | string | number;
 
 /**
  * A message as stored in the `messages` collection: what the chat function writes and the Chat

@@ -4,6 +4,15 @@
  * `miniprogram/`.
  */
 
+/** One action of a cloud function: what it takes and what it answers (typings/functions.ts maps them). */
+export interface Action<Request, Response> {
+  request: Request;
+  response: Response;
+}
+
+/** How a date arrives in a document: a `Date` in a function; in a watched snapshot, `{ $date: ms }`. */
+export type StoredDate = Date | { $date: number | string } | string | number;
+
 /** Codes a cloud function returns. */
 export type ServerErrorCode =
   | 'INVALID_ARGUMENT'

@@ -3,13 +3,9 @@
  * functions both compile against this map, so a drifted contract is a compile error.
  */
 import type { ChatActions } from './chat';
+import type { Action } from './contract';
 import type { LoginActions } from './login';
 import type { TodoActions } from './todo';
-
-export interface Action<Request, Response> {
-  request: Request;
-  response: Response;
-}
 
 export interface CloudFunctions {
   chat: ChatActions;

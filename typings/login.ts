@@ -1,4 +1,4 @@
-import type { Action } from './functions';
+import type { Action } from './contract';
 
 /** A user as the client sees it. Dates travel as ISO 8601 strings (UTC). */
 export interface UserProfile {

@@ -1,7 +1,5 @@
 import type { QUADRANT_KEYS } from '../shared/quadrants';
-import type { StoredDate } from './chat';
-import type { Idempotent } from './contract';
-import type { Action } from './functions';
+import type { Action, Idempotent, StoredDate } from './contract';
 
 /** The four Eisenhower quadrants: q1 important+urgent, q2 important, q3 urgent, q4 neither. */
 export type Quadrant = (typeof QUADRANT_KEYS)[number];

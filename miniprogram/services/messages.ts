@@ -5,7 +5,8 @@
  * is not within the rule is refused. It follows the newest messages only; older ones come from the
  * `history` action.
  */
-import type { ChatMessage, MessageDoc, StoredDate } from '../../typings/chat';
+import type { ChatMessage, MessageDoc } from '../../typings/chat';
+import type { StoredDate } from '../../typings/contract';
 import { messageOf } from '../shared/messages';
 import { snapshotChanges } from './snapshot';
 

@@ -5,7 +5,7 @@
  * owner (`_openid: '{openid}'`) because the collection's read rule does, and a watch outside the
  * rule is refused; every write still goes through the `todo` function.
  */
-import type { StoredDate } from '../../typings/chat';
+import type { StoredDate } from '../../typings/contract';
 import type { Todo, TodoDoc } from '../../typings/todo';
 import { todoOf } from '../shared/todos';
 import { snapshotChanges } from './snapshot';

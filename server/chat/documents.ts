@@ -21,8 +21,36 @@ import {
   storedDate,
   type Schema,
 } from '../schema';
-import type { QuotaDoc } from './quota';
-import type { ConversationDoc } from './store';
+
+/** A user's replies for one day: taken (held or used) and used, with the holds of replies in progress. */
+export interface QuotaDoc {
+  _id: string;
+  _openid: string;
+  day: string;
+  taken: number;
+  used: number;
+  /** Reply id → the instant its hold lapses (the reply's deadline). */
+  holds: Record<string, Date>;
+  /** Midnight after the day, in the zone it started in; absent on days kept before zones. */
+  resetsAt?: Date;
+  updatedAt: Date;
+}
+
+/** A conversation: its title, channel and the lock of the reply being written. */
+export interface ConversationDoc {
+  _id: string;
+  _openid: string;
+  title: string;
+  /** Where it is used: the mini-program's Chat page, or an Official Account follower. */
+  channel: 'miniprogram' | 'oa';
+  createdAt: Date;
+  updatedAt: Date;
+  lastText: string;
+  /** The reply being written; one at a time per conversation. */
+  activeReplyId: string | null;
+  /** The lock on `activeReplyId` lapses at this instant (the writing invocation's deadline). */
+  activeUntil: Date;
+}
 
 export const MESSAGE_STATUSES = [
   'streaming',

@@ -14,22 +14,11 @@ import type { ChatQuota, MessageStatus } from '../../typings/chat';
 import { dateKey, nextMidnight } from '../../shared/time';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
-import { quotaDocSchema, rebuiltQuota } from './documents';
+import { quotaDocSchema, rebuiltQuota, type QuotaDoc } from './documents';
+
+export type { QuotaDoc } from './documents';
 
 export const QUOTA = 'chat_quota';
-
-export interface QuotaDoc {
-  _id: string;
-  _openid: string;
-  day: string;
-  taken: number;
-  used: number;
-  /** Reply id → the instant its hold lapses (the reply's deadline). */
-  holds: Record<string, Date>;
-  /** Midnight after the day, in the zone it started in; absent on days kept before zones. */
-  resetsAt?: Date;
-  updatedAt: Date;
-}
 
 /**
  * Whether a reply's slot counts as used: it finished, or it was stopped after some of its text was

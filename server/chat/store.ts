@@ -10,7 +10,7 @@ import type { ChatMessage, Conversation, MessageDoc, MessageStatus } from '../..
 import { cursorCodec } from '../cursor';
 import { settle, type Database } from '../db';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
-import { conversationDocSchema, messageDocSchema } from './documents';
+import { conversationDocSchema, messageDocSchema, type ConversationDoc } from './documents';
 import type { ModelMessage } from './model';
 
 export const CONVERSATIONS = 'conversations';
@@ -19,22 +19,8 @@ export const PAGE_SIZE = 20;
 /** An unlocked conversation's `activeUntil`: any instant is later. */
 export const UNLOCKED = new Date(0);
 
-export interface ConversationDoc {
-  _id: string;
-  _openid: string;
-  title: string;
-  /** Where it is used: the mini-program's Chat page, or an Official Account follower. */
-  channel: 'miniprogram' | 'oa';
-  createdAt: Date;
-  updatedAt: Date;
-  lastText: string;
-  /** The reply being written; one at a time per conversation. */
-  activeReplyId: string | null;
-  /** The lock on `activeReplyId` lapses at this instant (the writing invocation's deadline). */
-  activeUntil: Date;
-}
-
 export type { MessageDoc } from '../../typings/chat';
+export type { ConversationDoc } from './documents';
 
 /** A stored reply the store cannot read as a message: its id, why, and the quota hold it names. */
 export interface InvalidReply {
