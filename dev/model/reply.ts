@@ -127,13 +127,13 @@ function intro(said: string, zh: boolean): string {
     ? [
         `你好！我是本地开发模型，不是真正的 AI：我按固定规则回答，用来在本地试用流式回复和待办工具。`,
         `你刚才说：「${said}」`,
-        `接入真正的模型：在 .env 里设置 MODEL_BASE_URL、MODEL_API_KEY 和 MODEL_NAME（例如 DeepSeek：MODEL_BASE_URL=https://api.deepseek.com/v1，MODEL_NAME=deepseek-chat），然后重新运行 npm start。README 里还有通义千问、混元和 Ollama 的例子。`,
+        `接入真正的模型：在 .env 里设置 MODEL_BASE_URL、MODEL_API_KEY 和 MODEL_NAME（例如 DeepSeek：MODEL_BASE_URL=https://api.deepseek.com/v1，MODEL_NAME=deepseek-chat），然后重新运行 npm start。docs/models.md 里还有通义千问、混元和 Ollama 的例子。`,
         `试试说「明天上午9点提醒我交报告」，我会用 add_todo 工具创建带提醒的待办；说「我有哪些待办」，我会用 list_todos 列出来。`,
       ].join('\n\n')
     : [
         `Hello! I am the local dev model, not a real AI: I answer by fixed rules, so you can try streaming replies and the todo tools locally.`,
         `You said: "${said}"`,
-        `To use a real model, set MODEL_BASE_URL, MODEL_API_KEY and MODEL_NAME in .env (for DeepSeek: MODEL_BASE_URL=https://api.deepseek.com/v1, MODEL_NAME=deepseek-chat) and run npm start again. The README has examples for Qwen, Hunyuan and Ollama too.`,
+        `To use a real model, set MODEL_BASE_URL, MODEL_API_KEY and MODEL_NAME in .env (for DeepSeek: MODEL_BASE_URL=https://api.deepseek.com/v1, MODEL_NAME=deepseek-chat) and run npm start again. docs/models.md has examples for Qwen, Hunyuan and Ollama too.`,
         `Try "remind me to send the report tomorrow at 9am": I will call the add_todo tool to create a todo with a reminder. "What's due?" calls list_todos.`,
       ].join('\n\n');
 }
