@@ -19,7 +19,7 @@ describe('todo card', () => {
   });
 
   it('shows a set reminder as set, with its time, and offers WeChat permission apart from it', async () => {
-    const rendered = renderComponent('components/todo-card/index', {
+    const rendered = renderComponent('subpackages/chat/todo-card/index', {
       card: card('2030-12-08T01:00:00.000Z'),
       messageId: 'm1',
     });
@@ -31,7 +31,7 @@ describe('todo card', () => {
   });
 
   it('says nothing of a reminder when none is set', () => {
-    const rendered = renderComponent('components/todo-card/index', { card: card(null), messageId: 'm1' });
+    const rendered = renderComponent('subpackages/chat/todo-card/index', { card: card(null), messageId: 'm1' });
     expect(textOf(rendered)).not.toContain('提醒');
   });
 });
