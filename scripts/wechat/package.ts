@@ -86,11 +86,12 @@ export function sizeProblems(sizes: PackageSize[], packageLimit: number, mainBud
  * Relative `require`s of compiled JavaScript that no file of the upload satisfies, as
  * `from -> request`. WeChat's require adds `.js` but never `/index.js`, and `ignoreUploadUnusedFiles`
  * drops a module reached only through a folder (`require('../i18n')`), so such a require ships broken.
+ * A WXS module's `require` names its file whole, and a wrong path fails only when the page renders.
  */
 export function missingModules(files: CompiledFiles): string[] {
   const missing: string[] = [];
   for (const [file, content] of Object.entries(files)) {
-    if (!file.endsWith('.js')) continue;
+    if (!file.endsWith('.js') && !file.endsWith('.wxs')) continue;
     const code = typeof content === 'string' ? content : content.toString('utf8');
     for (const match of code.matchAll(/\brequire\(\s*["'](\.{1,2}\/[^"']*)["']\s*\)/g)) {
       const target = posix.join(posix.dirname(file), match[1]);

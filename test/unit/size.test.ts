@@ -83,10 +83,13 @@ describe('requires an upload cannot satisfy', () => {
       'i18n/index.js': '',
       '@babel/runtime/helpers/typeof.js': 'module.exports=require("./missing")',
       'pages/a/index.wxml': 'require("./nothing")',
+      'sub/b/format.wxs': 'var a=require("../../utils/i18n.wxs");var b=require("../utils/i18n.wxs")',
+      'utils/i18n.wxs': '',
     };
     expect(missingModules(files)).toEqual([
       'pages/a/index.js -> ../../i18n',
       '@babel/runtime/helpers/typeof.js -> ./missing',
+      'sub/b/format.wxs -> ../utils/i18n.wxs',
     ]);
   });
 });
