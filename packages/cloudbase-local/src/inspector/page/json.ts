@@ -1,5 +1,5 @@
 /** Showing JSON: highlighted and indented in detail panes, one short line in table cells. */
-import { formatDateTime, h } from './dom';
+import { formatDateTime, h, timeTitle } from './dom';
 
 /** `{"$date": "<ISO>"}`, how the API writes a date. */
 export function dateOf(value: unknown): string | undefined {
@@ -17,7 +17,9 @@ function write(out: Array<Node | string>, value: unknown, indent: string): void 
   const date = dateOf(value);
   if (date !== undefined) {
     out.push('{ ', span('j-key', '"$date"'), ': ');
-    out.push(h('span', { className: 'j-date', textContent: JSON.stringify(date), title: formatDateTime(date) }), ' }');
+    out.push(h('span', { className: 'j-date', textContent: JSON.stringify(date), title: timeTitle(date) }), ' }');
+    // The stored instant is UTC; the note beside it is the same time in the clock the page shows.
+    if (!Number.isNaN(Date.parse(date))) out.push(span('j-note', `  ${formatDateTime(date, true)}`));
     return;
   }
   if (value === null || typeof value === 'boolean') out.push(span('j-lit', String(value)));
@@ -60,7 +62,7 @@ export function jsonView(value: unknown, label?: string): HTMLPreElement {
   return pre;
 }
 
-/** A table cell's text: scalars as they are, dates in local time, containers summarised. */
+/** A table cell's text: scalars as they are, dates in the page's clock (see ZONE_LABEL), containers summarised. */
 export function cellText(value: unknown): string {
   const date = dateOf(value);
   if (date !== undefined) return formatDateTime(date);

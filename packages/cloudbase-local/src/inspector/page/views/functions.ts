@@ -26,12 +26,20 @@ import {
   h,
   panel,
   selectableRow,
+  timeHead,
+  timeTitle,
   type Child,
 } from '../dom';
+import { codeMatches, logCode } from '../../../functions/log-codes';
 import { jsonView } from '../json';
+import { resultSummary } from '../summary';
 import { go, param } from '../state';
 import { failed } from '../ui';
 import type { View } from './view';
+
+/** What the `1/2` beside a function counts (`0/0`: nothing loaded; its next call starts cold). */
+const INSTANCES_LEGEND =
+  'instances running a call now / instances alive (busy and warm idle ones); 0/0 means none is loaded, so the next call starts cold';
 
 /** Sources every local cloud has; services add theirs (`http` ...) and the filter lists what it has seen. */
 const KNOWN_SOURCES = ['wx_client', 'sdk', 'timer'];
@@ -42,25 +50,47 @@ export function statusOf(inv: Invocation): HTMLSpanElement {
   return badge('ok', 'ok');
 }
 
+/** The codes an invocation's log lines start with, and how many lines each. */
+function loggedCodes(inv: Invocation): Map<string, number> {
+  const codes = new Map<string, number>();
+  for (const line of inv.logs) {
+    const code = logCode(line.text);
+    if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  return codes;
+}
+
 function logsView(inv: Invocation): HTMLElement {
   if (inv.logs.length === 0) return h('p', { className: 'muted', textContent: 'No output.' });
   const start = new Date(inv.startedAt).getTime();
+  const filter = param('code');
   return h(
     'pre',
     { className: 'logs' },
-    ...inv.logs.map((line) =>
-      h('div', {
-        className: line.level,
+    ...inv.logs.map((line) => {
+      const code = logCode(line.text);
+      const marked = filter ? codeMatches(filter, code) : code !== undefined;
+      return h('div', {
+        className: `${line.level}${marked ? ' coded' : ''}`,
         textContent: `+${Math.max(0, new Date(line.at).getTime() - start)} ms ${line.level.padEnd(5)} ${line.text}`,
-      }),
-    ),
+      });
+    }),
   );
 }
 
+/** A run's summary (counts it returned) and the codes its logs name, for a list cell. */
+function outcomeCell(inv: Invocation): HTMLTableCellElement {
+  const summary = inv.result !== undefined ? resultSummary(inv.result) : undefined;
+  const codes = [...loggedCodes(inv)].map(([code, n]) => badge(n > 1 ? `${code} ×${n}` : code, 'bad'));
+  return h('td', { className: 'summary', title: summary ?? '' }, ...codes.flatMap((b) => [b, ' ']), summary ?? '');
+}
+
 function invocationDetail(inv: Invocation): HTMLElement {
+  const summary = inv.result !== undefined ? resultSummary(inv.result) : undefined;
   const body: Child[] = [
     facts([
-      ['started', formatDateTime(inv.startedAt)],
+      ['started', h('span', { textContent: formatDateTime(inv.startedAt, true), title: timeTitle(inv.startedAt) })],
+      ['summary', summary],
       ['duration', formatMs(inv.durationMs)],
       [
         'start',
@@ -104,6 +134,8 @@ export function functionsView(): View {
     attrs: { 'aria-label': 'Search invocations' },
   });
   const sourceSelect = h('select', { attrs: { 'aria-label': 'Source' } });
+  const codeSelect = h('select', { attrs: { 'aria-label': 'Logged code' } });
+  const seenCodes = new Set<string>();
   const triggersBox = h('div');
   const list = h('div');
   const detail = h('div');
@@ -124,7 +156,12 @@ export function functionsView(): View {
             attrs: { 'aria-current': String(name === current) },
           },
           h('span', { textContent: label }),
-          h('span', { className: 'count', textContent: count, title: 'busy / live instances' }),
+          h('span', {
+            className: 'count',
+            textContent: count,
+            title: count ? `${count}: ${INSTANCES_LEGEND}` : '',
+            attrs: count ? { 'aria-label': `${count} instances busy / alive` } : {},
+          }),
         ),
       );
     const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
@@ -137,6 +174,7 @@ export function functionsView(): View {
         className: 'muted',
         textContent: `${memory.processes} workers, ${megabytes(memory.rssBytes)} (peak ${megabytes(memory.peakRssBytes)})`,
       }),
+      h('li', { className: 'muted legend', textContent: `busy/alive: ${INSTANCES_LEGEND}` }),
     );
   }
 
@@ -161,7 +199,7 @@ export function functionsView(): View {
       let last: HTMLElement | null = null;
       if (outcome === 'running') last = h('span', { className: 'muted', textContent: 'running…' });
       else if (outcome) {
-        const text = outcome.ok ? JSON.stringify(outcome.result) : outcome.errMsg;
+        const text = outcome.ok ? (resultSummary(outcome.result) ?? JSON.stringify(outcome.result)) : outcome.errMsg;
         const status = outcome.ok ? badge('ok', 'ok') : badge(`errCode ${outcome.errCode}`, 'bad');
         last = h(
           'div',
@@ -187,7 +225,7 @@ export function functionsView(): View {
         ),
         h('span', {
           className: t.error ? 'error' : 'muted',
-          textContent: `${t.config} · ${t.error ?? (t.next ? `next ${formatDateTime(t.next)}` : 'on demand only')}`,
+          textContent: `${t.config} · ${t.error ?? (t.next ? `next ${formatDateTime(t.next, true)}` : 'on demand only')}`,
         }),
         last,
       );
@@ -198,24 +236,41 @@ export function functionsView(): View {
   function renderList(invocations: Invocation[], selected: string): void {
     const rows = invocations.map((inv) => {
       const cells = [
-        h('td', { textContent: formatTime(inv.startedAt), title: formatDateTime(inv.startedAt) }),
+        h('td', { textContent: formatTime(inv.startedAt), title: timeTitle(inv.startedAt) }),
         h('td', { textContent: inv.name }),
         h('td', {}, statusOf(inv)),
         h('td', { className: 'num' }, inv.coldStart ? badge('cold', 'info') : null, ` ${formatMs(inv.durationMs)}`),
         h('td', { textContent: inv.source ?? 'sdk' }),
         h('td', { textContent: inv.openid ?? '' }),
+        outcomeCell(inv),
       ];
       return selectableRow(inv.id === selected, () => go({ inv: inv.id }), cells, { 'data-id': inv.id });
     });
-    const heads = ['time', 'function', 'status', 'duration', 'source', 'user'];
+    const heads = [timeHead('time'), 'function', 'status', 'duration', 'source', 'user', 'summary · logged codes'];
     list.replaceChildren(
       panel(
         'Invocations',
         [h('span', { className: 'muted', textContent: `${invocations.length} shown, newest first` })],
         invocations.length
           ? dataTable(heads, rows)
-          : empty(param('q') || param('fn') || param('source') ? 'No invocation matches.' : 'No invocations yet.'),
+          : empty(
+              param('q') || param('fn') || param('source') || param('code')
+                ? 'No invocation matches.'
+                : 'No invocations yet.',
+            ),
       ),
+    );
+  }
+
+  function renderCodes(): void {
+    const current = param('code');
+    if (current && current !== '*') seenCodes.add(current);
+    codeSelect.replaceChildren(
+      h('option', { value: '', textContent: 'Any log lines' }),
+      h('option', { value: '*', textContent: 'A line starts with a CODE:', selected: current === '*' }),
+      ...[...seenCodes]
+        .sort()
+        .map((code) => h('option', { value: code, textContent: `${code}:`, selected: code === current })),
     );
   }
 
@@ -234,7 +289,8 @@ export function functionsView(): View {
     mount(root) {
       search.oninput = debounce(() => go({ q: search.value.trim(), inv: undefined }, 'replace'), 250);
       sourceSelect.onchange = () => go({ source: sourceSelect.value, inv: undefined });
-      const toolbar = h('div', { className: 'toolbar' }, search, sourceSelect);
+      codeSelect.onchange = () => go({ code: codeSelect.value, inv: undefined });
+      const toolbar = h('div', { className: 'toolbar' }, search, sourceSelect, codeSelect);
       const aside = h('aside', { className: 'panel side' }, h('h2', { textContent: 'Functions' }), side);
       root.replaceChildren(
         h(
@@ -251,13 +307,17 @@ export function functionsView(): View {
       const [functionsPage, { invocations }, { triggers }] = await Promise.all([
         api<FunctionsPage>('functions'),
         api<{ invocations: Invocation[] }>(
-          `invocations${query({ limit: 200, function: fn, source: param('source'), q: param('q') })}`,
+          `invocations${query({ limit: 200, function: fn, source: param('source'), q: param('q'), code: param('code') })}`,
         ),
         api<{ triggers: Trigger[] }>('triggers'),
       ]);
-      for (const inv of invocations) if (inv.source) seenSources.add(inv.source);
+      for (const inv of invocations) {
+        if (inv.source) seenSources.add(inv.source);
+        for (const code of loggedCodes(inv).keys()) seenCodes.add(code);
+      }
       renderSide(functionsPage, fn);
       renderSources();
+      renderCodes();
       renderTriggers(fn ? triggers.filter((t) => t.function === fn) : triggers);
       const selected = param('inv');
       renderList(invocations, selected);

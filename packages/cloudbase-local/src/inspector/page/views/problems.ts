@@ -1,0 +1,110 @@
+/**
+ * Problems: documents of any collection that record a fault (an `error` or `*Error` field with a
+ * code, an `invalid` marker, a `repairedAt`), grouped by collection and code, each linking to the
+ * document; the server finds them (GET /_/api/problems) without knowing the app.
+ */
+import { api } from '../api';
+import { badge, empty, formatDateTime, h, panel, timeTitle, ZONE_LABEL } from '../dom';
+import { dateOf } from '../json';
+import { placeLink } from '../state';
+import type { View } from './view';
+
+export interface ProblemGroup {
+  collection: string;
+  field: string;
+  code: string;
+  count: number;
+  /** The filter that lists the whole group in the documents view. */
+  where: string;
+  docs: Array<{ id: unknown; message?: string; updatedAt?: unknown }>;
+}
+
+export interface ProblemsPage {
+  scanned: number;
+  scanLimit: number;
+  truncated: string[];
+  groups: ProblemGroup[];
+}
+
+const WHAT = [
+  'Documents that say something went wrong with them: a field named error or ending in Error ',
+  '(remindError, lastError …) holding a code or a WeChat errcode, at the top level or one level ',
+  'down; an invalid marker; or a repairedAt left by a repair.',
+].join('');
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function groupItem(group: ProblemGroup): HTMLElement {
+  const tone = group.code === 'repaired' ? 'warn' : 'bad';
+  const rows = group.docs.map((doc) => {
+    const id = typeof doc.id === 'string' ? doc.id : JSON.stringify(doc.id);
+    const at = dateOf(doc.updatedAt);
+    return h(
+      'li',
+      {},
+      placeLink(id, { tab: 'database', collection: group.collection, doc: id }, 'mono'),
+      doc.message ? h('span', { className: 'message', textContent: doc.message }) : null,
+      at
+        ? h('span', { className: 'muted', textContent: `updated ${formatDateTime(at, true)}`, title: timeTitle(at) })
+        : null,
+    );
+  });
+  const more = group.count - group.docs.length;
+  return h(
+    'div',
+    { className: 'problem', attrs: { 'data-collection': group.collection, 'data-code': group.code } },
+    h(
+      'div',
+      { className: 'row' },
+      badge(group.code, tone),
+      h('span', { className: 'mono', textContent: group.field }),
+      h('strong', { textContent: plural(group.count, 'document') }),
+      placeLink('Show in Database', { tab: 'database', collection: group.collection, where: group.where }),
+    ),
+    h('ul', {}, ...rows),
+    more > 0 ? h('p', { className: 'muted', textContent: `and ${more} more: Show in Database lists them all` }) : null,
+  );
+}
+
+export function problemsView(): View {
+  const box = h('div', { className: 'stack' });
+
+  function render(page: ProblemsPage): void {
+    const total = page.groups.reduce((sum, g) => sum + g.count, 0);
+    const collections = [...new Set(page.groups.map((g) => g.collection))];
+    const scanned = `${plural(page.scanned, 'document')} scanned`;
+    const head = total
+      ? `${plural(total, 'problem')} in ${plural(collections.length, 'collection')} · ${scanned}`
+      : scanned;
+    const intro = h('p', { className: 'muted body', textContent: `${WHAT} Times in ${ZONE_LABEL}.` });
+    const truncated = page.truncated.length
+      ? h('div', {
+          className: 'notice',
+          textContent: `Only the newest ${page.scanLimit} documents of ${page.truncated.join(', ')} were scanned.`,
+        })
+      : null;
+    const sections = collections.map((name) =>
+      panel(
+        h('h2', {}, placeLink(name, { tab: 'database', collection: name })),
+        [],
+        h('div', { className: 'body' }, ...page.groups.filter((g) => g.collection === name).map(groupItem)),
+      ),
+    );
+    box.replaceChildren(
+      panel('Problems', [h('span', { className: 'muted', textContent: head })], intro, truncated),
+      ...(sections.length ? sections : [empty('No document records a fault.')]),
+    );
+  }
+
+  return {
+    id: 'problems',
+    title: 'Problems',
+    mount(root) {
+      root.replaceChildren(box);
+    },
+    async update() {
+      render(await api<ProblemsPage>('problems'));
+    },
+    wants: (message) => message.type === 'change',
+  };
+}
