@@ -16,6 +16,7 @@ import type { Doc, DocumentStore } from './store/types';
 export const SCAN_LIMIT = 5000;
 /** Documents listed per group; `count` says how many there are. */
 const LISTED = 20;
+const MESSAGE_CHARS = 200;
 
 const ERROR_FIELD = /^(error|[A-Za-z0-9_]*[a-z0-9]Error)$/;
 
@@ -28,12 +29,13 @@ interface Finding {
   match: Record<string, unknown>;
 }
 
+const clip = (text: string): string => (text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text);
+
 function errorFinding(path: string, value: unknown): Finding | undefined {
   if (!isPlainObject(value)) return undefined;
   const message =
     typeof value.message === 'string' ? value.message : typeof value.errmsg === 'string' ? value.errmsg : undefined;
-  const withMessage = (finding: Finding): Finding =>
-    message ? { ...finding, message: message.slice(0, 200) } : finding;
+  const withMessage = (finding: Finding): Finding => (message ? { ...finding, message: clip(message) } : finding);
   if (typeof value.code === 'string' && value.code) {
     return withMessage({ field: path, code: value.code, match: { [`${path}.code`]: value.code } });
   }

@@ -1,7 +1,8 @@
 /**
  * Functions: the functions on the side, timer triggers to fire, and every recent invocation with
  * its source, outcome (an `{ok:false}` answer is an application error), duration and cold or warm
- * start; the selected one shows its event, result and logs. Filtered by function, source and text.
+ * start, and what a run returned as one line (a timer sweep's counts); the selected one shows its
+ * event, result and logs. Filtered by function, source, text and a code its logs start with.
  */
 import {
   api,
@@ -17,9 +18,7 @@ import {
   badge,
   dataTable,
   debounce,
-  detailPanel,
   empty,
-  facts,
   formatDateTime,
   formatMs,
   formatTime,
@@ -28,102 +27,18 @@ import {
   selectableRow,
   timeHead,
   timeTitle,
-  type Child,
 } from '../dom';
-import { codeMatches, logCode } from '../../../functions/log-codes';
-import { jsonView } from '../json';
-import { resultSummary } from '../summary';
 import { go, param } from '../state';
+import { resultSummary } from '../summary';
 import { failed } from '../ui';
+import { invocationDetail, loggedCodes, outcomeCell, statusOf } from './invocation';
 import type { View } from './view';
 
 /** What the `1/2` beside a function counts (`0/0`: nothing loaded; its next call starts cold). */
-const INSTANCES_LEGEND =
-  'instances running a call now / instances alive (busy and warm idle ones); 0/0 means none is loaded, so the next call starts cold';
+const INSTANCES_LEGEND = 'instances running a call / instances alive; 0/0: none loaded, the next call starts cold';
 
 /** Sources every local cloud has; services add theirs (`http` ...) and the filter lists what it has seen. */
 const KNOWN_SOURCES = ['wx_client', 'sdk', 'timer'];
-
-export function statusOf(inv: Invocation): HTMLSpanElement {
-  if (inv.outcome !== 'ok') return badge(inv.outcome, 'bad');
-  if (inv.appError) return badge(`app error ${inv.appError.code}`.trim(), 'warn');
-  return badge('ok', 'ok');
-}
-
-/** The codes an invocation's log lines start with, and how many lines each. */
-function loggedCodes(inv: Invocation): Map<string, number> {
-  const codes = new Map<string, number>();
-  for (const line of inv.logs) {
-    const code = logCode(line.text);
-    if (code) codes.set(code, (codes.get(code) ?? 0) + 1);
-  }
-  return codes;
-}
-
-function logsView(inv: Invocation): HTMLElement {
-  if (inv.logs.length === 0) return h('p', { className: 'muted', textContent: 'No output.' });
-  const start = new Date(inv.startedAt).getTime();
-  const filter = param('code');
-  return h(
-    'pre',
-    { className: 'logs' },
-    ...inv.logs.map((line) => {
-      const code = logCode(line.text);
-      const marked = filter ? codeMatches(filter, code) : code !== undefined;
-      return h('div', {
-        className: `${line.level}${marked ? ' coded' : ''}`,
-        textContent: `+${Math.max(0, new Date(line.at).getTime() - start)} ms ${line.level.padEnd(5)} ${line.text}`,
-      });
-    }),
-  );
-}
-
-/** A run's summary (counts it returned) and the codes its logs name, for a list cell. */
-function outcomeCell(inv: Invocation): HTMLTableCellElement {
-  const summary = inv.result !== undefined ? resultSummary(inv.result) : undefined;
-  const codes = [...loggedCodes(inv)].map(([code, n]) => badge(n > 1 ? `${code} ×${n}` : code, 'bad'));
-  return h('td', { className: 'summary', title: summary ?? '' }, ...codes.flatMap((b) => [b, ' ']), summary ?? '');
-}
-
-function invocationDetail(inv: Invocation): HTMLElement {
-  const summary = inv.result !== undefined ? resultSummary(inv.result) : undefined;
-  const body: Child[] = [
-    facts([
-      ['started', h('span', { textContent: formatDateTime(inv.startedAt, true), title: timeTitle(inv.startedAt) })],
-      ['summary', summary],
-      ['duration', formatMs(inv.durationMs)],
-      [
-        'start',
-        inv.coldStart ? `cold${inv.initMs !== undefined ? ` (code loaded in ${formatMs(inv.initMs)})` : ''}` : 'warm',
-      ],
-      ['source', inv.source],
-      ['user', inv.openid],
-      ['request id', h('span', { className: 'mono', textContent: inv.id })],
-    ]),
-    inv.appError
-      ? h('div', {
-          className: 'notice',
-          textContent: `The function refused the call: ${inv.appError.code} ${inv.appError.message}`,
-        })
-      : null,
-    inv.errMsg ? h('pre', { className: 'logs' }, h('div', { className: 'error', textContent: inv.errMsg })) : null,
-    h('h3', { textContent: 'Event' }),
-    inv.event !== undefined
-      ? jsonView(inv.event, 'Event')
-      : h('p', { className: 'muted', textContent: inv.eventOmitted ?? 'Not kept.' }),
-    h('h3', { textContent: 'Result' }),
-    inv.result !== undefined
-      ? jsonView(inv.result, 'Result')
-      : h('p', {
-          className: 'muted',
-          textContent:
-            inv.resultOmitted ?? (inv.outcome === 'ok' ? 'Nothing returned.' : 'No result: the invocation failed.'),
-        }),
-    h('h3', { textContent: 'Logs' }),
-    logsView(inv),
-  ];
-  return detailPanel(h('h2', { textContent: inv.name }), [statusOf(inv)], ...body);
-}
 
 export function functionsView(): View {
   const side = h('ul');
@@ -246,7 +161,7 @@ export function functionsView(): View {
       ];
       return selectableRow(inv.id === selected, () => go({ inv: inv.id }), cells, { 'data-id': inv.id });
     });
-    const heads = [timeHead('time'), 'function', 'status', 'duration', 'source', 'user', 'summary · logged codes'];
+    const heads = [timeHead('time'), 'function', 'status', 'duration', 'source', 'user', 'summary'];
     list.replaceChildren(
       panel(
         'Invocations',

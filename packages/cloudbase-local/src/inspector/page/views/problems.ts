@@ -76,7 +76,7 @@ export function problemsView(): View {
     const head = total
       ? `${plural(total, 'problem')} in ${plural(collections.length, 'collection')} · ${scanned}`
       : scanned;
-    const intro = h('p', { className: 'muted body', textContent: `${WHAT} Times in ${ZONE_LABEL}.` });
+    const intro = h('p', { className: 'muted body intro', textContent: `${WHAT} Times in ${ZONE_LABEL}.` });
     const truncated = page.truncated.length
       ? h('div', {
           className: 'notice',
