@@ -42,7 +42,7 @@ export function columnsMenu(): { element: HTMLDetailsElement; fill(fields: strin
   return {
     element,
     fill(fields, shown) {
-      label.textContent = `Columns ${shown.length}/${fields.length}`;
+      label.textContent = `Columns (${shown.length} of ${fields.length})`;
       const on = new Set(shown);
       const toggles = fields.map((field) => {
         const box = h('input', { type: 'checkbox', checked: on.has(field), disabled: field === '_id' });
