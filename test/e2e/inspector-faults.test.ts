@@ -142,9 +142,28 @@ describe('the inspector shows faults', () => {
     expect(await page.getByLabel('Document JSON').textContent()).toContain('"INVALID_DOCUMENT"');
   });
 
+  it('shows a fault written while it is open, without a reload', async () => {
+    await page.goto(`${cloud.url}/_/?tab=problems`);
+    await page.locator('.problem[data-collection="messages"]').first().waitFor();
+    await cloud.store.insert('messages', [
+      {
+        _id: 'late-reply',
+        status: 'failed',
+        error: { code: 'WRITE_FAILED', message: 'The reply could not be saved.' },
+      },
+    ]);
+    await page
+      .locator('.problem[data-collection="messages"][data-code="WRITE_FAILED"]')
+      .getByText('late-reply')
+      .waitFor();
+  });
+
   it('Show in Database lists a whole group through its filter', async () => {
-    await page.goBack();
-    await page.locator('.problem[data-collection="messages"]').getByRole('link', { name: 'Show in Database' }).click();
+    await page.goto(`${cloud.url}/_/?tab=problems`);
+    await page
+      .locator('.problem[data-collection="messages"][data-code="INTERRUPTED"]')
+      .getByRole('link', { name: 'Show in Database' })
+      .click();
     await page.locator('tr[data-id="swept-reply"]').waitFor();
     expect(JSON.parse(new URL(page.url()).searchParams.get('where') ?? '')).toEqual({ 'error.code': 'INTERRUPTED' });
   });

@@ -5,7 +5,7 @@
  * with; and a timer run's counts as one readable line.
  */
 import type { LocalCloud } from '../../packages/cloudbase-local/src';
-import { findingsOf, SCAN_LIMIT } from '../../packages/cloudbase-local/src/database/problems';
+import { findingsOf, SCAN_LIMIT, type ProblemGroup } from '../../packages/cloudbase-local/src/database/problems';
 import { logCode } from '../../packages/cloudbase-local/src/functions/log-codes';
 import { resultSummary } from '../../packages/cloudbase-local/src/inspector/page/summary';
 import { getJson, postJson, startTestCloud } from '../fixtures/emulator/harness';
@@ -24,14 +24,9 @@ afterAll(async () => {
 
 const api = (path: string): string => `${cloud.url}/_/api/${path}`;
 
-interface Group {
-  collection: string;
-  field: string;
-  code: string;
-  count: number;
-  where: string;
+type Group = Omit<ProblemGroup, 'docs'> & {
   docs: Array<{ id: string; message?: string; updatedAt?: { $date: string } }>;
-}
+};
 
 describe('what counts as a recorded fault', () => {
   it.each([
@@ -75,13 +70,17 @@ describe('GET /_/api/problems', () => {
       { _id: 'r1', status: 'failed', error: { code: 'INTERRUPTED', message: 'The reply stopped.' } },
       { _id: 'r2', status: 'done', error: null },
     ]);
-    await cloud.store.insert('counters', [{ _id: 'c1', n: 1, repairedAt: new Date('2026-12-07T02:00:00Z') }]);
+    await cloud.store.insert('counters', [
+      { _id: 'c1', n: 1, repairedAt: new Date('2026-12-07T02:00:00Z') },
+      { _id: 'c2', n: 2, invalid: { reason: 'n must be a number' } },
+      { _id: 'c3', n: 3, invalid: false, repairedAt: null },
+    ]);
   });
 
   it('groups the faulty documents by collection, field and code, newest first, with their messages', async () => {
     const { status, body } = await getJson(api('problems'));
     expect(status).toBe(200);
-    expect(body).toMatchObject({ scanned: 7, scanLimit: SCAN_LIMIT, truncated: [] });
+    expect(body).toMatchObject({ scanned: 9, scanLimit: SCAN_LIMIT, truncated: [] });
     const groups = (body.groups as Group[]).map(({ collection, field, code, count, docs }) => ({
       collection,
       field,
@@ -90,6 +89,7 @@ describe('GET /_/api/problems', () => {
       ids: docs.map((d) => d.id),
     }));
     expect(groups).toEqual([
+      { collection: 'counters', field: 'invalid', code: 'invalid', count: 1, ids: ['c2'] },
       { collection: 'counters', field: 'repairedAt', code: 'repaired', count: 1, ids: ['c1'] },
       { collection: 'replies', field: 'error', code: 'INTERRUPTED', count: 1, ids: ['r1'] },
       { collection: 'tasks', field: 'remindError', code: 'SEND_FAILED', count: 1, ids: ['t4'] },

@@ -10,7 +10,10 @@
 import type { InspectorRequest } from '../service';
 import * as ejson from '../wire/ejson';
 import { isPlainObject } from '../wire/objects';
+import type { ProblemGroup, ProblemsAnswer } from './problem-types';
 import type { Doc, DocumentStore } from './store/types';
+
+export type { ProblemGroup, ProblemsAnswer } from './problem-types';
 
 /** Documents read per collection, newest first: a local cloud's data is small, a runaway one is not. */
 export const SCAN_LIMIT = 5000;
@@ -66,17 +69,8 @@ export function findingsOf(doc: Doc): Finding[] {
   return out;
 }
 
-interface Group {
-  collection: string;
-  field: string;
-  code: string;
-  count: number;
-  where: string;
-  docs: Array<{ id: unknown; message?: string; updatedAt?: unknown }>;
-}
-
-async function scan(store: DocumentStore): Promise<Record<string, unknown>> {
-  const groups = new Map<string, Group>();
+async function scan(store: DocumentStore): Promise<ProblemsAnswer> {
+  const groups = new Map<string, ProblemGroup>();
   const truncated: string[] = [];
   let scanned = 0;
   for (const name of (await store.listCollections()).sort()) {
@@ -97,7 +91,7 @@ async function scan(store: DocumentStore): Promise<Record<string, unknown>> {
         }
         group.count += 1;
         if (group.docs.length < LISTED) {
-          const listed: Group['docs'][number] = { id: doc._id };
+          const listed: ProblemGroup['docs'][number] = { id: doc._id };
           if (finding.message) listed.message = finding.message;
           if (doc.updatedAt !== undefined) listed.updatedAt = ejson.encode(doc.updatedAt, { dates: 'iso' });
           group.docs.push(listed);
