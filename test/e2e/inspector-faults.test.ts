@@ -4,7 +4,8 @@
  * with INVALID_DOCUMENT; it shows in Problems beside a swept reply and an Official Account inbox
  * failure, each linking to its document; the functions list filters by the logged code and reads
  * the run's counts; a wide document says how to see all its fields; a bad filter is not re-sent on
- * every live change; times name their zone; buttons keep WCAG AA contrast in light and dark.
+ * every live change; times name their zone; text, buttons included, keeps WCAG AA contrast in
+ * light and dark.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +28,7 @@ beforeAll(async () => {
     launchBrowser(),
     startTestCloud({ functionEnv: { REMIND_TEMPLATE_ID: 'local-remind-template' } }),
   ]);
+  await browser.context.addInitScript({ path: path.join(__dirname, 'in-page', 'look.js') });
   page = await browser.context.newPage();
   await page.setViewportSize({ width: 1280, height: 860 });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -77,42 +79,13 @@ async function shoot(name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** Every enabled button, tab and badge whose text is below WCAG AA (4.5:1) against what is behind it. */
-function lowContrast(target: Page): Promise<string[]> {
-  return target.evaluate(() => {
-    type Rgba = [number, number, number, number];
-    const parse = (css: string): Rgba => {
-      const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? ['0', '0', '0', '0']).map(Number);
-      return [r, g, b, a];
-    };
-    const over = (top: Rgba, under: Rgba): Rgba => {
-      const a = top[3];
-      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1) as Rgba;
-    };
-    const background = (element: Element | null): Rgba => {
-      if (!element) return [255, 255, 255, 1];
-      const own = parse(getComputedStyle(element).backgroundColor);
-      return own[3] === 1 ? own : over(own, background(element.parentElement));
-    };
-    const luminance = ([r, g, b]: Rgba): number => {
-      const f = (c: number): number => {
-        const s = c / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-    };
-    const out: string[] = [];
-    for (const element of document.querySelectorAll('button, summary, .badge, a, .live, .zone-label')) {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || (element as HTMLButtonElement).disabled || !element.textContent?.trim()) continue;
-      const back = background(element);
-      const fore = over(parse(getComputedStyle(element).color), back);
-      const [hi, lo] = [luminance(fore), luminance(back)].sort((x, y) => y - x);
-      const ratio = (hi + 0.05) / (lo + 0.05);
-      if (ratio < 4.5) out.push(`${element.textContent.trim().slice(0, 30)}: ${ratio.toFixed(2)}`);
-    }
-    return out;
-  });
+interface Look {
+  lowContrast(selector: string, minimum: number): Array<{ text: string; ratio: number }>;
+}
+
+/** Visible, enabled text in the page below WCAG AA (4.5:1) against what is behind it (in-page/look.js). */
+function lowContrast(target: Page): Promise<Array<{ text: string; ratio: number }>> {
+  return target.evaluate(() => (globalThis as unknown as { __look: Look }).__look.lowContrast('body', 4.5));
 }
 
 describe('the inspector shows faults', () => {
@@ -224,9 +197,7 @@ describe('documents', () => {
       // Live changes refresh the page (the side's count moves) without sending the filter again.
       const count = page.locator('.side li').filter({ hasText: 'wide' }).locator('.count');
       await cloud.store.insert('wide', [{ _id: 'wide-2' }, { _id: 'wide-3' }]);
-      await page.waitForFunction(
-        () => document.querySelector('.side li button[aria-current="true"] .count')?.textContent === '3',
-      );
+      await page.locator('.side li button[aria-current="true"] .count').filter({ hasText: /^3$/ }).waitFor();
       expect(await count.textContent()).toBe('3');
       await page.getByText(/Filter refused: .*\$nope/).waitFor();
       expect(sent).toEqual(['{"field1":{"$nope":1}}']);
@@ -241,11 +212,12 @@ describe('documents', () => {
     }
   });
 
-  it('labels times with their zone and keeps every button readable in light and dark', async () => {
+  it('labels times with their zone and keeps every text and button readable in light and dark', async () => {
     await page.goto(`${cloud.url}/_/?tab=database&collection=wide&doc=wide-doc`);
     await page.getByRole('heading', { name: 'wide-doc' }).waitFor();
     expect(await page.locator('#zone').textContent()).toBe('Times in UTC+8 (Asia/Shanghai)');
     expect(await page.getByLabel('Document JSON').textContent()).toContain('2026-12-07 08:00:00 UTC+8');
+    await shoot('document');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const tab of ['database', 'problems', 'functions']) {
