@@ -13,14 +13,21 @@ function span(className: string, text: string): HTMLSpanElement {
   return h('span', { className, textContent: text });
 }
 
-function write(out: Array<Node | string>, value: unknown, indent: string): void {
+/** The end of a line in a container: its comma, then the note its value left (a date's zoned time). */
+function lineEnd(out: Array<Node | string>, note: Node | undefined, last: boolean): void {
+  out.push(last ? '' : ',');
+  if (note) out.push(note);
+  out.push('\n');
+}
+
+/** Writes `value`; a date returns a note for the end of its line. */
+function write(out: Array<Node | string>, value: unknown, indent: string): Node | undefined {
   const date = dateOf(value);
   if (date !== undefined) {
     out.push('{ ', span('j-key', '"$date"'), ': ');
     out.push(h('span', { className: 'j-date', textContent: JSON.stringify(date), title: timeTitle(date) }), ' }');
-    // The stored instant is UTC; the note beside it is the same time in the clock the page shows.
-    if (!Number.isNaN(Date.parse(date))) out.push(span('j-note', `  ${formatDateTime(date, true)}`));
-    return;
+    // The stored instant is UTC; the note says the same time in the clock the rest of the page shows.
+    return Number.isNaN(Date.parse(date)) ? undefined : span('j-note', `  // ${formatDateTime(date, true)}`);
   }
   if (value === null || typeof value === 'boolean') out.push(span('j-lit', String(value)));
   else if (typeof value === 'number') out.push(span('j-num', String(value)));
@@ -33,8 +40,7 @@ function write(out: Array<Node | string>, value: unknown, indent: string): void 
     out.push('[\n');
     value.forEach((item, i) => {
       out.push(`${indent}  `);
-      write(out, item, `${indent}  `);
-      out.push(i < value.length - 1 ? ',\n' : '\n');
+      lineEnd(out, write(out, item, `${indent}  `), i === value.length - 1);
     });
     out.push(`${indent}]`);
   } else if (typeof value === 'object') {
@@ -46,16 +52,17 @@ function write(out: Array<Node | string>, value: unknown, indent: string): void 
     out.push('{\n');
     entries.forEach(([key, item], i) => {
       out.push(`${indent}  `, span('j-key', JSON.stringify(key)), ': ');
-      write(out, item, `${indent}  `);
-      out.push(i < entries.length - 1 ? ',\n' : '\n');
+      lineEnd(out, write(out, item, `${indent}  `), i === entries.length - 1);
     });
     out.push(`${indent}}`);
   } else out.push(span('j-lit', String(value)));
+  return undefined;
 }
 
 export function jsonView(value: unknown, label?: string): HTMLPreElement {
   const out: Array<Node | string> = [];
-  write(out, value, '');
+  const note = write(out, value, '');
+  if (note) out.push(note);
   const pre = h('pre', { className: 'json' });
   if (label) pre.setAttribute('aria-label', label);
   pre.append(...out);
