@@ -21,6 +21,7 @@ const BENCHES: Bench[] = [
   { name: 'oa', title: 'Official Account bridge', load: () => import('./oa') },
   { name: 'planner', title: 'Planner: quick add and repeats', load: () => import('./planner') },
   { name: 'trust', title: 'Trust: malformed documents and idempotent writes', load: () => import('./trust') },
+  { name: 'inspector', title: "The inspector's Problems scan", load: () => import('./inspector') },
 ];
 
 async function main(): Promise<void> {

@@ -26,6 +26,10 @@ export function todoOf(doc: TodoDoc<StoredDate>): Todo {
       sentAt: isoOrNull(doc.remindSentAt),
       ...(doc.remindVia ? { via: doc.remindVia } : {}),
     },
+    // Todos written before repeats and steps have neither.
+    repeat: doc.repeat ?? null,
+    repeatFrom: doc.repeatFrom ?? 'due',
+    steps: doc.steps ?? [],
     createdAt: isoOf(doc.createdAt),
     updatedAt: isoOf(doc.updatedAt),
     doneAt: isoOrNull(doc.doneAt),

@@ -14,6 +14,15 @@ export interface UserProfile {
   loginCount: number;
   /** Follows the Official Account (known by unionid; false when the user has none). */
   followsOfficialAccount?: boolean;
+  /** The morning plan: a push at `time` every day; null when never turned on. */
+  dailyPlan: DailyPlan | null;
+}
+
+/** A push each morning with today's due and overdue todos and the most urgent one. */
+export interface DailyPlan {
+  enabled: boolean;
+  /** "07:30": a wall-clock time in the user's zone. */
+  time: string;
 }
 
 export interface LoginResult {
@@ -26,5 +35,5 @@ export interface LoginResult {
 export interface LoginActions {
   /** `code` from wx.login; used for jscode2session when an AppSecret is configured. */
   login: Action<{ code?: string }, LoginResult>;
-  updateProfile: Action<{ nickname?: string; avatarFileId?: string }, { profile: UserProfile }>;
+  updateProfile: Action<{ nickname?: string; avatarFileId?: string; dailyPlan?: DailyPlan }, { profile: UserProfile }>;
 }

@@ -24,6 +24,25 @@ export type ReminderErrorCode = 'INVALID_DOCUMENT' | 'INTERRUPTED';
 /** What carried a sent reminder: a subscription message, or a template message from the Official Account. */
 export type ReminderChannel = 'subscription' | 'oa';
 
+/**
+ * How a todo repeats: an RFC 5545 RRULE without the `RRULE:` prefix (FREQ=DAILY|WEEKLY|MONTHLY|
+ * YEARLY, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH for yearly, COUNT or UNTIL), in the normal form
+ * shared/repeat-rule.ts reads and writes. Each occurrence is its own todo carrying the rule; its
+ * COUNT is the occurrences left, this one included.
+ */
+export type RepeatRule = string;
+
+/** Whether the next occurrence is counted from this one's due time, or from when it was completed. */
+export type RepeatFrom = 'due' | 'completion';
+
+/** One step of a todo's checklist (at most STEPS_MAX, shared/limits.ts). */
+export interface TodoStep {
+  id: string;
+  /** 1–100 characters, trimmed. */
+  title: string;
+  done: boolean;
+}
+
 /** A todo as the client sees it. Dates travel as ISO 8601 strings (UTC). */
 export interface Todo {
   id: string;
@@ -46,6 +65,10 @@ export interface Todo {
     /** What carried it, once sent. */
     via?: ReminderChannel;
   };
+  /** null: a one-off todo. */
+  repeat: RepeatRule | null;
+  repeatFrom: RepeatFrom;
+  steps: TodoStep[];
   createdAt: string;
   updatedAt: string;
   doneAt: string | null;
@@ -86,6 +109,11 @@ export interface TodoDoc<D extends StoredDate = Date> {
   remindClaimedAt: D | null;
   /** The owner's zone when the times were set: the reminder's text is written in it (absent: Asia/Shanghai). */
   zone?: string;
+  /** Absent on todos written before repeats: a one-off. */
+  repeat?: RepeatRule | null;
+  repeatFrom?: RepeatFrom;
+  /** Absent on todos written before steps: none. */
+  steps?: TodoStep[];
   createdAt: D;
   updatedAt: D;
   doneAt: D | null;
@@ -117,6 +145,12 @@ export interface TodoDraft {
   quadrant: Quadrant;
   dueAt?: string | null;
   remindAt?: string | null;
+  /** Needs a dueAt: the first occurrence is the todo's own due time. */
+  repeat?: RepeatRule | null;
+  /** Default `due`. */
+  repeatFrom?: RepeatFrom;
+  /** The checklist's step titles, in order, none done. */
+  steps?: string[];
 }
 
 export interface TodoPatch {
@@ -128,6 +162,62 @@ export interface TodoPatch {
   dueAt?: string | null;
   /** null clears it. */
   remindAt?: string | null;
+  /** null stops repeating: this todo stays, no next one is made. */
+  repeat?: RepeatRule | null;
+  repeatFrom?: RepeatFrom;
+  /** The whole checklist as it should be: a step with an `id` keeps it, one without is new. */
+  steps?: Array<{ id?: string; title: string; done?: boolean }>;
+  /**
+   * For a repeating todo: `following` (the default) changes this occurrence and the ones after
+   * it; `this` changes this occurrence only, and the next ones are made as before.
+   */
+  scope?: 'this' | 'following';
+}
+
+/** What the quick-add field understood: one chip per kind, removable. */
+export type QuickAddKind = 'due' | 'repeat' | 'remind';
+
+export interface QuickAddSpan {
+  kind: QuickAddKind;
+  /** UTF-16 offsets into the text given, end exclusive. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface QuickAddRequest {
+  /** What the person typed, 1–200 characters. */
+  text: string;
+  /** Kinds to leave unread (a chip the person removed): their words stay in the title. */
+  without?: QuickAddKind[];
+  /**
+   * The user's IANA zone (or ISO offset); like every call's, read by the handler (Asia/Shanghai
+   * when absent), whatever zone the function's machine is in.
+   */
+  tz?: string;
+}
+
+export interface QuickAddResult {
+  /** The text without the words understood (may be empty). */
+  title: string;
+  dueAt: string | null;
+  repeat: RepeatRule | null;
+  remindAt: string | null;
+  /** The words understood, in text order. */
+  spans: QuickAddSpan[];
+}
+
+/** One quadrant of the 2×2 matrix. */
+export interface QuadrantSummary {
+  open: number;
+  /** Open and past their due time. */
+  overdue: number;
+  /** The most urgent open todos (overdue first, then soonest due, none last), at most 3. */
+  top: Todo[];
+}
+
+export interface MatrixSummary {
+  quadrants: Record<Quadrant, QuadrantSummary>;
 }
 
 export interface SubscriptionCredit {
@@ -141,11 +231,20 @@ export interface TodoActions {
   get: Action<{ id: string }, { todo: Todo }>;
   create: Action<TodoDraft & Idempotent, { todo: Todo }>;
   update: Action<TodoPatch & Idempotent, { todo: Todo }>;
-  complete: Action<{ id: string } & Idempotent, { todo: Todo }>;
+  /** A repeating todo's next occurrence is made once (also when two completes race): `next`, or null. */
+  complete: Action<{ id: string } & Idempotent, { todo: Todo; next: Todo | null }>;
+  /** A repeating todo moves to its next occurrence without being done (CONFLICT when the series has ended). */
+  skip: Action<{ id: string } & Idempotent, { todo: Todo }>;
+  /** Ticks or unticks one step of the checklist. */
+  toggleStep: Action<{ id: string; stepId: string; done: boolean } & Idempotent, { todo: Todo }>;
   reopen: Action<{ id: string }, { todo: Todo }>;
   remove: Action<{ id: string } & Idempotent, { id: string }>;
   /** The user accepted `wx.requestSubscribeMessage` for this template: one more send allowed. */
   subscribe: Action<{ templateId: string }, SubscriptionCredit>;
+  /** Quick add: a title, due time, repeat and reminder read from one line, without the model. */
+  parse: Action<QuickAddRequest, QuickAddResult>;
+  /** The 2×2 matrix: each quadrant's open and overdue counts and its most urgent todos. */
+  summary: Action<Record<string, never>, MatrixSummary>;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** The `users` collection: one document per mini-program user, `_id` = openid. */
-import type { UserProfile } from '../../typings/login';
+import type { DailyPlan, UserProfile } from '../../typings/login';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
 import { anyString, integer, object, optional, storedDate, type Schema } from '../schema';
@@ -18,6 +18,8 @@ export interface UserDoc {
   loginCount: number;
   /** The zone the user last logged in from: where work done without them at hand (the Official Account) reads their day. */
   zone?: string;
+  /** Absent until the user first sets a morning plan. */
+  dailyPlan?: DailyPlan | null;
 }
 
 function userDocSchema(): Schema<UserDoc> {
@@ -46,6 +48,7 @@ export function toProfile(doc: UserDoc): UserProfile {
     createdAt: new Date(doc.createdAt).toISOString(),
     lastLoginAt: new Date(doc.lastLoginAt).toISOString(),
     loginCount: doc.loginCount,
+    dailyPlan: doc.dailyPlan ?? null,
   };
 }
 

@@ -98,8 +98,8 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
         idempotent: true,
         async run(request, { identity, now }) {
           const doc = await owned(identity.openid, request.id);
-          if (doc.done) return { todo: toTodo(doc) };
-          return save(identity.openid, doc, { done: true, doneAt: now, updatedAt: now });
+          if (doc.done) return { todo: toTodo(doc), next: null };
+          return { ...(await save(identity.openid, doc, { done: true, doneAt: now, updatedAt: now })), next: null };
         },
       },
 

@@ -10,6 +10,7 @@ const profile: UserProfile = {
   createdAt: '2026-01-01T00:00:00.000Z',
   lastLoginAt: '2026-01-01T00:00:00.000Z',
   loginCount: 1,
+  dailyPlan: null,
 };
 
 function setup(wx: WXContext = { OPENID: 'o-1', APPID: 'wx-app', ENV: 'test' }) {

@@ -370,7 +370,8 @@ definePage<Custom>()({
       const at = this.indexOf(patch.id);
       const before = this.data.items[at];
       if (!before || Object.keys(patch).length === 1) return;
-      const { id: _id, ...fields } = patch;
+      // Steps are shown as the server answers them (new ones get their ids there).
+      const { id: _id, steps: _steps, scope: _scope, ...fields } = patch;
       const edited: Row = { ...before, ...fields };
       const moved = patch.quadrant !== undefined && patch.quadrant !== before.quadrant;
       const counts =

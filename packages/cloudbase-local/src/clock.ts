@@ -6,6 +6,9 @@
  */
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
+/** How the clock's zone is named where times are shown (the inspector labels its times with it). */
+export const CLOCK_ZONE = { name: 'Asia/Shanghai', offset: 'UTC+8' } as const;
+
 /** Shanghai wall-clock fields of an instant; month 1-12, weekday 0 = Sunday. */
 export interface WallClock {
   year: number;

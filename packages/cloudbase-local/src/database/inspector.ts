@@ -9,6 +9,8 @@
  *   GET    /_/api/collections/<name>/docs/<id>                one document
  *   PUT    /_/api/collections/<name>/docs/<id>   document     replaces it (`_id` may be left out)
  *   DELETE /_/api/collections/<name>/docs/<id>                removes it
+ *   GET    /_/api/problems                                    documents that record a fault
+ *                                                             (problems.ts), grouped
  * Bad input is a 400 `{code: 'INVALID_PARAM', message}` and changes nothing.
  */
 import type { InspectorRequest, InspectorRoute } from '../service';
@@ -16,6 +18,7 @@ import * as ejson from '../wire/ejson';
 import { intQuery } from '../wire/http';
 import { isPlainObject } from '../wire/objects';
 import { COLLECTION_NAME } from './config';
+import { problemsRoute } from './problems';
 import { StoreError, type Doc, type DocId, type DocumentStore, type Query } from './store/types';
 
 const MAX_PAGE_SIZE = 200;
@@ -148,5 +151,6 @@ export function databaseInspector(store: DocumentStore): Record<string, Inspecto
         return true;
       }
     },
+    problems: (request: InspectorRequest) => problemsRoute(store, request),
   };
 }

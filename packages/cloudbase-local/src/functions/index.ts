@@ -37,7 +37,9 @@ function filterOf(url: URL): InvocationFilter {
   const name = url.searchParams.get('function');
   const source = url.searchParams.get('source');
   const text = url.searchParams.get('q');
+  const code = url.searchParams.get('code');
   if (name) filter.name = name;
+  if (code) filter.code = code;
   if (source) filter.source = source;
   if (text) filter.text = text;
   return filter;
@@ -65,8 +67,9 @@ export function createFunctionsService(options: FunctionHostOptions & { bodyLimi
         json(200, { functions: functionsView(host), memory: host.memory() });
         return true;
       },
-      //   GET /_/api/invocations?limit=50&function=&source=&q=   recent invocations, newest first,
-      //                                    with event, result and logs; optionally filtered
+      //   GET /_/api/invocations?limit=50&function=&source=&q=&code=   recent invocations, newest
+      //                                    first, with event, result and logs; optionally filtered
+      //                                    (`code`: a log line starts with that code, `*` any code)
       //   GET /_/api/invocations/<id>      one of them
       invocations({ method, route, url, json }: InspectorRequest) {
         if (method !== 'GET' || route.length > 2) return false;

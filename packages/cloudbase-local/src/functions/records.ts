@@ -3,6 +3,7 @@
  * history for the inspector and tests; and the errCodes an outcome becomes for callers.
  */
 import { Listeners } from '../listeners';
+import { codeMatches, logCode } from './log-codes';
 import type {
   AppError,
   CallerIdentity,
@@ -124,6 +125,8 @@ function haystack(record: InvocationRecord): string {
 export function matches(record: InvocationRecord, filter: InvocationFilter): boolean {
   if (filter.name !== undefined && record.name !== filter.name) return false;
   if (filter.source !== undefined && record.source !== filter.source) return false;
+  const { code } = filter;
+  if (code !== undefined && !record.logs.some((entry) => codeMatches(code, logCode(entry.text)))) return false;
   return !filter.text || haystack(record).includes(filter.text.toLowerCase());
 }
 

@@ -71,6 +71,8 @@ export interface InvocationFilter {
   source?: string;
   /** Case-insensitive text in the name, openid, error, logs, event or result. */
   text?: string;
+  /** A log line starts with this code (`INVALID_DOCUMENT: ...`, see log-codes.ts); `*` for any code. */
+  code?: string;
 }
 
 export interface FunctionConfig {

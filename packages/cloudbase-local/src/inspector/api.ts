@@ -9,9 +9,14 @@
  *   GET    /_/api/collections/<name>/docs/<id>        one document                            (database)
  *   PUT    /_/api/collections/<name>/docs/<id>        replaces it                             (database)
  *   DELETE /_/api/collections/<name>/docs/<id>        removes it                              (database)
+ *   GET    /_/api/problems                            documents recording a fault (an `error` or
+ *                                                     `*Error` with a code, `invalid`, `repairedAt`),
+ *                                                     grouped by collection and code          (database)
  *   GET    /_/api/functions                           functions with config and live instances (functions)
- *   GET    /_/api/invocations?limit=50&function&source&q   recent invocations with their event,
- *                                                     result and logs, optionally filtered    (functions)
+ *   GET    /_/api/invocations?limit=50&function&source&q&code   recent invocations with their
+ *                                                     event, result and logs, optionally filtered
+ *                                                     (`code`: a log line starts with CODE:, or
+ *                                                     `*` for any code)                       (functions)
  *   GET    /_/api/invocations/<id>                    one of them                             (functions)
  *   GET    /_/api/outbox                              WeChat server calls and pending failures (wechat)
  *   POST   /_/api/outbox/fail                         {apiName, touser?, errcode, errmsg?}    (wechat)

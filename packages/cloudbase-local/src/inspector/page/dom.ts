@@ -1,6 +1,9 @@
 /** Building DOM without a framework: one element helper and the page's formatting rules. */
 
-import { shanghaiDate, shanghaiWall } from '../../clock';
+import { CLOCK_ZONE, shanghaiDate, shanghaiWall } from '../../clock';
+
+/** Every time the page shows is in the local cloud's clock: this names its zone beside them. */
+export const ZONE_LABEL = `${CLOCK_ZONE.offset} (${CLOCK_ZONE.name})`;
 
 export type Child = Node | string | number | null | undefined | false;
 
@@ -32,11 +35,19 @@ export function formatBytes(bytes: number): string {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** `2024-05-01 09:30:12` in China Standard Time, the zone CloudBase's timers and WeChat's days run in. */
-export function formatDateTime(iso: string): string {
+/**
+ * `2024-05-01 09:30:12` in China Standard Time, the zone CloudBase's timers and WeChat's days run in;
+ * `zoned` adds ` UTC+8` where no heading or tooltip says the zone.
+ */
+export function formatDateTime(iso: string, zoned = false): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return `${shanghaiDate(ms)} ${formatTime(iso)}`;
+  return `${shanghaiDate(ms)} ${formatTime(iso)}${zoned ? ` ${CLOCK_ZONE.offset}` : ''}`;
+}
+
+/** A tooltip for a shown time: the instant as stored (UTC) and the zone it is shown in. */
+export function timeTitle(iso: string): string {
+  return `${formatDateTime(iso, true)} (${CLOCK_ZONE.name}); stored as ${iso}`;
 }
 
 /** `09:30:12` in China Standard Time. */
@@ -123,15 +134,26 @@ export function selectableRow(
   return row;
 }
 
+/** A column head for times: its name and the zone they are shown in. */
+export function timeHead(name: string): HTMLSpanElement {
+  return h(
+    'span',
+    { title: `Times in ${ZONE_LABEL}` },
+    name,
+    ' ',
+    h('span', { className: 'zone', textContent: CLOCK_ZONE.offset }),
+  );
+}
+
 /** A scrolling table with sticky column heads. */
-export function dataTable(heads: string[], rows: HTMLTableRowElement[]): HTMLDivElement {
+export function dataTable(heads: Child[], rows: HTMLTableRowElement[]): HTMLDivElement {
   return h(
     'div',
     { className: 'table-wrap' },
     h(
       'table',
       { className: 'data' },
-      h('thead', {}, h('tr', {}, ...heads.map((text) => h('th', { textContent: text })))),
+      h('thead', {}, h('tr', {}, ...heads.map((head) => h('th', {}, head)))),
       h('tbody', {}, ...rows),
     ),
   );

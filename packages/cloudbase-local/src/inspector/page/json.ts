@@ -1,5 +1,5 @@
 /** Showing JSON: highlighted and indented in detail panes, one short line in table cells. */
-import { formatDateTime, h } from './dom';
+import { formatDateTime, h, timeTitle } from './dom';
 
 /** `{"$date": "<ISO>"}`, how the API writes a date. */
 export function dateOf(value: unknown): string | undefined {
@@ -13,12 +13,21 @@ function span(className: string, text: string): HTMLSpanElement {
   return h('span', { className, textContent: text });
 }
 
-function write(out: Array<Node | string>, value: unknown, indent: string): void {
+/** The end of a line in a container: its comma, then the note its value left (a date's zoned time). */
+function lineEnd(out: Array<Node | string>, note: Node | undefined, last: boolean): void {
+  out.push(last ? '' : ',');
+  if (note) out.push(note);
+  out.push('\n');
+}
+
+/** Writes `value`; a date returns a note for the end of its line. */
+function write(out: Array<Node | string>, value: unknown, indent: string): Node | undefined {
   const date = dateOf(value);
   if (date !== undefined) {
     out.push('{ ', span('j-key', '"$date"'), ': ');
-    out.push(h('span', { className: 'j-date', textContent: JSON.stringify(date), title: formatDateTime(date) }), ' }');
-    return;
+    out.push(h('span', { className: 'j-date', textContent: JSON.stringify(date), title: timeTitle(date) }), ' }');
+    // The stored instant is UTC; the note says the same time in the clock the rest of the page shows.
+    return Number.isNaN(Date.parse(date)) ? undefined : span('j-note', `  // ${formatDateTime(date, true)}`);
   }
   if (value === null || typeof value === 'boolean') out.push(span('j-lit', String(value)));
   else if (typeof value === 'number') out.push(span('j-num', String(value)));
@@ -31,8 +40,7 @@ function write(out: Array<Node | string>, value: unknown, indent: string): void 
     out.push('[\n');
     value.forEach((item, i) => {
       out.push(`${indent}  `);
-      write(out, item, `${indent}  `);
-      out.push(i < value.length - 1 ? ',\n' : '\n');
+      lineEnd(out, write(out, item, `${indent}  `), i === value.length - 1);
     });
     out.push(`${indent}]`);
   } else if (typeof value === 'object') {
@@ -44,23 +52,24 @@ function write(out: Array<Node | string>, value: unknown, indent: string): void 
     out.push('{\n');
     entries.forEach(([key, item], i) => {
       out.push(`${indent}  `, span('j-key', JSON.stringify(key)), ': ');
-      write(out, item, `${indent}  `);
-      out.push(i < entries.length - 1 ? ',\n' : '\n');
+      lineEnd(out, write(out, item, `${indent}  `), i === entries.length - 1);
     });
     out.push(`${indent}}`);
   } else out.push(span('j-lit', String(value)));
+  return undefined;
 }
 
 export function jsonView(value: unknown, label?: string): HTMLPreElement {
   const out: Array<Node | string> = [];
-  write(out, value, '');
+  const note = write(out, value, '');
+  if (note) out.push(note);
   const pre = h('pre', { className: 'json' });
   if (label) pre.setAttribute('aria-label', label);
   pre.append(...out);
   return pre;
 }
 
-/** A table cell's text: scalars as they are, dates in local time, containers summarised. */
+/** A table cell's text: scalars as they are, dates in the page's clock (see ZONE_LABEL), containers summarised. */
 export function cellText(value: unknown): string {
   const date = dateOf(value);
   if (date !== undefined) return formatDateTime(date);

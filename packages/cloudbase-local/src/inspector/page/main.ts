@@ -3,7 +3,7 @@
  * the live event stream; where the person is (tab, selection, filters) lives in the URL.
  */
 import type { LiveMessage } from './api';
-import { h, throttle } from './dom';
+import { h, throttle, ZONE_LABEL } from './dom';
 import { dataButtons } from './data';
 import { connectLive } from './live';
 import { go, onNavigate, param } from './state';
@@ -11,10 +11,11 @@ import { failed } from './ui';
 import { databaseView } from './views/database';
 import { functionsView } from './views/functions';
 import { outboxView } from './views/outbox';
+import { problemsView } from './views/problems';
 import { storageView } from './views/storage';
 import type { View } from './views/view';
 
-const views: View[] = [databaseView(), storageView(), functionsView(), outboxView()];
+const views: View[] = [databaseView(), problemsView(), storageView(), functionsView(), outboxView()];
 const root = document.getElementById('view') as HTMLElement;
 const tabs = document.querySelector('.tabs') as HTMLElement;
 let current: View | undefined;
@@ -67,6 +68,7 @@ for (const view of views) {
   tabs.append(tab);
 }
 (document.getElementById('bar-actions') as HTMLElement).append(...dataButtons());
+(document.getElementById('zone') as HTMLElement).textContent = `Times in ${ZONE_LABEL}`;
 
 const liveRefresh = throttle(refresh, 300);
 connectLive(document.getElementById('live') as HTMLElement, (message: LiveMessage) => {

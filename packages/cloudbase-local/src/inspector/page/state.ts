@@ -28,6 +28,32 @@ export function go(changes: Params, mode: 'push' | 'replace' = 'push'): void {
   for (const listener of listeners) listener();
 }
 
+function searchOf(params: Params): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  return `?${search.toString()}`;
+}
+
+/** Opens a place given whole (`{tab, collection, doc}`): nothing of the current URL is kept. */
+export function open(params: Params): void {
+  history.pushState(null, '', searchOf(params));
+  for (const listener of listeners) listener();
+}
+
+/** A real link to a place (it opens in a new tab too); a plain click opens it here without a reload. */
+export function placeLink(text: string, params: Params, className = ''): HTMLAnchorElement {
+  const link = document.createElement('a');
+  link.href = searchOf(params);
+  link.textContent = text;
+  if (className) link.className = className;
+  link.onclick = (event) => {
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    open(params);
+  };
+  return link;
+}
+
 export function onNavigate(listener: () => void): void {
   listeners.add(listener);
 }

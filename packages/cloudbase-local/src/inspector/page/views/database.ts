@@ -3,23 +3,30 @@
  * filtered by a JSON `where`), and the selected document as JSON, to edit or delete.
  */
 import { api, ApiError, enc, query, type Doc, type DocsPage } from '../api';
-import { dataTable, detailPanel, empty, h, panel, selectableRow } from '../dom';
-import { cellText, jsonView } from '../json';
+import { dataTable, detailPanel, empty, h, panel, selectableRow, timeHead, timeTitle } from '../dom';
+import { cellText, dateOf, jsonView } from '../json';
 import { go, param } from '../state';
 import { confirmDialog, failed, toast } from '../ui';
+import { columnsMenu, fieldsOf, hiddenNote, holdsDates, shownColumns } from './columns';
 import { createEditor, type Editor } from './editor';
 import type { View } from './view';
 
 const PAGE_SIZE = 50;
-const MAX_COLUMNS = 8;
 
 const idOf = (doc: Doc): string => (typeof doc._id === 'string' ? doc._id : JSON.stringify(doc._id));
 
-/** `_id` first, then the fields in the order they first appear on this page. */
-function columnsOf(docs: Doc[]): string[] {
-  const seen = new Set<string>(['_id']);
-  for (const doc of docs) for (const key of Object.keys(doc)) seen.add(key);
-  return [...seen].slice(0, MAX_COLUMNS);
+/** Why a filter cannot be sent: not JSON, or not an object; undefined when it may be. */
+function filterProblem(where: string): string | undefined {
+  if (!where) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(where);
+  } catch (error) {
+    return `not valid JSON: ${(error as Error).message}`;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'where must be a JSON object, e.g. {"_openid":"dev_alice"}';
+  return undefined;
 }
 
 export function databaseView(): View {
@@ -34,8 +41,11 @@ export function databaseView(): View {
   const addButton = h('button', { type: 'button', className: 'primary', textContent: 'Add document' });
   const list = h('div');
   const detail = h('div');
+  const columns = columnsMenu();
   let editor: { handle: Editor; collection: string; docId?: string } | undefined;
   let shown: DocsPage | undefined;
+  /** A filter refused (here or by the API) is not sent again on each live refresh, only once edited. */
+  let refused: { collection: string; where: string; message: string } | undefined;
 
   function closeEditor(): void {
     editor = undefined;
@@ -89,7 +99,8 @@ export function databaseView(): View {
             'button',
             {
               type: 'button',
-              onclick: () => go({ collection: name, doc: undefined, page: undefined, where: undefined }),
+              onclick: () =>
+                go({ collection: name, doc: undefined, page: undefined, where: undefined, cols: undefined }),
               attrs: { 'aria-current': String(name === current) },
             },
             h('span', { textContent: name }),
@@ -102,12 +113,16 @@ export function databaseView(): View {
   }
 
   function renderTable(page: DocsPage, selected: string): void {
-    const columns = columnsOf(page.docs);
+    const fields = fieldsOf(page.docs);
+    const shownFields = shownColumns(fields);
+    columns.fill(fields, shownFields);
     const rows = page.docs.map((doc) => {
       const id = idOf(doc);
-      const cells = columns.map((column) => {
+      const cells = shownFields.map((column) => {
         const text = cellText(doc[column]);
-        return h('td', { textContent: text, title: text, className: column === '_id' ? 'mono' : '' });
+        const date = dateOf(doc[column]);
+        const title = date === undefined ? text : timeTitle(date);
+        return h('td', { textContent: text, title, className: column === '_id' ? 'mono' : '' });
       });
       return selectableRow(id === selected, () => go({ doc: id }), cells, { 'data-id': id });
     });
@@ -129,12 +144,19 @@ export function databaseView(): View {
       }),
     );
     const count = `${page.total} document${page.total === 1 ? '' : 's'}${param('where') ? ' matching' : ''}, newest first`;
+    const note = hiddenNote(fields, shownFields);
+    const heads = shownFields.map((field) => (holdsDates(page.docs, field) ? timeHead(field) : field));
     list.replaceChildren(
       panel(
         page.collection,
-        [h('span', { className: 'muted', textContent: count })],
+        [
+          h('span', { className: 'muted', textContent: count }),
+          h('span', { className: 'spacer' }),
+          note ? h('span', { className: 'muted hidden-note', textContent: note }) : null,
+          page.docs.length ? columns.element : null,
+        ],
         page.docs.length
-          ? dataTable(columns, rows)
+          ? dataTable(heads, rows)
           : empty(param('where') ? 'No document matches this filter.' : 'No documents yet.'),
         page.pages > 1 ? pager : null,
       ),
@@ -189,7 +211,12 @@ export function databaseView(): View {
       );
       form.onsubmit = (event) => {
         event.preventDefault();
-        go({ where: whereInput.value.trim(), page: undefined });
+        const where = whereInput.value.trim();
+        // Submitting the same refused text again is a deliberate retry (the data may have changed).
+        if (refused?.where === where) refused = undefined;
+        const before = location.href;
+        go({ where, page: undefined });
+        if (location.href === before) void view.update();
       };
       addButton.onclick = () => openEditor(param('collection'));
       const newName = h('input', { placeholder: 'new collection', attrs: { 'aria-label': 'New collection name' } });
@@ -205,7 +232,7 @@ export function databaseView(): View {
         api('collections', { method: 'POST', json: { name } })
           .then(() => {
             newName.value = '';
-            go({ collection: name, doc: undefined, where: undefined, page: undefined });
+            go({ collection: name, doc: undefined, where: undefined, page: undefined, cols: undefined });
           })
           .catch(failed('Create collection'));
       };
@@ -234,6 +261,7 @@ export function databaseView(): View {
       const { collections } = await api<{ collections: Array<{ name: string; count: number }> }>('collections');
       renderSide(collections, collection);
       whereError.textContent = '';
+      whereInput.removeAttribute('aria-invalid');
       if (!collection) {
         shown = undefined;
         list.replaceChildren(
@@ -242,22 +270,33 @@ export function databaseView(): View {
         detail.replaceChildren();
         return;
       }
+      const showRefused = (message: string): void => {
+        shown = undefined;
+        refused = { collection, where, message };
+        whereError.textContent = `Filter refused: ${message}. Edit it and press Filter, or Clear it.`;
+        whereInput.setAttribute('aria-invalid', 'true');
+        if (!editor) detail.replaceChildren();
+        list.replaceChildren(panel(collection, [], empty('Fix the filter to see documents.')));
+      };
+      if (refused && (refused.collection !== collection || refused.where !== where)) refused = undefined;
+      const problem = refused?.message ?? filterProblem(where);
+      if (problem !== undefined) {
+        showRefused(problem);
+        return;
+      }
       try {
         shown = await api<DocsPage>(
           `collections/${enc(collection)}/docs${query({ page: param('page'), size: PAGE_SIZE, where })}`,
         );
       } catch (error) {
         if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 404)) throw error;
+        if (error.status === 400) {
+          showRefused(error.message);
+          return;
+        }
         shown = undefined;
-        if (error.status === 400) whereError.textContent = `Filter refused: ${error.message}`;
         if (!editor) detail.replaceChildren();
-        list.replaceChildren(
-          panel(
-            collection,
-            [],
-            empty(error.status === 404 ? 'No such collection.' : 'Fix the filter to see documents.'),
-          ),
-        );
+        list.replaceChildren(panel(collection, [], empty('No such collection.')));
         return;
       }
       renderTable(shown, param('doc'));

@@ -1,7 +1,8 @@
 /**
  * Functions: the functions on the side, timer triggers to fire, and every recent invocation with
  * its source, outcome (an `{ok:false}` answer is an application error), duration and cold or warm
- * start; the selected one shows its event, result and logs. Filtered by function, source and text.
+ * start, and what a run returned as one line (a timer sweep's counts); the selected one shows its
+ * event, result and logs. Filtered by function, source, text and a code its logs start with.
  */
 import {
   api,
@@ -17,83 +18,27 @@ import {
   badge,
   dataTable,
   debounce,
-  detailPanel,
   empty,
-  facts,
   formatDateTime,
   formatMs,
   formatTime,
   h,
   panel,
   selectableRow,
-  type Child,
+  timeHead,
+  timeTitle,
 } from '../dom';
-import { jsonView } from '../json';
 import { go, param } from '../state';
+import { resultSummary } from '../summary';
 import { failed } from '../ui';
+import { invocationDetail, loggedCodes, outcomeCell, statusOf } from './invocation';
 import type { View } from './view';
+
+/** What the `1/2` beside a function counts (`0/0`: nothing loaded; its next call starts cold). */
+const INSTANCES_LEGEND = 'instances running a call / instances alive; 0/0: none loaded, the next call starts cold';
 
 /** Sources every local cloud has; services add theirs (`http` ...) and the filter lists what it has seen. */
 const KNOWN_SOURCES = ['wx_client', 'sdk', 'timer'];
-
-export function statusOf(inv: Invocation): HTMLSpanElement {
-  if (inv.outcome !== 'ok') return badge(inv.outcome, 'bad');
-  if (inv.appError) return badge(`app error ${inv.appError.code}`.trim(), 'warn');
-  return badge('ok', 'ok');
-}
-
-function logsView(inv: Invocation): HTMLElement {
-  if (inv.logs.length === 0) return h('p', { className: 'muted', textContent: 'No output.' });
-  const start = new Date(inv.startedAt).getTime();
-  return h(
-    'pre',
-    { className: 'logs' },
-    ...inv.logs.map((line) =>
-      h('div', {
-        className: line.level,
-        textContent: `+${Math.max(0, new Date(line.at).getTime() - start)} ms ${line.level.padEnd(5)} ${line.text}`,
-      }),
-    ),
-  );
-}
-
-function invocationDetail(inv: Invocation): HTMLElement {
-  const body: Child[] = [
-    facts([
-      ['started', formatDateTime(inv.startedAt)],
-      ['duration', formatMs(inv.durationMs)],
-      [
-        'start',
-        inv.coldStart ? `cold${inv.initMs !== undefined ? ` (code loaded in ${formatMs(inv.initMs)})` : ''}` : 'warm',
-      ],
-      ['source', inv.source],
-      ['user', inv.openid],
-      ['request id', h('span', { className: 'mono', textContent: inv.id })],
-    ]),
-    inv.appError
-      ? h('div', {
-          className: 'notice',
-          textContent: `The function refused the call: ${inv.appError.code} ${inv.appError.message}`,
-        })
-      : null,
-    inv.errMsg ? h('pre', { className: 'logs' }, h('div', { className: 'error', textContent: inv.errMsg })) : null,
-    h('h3', { textContent: 'Event' }),
-    inv.event !== undefined
-      ? jsonView(inv.event, 'Event')
-      : h('p', { className: 'muted', textContent: inv.eventOmitted ?? 'Not kept.' }),
-    h('h3', { textContent: 'Result' }),
-    inv.result !== undefined
-      ? jsonView(inv.result, 'Result')
-      : h('p', {
-          className: 'muted',
-          textContent:
-            inv.resultOmitted ?? (inv.outcome === 'ok' ? 'Nothing returned.' : 'No result: the invocation failed.'),
-        }),
-    h('h3', { textContent: 'Logs' }),
-    logsView(inv),
-  ];
-  return detailPanel(h('h2', { textContent: inv.name }), [statusOf(inv)], ...body);
-}
 
 export function functionsView(): View {
   const side = h('ul');
@@ -104,6 +49,8 @@ export function functionsView(): View {
     attrs: { 'aria-label': 'Search invocations' },
   });
   const sourceSelect = h('select', { attrs: { 'aria-label': 'Source' } });
+  const codeSelect = h('select', { attrs: { 'aria-label': 'Logged code' } });
+  const seenCodes = new Set<string>();
   const triggersBox = h('div');
   const list = h('div');
   const detail = h('div');
@@ -124,7 +71,12 @@ export function functionsView(): View {
             attrs: { 'aria-current': String(name === current) },
           },
           h('span', { textContent: label }),
-          h('span', { className: 'count', textContent: count, title: 'busy / live instances' }),
+          h('span', {
+            className: 'count',
+            textContent: count,
+            title: count ? `${count}: ${INSTANCES_LEGEND}` : '',
+            attrs: count ? { 'aria-label': `${count} instances busy / alive` } : {},
+          }),
         ),
       );
     const megabytes = (bytes: number): string => `${Math.round(bytes / 1048576)} MB`;
@@ -137,6 +89,7 @@ export function functionsView(): View {
         className: 'muted',
         textContent: `${memory.processes} workers, ${megabytes(memory.rssBytes)} (peak ${megabytes(memory.peakRssBytes)})`,
       }),
+      h('li', { className: 'muted legend', textContent: `busy/alive: ${INSTANCES_LEGEND}` }),
     );
   }
 
@@ -161,7 +114,7 @@ export function functionsView(): View {
       let last: HTMLElement | null = null;
       if (outcome === 'running') last = h('span', { className: 'muted', textContent: 'running…' });
       else if (outcome) {
-        const text = outcome.ok ? JSON.stringify(outcome.result) : outcome.errMsg;
+        const text = outcome.ok ? (resultSummary(outcome.result) ?? JSON.stringify(outcome.result)) : outcome.errMsg;
         const status = outcome.ok ? badge('ok', 'ok') : badge(`errCode ${outcome.errCode}`, 'bad');
         last = h(
           'div',
@@ -187,7 +140,7 @@ export function functionsView(): View {
         ),
         h('span', {
           className: t.error ? 'error' : 'muted',
-          textContent: `${t.config} · ${t.error ?? (t.next ? `next ${formatDateTime(t.next)}` : 'on demand only')}`,
+          textContent: `${t.config} · ${t.error ?? (t.next ? `next ${formatDateTime(t.next, true)}` : 'on demand only')}`,
         }),
         last,
       );
@@ -198,24 +151,41 @@ export function functionsView(): View {
   function renderList(invocations: Invocation[], selected: string): void {
     const rows = invocations.map((inv) => {
       const cells = [
-        h('td', { textContent: formatTime(inv.startedAt), title: formatDateTime(inv.startedAt) }),
+        h('td', { textContent: formatTime(inv.startedAt), title: timeTitle(inv.startedAt) }),
         h('td', { textContent: inv.name }),
         h('td', {}, statusOf(inv)),
         h('td', { className: 'num' }, inv.coldStart ? badge('cold', 'info') : null, ` ${formatMs(inv.durationMs)}`),
         h('td', { textContent: inv.source ?? 'sdk' }),
         h('td', { textContent: inv.openid ?? '' }),
+        outcomeCell(inv),
       ];
       return selectableRow(inv.id === selected, () => go({ inv: inv.id }), cells, { 'data-id': inv.id });
     });
-    const heads = ['time', 'function', 'status', 'duration', 'source', 'user'];
+    const heads = [timeHead('time'), 'function', 'status', 'duration', 'source', 'user', 'summary'];
     list.replaceChildren(
       panel(
         'Invocations',
         [h('span', { className: 'muted', textContent: `${invocations.length} shown, newest first` })],
         invocations.length
           ? dataTable(heads, rows)
-          : empty(param('q') || param('fn') || param('source') ? 'No invocation matches.' : 'No invocations yet.'),
+          : empty(
+              param('q') || param('fn') || param('source') || param('code')
+                ? 'No invocation matches.'
+                : 'No invocations yet.',
+            ),
       ),
+    );
+  }
+
+  function renderCodes(): void {
+    const current = param('code');
+    if (current && current !== '*') seenCodes.add(current);
+    codeSelect.replaceChildren(
+      h('option', { value: '', textContent: 'Any log lines' }),
+      h('option', { value: '*', textContent: 'A line starts with a CODE:', selected: current === '*' }),
+      ...[...seenCodes]
+        .sort()
+        .map((code) => h('option', { value: code, textContent: `${code}:`, selected: code === current })),
     );
   }
 
@@ -234,7 +204,8 @@ export function functionsView(): View {
     mount(root) {
       search.oninput = debounce(() => go({ q: search.value.trim(), inv: undefined }, 'replace'), 250);
       sourceSelect.onchange = () => go({ source: sourceSelect.value, inv: undefined });
-      const toolbar = h('div', { className: 'toolbar' }, search, sourceSelect);
+      codeSelect.onchange = () => go({ code: codeSelect.value, inv: undefined });
+      const toolbar = h('div', { className: 'toolbar' }, search, sourceSelect, codeSelect);
       const aside = h('aside', { className: 'panel side' }, h('h2', { textContent: 'Functions' }), side);
       root.replaceChildren(
         h(
@@ -251,13 +222,17 @@ export function functionsView(): View {
       const [functionsPage, { invocations }, { triggers }] = await Promise.all([
         api<FunctionsPage>('functions'),
         api<{ invocations: Invocation[] }>(
-          `invocations${query({ limit: 200, function: fn, source: param('source'), q: param('q') })}`,
+          `invocations${query({ limit: 200, function: fn, source: param('source'), q: param('q'), code: param('code') })}`,
         ),
         api<{ triggers: Trigger[] }>('triggers'),
       ]);
-      for (const inv of invocations) if (inv.source) seenSources.add(inv.source);
+      for (const inv of invocations) {
+        if (inv.source) seenSources.add(inv.source);
+        for (const code of loggedCodes(inv).keys()) seenCodes.add(code);
+      }
       renderSide(functionsPage, fn);
       renderSources();
+      renderCodes();
       renderTriggers(fn ? triggers.filter((t) => t.function === fn) : triggers);
       const selected = param('inv');
       renderList(invocations, selected);

@@ -15,6 +15,8 @@ import {
   h,
   panel,
   selectableRow,
+  timeHead,
+  timeTitle,
 } from '../dom';
 import { jsonView } from '../json';
 import { go, param } from '../state';
@@ -92,7 +94,7 @@ export function outboxView(): View {
   function renderList(entries: OutboxEntry[], selected: string): void {
     const rows = entries.map((entry) => {
       const cells = [
-        h('td', { textContent: formatTime(entry.at), title: formatDateTime(entry.at) }),
+        h('td', { textContent: formatTime(entry.at), title: timeTitle(entry.at) }),
         h('td', { textContent: entry.apiName }),
         h('td', { textContent: entry.openid ?? '' }),
         h('td', { textContent: entry.via ?? '' }),
@@ -114,7 +116,9 @@ export function outboxView(): View {
           h('span', { className: 'spacer' }),
           clearButton,
         ],
-        entries.length ? dataTable(['time', 'API', 'to', 'via', 'answer'], rows) : empty('No open-API calls yet.'),
+        entries.length
+          ? dataTable([timeHead('time'), 'API', 'to', 'via', 'answer'], rows)
+          : empty('No open-API calls yet.'),
       ),
     );
   }
@@ -129,7 +133,7 @@ export function outboxView(): View {
         entry.apiName,
         [answerBadge(entry)],
         facts([
-          ['at', formatDateTime(entry.at)],
+          ['at', formatDateTime(entry.at, true)],
           ['to', entry.openid],
           ['via', entry.via],
         ]),

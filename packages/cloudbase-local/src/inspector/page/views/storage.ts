@@ -11,6 +11,8 @@ import {
   h,
   panel,
   selectableRow,
+  timeHead,
+  timeTitle,
 } from '../dom';
 import { go, param } from '../state';
 import { confirmDialog, failed, toast } from '../ui';
@@ -76,7 +78,7 @@ export function storageView(): View {
           ['size', formatBytes(file.size)],
           ['type', file.contentType],
           ['uploader', uploaderText(file) || 'unknown'],
-          ['updated', formatDateTime(file.updatedAt)],
+          ['updated', formatDateTime(file.updatedAt, true)],
           ['fileID', h('span', { className: 'mono', textContent: file.fileID })],
         ]),
       ),
@@ -90,13 +92,13 @@ export function storageView(): View {
         h('td', { className: 'num', textContent: formatBytes(file.size) }),
         h('td', { textContent: file.contentType }),
         h('td', { textContent: uploaderText(file) }),
-        h('td', { textContent: formatDateTime(file.updatedAt) }),
+        h('td', { textContent: formatDateTime(file.updatedAt), title: timeTitle(file.updatedAt) }),
       ];
       return selectableRow(file.cloudPath === selected, () => go({ file: file.cloudPath }), cells, {
         'data-path': file.cloudPath,
       });
     });
-    const heads = ['path', 'size', 'type', 'uploader', 'updated'];
+    const heads = ['path', 'size', 'type', 'uploader', timeHead('updated')];
     list.replaceChildren(
       panel(
         'Files',
