@@ -116,9 +116,24 @@ export interface TodoDoc<D extends StoredDate = Date> {
   repeatFrom?: RepeatFrom;
   /** Absent on todos written before steps: none. */
   steps?: TodoStep[];
+  /**
+   * A repeating todo edited for this occurrence only (`scope: 'this'`): the series' own values of
+   * the fields that edit changed, from which the next occurrence is made. Absent or null: none.
+   */
+  series?: TodoSeries<D> | null;
   createdAt: D;
   updatedAt: D;
   doneAt: D | null;
+}
+
+/** What a `this`-only edit must not carry forward: the series' values of the fields it changed. */
+export interface TodoSeries<D extends StoredDate = Date> {
+  title?: string;
+  note?: string;
+  quadrant?: Quadrant;
+  dueAt?: D;
+  remindAt?: D | null;
+  steps?: TodoStep[];
 }
 
 /** Which todos a list shows: open ones, done ones, or both (open first). */
