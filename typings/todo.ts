@@ -286,4 +286,16 @@ export interface RemindRunSummary {
   invalid: number;
   /** Due reminders left for the next run because this one ran out of time. */
   deferred: number;
+  /** The morning plans the same run sent. */
+  plans: PlanRunSummary;
+}
+
+/** The morning plans one run of `remind` sent: at most one per user per day. */
+export interface PlanRunSummary {
+  /** Plans claimed by this run. */
+  due: number;
+  sent: number;
+  sentByOfficialAccount: number;
+  /** Claimed, but neither channel carried it (no credit and not a follower, or an error). */
+  unsent: number;
 }

@@ -224,7 +224,12 @@ export class Users {
   }
 
   async setPlanNext(openid: string, next: Date): Promise<void> {
-    await settle(this.db.collection(USERS).doc(openid).update({ data: { planNextAt: next } }));
+    await settle(
+      this.db
+        .collection(USERS)
+        .doc(openid)
+        .update({ data: { planNextAt: next } }),
+    );
   }
 
   async recordPlan(openid: string, outcome: PlanOutcome): Promise<void> {
