@@ -7,26 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type { ReminderErrorCode, ReminderState, TodoDraft, TodoPatch, TodoSeries } from '../../typings/todo';
+import type { TodoDraft, TodoPatch } from '../../typings/todo';
 import { AppError } from '../errors';
-import {
-  anyString,
-  array,
-  boolean,
-  docId,
-  integer,
-  isoDate,
-  nullable,
-  object,
-  oneOf,
-  optional,
-  storedDate,
-  string,
-  type Issues,
-  type Schema,
-} from '../schema';
+import { docId, isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from '../schema';
 import { nextIdOf, repeatSchema, seriesAfter, type Following } from './series';
-import { draftStepsSchema, mergeSteps, newSteps, patchStepsSchema, storedStepSchema } from './steps';
+import { draftStepsSchema, mergeSteps, newSteps, patchStepsSchema } from './steps';
 import type { TodoDoc } from './store';
 
 /**
@@ -35,8 +20,8 @@ import type { TodoDoc } from './store';
  */
 export const NO_DUE = new Date(Date.UTC(9999, 11, 31));
 
-const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
-const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
+export const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
+export const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
 export const quadrant = () => oneOf(QUADRANT_KEYS);
 
 /**
@@ -257,74 +242,4 @@ export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date,
   const series = seriesAfter(doc, patch, change.scope ?? 'following');
   if (series !== undefined) patch.series = series;
   return patch;
-}
-
-const REMINDER_STATES = [
-  'none',
-  'pending',
-  'sending',
-  'sent',
-  'no_credit',
-  'failed',
-  'unfollowed',
-] as const satisfies readonly ReminderState[];
-const REMINDER_ERROR_CODES = ['INVALID_DOCUMENT', 'INTERRUPTED'] as const satisfies readonly ReminderErrorCode[];
-
-/**
- * A stored todo: what newTodo() and patchFor() write, with the same title, note and quadrant rules,
- * checked on every todo the store reads (remind, list, get), so one written by anything else is
- * skipped instead of breaking the run or the list. `remindVia` came later, so it may be absent.
- */
-export function todoDocSchema(): Schema<TodoDoc> {
-  const when = () => nullable(storedDate());
-  return object(
-    {
-      _id: docId(),
-      _openid: string({ min: 1, max: 128 }),
-      title: title(),
-      note: note(),
-      quadrant: quadrant(),
-      done: boolean(),
-      dueAt: when(),
-      remindAt: when(),
-      sortDue: storedDate(),
-      remindState: oneOf(REMINDER_STATES),
-      remindNextAt: when(),
-      remindAttempts: integer({ min: 0 }),
-      remindError: nullable(
-        object(
-          { errcode: integer(), errmsg: anyString(), code: optional(oneOf(REMINDER_ERROR_CODES)) },
-          { keepUnknown: true },
-        ),
-      ),
-      remindSentAt: when(),
-      remindVia: optional(nullable(oneOf(['subscription', 'oa'] as const))),
-      remindClaim: nullable(anyString()),
-      remindClaimedAt: when(),
-      createdAt: storedDate(),
-      updatedAt: storedDate(),
-      doneAt: when(),
-      zone: optional(anyString()),
-      repeat: optional(nullable(repeatSchema())),
-      repeatFrom: optional(oneOf(['due', 'completion'] as const)),
-      steps: optional(array(storedStepSchema())),
-      series: optional(nullable(seriesSchema())),
-    },
-    { keepUnknown: true },
-  );
-}
-
-/** What a this-only edit kept of the series (see series.ts). */
-function seriesSchema(): Schema<TodoSeries> {
-  return object(
-    {
-      title: optional(title()),
-      note: optional(note()),
-      quadrant: optional(quadrant()),
-      dueAt: optional(storedDate()),
-      remindAt: optional(nullable(storedDate())),
-      steps: optional(array(storedStepSchema())),
-    },
-    { keepUnknown: true },
-  );
 }

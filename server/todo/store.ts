@@ -10,7 +10,7 @@ import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
-import { todoDocSchema } from './rules';
+import { todoDocSchema } from './doc-schema';
 
 export { NO_DUE } from './rules';
 
