@@ -121,6 +121,8 @@ export interface TodoDoc<D extends StoredDate = Date> {
    * the fields that edit changed, from which the next occurrence is made. Absent or null: none.
    */
   series?: TodoSeries<D> | null;
+  /** The request (user and requestId) that last skipped this occurrence: its retry skips nothing more. */
+  skippedBy?: string | null;
   createdAt: D;
   updatedAt: D;
   doneAt: D | null;

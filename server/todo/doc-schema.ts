@@ -72,6 +72,7 @@ export function todoDocSchema(): Schema<TodoDoc> {
       repeatFrom: optional(oneOf(['due', 'completion'] as const)),
       steps: optional(array(storedStepSchema())),
       series: optional(nullable(seriesSchema())),
+      skippedBy: optional(nullable(anyString())),
     },
     { keepUnknown: true },
   );

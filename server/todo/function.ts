@@ -88,8 +88,8 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
       skip: {
         schema: object({ id: docId() }),
         idempotent: true,
-        async run(request, { identity, now }) {
-          return { todo: toTodo(await service.skip(identity.openid, request.id, now)) };
+        async run(request, { identity, now, requestKey }) {
+          return { todo: toTodo(await service.skip(identity.openid, request.id, now, requestKey)) };
         },
       },
 

@@ -59,16 +59,20 @@ export class TodoService {
     return { todo: await this.owned(openid, id), next };
   }
 
-  /** Moves a repeating todo to its next occurrence in place, without doing it. */
-  async skip(openid: string, id: string, now: Date): Promise<TodoDoc> {
+  /**
+   * Moves a repeating todo to its next occurrence in place, without doing it. `requestKey`: a
+   * retried call (its first invocation died after the write) finds its skip done, and skips no more.
+   */
+  async skip(openid: string, id: string, now: Date, requestKey?: string): Promise<TodoDoc> {
     const doc = await this.owned(openid, id);
+    if (requestKey && doc.skippedBy === requestKey) return doc;
     if (!doc.repeat) throw new AppError('CONFLICT', 'Only a repeating todo can be skipped.');
     if (doc.done) throw new AppError('CONFLICT', 'This occurrence is done already: there is nothing to skip.');
     const following = followingOf(doc, now);
     if (!following) {
       throw new AppError('CONFLICT', 'This is the last occurrence of its series: complete or delete it instead.');
     }
-    const patch = skipPatch(following, now);
+    const patch: Partial<TodoDoc> = { ...skipPatch(following, now), skippedBy: requestKey ?? null };
     // Two skips racing move it once: the second no longer finds the occurrence it read.
     if (await this.store.patch(openid, id, patch, { done: false, dueAt: doc.dueAt })) return { ...doc, ...patch };
     return this.owned(openid, id);

@@ -217,6 +217,25 @@ describe('skip, stop, and edits of one occurrence', () => {
     expect(await cloud.store.count('todos', { _openid: openid })).toBe(2);
   });
 
+  it('a skip retried with its requestId after its invocation died skips once', async () => {
+    const openid = 'o-skip-retry';
+    const due = coming(6, 8, 0, SHANGHAI);
+    const todo = await create(openid, { dueAt: due.toISOString(), repeat: 'FREQ=DAILY' });
+    const event = { action: 'skip', id: todo.id, requestId: 'req-skip-once-01' };
+    const first = await ok<{ todo: Todo }>(event, openid);
+    await cloud.store.update(
+      'requests',
+      { _id: `${openid}:${event.requestId}` },
+      { $set: { state: 'running', owner: 'killed', until: new Date(Date.now() - 1000), answer: null } },
+    );
+    const again = await ok<{ todo: Todo }>(event, openid);
+    expect(again.todo.dueAt).toBe(new Date(due.getTime() + DAY).toISOString());
+    expect(again.todo.dueAt).toBe(first.todo.dueAt);
+    // Another skip, a new request, moves it on.
+    const next = await ok<{ todo: Todo }>({ action: 'skip', id: todo.id }, openid);
+    expect(next.todo.dueAt).toBe(new Date(due.getTime() + 2 * DAY).toISOString());
+  });
+
   it('repeat: null stops repeating: complete makes no next', async () => {
     const openid = 'o-stop';
     const todo = await create(openid, { dueAt: coming(4, 9, 0, SHANGHAI).toISOString(), repeat: 'FREQ=DAILY' });
