@@ -300,4 +300,6 @@ export interface PlanRunSummary {
   sentByOfficialAccount: number;
   /** Claimed, but neither channel carried it (no credit and not a follower, or an error). */
   unsent: number;
+  /** WeChat was busy: given back, for a later run to try again (a few times). */
+  retrying: number;
 }

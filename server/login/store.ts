@@ -27,6 +27,8 @@ export interface UserDoc {
   planDay?: string;
   /** How the last plan went. */
   planLast?: PlanOutcome;
+  /** Tries of a day's plan that WeChat was too busy to take. */
+  planTries?: { day: string; n: number };
 }
 
 /** How a morning plan went: sent (and by what), or why not. */
@@ -221,6 +223,16 @@ export class Users {
         .update({ data: { planDay: day, planNextAt: next } }),
     );
     return stats.updated > 0;
+  }
+
+  /** Gives back the claim of `day` after a push WeChat was too busy for: a run after `retryAt` tries again. */
+  async releasePlan(openid: string, day: string, tries: number, retryAt: Date): Promise<void> {
+    await settle(
+      this.db
+        .collection(USERS)
+        .where({ _id: openid, planDay: day })
+        .update({ data: { planDay: '', planNextAt: retryAt, planTries: this.db.command.set({ day, n: tries }) } }),
+    );
   }
 
   async setPlanNext(openid: string, next: Date): Promise<void> {

@@ -4,7 +4,8 @@
  * today's due and overdue counts and what to do first (plan.ts), opening the app on the matrix.
  * Exactly once per user per day: the run claims the user's local date on the user document
  * (Users.claimPlan) before sending, so overlapping runs, or a zone change, never send it twice.
- * A push that fails is not retried: tomorrow's comes at its time.
+ * A push WeChat was too busy for (-1) gives the day back and is tried again a minute on, a few
+ * times (channel.ts MAX_ATTEMPTS); any other failure waits for tomorrow's.
  */
 import { addDays, dateKey, wallOf, zoneOrDefault } from '../../shared/time';
 import type { PlanRunSummary } from '../../typings/todo';
@@ -19,6 +20,7 @@ import { TodoService } from './service';
 import { TodoStore } from './store';
 
 const BATCH = 50;
+const RETRY_MS = 60_000;
 
 /** The push: the counts in the title field, the first todo in the note field (or the title, without one). */
 export function planMessage(
@@ -62,14 +64,20 @@ export function createMorning(deps: { db: Database; deliver: Deliver; log: Log }
     const next = new Date(planInstant(addDays(today, 1), plan.time, zone));
     if (!(await users.claimPlan(user._id, day, next))) return users.setPlanNext(user._id, next);
     summary.due++;
+    const tries = user.planTries?.day === day ? user.planTries.n : 0;
     let outcome: PlanOutcome;
     try {
       const message = planMessage(user._id, todayPlan(await todos.open(user._id), now, zone), config, now, zone);
-      const sent = await deps.deliver({ message, attempts: 0, prefer: 'oa' }, now);
+      const sent = await deps.deliver({ message, attempts: tries, prefer: 'oa' }, now);
+      if (sent.kind === 'retry') {
+        // Nothing was delivered: the day's claim goes back, and a run a minute on tries again.
+        summary.retrying++;
+        return users.releasePlan(user._id, day, tries + 1, new Date(now.getTime() + RETRY_MS));
+      }
       outcome =
         sent.kind === 'sent'
           ? { day, state: 'sent', via: sent.via, error: null, at: now }
-          : { day, state: sent.kind === 'retry' ? 'failed' : sent.kind, error: sent.error, at: now };
+          : { day, state: sent.kind, error: sent.error, at: now };
     } catch (thrown) {
       deps.log(`remind: the morning plan of ${user._id} broke`, thrown);
       outcome = { day, state: 'failed', error: { errcode: -1, errmsg: String(thrown).slice(0, 200) }, at: now };
@@ -83,7 +91,7 @@ export function createMorning(deps: { db: Database; deliver: Deliver; log: Log }
 
   /** Sends the plans due at `now`, until `until` (epoch ms); what is left goes to the next run. */
   return async function sendPlans(config: RemindConfig, now: Date, until: number): Promise<PlanRunSummary> {
-    const summary: PlanRunSummary = { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0 };
+    const summary: PlanRunSummary = { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0, retrying: 0 };
     while (Date.now() <= until) {
       const batch = await users.duePlans(now, BATCH);
       if (batch.length === 0) break;

@@ -130,7 +130,7 @@ export function createRemind(deps: RemindDeps) {
       unfollowed: 0,
       invalid: 0,
       deferred: 0,
-      plans: { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0 },
+      plans: { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0, retrying: 0 },
     };
     if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
     const runId = randomBytes(8).toString('hex');

@@ -145,3 +145,15 @@ it('comes at the time of day in the user’s own zone', async () => {
   await remindAt(tomorrowAt(7, 30, LA));
   expect(templates(user)).toHaveLength(1);
 });
+
+it('WeChat busy (-1): the day is given back and the next minute’s run sends it, once', async () => {
+  const user = 'dev_busy';
+  await logIn(rig().cloud, user);
+  await write(rig().cloud, { openid: user, event: 'subscribe' });
+  await planAt(user, '08:15');
+  rig().cloud.outbox.failNext({ apiName: 'cgi-bin/message/template/send', touser: `oa_${user}`, errcode: -1 });
+  expect((await remindAt(tomorrowAt(8, 15, SHANGHAI))).plans).toMatchObject({ due: 1, sent: 0, retrying: 1 });
+  expect((await remindAt(tomorrowAt(8, 16, SHANGHAI))).plans).toMatchObject({ due: 1, sent: 1 });
+  expect((await remindAt(tomorrowAt(8, 20, SHANGHAI))).plans).toMatchObject({ due: 0 });
+  expect(templates(user)).toHaveLength(1);
+});
