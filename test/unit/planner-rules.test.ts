@@ -3,27 +3,12 @@ import { seriesAfter, seriesValues } from '../../server/todo/series';
 import { mergeSteps } from '../../server/todo/steps';
 import { todayPlan } from '../../server/todo/plan';
 import { newTodo } from '../../server/todo/rules';
-import type { Quadrant, Todo } from '../../typings/todo';
+import { clientTodo } from '../helpers/todos';
 
 // 2026-12-07 10:00 in Shanghai; 2026-12-06 18:00 in Los Angeles.
 const NOW = new Date('2026-12-07T02:00:00Z');
 
-const todo = (id: string, quadrant: Quadrant, dueAt: string | null): Todo => ({
-  id,
-  title: id,
-  note: '',
-  quadrant,
-  done: false,
-  dueAt,
-  remindAt: null,
-  reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
-  repeat: null,
-  repeatFrom: 'due',
-  steps: [],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  doneAt: null,
-});
+const todo = clientTodo;
 
 describe('todayPlan', () => {
   // 2026-12-07 20:00 in Shanghai (today there), 2026-12-07 04:00 in Los Angeles (tomorrow there).
