@@ -2,13 +2,20 @@
  * Planner figures: quick add's time per phrase over the whole table (median and p99), the time to
  * find a repeating todo's next occurrence, and what the parser and rrule add to a cloud function
  * bundled as `npm run build` bundles one (esbuild, Node 20, not minified; minified beside it).
+ * Through the local cloud: `todo.summary` over 1,000 open todos, `todo.complete` of a repeating
+ * todo, and completes racing four at a time (next occurrences made twice: must be 0).
  */
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { parseQuickAdd } from '../server/todo/parse';
 import { nextOccurrence } from '../server/todo/repeat';
 import { QUICK_ADD_CASES, QUICK_ADD_NOW } from '../test/helpers/quick-add-table';
-import type { Reporter } from './report';
+import type { LocalCloud } from 'cloudbase-local';
+import { sampleTodo } from '../test/helpers/todos';
+import type { ApiResult } from '../typings/contract';
+import type { Todo } from '../typings/todo';
+import { timed, type Reporter } from './report';
+import { startBenchCloud } from './todos';
 
 const ROOT = join(__dirname, '..');
 const ROUNDS = 200;
@@ -82,8 +89,68 @@ async function sizes(report: Reporter): Promise<void> {
   }
 }
 
+async function todoCall<T>(cloud: LocalCloud, openid: string, event: object): Promise<T> {
+  const response = await fetch(`${cloud.url}/functions/todo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-wx-openid': openid, 'x-wx-appid': 'wx-bench' },
+    body: JSON.stringify(event),
+  });
+  const body = (await response.json()) as { result?: ApiResult<T> };
+  if (!body.result?.ok) throw new Error(`todo failed: ${JSON.stringify(body)}`);
+  return body.result.data;
+}
+
+async function cloudFigures(cloud: LocalCloud, report: Reporter): Promise<void> {
+  const now = Date.now();
+  const matrixUser = 'o-bench-matrix';
+  const open = Array.from({ length: 1000 }, (_, i) => sampleTodo(i, matrixUser, now, { done: false }));
+  await cloud.store.insert('todos', open);
+  const summaries: number[] = [];
+  for (let i = 0; i < 35; i++) {
+    const ms = await timed(() => todoCall(cloud, matrixUser, { action: 'summary' }));
+    if (i >= 5) summaries.push(ms);
+  }
+  report.latencies('todo.summary over 1,000 open todos', summaries);
+
+  const repeating = (openid: string) =>
+    todoCall<{ todo: Todo }>(cloud, openid, {
+      action: 'create',
+      title: 'weekly',
+      quadrant: 'q2',
+      dueAt: new Date(now + 24 * 3600_000).toISOString(),
+      repeat: 'FREQ=WEEKLY',
+      steps: ['a', 'b'],
+    });
+  const completes: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const { todo } = await repeating('o-bench-complete');
+    completes.push(await timed(() => todoCall(cloud, 'o-bench-complete', { action: 'complete', id: todo.id })));
+  }
+  report.latencies('todo.complete of a repeating todo (makes the next)', completes.slice(5));
+
+  const ROUNDS = 50;
+  for (let i = 0; i < ROUNDS; i++) {
+    const openid = `o-bench-race-${i}`;
+    const { todo } = await repeating(openid);
+    await Promise.all(Array.from({ length: 4 }, () => todoCall(cloud, openid, { action: 'complete', id: todo.id })));
+  }
+  const made = await cloud.store.count('todos', {
+    title: 'weekly',
+    done: false,
+    _openid: { $regex: '^o-bench-race-' },
+  });
+  report.figure(`completes racing 4 at a time: next occurrences for ${ROUNDS} todos`, made, 'todos');
+  report.figure('completes racing 4 at a time: next occurrences made twice', made - ROUNDS, 'todos');
+}
+
 export async function run(report: Reporter): Promise<void> {
   parseTimes(report);
   nextTimes(report);
   await sizes(report);
+  const cloud = await startBenchCloud();
+  try {
+    await cloudFigures(cloud, report);
+  } finally {
+    await cloud.close();
+  }
 }

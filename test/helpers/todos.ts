@@ -2,6 +2,7 @@
 import { reminderFields } from '../../server/todo/rules';
 import { NO_DUE } from '../../server/todo/store';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
+import type { Quadrant, Todo } from '../../typings/todo';
 
 /**
  * The i-th of a spread of todos: quadrants in turn, every third done, every fifth without a due
@@ -29,3 +30,22 @@ export function sampleTodo(
     ...fields,
   };
 }
+
+/** A todo as the client sees it, open, titled by its id, for the pure rules' tests. */
+export const clientTodo = (id: string, quadrant: Quadrant, dueAt: string | null, more: Partial<Todo> = {}): Todo => ({
+  id,
+  title: id,
+  note: '',
+  quadrant,
+  done: false,
+  dueAt,
+  remindAt: null,
+  reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
+  repeat: null,
+  repeatFrom: 'due',
+  steps: [],
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+  doneAt: null,
+  ...more,
+});

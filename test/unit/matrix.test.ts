@@ -1,25 +1,9 @@
 import { byUrgency, isOverdue, matrixSummary } from '../../shared/matrix';
-import type { Quadrant, Todo } from '../../typings/todo';
+import { clientTodo } from '../helpers/todos';
 
 const NOW = Date.parse('2026-12-07T02:00:00Z');
 
-const todo = (id: string, quadrant: Quadrant, dueAt: string | null, more: Partial<Todo> = {}): Todo => ({
-  id,
-  title: id,
-  note: '',
-  quadrant,
-  done: false,
-  dueAt,
-  remindAt: null,
-  reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
-  repeat: null,
-  repeatFrom: 'due',
-  steps: [],
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-  doneAt: null,
-  ...more,
-});
+const todo = clientTodo;
 
 describe('the matrix summary', () => {
   it('counts open and overdue todos per quadrant and ranks the most urgent first', () => {
