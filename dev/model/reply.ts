@@ -6,7 +6,9 @@
  * sentence.
  */
 
+import { EN_REPEAT_WORDS, repeatInWords, ZH_REPEAT_WORDS } from '../../shared/repeat-words';
 import { addDays, DEFAULT_ZONE, instantOf, isoInZone, wallOf, zoneOrDefault } from '../../shared/time';
+import { parseQuickAdd } from '../../server/todo/parse/index';
 
 export interface DevMessage {
   role: string;
@@ -16,7 +18,7 @@ export interface DevMessage {
 
 export type Plan =
   | { kind: 'text'; text: string }
-  | { kind: 'tool'; name: 'add_todo' | 'list_todos'; arguments: Record<string, unknown> };
+  | { kind: 'tool'; name: 'add_todo' | 'list_todos' | 'plan_today'; arguments: Record<string, unknown> };
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -37,80 +39,23 @@ function label(iso: string, zh: boolean, zone: string): string {
   return zh ? `${d.month}月${d.day}日 ${time}` : `${month} ${d.day}, ${time}`;
 }
 
-const CN_DIGITS: Record<string, number> = {
-  零: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-
-/** 1–59 in digits or Chinese numerals (九, 十, 十一, 二十三). */
-function number(text: string): number {
-  if (/^\d+$/.test(text)) return Number(text);
-  const [tens, ones] = text.includes('十') ? text.split('十') : ['', text];
-  return (text.includes('十') ? (CN_DIGITS[tens] ?? 1) * 10 : 0) + (CN_DIGITS[ones] ?? 0);
-}
-
-const CN_NUM = '(\\d{1,2}|[零一二两三四五六七八九十]{1,3})';
-const ZH_TIME = new RegExp(
-  `(今天|明天|后天)?\\s*(早上|上午|中午|下午|傍晚|晚上)?\\s*${CN_NUM}点(半|${CN_NUM}分)?|${CN_NUM}(分钟|个?小时)后|今天|明天|后天`,
-  'g',
-);
-const EN_TIME =
-  /\b(today|tomorrow)\b|\bat\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b|\bin\s+(\d{1,3})\s+(minutes?|hours?)\b/gi;
+/** A request read as quick add reads it (the product's own parser), in the user's zone. */
+const quickAdd = (text: string, now: number, zone: string) => parseQuickAdd(text, { now: new Date(now), zone });
 
 /** The instant a message names, on the user's wall clock; tomorrow 09:00 when it names none. */
 export function parseWhen(text: string, now: number, zone = DEFAULT_ZONE): number {
+  const { dueAt } = quickAdd(text, now, zone);
+  if (dueAt) return Date.parse(dueAt);
   const today = wallOf(now, zone);
-  const at = (days: number, hour: number, minute: number): number =>
-    instantOf({ year: today.year, month: today.month, day: today.day + days, hour, minute }, zone);
-  let day: number | undefined;
-  let hour: number | undefined;
-  let minute = 0;
-  const relative =
-    /(\d{1,3}|[零一二两三四五六七八九十]{1,3})\s*(分钟|个?小时)后|\bin\s+(\d{1,3})\s+(minutes?|hours?)\b/i.exec(text);
-  if (relative) {
-    const amount = number(relative[1] ?? relative[3]);
-    const unit = relative[2] ?? relative[4];
-    return Math.ceil((now + amount * (/分|min/i.test(unit) ? 60_000 : HOUR)) / 60_000) * 60_000;
-  }
-  if (/后天/.test(text)) day = 2;
-  else if (/明天|\btomorrow\b/i.test(text)) day = 1;
-  else if (/今天|\btoday\b/i.test(text)) day = 0;
-  const zh = new RegExp(`(早上|上午|中午|下午|傍晚|晚上)?\\s*${CN_NUM}点(半|${CN_NUM}分)?`).exec(text);
-  const en = /\bat\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/i.exec(text);
-  if (zh) {
-    hour = number(zh[2]);
-    minute = zh[3] === '半' ? 30 : zh[4] ? number(zh[4]) : 0;
-    if (/下午|傍晚|晚上/.test(zh[1] ?? '') && hour < 12) hour += 12;
-    if (zh[1] === '中午' && hour < 6) hour += 12;
-  } else if (en) {
-    hour = Number(en[1]);
-    minute = en[2] ? Number(en[2]) : 0;
-    if (en[3]?.toLowerCase() === 'pm' && hour < 12) hour += 12;
-    if (en[3]?.toLowerCase() === 'am' && hour === 12) hour = 0;
-  }
-  if (day === undefined && hour === undefined) return at(1, 9, 0);
-  const named = at(day ?? 0, hour ?? 9, minute);
-  // "9点" said after nine today means tomorrow's.
-  return day === undefined && named <= now ? at(1, hour ?? 9, minute) : named;
+  return instantOf({ year: today.year, month: today.month, day: today.day + 1, hour: 9, minute: 0 }, zone);
 }
 
 /** What to do, cut out of the request: "明天上午9点提醒我交报告" → "交报告". */
-export function parseTitle(text: string): string {
+export function parseTitle(text: string, now = Date.now(), zone = DEFAULT_ZONE): string {
   const zh = hasChinese(text);
-  let title = zh
-    ? (/(?:提醒我|记得|添加待办|加个待办)[：:，,\s]*(.+)$/.exec(text)?.[1] ?? text)
-    : (/\b(?:remind me to|remind me|add (?:a )?todo(?: to)?)\b[:,\s]*(.+)$/i.exec(text)?.[1] ?? text);
-  title = title.replace(zh ? ZH_TIME : EN_TIME, ' ');
-  title = title
+  const title = quickAdd(text, now, zone)
+    .title.replace(/^(?:记得|添加待办|加个待办)[：:，,\s]*/, '')
+    .replace(/^(?:add (?:a )?todo(?: to)?|remind me(?: to)?)\b[:,\s]*/i, '')
     .replace(/^(?:要|去|to)\s+/i, '')
     .replace(/[。.!！?？，,\s]+$/g, '')
     .replace(/\s+/g, ' ')
@@ -118,6 +63,8 @@ export function parseTitle(text: string): string {
   return [...title].slice(0, 100).join('') || (zh ? '待办事项' : 'Todo');
 }
 
+const WANTS_PLAN =
+  /先做什么|先干什么|今天.{0,4}(计划|安排)|what should i do (?:first|today)|\bplan (?:for )?(?:my )?today\b/i;
 const WANTS_REMINDER = /提醒我|记得|添加待办|加个待办|\bremind me\b|\badd (?:a )?todo\b/i;
 const WANTS_LIST =
   /(有什么|有哪些|哪些|列出|看看|查看).*(待办|任务|到期)|待办.*(有什么|哪些)|what'?s due|\blist (?:my )?todos\b|\bmy todos\b/i;
@@ -128,13 +75,13 @@ function intro(said: string, zh: boolean): string {
         `你好！我是本地开发模型，不是真正的 AI：我按固定规则回答，用来在本地试用流式回复和待办工具。`,
         `你刚才说：「${said}」`,
         `接入真正的模型：在 .env 里设置 MODEL_BASE_URL、MODEL_API_KEY 和 MODEL_NAME（例如 DeepSeek：MODEL_BASE_URL=https://api.deepseek.com/v1，MODEL_NAME=deepseek-chat），然后重新运行 npm start。docs/models.md 里还有通义千问、混元和 Ollama 的例子。`,
-        `试试说「明天上午9点提醒我交报告」，我会用 add_todo 工具创建带提醒的待办；说「我有哪些待办」，我会用 list_todos 列出来。`,
+        `试试说「明天上午9点提醒我交报告」或「每周一提醒我交周报」，我会用 add_todo 工具创建带提醒的待办；说「我有哪些待办」，我会用 list_todos 列出来；问「今天先做什么？」，我会用 plan_today 排出今天的顺序。`,
       ].join('\n\n')
     : [
         `Hello! I am the local dev model, not a real AI: I answer by fixed rules, so you can try streaming replies and the todo tools locally.`,
         `You said: "${said}"`,
         `To use a real model, set MODEL_BASE_URL, MODEL_API_KEY and MODEL_NAME in .env (for DeepSeek: MODEL_BASE_URL=https://api.deepseek.com/v1, MODEL_NAME=deepseek-chat) and run npm start again. docs/models.md has examples for Qwen, Hunyuan and Ollama too.`,
-        `Try "remind me to send the report tomorrow at 9am": I will call the add_todo tool to create a todo with a reminder. "What's due?" calls list_todos.`,
+        `Try "remind me to send the report tomorrow at 9am" or "remind me to send the weekly report every Monday": I will call the add_todo tool to create a todo with a reminder. "What's due?" calls list_todos; "What should I do first today?" calls plan_today.`,
       ].join('\n\n');
 }
 
@@ -142,6 +89,8 @@ interface TodoBrief {
   title?: string;
   dueAt?: string | null;
   remindAt?: string | null;
+  repeat?: string;
+  why?: 'overdue' | 'today' | 'later';
 }
 
 interface ToolResult {
@@ -149,6 +98,7 @@ interface ToolResult {
   error?: string;
   todo?: TodoBrief;
   todos?: TodoBrief[];
+  plan?: TodoBrief[];
   suggestion?: { dueAt?: string; remindAt?: string };
 }
 
@@ -189,15 +139,47 @@ function afterTool(content: string, zh: boolean, zone: string, now: number): str
   }
   if (!result.ok) return `${refusal(result, zh, zone, now).trim()}${zh ? '（本地开发模型）' : ' (local dev model)'}`;
   if (result.todo) {
-    const { title, dueAt, remindAt } = result.todo;
+    const { title, dueAt, remindAt, repeat } = result.todo;
     const when = remindAt ?? dueAt;
-    if (zh) return `好的，已添加待办「${title}」${when ? `，${label(when, true, zone)} 提醒你` : ''}。（本地开发模型）`;
-    return `Done: added "${title}"${when ? `, with a reminder at ${label(when, false, zone)}` : ''}. (local dev model)`;
+    const rule = repeat ? repeatInWords(repeat, zh ? ZH_REPEAT_WORDS : EN_REPEAT_WORDS) : '';
+    if (zh) {
+      const times = rule
+        ? `，${rule}，第一次在 ${label(when ?? '', true, zone)}`
+        : when
+          ? `，${label(when, true, zone)} 提醒你`
+          : '';
+      return `好的，已添加待办「${title}」${times}。（本地开发模型）`;
+    }
+    const times = rule
+      ? `, ${rule}, first at ${label(when ?? '', false, zone)}`
+      : when
+        ? `, with a reminder at ${label(when, false, zone)}`
+        : '';
+    return `Done: added "${title}"${times}. (local dev model)`;
   }
+  if (result.plan) return planSentence(result.plan, zh, zone);
   const todos = result.todos ?? [];
   if (todos.length === 0) return zh ? '没有符合的待办。（本地开发模型）' : 'Nothing is due. (local dev model)';
   const lines = todos.map((t) => `- ${t.title}${t.dueAt ? ` (${label(t.dueAt, zh, zone)})` : ''}`);
   return `${zh ? '你的待办：' : 'Your todos:'}\n${lines.join('\n')}\n${zh ? '（本地开发模型）' : '(local dev model)'}`;
+}
+
+/** plan_today's order as a numbered list, each with why it is there. */
+function planSentence(plan: readonly TodoBrief[], zh: boolean, zone: string): string {
+  if (plan.length === 0)
+    return zh ? '今天没有待办，好好休息。（本地开发模型）' : 'Nothing to do today. (local dev model)';
+  const why = (item: TodoBrief): string =>
+    item.why === 'overdue'
+      ? zh
+        ? '，已过期'
+        : ', overdue'
+      : item.why === 'today' && item.dueAt
+        ? zh
+          ? `，今天 ${label(item.dueAt, true, zone).split(' ')[1]} 到期`
+          : `, due today at ${label(item.dueAt, false, zone).split(', ')[1]}`
+        : '';
+  const lines = plan.map((item, index) => `${index + 1}. ${item.title ?? ''}${why(item)}`);
+  return `${zh ? '今天先做这些：' : 'Today, in this order:'}\n${lines.join('\n')}\n${zh ? '（本地开发模型）' : '(local dev model)'}`;
 }
 
 /** Decides the next turn from the conversation so far and the tools the request offers. */
@@ -207,17 +189,20 @@ export function plan(messages: readonly DevMessage[], tools: readonly string[], 
   const zh = hasChinese(said);
   const zone = promptZone(messages);
   if (last?.role === 'tool') return { kind: 'text', text: afterTool(last.content ?? '', zh, zone, now) };
+  if (WANTS_PLAN.test(said) && tools.includes('plan_today')) return { kind: 'tool', name: 'plan_today', arguments: {} };
   if (WANTS_REMINDER.test(said) && tools.includes('add_todo')) {
     const at = parseWhen(said, now, zone);
+    const { repeat } = quickAdd(said, now, zone);
     return {
       kind: 'tool',
       name: 'add_todo',
       arguments: {
-        title: parseTitle(said),
+        title: parseTitle(said, now, zone),
         // Due within a day: urgent as well as important.
         quadrant: at - now <= DAY ? 'q1' : 'q2',
         dueAt: isoInZone(at, zone),
         remindAt: isoInZone(at, zone),
+        ...(repeat ? { repeat } : {}),
       },
     };
   }

@@ -100,6 +100,48 @@ describe('the dev model understands times and titles in both languages', () => {
     expect(other.kind === 'text' && other.text).not.toMatch(/[A-Za-z]{3}/);
   });
 
+  it('reads repeats as quick add does, and asks plan_today what to do first', () => {
+    expect(plan([{ role: 'user', content: '每周一提醒我交周报' }], ['add_todo', 'plan_today'], NOW)).toEqual({
+      kind: 'tool',
+      name: 'add_todo',
+      arguments: {
+        title: '交周报',
+        quadrant: 'q2',
+        dueAt: '2026-05-04T09:00:00+08:00',
+        remindAt: '2026-05-04T09:00:00+08:00',
+        repeat: 'FREQ=WEEKLY;BYDAY=MO',
+      },
+    });
+    expect(plan([{ role: 'user', content: '今天先做什么？' }], ['add_todo', 'plan_today'], NOW)).toEqual({
+      kind: 'tool',
+      name: 'plan_today',
+      arguments: {},
+    });
+    const planned = JSON.stringify({
+      ok: true,
+      plan: [
+        { title: '交报告', dueAt: '2026-04-30T18:00:00+08:00', why: 'overdue' },
+        { title: '开会', dueAt: '2026-05-01T15:00:00+08:00', why: 'today' },
+        { title: '读书', dueAt: null, why: 'later' },
+      ],
+    });
+    const asked = [
+      { role: 'user', content: 'What should I do first today?' },
+      { role: 'assistant', content: null, tool_calls: [{ function: { name: 'plan_today' } }] },
+      { role: 'tool', content: planned },
+    ];
+    expect(plan(asked, ['plan_today'], NOW)).toEqual({
+      kind: 'text',
+      text: 'Today, in this order:\n1. 交报告, overdue\n2. 开会, due today at 15:00\n3. 读书\n(local dev model)',
+    });
+    const added = JSON.stringify({
+      ok: true,
+      todo: { title: '交周报', dueAt: '2026-05-04T09:00:00+08:00', repeat: 'FREQ=WEEKLY;BYDAY=MO' },
+    });
+    const weekly = [{ role: 'user', content: '每周一提醒我交周报' }, asked[1], { role: 'tool', content: added }];
+    expect(plan(weekly, ['add_todo'], NOW)).toMatchObject({ kind: 'text', text: expect.stringContaining('每周一') });
+  });
+
   it('reads times in the zone the system prompt names', () => {
     const system = {
       role: 'system',
