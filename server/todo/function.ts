@@ -2,6 +2,7 @@
 import type { TodoListResult } from '../../typings/todo';
 import { cursorField } from '../cursor';
 import { isDuplicateWrite, type Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { AppError } from '../errors';
 import { defineFunction, type HandlerDeps } from '../handler';
 import { keyedId, Requests } from '../requests';
@@ -24,9 +25,10 @@ function notFound(): AppError {
   return new AppError('NOT_FOUND', 'No such todo.');
 }
 
-export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig }) {
+/** `deferred`: CloudBase's deferred invocation, with which a pending reminder is sent on its second. */
+export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig; deferred?: DeferredCalls }) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const todos = new TodoStore(deps.db, log);
+  const todos = new TodoStore(deps.db, log, deps.deferred);
 
   async function owned(openid: string, todoId: string): Promise<TodoDoc> {
     const doc = await todos.get(openid, todoId);

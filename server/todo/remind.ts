@@ -1,6 +1,7 @@
 /**
- * The `remind` cloud function, run by a timer every minute: finds todos whose reminder is due,
- * claims each one atomically (two overlapping runs never send the same reminder), spends one of
+ * The `remind` cloud function, run by a deferred task at each reminder's time (schedule.ts) and by
+ * a timer every minute for whatever a task missed: finds todos whose reminder is due, claims each
+ * one atomically (two overlapping runs, or a task and a timer run, never send the same reminder), spends one of
  * the user's subscription credits and sends the subscription message; a user without credit who
  * follows the Official Account gets its template message instead. Every outcome is written back
  * on the todo, where the app shows it.
@@ -9,9 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { wallOf, zoneOrDefault } from '../../shared/time';
 import type { RemindRunSummary } from '../../typings/todo';
 import type { Database } from '../db';
-import { defineTimer, type HandlerDeps } from '../handler';
+import { defineDeferred, type DeferredCalls } from '../deferred';
+import { defineTimer, withTimer, type HandlerDeps } from '../handler';
 import { INVALID_DOCUMENT } from '../documents';
 import type { OaPush } from '../oa/push';
+import { reminderTaskSchema, scheduleReminder, type ReminderTask } from './schedule';
 import { TodoStore, type Claimed, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
 export interface RemindConfig {
@@ -57,6 +60,8 @@ export interface RemindDeps extends Pick<HandlerDeps, 'getWXContext' | 'log'> {
   send(message: SubscribeMessage): Promise<unknown>;
   /** The Official Account's template message, for a user without credit who follows it. */
   pushOfficial?: OaPush;
+  /** Deferred invocations, to send a retried reminder at its time rather than on the next minute. */
+  deferred?: DeferredCalls;
 }
 
 /** Sends tried per reminder before a transient error (-1, timeouts) becomes `failed`. */
@@ -148,7 +153,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 
 export function createRemind(deps: RemindDeps) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const store = new TodoStore(deps.db, log);
+  const store = new TodoStore(deps.db, log, deps.deferred);
 
   /** No credit: the Official Account's template message when the user follows it. */
   async function official(
@@ -248,21 +253,46 @@ export function createRemind(deps: RemindDeps) {
     for (const { patch, ids } of groups.values()) await store.settleReminders(ids, runId, patch);
   }
 
+  /** Sends what this run claimed and counts the outcomes into `summary`. */
+  async function sendClaimed(
+    runId: string,
+    claimed: Claimed,
+    config: RemindConfig,
+    now: Date,
+    summary: RemindRunSummary,
+  ): Promise<void> {
+    summary.claimed += claimed.docs.length + claimed.invalid.length;
+    summary.invalid += claimed.invalid.length;
+    await settleInvalid(runId, claimed.invalid);
+    const results = await pool(claimed.docs, PARALLEL_SENDS, async (doc) => ({
+      doc,
+      outcome: await attempt(doc, config, now),
+    }));
+    await record(runId, results, now);
+    for (const { doc, outcome } of results) {
+      if (outcome.kind === 'sent') {
+        summary.sent++;
+        if (outcome.via === 'oa') summary.sentByOfficialAccount++;
+      } else if (outcome.kind === 'no_credit') summary.noCredit++;
+      else if (outcome.kind === 'unfollowed') summary.unfollowed++;
+      else if (outcome.kind === 'failed') summary.failed++;
+      else {
+        summary.retrying++;
+        const retry = patchFor(doc, outcome, now);
+        await scheduleReminder(deps.deferred, { _id: doc._id, done: false, ...retry }, log);
+      }
+    }
+  }
+
+  function configured(): RemindConfig {
+    if (!deps.config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
+    return deps.config;
+  }
+
+  /** The minute timer's run: every due reminder, in batches, until the time to claim runs out. */
   async function run(now: Date, claimUntil: number): Promise<RemindRunSummary> {
-    const config = deps.config;
-    const summary: RemindRunSummary = {
-      due: 0,
-      claimed: 0,
-      sent: 0,
-      sentByOfficialAccount: 0,
-      noCredit: 0,
-      failed: 0,
-      retrying: 0,
-      unfollowed: 0,
-      invalid: 0,
-      deferred: 0,
-    };
-    if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
+    const summary = emptySummary();
+    const config = configured();
     const runId = randomBytes(8).toString('hex');
 
     // A run that died mid-send leaves its claims behind; whether WeChat got the message is
@@ -277,31 +307,51 @@ export function createRemind(deps: RemindDeps) {
       const ids = await store.dueIds(now, BATCH);
       if (ids.length === 0) break;
       summary.due += ids.length;
-      const claimed = await store.claim(ids, runId, now);
-      summary.claimed += claimed.docs.length + claimed.invalid.length;
-      summary.invalid += claimed.invalid.length;
-      await settleInvalid(runId, claimed.invalid);
-      const results = await pool(claimed.docs, PARALLEL_SENDS, async (doc) => ({
-        doc,
-        outcome: await attempt(doc, config, now),
-      }));
-      await record(runId, results, now);
-      for (const { outcome } of results) {
-        if (outcome.kind === 'sent') {
-          summary.sent++;
-          if (outcome.via === 'oa') summary.sentByOfficialAccount++;
-        } else if (outcome.kind === 'no_credit') summary.noCredit++;
-        else if (outcome.kind === 'unfollowed') summary.unfollowed++;
-        else if (outcome.kind === 'failed') summary.failed++;
-        else summary.retrying++;
-      }
+      await sendClaimed(runId, await store.claim(ids, runId, now), config, now, summary);
     }
     return summary;
   }
 
-  return defineTimer(
+  /**
+   * A reminder's own task: sends that reminder if it is still pending at the task's time; a task
+   * left from a reminder since moved, removed, completed or already sent (by the timer) claims nothing.
+   */
+  async function runTask(task: ReminderTask, now: Date): Promise<RemindRunSummary> {
+    const summary = emptySummary();
+    const config = configured();
+    // Still early (a task further out than defineDeferred waits): the reminder's own time is not
+    // here yet, and the timer or a later task sends it.
+    if (task.at.getTime() > now.getTime()) return summary;
+    const runId = randomBytes(8).toString('hex');
+    const claimed = await store.claim([task.todoId], runId, now, task.at);
+    summary.due = claimed.docs.length + claimed.invalid.length;
+    await sendClaimed(runId, claimed, config, now, summary);
+    return summary;
+  }
+
+  const timer = defineTimer(
     'remind',
     ({ now, deadline }) => run(now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
     { getWXContext: deps.getWXContext, log },
   );
+  const task = defineDeferred('remind', reminderTaskSchema(), (t) => t.at, (t, { now }) => runTask(t, now), {
+    getWXContext: deps.getWXContext,
+    log,
+  });
+  return withTimer(task, timer);
+}
+
+function emptySummary(): RemindRunSummary {
+  return {
+    due: 0,
+    claimed: 0,
+    sent: 0,
+    sentByOfficialAccount: 0,
+    noCredit: 0,
+    failed: 0,
+    retrying: 0,
+    unfollowed: 0,
+    invalid: 0,
+    deferred: 0,
+  };
 }

@@ -9,8 +9,10 @@ import { todoOf } from '../../shared/todos';
 import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus } from '../../typings/todo';
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
 import { todoDocSchema } from './rules';
+import { scheduleReminder } from './schedule';
 
 export { NO_DUE } from './rules';
 
@@ -68,9 +70,11 @@ export interface Claimed {
 export class TodoStore {
   private readonly check;
 
+  /** `deferred`: where a write that leaves a reminder pending schedules its invocation (schedule.ts). */
   constructor(
     private readonly db: Database,
-    log: Log = consoleLog,
+    private readonly log: Log = consoleLog,
+    private readonly deferred?: DeferredCalls,
   ) {
     this.check = documentCheck(TODOS, todoDocSchema(), log);
   }
@@ -92,11 +96,13 @@ export class TodoStore {
 
   async insert(doc: TodoDoc): Promise<void> {
     await settle(this.todos.add({ data: doc }));
+    await scheduleReminder(this.deferred, doc, this.log);
   }
 
   /** Applies `patch` when the todo still belongs to `openid`; false when it does not (any more). */
   async patch(openid: string, id: string, patch: Partial<TodoDoc>): Promise<boolean> {
     const { stats } = await settle(this.todos.where({ _id: id, _openid: openid }).update({ data: patch }));
+    if (stats.updated > 0) await scheduleReminder(this.deferred, { ...patch, _id: id }, this.log);
     return stats.updated > 0;
   }
 
@@ -260,12 +266,14 @@ export class TodoStore {
   /**
    * Claims those of `ids` still due for run `runId` with one conditional update (a todo another run
    * claimed first no longer matches), and returns the ones this run holds: the todos, and apart
-   * from them those it cannot read as todos, for the run to settle as failed.
+   * from them those it cannot read as todos, for the run to settle as failed. With `at` (a deferred
+   * task's reminder time, not after `now`), only a reminder still set to exactly that time.
    */
-  async claim(ids: string[], runId: string, now: Date): Promise<Claimed> {
+  async claim(ids: string[], runId: string, now: Date, at?: Date): Promise<Claimed> {
     const _ = this.db.command;
+    const due = at ? { ...this.dueQuery(now), remindNextAt: at } : this.dueQuery(now);
     await settle(
-      this.todos.where({ _id: _.in(ids), ...this.dueQuery(now) }).update({
+      this.todos.where({ _id: _.in(ids), ...due }).update({
         data: { remindState: 'sending', remindClaim: runId, remindClaimedAt: now },
       }),
     );
