@@ -334,10 +334,16 @@ export function createRemind(deps: RemindDeps) {
     ({ now, deadline }) => run(now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
     { getWXContext: deps.getWXContext, log },
   );
-  const task = defineDeferred('remind', reminderTaskSchema(), (t) => t.at, (t, { now }) => runTask(t, now), {
-    getWXContext: deps.getWXContext,
-    log,
-  });
+  const task = defineDeferred(
+    'remind',
+    reminderTaskSchema(),
+    (t) => t.at,
+    (t, { now }) => runTask(t, now),
+    {
+      getWXContext: deps.getWXContext,
+      log,
+    },
+  );
   return withTimer(task, timer);
 }
 

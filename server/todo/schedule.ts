@@ -50,7 +50,10 @@ export async function scheduleReminder(calls: DeferredCalls | undefined, todo: W
       }),
     ]);
   } catch (error) {
-    log(`todo: the reminder of todos/${todo._id} at ${at.toISOString()} was not scheduled; the minute timer sends it`, error);
+    log(
+      `todo: the reminder of todos/${todo._id} at ${at.toISOString()} was not scheduled; the minute timer sends it`,
+      error,
+    );
   } finally {
     clearTimeout(timer);
   }

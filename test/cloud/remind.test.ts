@@ -205,13 +205,15 @@ describe('remind', () => {
     });
   });
 
-  it('refuses anything but a timer event, claiming and sending nothing', async () => {
+  it('refuses anything but a timer event or a reminder task, claiming and sending nothing', async () => {
     const todo = await dueTodo('o-r-bad-event');
     await accept('o-r-bad-event');
     const before = await todoDoc(todo.id);
     const timer = { Type: 'Timer', TriggerName: 'everyMinute', Time: at(24).toISOString() };
     for (const [event, fields] of [
-      [{}, { Type: 'is required', TriggerName: 'is required', Time: 'is required' }],
+      [{}, { task: 'is required', todoId: 'is required', at: 'is required' }],
+      [{ task: 'reminder', todoId: todo.id, at: 'soon' }, { at: expect.stringContaining('ISO 8601') }],
+      [{ Type: 'Timer' }, { TriggerName: 'is required', Time: 'is required' }],
       [{ ...timer, Time: 'soon' }, { Time: expect.stringContaining('ISO 8601') }],
       [{ ...timer, Type: 'Http' }, { Type: 'must be one of "Timer"' }],
       [{ ...timer, TriggerName: 'every\u0000Minute' }, { TriggerName: expect.stringContaining('control') }],

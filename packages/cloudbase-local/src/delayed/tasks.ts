@@ -42,7 +42,8 @@ export class UnknownTaskError extends Error {
 
 function text(payload: Record<string, unknown>, key: string): string {
   const value = payload[key];
-  if (typeof value !== 'string' || value === '') throw new WxFailure(INVALID_ARGUMENT, `argument invalid! ${key} missing`);
+  if (typeof value !== 'string' || value === '')
+    throw new WxFailure(INVALID_ARGUMENT, `argument invalid! ${key} missing`);
   return value;
 }
 
@@ -85,7 +86,10 @@ export class DelayedTasks {
       );
     }
     if (env !== this.options.envId) {
-      throw new WxFailure(INVALID_ARGUMENT, `argument invalid! env ${env} is not this environment (${this.options.envId})`);
+      throw new WxFailure(
+        INVALID_ARGUMENT,
+        `argument invalid! env ${env} is not this environment (${this.options.envId})`,
+      );
     }
     try {
       JSON.parse(data);
@@ -160,9 +164,14 @@ export class DelayedTasks {
     this.timers.delete(task.id);
     this.journal?.done(task.id, () => this.list());
     this.changes.emit({ action: 'run', id: task.id });
-    const outcome = await this.options.functions.invoke(task.functionName, JSON.parse(task.data), {}, {
-      origin: 'delayed',
-    });
+    const outcome = await this.options.functions.invoke(
+      task.functionName,
+      JSON.parse(task.data),
+      {},
+      {
+        origin: 'delayed',
+      },
+    );
     if (!outcome.ok) this.log(`[delayed] ${task.functionName} task ${task.id} failed: ${outcome.errMsg}`);
     return outcome;
   }
