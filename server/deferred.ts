@@ -41,10 +41,16 @@ export function deferredCalls(cloud: typeof sdk): DeferredCalls {
 }
 
 /**
- * Asks for `event` to reach `functionName` at `at`: the delay is rounded down to the second (the
- * receiver waits out the rest, see defineDeferred) and raised to CloudBase's minimum, so a time
- * closer than 6 s arrives 6 s from now rather than not at all. False, without a call, when `at` is
- * further than CloudBase can defer.
+ * How long before its time a task is asked to arrive: the invocation's start (a queue, a cold
+ * start) happens in this lead, and the run then waits for the time itself (defineDeferred).
+ */
+export const LEAD_MS = 2000;
+
+/**
+ * Asks for `event` to reach `functionName` at `at`: LEAD_MS early, the delay rounded down to the
+ * second (the receiver waits out the rest, see defineDeferred) and raised to CloudBase's minimum,
+ * so a time closer than that arrives 6 s from now rather than not at all. False, without a call,
+ * when `at` is further than CloudBase can defer.
  */
 export async function defer(
   calls: DeferredCalls,
@@ -53,7 +59,7 @@ export async function defer(
   at: Date,
   nowMs = Date.now(),
 ): Promise<boolean> {
-  const delayTime = Math.max(MIN_DELAY_S, Math.floor((at.getTime() - nowMs) / 1000));
+  const delayTime = Math.max(MIN_DELAY_S, Math.floor((at.getTime() - LEAD_MS - nowMs) / 1000));
   if (delayTime > MAX_DELAY_S) return false;
   await calls.add({ env: calls.env(), functionName, delayTime, data: JSON.stringify(event) });
   return true;
@@ -66,8 +72,8 @@ export interface DeferredContext {
   deadline: number;
 }
 
-/** A task that arrives this much early (the delay was rounded down, clocks drift) waits for its time. */
-export const EARLY_WAIT_MS = 2000;
+/** A task that arrives this much early (its lead, the delay rounded down, clocks drifting) waits for its time. */
+export const EARLY_WAIT_MS = LEAD_MS + 2000;
 
 /**
  * The one shape of a function's deferred entry, beside defineTimer: only the platform may run it

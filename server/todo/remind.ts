@@ -14,7 +14,7 @@ import { defineDeferred, type DeferredCalls } from '../deferred';
 import { defineTimer, withTimer, type HandlerDeps } from '../handler';
 import { INVALID_DOCUMENT } from '../documents';
 import type { OaPush } from '../oa/push';
-import { reminderTaskSchema, scheduleReminder, type ReminderTask } from './schedule';
+import { releaseSlot, reminderTaskSchema, type ReminderTask } from './schedule';
 import { TodoStore, type Claimed, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
 export interface RemindConfig {
@@ -279,7 +279,7 @@ export function createRemind(deps: RemindDeps) {
       else {
         summary.retrying++;
         const retry = patchFor(doc, outcome, now);
-        await scheduleReminder(deps.deferred, { _id: doc._id, done: false, ...retry }, log);
+        await store.reminders?.schedule({ _id: doc._id, done: false, ...retry });
       }
     }
   }
@@ -313,20 +313,12 @@ export function createRemind(deps: RemindDeps) {
   }
 
   /**
-   * A reminder's own task: sends that reminder if it is still pending at the task's time; a task
-   * left from a reminder since moved, removed, completed or already sent (by the timer) claims nothing.
+   * A second's task: sends what is due by now, as the minute run does. A task left from a reminder
+   * since moved, removed, completed or already sent (by the timer) finds nothing of it.
    */
-  async function runTask(task: ReminderTask, now: Date): Promise<RemindRunSummary> {
-    const summary = emptySummary();
-    const config = configured();
-    // Still early (a task further out than defineDeferred waits): the reminder's own time is not
-    // here yet, and the timer or a later task sends it.
-    if (task.at.getTime() > now.getTime()) return summary;
-    const runId = randomBytes(8).toString('hex');
-    const claimed = await store.claim([task.todoId], runId, now, task.at);
-    summary.due = claimed.docs.length + claimed.invalid.length;
-    await sendClaimed(runId, claimed, config, now, summary);
-    return summary;
+  async function runTask(task: ReminderTask, now: Date, claimUntil: number): Promise<RemindRunSummary> {
+    await releaseSlot(deps.db, task.at);
+    return run(now, claimUntil);
   }
 
   const timer = defineTimer(
@@ -338,11 +330,8 @@ export function createRemind(deps: RemindDeps) {
     'remind',
     reminderTaskSchema(),
     (t) => t.at,
-    (t, { now }) => runTask(t, now),
-    {
-      getWXContext: deps.getWXContext,
-      log,
-    },
+    (t, { now, deadline }) => runTask(t, now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
+    { getWXContext: deps.getWXContext, log },
   );
   return withTimer(task, timer);
 }

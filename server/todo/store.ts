@@ -12,7 +12,7 @@ import { isDuplicateWrite, settle, type Database } from '../db';
 import type { DeferredCalls } from '../deferred';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
 import { todoDocSchema } from './rules';
-import { scheduleReminder } from './schedule';
+import { ReminderScheduler } from './schedule';
 
 export { NO_DUE } from './rules';
 
@@ -69,14 +69,17 @@ export interface Claimed {
 
 export class TodoStore {
   private readonly check;
+  /** Where a write that leaves a reminder pending schedules its task (schedule.ts); none without `deferred`. */
+  readonly reminders: ReminderScheduler | undefined;
 
-  /** `deferred`: where a write that leaves a reminder pending schedules its invocation (schedule.ts). */
+  /** `deferred`: CloudBase's deferred invocation, with which pending reminders are sent on their second. */
   constructor(
     private readonly db: Database,
-    private readonly log: Log = consoleLog,
-    private readonly deferred?: DeferredCalls,
+    log: Log = consoleLog,
+    deferred?: DeferredCalls,
   ) {
     this.check = documentCheck(TODOS, todoDocSchema(), log);
+    this.reminders = deferred ? new ReminderScheduler(db, deferred, log) : undefined;
   }
 
   private get todos() {
@@ -96,13 +99,13 @@ export class TodoStore {
 
   async insert(doc: TodoDoc): Promise<void> {
     await settle(this.todos.add({ data: doc }));
-    await scheduleReminder(this.deferred, doc, this.log);
+    await this.reminders?.schedule(doc);
   }
 
   /** Applies `patch` when the todo still belongs to `openid`; false when it does not (any more). */
   async patch(openid: string, id: string, patch: Partial<TodoDoc>): Promise<boolean> {
     const { stats } = await settle(this.todos.where({ _id: id, _openid: openid }).update({ data: patch }));
-    if (stats.updated > 0) await scheduleReminder(this.deferred, { ...patch, _id: id }, this.log);
+    if (stats.updated > 0) await this.reminders?.schedule({ ...patch, _id: id });
     return stats.updated > 0;
   }
 
@@ -266,14 +269,12 @@ export class TodoStore {
   /**
    * Claims those of `ids` still due for run `runId` with one conditional update (a todo another run
    * claimed first no longer matches), and returns the ones this run holds: the todos, and apart
-   * from them those it cannot read as todos, for the run to settle as failed. With `at` (a deferred
-   * task's reminder time, not after `now`), only a reminder still set to exactly that time.
+   * from them those it cannot read as todos, for the run to settle as failed.
    */
-  async claim(ids: string[], runId: string, now: Date, at?: Date): Promise<Claimed> {
+  async claim(ids: string[], runId: string, now: Date): Promise<Claimed> {
     const _ = this.db.command;
-    const due = at ? { ...this.dueQuery(now), remindNextAt: at } : this.dueQuery(now);
     await settle(
-      this.todos.where({ _id: _.in(ids), ...due }).update({
+      this.todos.where({ _id: _.in(ids), ...this.dueQuery(now) }).update({
         data: { remindState: 'sending', remindClaim: runId, remindClaimedAt: now },
       }),
     );

@@ -211,8 +211,9 @@ describe('remind', () => {
     const before = await todoDoc(todo.id);
     const timer = { Type: 'Timer', TriggerName: 'everyMinute', Time: at(24).toISOString() };
     for (const [event, fields] of [
-      [{}, { task: 'is required', todoId: 'is required', at: 'is required' }],
-      [{ task: 'reminder', todoId: todo.id, at: 'soon' }, { at: expect.stringContaining('ISO 8601') }],
+      [{}, { task: 'is required', at: 'is required' }],
+      [{ task: 'reminders', at: 'soon' }, { at: expect.stringContaining('ISO 8601') }],
+      [{ task: 'reminders', at: at(24).toISOString(), todoId: todo.id }, { todoId: 'is not a known field' }],
       [{ Type: 'Timer' }, { TriggerName: 'is required', Time: 'is required' }],
       [{ ...timer, Time: 'soon' }, { Time: expect.stringContaining('ISO 8601') }],
       [{ ...timer, Type: 'Http' }, { Type: 'must be one of "Timer"' }],
