@@ -5,6 +5,9 @@ import { invoke, startTestCloud } from '../helpers/local-cloud';
 
 const TEMPLATE = 'tpl-remind-test';
 const MINUTE = 60_000;
+// Starting the cloud takes longer than Jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
+
 let cloud: LocalCloud;
 
 beforeAll(async () => {
