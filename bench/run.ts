@@ -15,6 +15,7 @@ const BENCHES: Bench[] = [
   { name: 'project', title: 'cloudbase-local on a project, and under load', load: () => import('./project') },
   { name: 'preview', title: 'Browser preview', load: () => import('./preview') },
   { name: 'todos', title: 'Todos and reminders', load: () => import('./todos') },
+  { name: 'reminders', title: 'Reminders on the second', load: () => import('./reminders') },
   { name: 'chat', title: 'Chat, server side', load: () => import('./chat') },
   { name: 'chat-page', title: 'Chat, in the page (Chromium)', load: () => import('./chat-page') },
   { name: 'realtime', title: 'Realtime watch()', load: () => import('./realtime') },

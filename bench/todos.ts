@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { DATABASE_DIR } from '../dev/app';
-import { startLocalCloud, type LocalCloud } from 'cloudbase-local';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from 'cloudbase-local';
 import { buildFunctions } from '../scripts/build-functions';
 import { QUADRANT_KEYS } from '../shared/quadrants';
 import { sampleTodo } from '../test/helpers/todos';
@@ -177,7 +177,7 @@ export async function remindPass(cloud: LocalCloud, report: Reporter, options: R
 }
 
 /** A local cloud running the built functions, reminders sent with the bench's template. */
-export async function startBenchCloud(): Promise<LocalCloud> {
+export async function startBenchCloud(options: Pick<LocalCloudOptions, 'schedule'> = {}): Promise<LocalCloud> {
   await buildFunctions(FUNCTIONS, '4.0.2');
   return startLocalCloud({
     port: 0,
@@ -185,6 +185,7 @@ export async function startBenchCloud(): Promise<LocalCloud> {
     functionsDir: FUNCTIONS,
     databaseDir: DATABASE_DIR,
     functionEnv: { REMIND_TEMPLATE_ID: TEMPLATE },
+    ...options,
   });
 }
 

@@ -1,4 +1,5 @@
 import * as cloud from 'wx-server-sdk';
+import { deferredCalls } from '../../server/deferred';
 import { chatConfigFromEnv } from '../../server/chat/config';
 import { createChat } from '../../server/chat/function';
 
@@ -10,4 +11,5 @@ export const main = createChat({
   config: chatConfigFromEnv(process.env),
   getWXContext: () => cloud.getWXContext(),
   msgSecCheck: (request) => cloud.openapi.security.msgSecCheck(request),
+  deferred: deferredCalls(cloud),
 });

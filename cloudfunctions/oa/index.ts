@@ -1,4 +1,5 @@
 import * as cloud from 'wx-server-sdk';
+import { deferredCalls } from '../../server/deferred';
 import { chatConfigFromEnv } from '../../server/chat/config';
 import { oaConfigFromEnv } from '../../server/oa/config';
 import { createOa, type HttpResponse } from '../../server/oa/function';
@@ -19,6 +20,7 @@ function create() {
       config: oaConfigFromEnv(process.env),
       chat: chatConfigFromEnv(process.env),
       msgSecCheck: (request) => cloud.openapi.security.msgSecCheck(request),
+      deferred: deferredCalls(cloud),
     });
   } catch (error) {
     return unconfigured(error);

@@ -1,4 +1,5 @@
 import * as cloud from 'wx-server-sdk';
+import { deferredCalls } from '../../server/deferred';
 import { createOaPush, oaPushConfigFromEnv } from '../../server/oa/push';
 import { createRemind, remindConfigFromEnv } from '../../server/todo/remind';
 
@@ -13,5 +14,6 @@ export const main = createRemind({
   config: remindConfigFromEnv(process.env),
   getWXContext: () => cloud.getWXContext(),
   send: (message) => cloud.openapi.subscribeMessage.send(message),
+  deferred: deferredCalls(cloud),
   ...(official ? { pushOfficial: createOaPush(db, official) } : {}),
 });

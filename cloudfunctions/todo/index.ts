@@ -1,4 +1,5 @@
 import * as cloud from 'wx-server-sdk';
+import { deferredCalls } from '../../server/deferred';
 import { createTodo, todoConfigFromEnv } from '../../server/todo/function';
 
 // The SDK's typings omit the symbol its docs recommend: it means "the env this function runs in".
@@ -8,4 +9,5 @@ export const main = createTodo({
   db: cloud.database(),
   config: todoConfigFromEnv(process.env),
   getWXContext: () => cloud.getWXContext(),
+  deferred: deferredCalls(cloud),
 });

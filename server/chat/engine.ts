@@ -8,6 +8,7 @@
 import { isoInZone } from '../../shared/time';
 import type { ChatQuota, Moderation, SendResult } from '../../typings/chat';
 import { isDuplicateWrite, type Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { AppError } from '../errors';
 import { keyedId } from '../requests';
 import { TodoStore } from '../todo/store';
@@ -45,6 +46,8 @@ export interface EngineDeps {
   config: ChatConfig;
   /** `cloud.openapi.security.msgSecCheck`; without it only the word list applies. */
   msgSecCheck?: MsgSecCheck;
+  /** CloudBase's deferred invocation: a reminder the tools set is sent on its second. */
+  deferred?: DeferredCalls;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -76,7 +79,7 @@ export function createChatEngine(deps: EngineDeps) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const store = new ChatStore(db, log);
   const quota = new Quota(db, config.dailyLimit, log);
-  const todos = new TodoStore(db, log);
+  const todos = new TodoStore(db, log, deps.deferred);
   const holds = createHolds(store, quota);
   const { reserve, take } = holds;
   const words = new WordList(db, config.wordsTtlMs);

@@ -2,6 +2,7 @@
 import { MESSAGE_MAX } from '../../shared/limits';
 import type { ConversationPage, HistoryPage } from '../../typings/chat';
 import type { Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { AppError } from '../errors';
 import { defineFunction, defineTimer, withTimer, type ActionContext, type HandlerDeps } from '../handler';
 import { cursorField } from '../cursor';
@@ -22,6 +23,7 @@ export interface ChatDeps extends HandlerDeps {
   db: Database;
   config: ChatConfig;
   msgSecCheck?: MsgSecCheck;
+  deferred?: DeferredCalls;
 }
 
 export function createChat(deps: ChatDeps) {
@@ -30,6 +32,7 @@ export function createChat(deps: ChatDeps) {
     db: deps.db,
     config: deps.config,
     ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
+    ...(deps.deferred ? { deferred: deps.deferred } : {}),
     log,
   });
   const { store } = engine;

@@ -13,6 +13,7 @@ import { DEFAULT_ZONE } from '../../shared/time';
 import { createChatEngine } from '../chat/engine';
 import type { MsgSecCheck } from '../chat/safety';
 import type { Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { OaApi } from './api';
 import { createAnswers } from './answers';
 import type { OaConfig } from './config';
@@ -52,6 +53,8 @@ export interface OaDeps {
   config: OaConfig;
   chat: ChatConfig;
   msgSecCheck?: MsgSecCheck;
+  /** CloudBase's deferred invocation, for reminders a follower's assistant sets. */
+  deferred?: DeferredCalls;
   fetch?: WechatFetch;
   timings?: WindowTimings;
   now?: () => number;
@@ -108,6 +111,7 @@ export function createOa(deps: OaDeps) {
     db,
     config: deps.chat,
     ...(deps.msgSecCheck ? { msgSecCheck: deps.msgSecCheck } : {}),
+    ...(deps.deferred ? { deferred: deps.deferred } : {}),
     log,
   });
   const answers = createAnswers({ engine, followers, api, config, log });

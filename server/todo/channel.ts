@@ -47,13 +47,16 @@ export function errorOf(error: unknown): ReminderError {
   return { errcode, errmsg: errmsg.slice(0, 200) };
 }
 
-/** -1 is WeChat's "system busy"; our own timeouts and network failures carry it too. */
+/** -1 is WeChat's "system busy"; network failures carry it too. */
 const isTransient = (error: ReminderError): boolean => error.errcode === -1;
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+/** A send WeChat did not answer in time: it may have been delivered, so it is never sent again. */
+const NO_ANSWER = Symbol('no answer');
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T | typeof NO_ANSWER> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject({ errCode: -1, errMsg: `send timed out after ${ms} ms` }), ms);
+  const timeout = new Promise<typeof NO_ANSWER>((resolve) => {
+    timer = setTimeout(() => resolve(NO_ANSWER), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -83,7 +86,12 @@ export function createChannel(deps: ChannelDeps) {
     const { touser, templateId } = push.message;
     if (!(await credits.spend(touser, templateId, now))) return { kind: 'no_credit', error: null };
     try {
-      await withTimeout(deps.send(push.message), SEND_TIMEOUT_MS);
+      if ((await withTimeout(deps.send(push.message), SEND_TIMEOUT_MS)) === NO_ANSWER) {
+        // As for a run that died mid-send: a second message is worse than a missing one. The
+        // credit stays spent, as WeChat spends it on a delivered message.
+        const errmsg = `no answer from WeChat in ${SEND_TIMEOUT_MS} ms; not sent again`;
+        return { kind: 'failed', error: { errcode: -1, errmsg, code: 'INTERRUPTED' } };
+      }
       return { kind: 'sent', via: 'subscription' };
     } catch (thrown) {
       const error = errorOf(thrown);

@@ -3,6 +3,7 @@ import { QUICK_ADD_MAX } from '../../shared/limits';
 import type { TodoListResult } from '../../typings/todo';
 import { cursorField } from '../cursor';
 import type { Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { AppError } from '../errors';
 import { defineFunction, type HandlerDeps } from '../handler';
 import { keyedId, Requests } from '../requests';
@@ -26,9 +27,10 @@ export function todoConfigFromEnv(env: Record<string, string | undefined>): Todo
 
 const QUICK_ADD_KINDS = ['due', 'repeat', 'remind'] as const;
 
-export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig }) {
+/** `deferred`: CloudBase's deferred invocation, with which a pending reminder is sent on its second. */
+export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig; deferred?: DeferredCalls }) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const todos = new TodoStore(deps.db, log);
+  const todos = new TodoStore(deps.db, log, deps.deferred);
   const service = new TodoService(todos);
   const credits = new Credits(deps.db);
 

@@ -1,6 +1,8 @@
 /**
- * The `remind` cloud function, run by a timer every minute: finds todos whose reminder is due,
- * claims each one atomically (two overlapping runs never send the same reminder), spends one of
+ * The `remind` cloud function, run by a deferred task at each reminder's second (schedule.ts) and
+ * by a timer every minute for whatever a task missed: finds todos whose reminder is due, claims
+ * each one atomically (two overlapping runs, or a task and a timer run, never send the same
+ * reminder), spends one of
  * the user's subscription credits and sends the subscription message; a user without credit who
  * follows the Official Account gets its template message instead. Every outcome is written back
  * on the todo, where the app shows it. The same run sends the morning plans that are due (morning.ts).
@@ -8,17 +10,21 @@
 import { randomBytes } from 'node:crypto';
 import type { RemindRunSummary } from '../../typings/todo';
 import type { Database } from '../db';
-import { defineTimer, type HandlerDeps } from '../handler';
+import { defineDeferred, type DeferredCalls } from '../deferred';
+import { defineTimer, withTimer, type HandlerDeps } from '../handler';
 import { INVALID_DOCUMENT } from '../documents';
 import { createChannel, MAX_ATTEMPTS, errorOf, type ChannelDeps, type Outcome, type SubscribeMessage } from './channel';
 import { Credits } from './credits';
 import { createMorning } from './morning';
 import { cut, formatIn, messageFor, remindConfigFromEnv, THING_MAX, type RemindConfig } from './remind-text';
+import { releaseSlot, reminderTaskSchema, type ReminderTask } from './schedule';
 import { TodoStore, type Claimed, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
 export interface RemindDeps extends Pick<HandlerDeps, 'getWXContext' | 'log'>, Omit<ChannelDeps, 'credits'> {
   db: Database;
   config: RemindConfig | undefined;
+  /** Deferred invocations, to send a retried reminder at its time rather than on the next minute. */
+  deferred?: DeferredCalls;
 }
 
 export { MAX_ATTEMPTS, type SubscribeMessage };
@@ -48,7 +54,7 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 
 export function createRemind(deps: RemindDeps) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
-  const store = new TodoStore(deps.db, log);
+  const store = new TodoStore(deps.db, log, deps.deferred);
   const deliver = createChannel({ ...deps, credits: new Credits(deps.db) });
   const sendPlans = createMorning({ db: deps.db, deliver, log });
 
@@ -117,22 +123,46 @@ export function createRemind(deps: RemindDeps) {
     for (const { patch, ids } of groups.values()) await store.settleReminders(ids, runId, patch);
   }
 
-  async function run(now: Date, claimUntil: number): Promise<RemindRunSummary> {
-    const config = deps.config;
-    const summary: RemindRunSummary = {
-      due: 0,
-      claimed: 0,
-      sent: 0,
-      sentByOfficialAccount: 0,
-      noCredit: 0,
-      failed: 0,
-      retrying: 0,
-      unfollowed: 0,
-      invalid: 0,
-      deferred: 0,
-      plans: { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0, retrying: 0 },
-    };
-    if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
+  /** Sends what this run claimed and counts the outcomes into `summary`. */
+  async function sendClaimed(
+    runId: string,
+    claimed: Claimed,
+    config: RemindConfig,
+    now: Date,
+    summary: RemindRunSummary,
+  ): Promise<void> {
+    summary.claimed += claimed.docs.length + claimed.invalid.length;
+    summary.invalid += claimed.invalid.length;
+    await settleInvalid(runId, claimed.invalid);
+    const results = await pool(claimed.docs, PARALLEL_SENDS, async (doc) => ({
+      doc,
+      outcome: await attempt(doc, config, now),
+    }));
+    await record(runId, results, now);
+    for (const { doc, outcome } of results) {
+      if (outcome.kind === 'sent') {
+        summary.sent++;
+        if (outcome.via === 'oa') summary.sentByOfficialAccount++;
+      } else if (outcome.kind === 'no_credit') summary.noCredit++;
+      else if (outcome.kind === 'unfollowed') summary.unfollowed++;
+      else if (outcome.kind === 'failed') summary.failed++;
+      else {
+        summary.retrying++;
+        const retry = patchFor(doc, outcome, now);
+        await store.reminders?.schedule({ _id: doc._id, done: false, ...retry });
+      }
+    }
+  }
+
+  function configured(): RemindConfig {
+    if (!deps.config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
+    return deps.config;
+  }
+
+  /** The minute timer's run: every due reminder, in batches, until the time to claim runs out; then the morning plans. */
+  async function run(now: Date, claimUntil: number, plans = true): Promise<RemindRunSummary> {
+    const summary = emptySummary();
+    const config = configured();
     const runId = randomBytes(8).toString('hex');
 
     // A run that died mid-send leaves its claims behind; whether WeChat got the message is
@@ -147,33 +177,50 @@ export function createRemind(deps: RemindDeps) {
       const ids = await store.dueIds(now, BATCH);
       if (ids.length === 0) break;
       summary.due += ids.length;
-      const claimed = await store.claim(ids, runId, now);
-      summary.claimed += claimed.docs.length + claimed.invalid.length;
-      summary.invalid += claimed.invalid.length;
-      await settleInvalid(runId, claimed.invalid);
-      const results = await pool(claimed.docs, PARALLEL_SENDS, async (doc) => ({
-        doc,
-        outcome: await attempt(doc, config, now),
-      }));
-      await record(runId, results, now);
-      for (const { outcome } of results) {
-        if (outcome.kind === 'sent') {
-          summary.sent++;
-          if (outcome.via === 'oa') summary.sentByOfficialAccount++;
-        } else if (outcome.kind === 'no_credit') summary.noCredit++;
-        else if (outcome.kind === 'unfollowed') summary.unfollowed++;
-        else if (outcome.kind === 'failed') summary.failed++;
-        else summary.retrying++;
-      }
+      await sendClaimed(runId, await store.claim(ids, runId, now), config, now, summary);
     }
     // The morning plans after the reminders, in the time left: a reminder is due at its minute.
-    summary.plans = await sendPlans(config, now, claimUntil);
+    if (plans) summary.plans = await sendPlans(config, now, claimUntil);
     return summary;
   }
 
-  return defineTimer(
+  /**
+   * A second's task: sends what is due by now, as the minute run does (the morning plans are the
+   * minute run's). A task left from a reminder since moved, removed, completed or already sent (by
+   * the timer) finds nothing of it.
+   */
+  async function runTask(task: ReminderTask, now: Date, claimUntil: number): Promise<RemindRunSummary> {
+    await releaseSlot(deps.db, task.at);
+    return run(now, claimUntil, false);
+  }
+
+  const timer = defineTimer(
     'remind',
     ({ now, deadline }) => run(now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
     { getWXContext: deps.getWXContext, log },
   );
+  const task = defineDeferred(
+    'remind',
+    reminderTaskSchema(),
+    (t) => t.at,
+    (t, { now, deadline }) => runTask(t, now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
+    { getWXContext: deps.getWXContext, log },
+  );
+  return withTimer(task, timer);
+}
+
+function emptySummary(): RemindRunSummary {
+  return {
+    due: 0,
+    claimed: 0,
+    sent: 0,
+    sentByOfficialAccount: 0,
+    noCredit: 0,
+    failed: 0,
+    retrying: 0,
+    unfollowed: 0,
+    invalid: 0,
+    deferred: 0,
+    plans: { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0, retrying: 0 },
+  };
 }

@@ -9,8 +9,10 @@ import { todoOf } from '../../shared/todos';
 import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus } from '../../typings/todo';
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
+import type { DeferredCalls } from '../deferred';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
 import { todoDocSchema } from './doc-schema';
+import { ReminderScheduler } from './schedule';
 
 export { NO_DUE } from './rules';
 
@@ -53,12 +55,17 @@ export interface Claimed {
 
 export class TodoStore {
   private readonly check;
+  /** Where a write that leaves a reminder pending schedules its task (schedule.ts); none without `deferred`. */
+  readonly reminders: ReminderScheduler | undefined;
 
+  /** `deferred`: CloudBase's deferred invocation, with which pending reminders are sent on their second. */
   constructor(
     private readonly db: Database,
     log: Log = consoleLog,
+    deferred?: DeferredCalls,
   ) {
     this.check = documentCheck(TODOS, todoDocSchema(), log);
+    this.reminders = deferred ? new ReminderScheduler(db, deferred, log) : undefined;
   }
 
   private get todos() {
@@ -74,6 +81,7 @@ export class TodoStore {
 
   async insert(doc: TodoDoc): Promise<void> {
     await settle(this.todos.add({ data: doc }));
+    await this.reminders?.schedule(doc);
   }
 
   /**
@@ -104,6 +112,7 @@ export class TodoStore {
     // update() merges a plain object field by field: _.set replaces `series` whole.
     const data = patch.series ? { ...patch, series: this.db.command.set(patch.series) } : patch;
     const { stats } = await settle(this.todos.where({ ...when, _id: id, _openid: openid }).update({ data }));
+    if (stats.updated > 0) await this.reminders?.schedule({ ...patch, _id: id });
     return stats.updated > 0;
   }
 

@@ -5,6 +5,9 @@ import { invoke, startTestCloud } from '../helpers/local-cloud';
 
 const TEMPLATE = 'tpl-remind-test';
 const MINUTE = 60_000;
+// Starting the cloud takes longer than Jest's 5 s default on a busy machine.
+jest.setTimeout(60_000);
+
 let cloud: LocalCloud;
 
 beforeAll(async () => {
@@ -205,13 +208,16 @@ describe('remind', () => {
     });
   });
 
-  it('refuses anything but a timer event, claiming and sending nothing', async () => {
+  it('refuses anything but a timer event or a reminder task, claiming and sending nothing', async () => {
     const todo = await dueTodo('o-r-bad-event');
     await accept('o-r-bad-event');
     const before = await todoDoc(todo.id);
     const timer = { Type: 'Timer', TriggerName: 'everyMinute', Time: at(24).toISOString() };
     for (const [event, fields] of [
-      [{}, { Type: 'is required', TriggerName: 'is required', Time: 'is required' }],
+      [{}, { task: 'is required', at: 'is required' }],
+      [{ task: 'reminders', at: 'soon' }, { at: expect.stringContaining('ISO 8601') }],
+      [{ task: 'reminders', at: at(24).toISOString(), todoId: todo.id }, { todoId: 'is not a known field' }],
+      [{ Type: 'Timer' }, { TriggerName: 'is required', Time: 'is required' }],
       [{ ...timer, Time: 'soon' }, { Time: expect.stringContaining('ISO 8601') }],
       [{ ...timer, Type: 'Http' }, { Type: 'must be one of "Timer"' }],
       [{ ...timer, TriggerName: 'every\u0000Minute' }, { TriggerName: expect.stringContaining('control') }],

@@ -29,7 +29,11 @@ describe("the repository's cloudbaserc.json", () => {
     expect(remind).toMatchObject({
       timeout: 60,
       triggers: [{ name: 'everyMinute', type: 'timer', config: '0 * * * * * *' }],
-      openapi: ['subscribeMessage.send'],
+      openapi: ['subscribeMessage.send', 'cloudbase.addDelayedFunctionTask'],
+    });
+    // Every write that leaves a reminder pending asks for its deferred invocation.
+    expect(config.functions.find((fn) => fn.name === 'todo')).toMatchObject({
+      openapi: ['cloudbase.addDelayedFunctionTask'],
     });
     expect(Object.keys(config.collections).sort()).toEqual([
       'autoreplies',
@@ -40,6 +44,7 @@ describe("the repository's cloudbaserc.json", () => {
       'oa_accounts',
       'oa_followers',
       'oa_inbox',
+      'reminder_slots',
       'requests',
       'subscriptions',
       'todos',

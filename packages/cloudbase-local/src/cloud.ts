@@ -8,6 +8,7 @@ import { startDatabase } from './database';
 import type { DocumentStore } from './database/store/types';
 import { callerOf, createFunctionsService } from './functions';
 import type { FunctionHost, FunctionSettings, InvocationRecord } from './functions/types';
+import { ADD_DELAYED_TASK, createDelayedService, type DelayedTasks } from './delayed';
 import { createHttpAccessService, normalizeRoutes, type HttpRoute } from './http-access';
 import { createInspector } from './inspector';
 import { acquireDataDirLock, type DataDirLock } from './lock';
@@ -120,6 +121,8 @@ export interface LocalCloud {
   readonly httpRoutes: readonly HttpRoute[];
   /** Timer triggers: listed, fired on demand, and on schedule when `schedule` is on. */
   readonly timers: Scheduler;
+  /** Deferred invocations (`cloudbase.addDelayedFunctionTask`): pending, run on their second or early. */
+  readonly delayed: DelayedTasks;
   /** Cloud storage: files under `<dataDir>/storage`, or a temporary folder when in memory. */
   readonly storage: LocalStorage;
   /** Realtime push: watch() over the WebSocket at /realtime; its figures, and dropping connections. */
@@ -209,9 +212,17 @@ export async function startLocalCloud(given: LocalCloudOptions = {}): Promise<Lo
       }),
     );
     const wechat = services.add(createWechatService({ publicUrl: url, ...wechatOptions(options), bodyLimit }));
+    // Delayed tasks run on their own second whether or not timers are scheduled.
+    const delayed = services.add(
+      createDelayedService({ functions: functions.host, envId, log, ...(dataDir ? { dataDir } : {}) }),
+    );
+    const outbox = wechat.server.outbox;
     services.add(
       createOpenApiService({
-        answer: (apiName, payload) => wechat.server.openApi(apiName, payload),
+        answer: (apiName, payload) =>
+          apiName === ADD_DELAYED_TASK
+            ? outbox.handle(apiName, 'openapi', payload, () => delayed.tasks.add(payload))
+            : wechat.server.openApi(apiName, payload),
         callerOf: (params) => callerOf(functions.host, params),
       }),
     );
@@ -222,6 +233,7 @@ export async function startLocalCloud(given: LocalCloudOptions = {}): Promise<Lo
     services.add(createInspector(services, bodyLimit));
     if (options.importDir) await services.importAll(path.resolve(options.importDir), options.importDir, log);
     server.serve();
+    services.start();
 
     let closing: Promise<void> | undefined;
     const shutdown = async (): Promise<void> => {
@@ -249,6 +261,7 @@ export async function startLocalCloud(given: LocalCloudOptions = {}): Promise<Lo
       functionsDir,
       httpRoutes,
       timers: timers.scheduler,
+      delayed: delayed.tasks,
       storage: storage.storage,
       realtime,
       registerUpgrade: (pathname, handler) => server.registerUpgrade(pathname, handler),

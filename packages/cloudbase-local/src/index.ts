@@ -30,6 +30,7 @@ export {
 } from './cli';
 export type { CliHandle, CliOptions, CliProfile } from './cli';
 export type { Change, Doc } from './database/store/types';
+export type { DelayedChange, DelayedTask, DelayedTasks } from './delayed';
 export { contentTypeOf, isMediaType } from './wire/mime';
 
 /** WeChat's message encryption (safe mode) and XML, as its servers use them: for testing an Official Account server. */

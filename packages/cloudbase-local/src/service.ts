@@ -88,6 +88,8 @@ export interface Service {
   clear?(): Promise<string>;
   /** Reports its live changes to `emit` until the returned function is called. */
   watch?(emit: (event: LiveEvent) => void): () => void;
+  /** Requests are served from now on: start work of its own that calls back into the cloud (delayed tasks). */
+  start?(): void;
   /** Shutdown begins: start no new work of its own (schedules) while requests in flight finish. */
   quiesce?(): void;
   /** Requests have drained: stop running work (function workers). */
@@ -209,6 +211,10 @@ export class ServiceRegistry {
     return () => {
       for (const stop of stops) stop();
     };
+  }
+
+  start(): void {
+    for (const service of this.services) service.start?.();
   }
 
   quiesce(): void {

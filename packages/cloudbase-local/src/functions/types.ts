@@ -14,8 +14,8 @@ export interface InvokeOptions {
   trigger?: 'timer';
   /** Reuse a request id chosen by the caller (the server's requestId) instead of a fresh UUID. */
   requestId?: string;
-  /** Which door it came through, for the record only (`http` for the HTTP access service). */
-  origin?: 'http';
+  /** Which door it came through, for the record only (`http`: the HTTP access service, `delayed`: a deferred task). */
+  origin?: 'http' | 'delayed';
 }
 
 /** An application error: the function ran and answered `{ ok: false, code, message }`. */

@@ -1,7 +1,7 @@
 /** The live connection: server-sent events from `/_/api/events`, shown in the bar's status. */
 import type { LiveMessage } from './api';
 
-const TYPES = ['ready', 'change', 'invocation', 'storage', 'outbox'];
+const TYPES = ['ready', 'change', 'invocation', 'storage', 'outbox', 'delayed'];
 
 /**
  * Connects and hands every event to `onMessage`; EventSource reconnects by itself, and each new

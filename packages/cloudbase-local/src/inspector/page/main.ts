@@ -9,13 +9,14 @@ import { connectLive } from './live';
 import { go, onNavigate, param } from './state';
 import { failed } from './ui';
 import { databaseView } from './views/database';
+import { delayedView } from './views/delayed';
 import { functionsView } from './views/functions';
 import { outboxView } from './views/outbox';
 import { problemsView } from './views/problems';
 import { storageView } from './views/storage';
 import type { View } from './views/view';
 
-const views: View[] = [databaseView(), problemsView(), storageView(), functionsView(), outboxView()];
+const views: View[] = [databaseView(), problemsView(), storageView(), functionsView(), delayedView(), outboxView()];
 const root = document.getElementById('view') as HTMLElement;
 const tabs = document.querySelector('.tabs') as HTMLElement;
 let current: View | undefined;
