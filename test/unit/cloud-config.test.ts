@@ -17,13 +17,13 @@ describe("the repository's cloudbaserc.json", () => {
     expect(config.functions.find((fn) => fn.name === 'oa')).toMatchObject({
       timeout: 60,
       path: '/oa',
-      openapi: ['security.msgSecCheck'],
+      openapi: ['security.msgSecCheck', 'cloudbase.addDelayedFunctionTask'],
     });
     expect(config.functions.find((fn) => fn.name === 'chat')).toMatchObject({
       timeout: 60,
       runtime: 'Nodejs20.19',
       triggers: [{ name: 'sweep', type: 'timer', config: '30 * * * * * *' }],
-      openapi: ['security.msgSecCheck'],
+      openapi: ['security.msgSecCheck', 'cloudbase.addDelayedFunctionTask'],
     });
     const remind = config.functions.find((fn) => fn.name === 'remind');
     expect(remind).toMatchObject({
