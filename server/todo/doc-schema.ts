@@ -20,7 +20,7 @@ import {
 import { note, quadrant, title } from './rules';
 import { repeatSchema } from './series';
 import { storedStepSchema } from './steps';
-import type { TodoDoc } from './store';
+import type { TodoDoc } from '../../typings/todo';
 
 const REMINDER_STATES = [
   'none',

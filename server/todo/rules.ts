@@ -12,7 +12,7 @@ import { AppError } from '../errors';
 import { docId, isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from '../schema';
 import { nextIdOf, repeatSchema, seriesAfter, type Following } from './series';
 import { draftStepsSchema, mergeSteps, newSteps, patchStepsSchema } from './steps';
-import type { TodoDoc } from './store';
+import type { TodoDoc } from '../../typings/todo';
 
 /**
  * Sort key for "by due time, none last": MongoDB sorts null first, so a todo without a due time

@@ -15,7 +15,7 @@ import { isDuplicateWrite, settle, type Database } from '../db';
 import { defer, type DeferredCalls } from '../deferred';
 import type { Log } from '../documents';
 import { isoDate, object, oneOf, type Schema } from '../schema';
-import type { TodoDoc } from './store';
+import type { TodoDoc } from '../../typings/todo';
 
 export const REMIND_FUNCTION = 'remind';
 export const SLOTS = 'reminder_slots';

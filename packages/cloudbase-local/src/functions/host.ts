@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { baseEnvironment, invocationEnv, mainContext, newApiToken } from './context';
 import type { WorkerMessage } from './ipc';
 import { describeExit, Instance, type InstanceEvents, type Job } from './instance';
-import { Pools, removeFromPool, type Pool } from './pool';
+import { joinPool, poolOf, Pools, removeFromPool, type Pool } from './pool';
 import { conclude, FUNCTION_ERRORS, InvocationHistory, newRecord } from './records';
 import type { CallerContext, FunctionHost, FunctionHostOptions, InvocationRecord, InvokeOutcome } from './types';
 
@@ -96,12 +96,13 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
         }
         return;
       case 'loaded': {
-        if (instance.state !== 'loading' || !instance.pool) return;
+        const pool = poolOf(instance);
+        if (instance.state !== 'loading' || !pool) return;
         clearTimeout(instance.loadTimer);
         noteMemory(instance, message.rss);
         instance.initMs = performance.now() - instance.loadStartedAt;
         instance.state = 'ready';
-        pump(instance.pool);
+        pump(pool);
         return;
       }
       case 'load-failed':
@@ -111,7 +112,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   }
 
   function loadFailed(instance: Instance, message: string): void {
-    const pool = instance.pool;
+    const pool = poolOf(instance);
     retire(instance);
     if (!pool) return;
     // Each invocation tries its own cold start, as in CloudBase: the job this instance was
@@ -140,7 +141,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
       loadFailed(instance, instance.fatal ?? `Function instance exited while loading (${describeExit(code, signal)})`);
       return;
     }
-    const pool = instance.pool;
+    const pool = poolOf(instance);
     removeFromPool(instance);
     if (pool && !closed) pump(pool);
   }
@@ -152,7 +153,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     } else {
       instance = forkInstance(false);
     }
-    instance.pool = pool;
+    joinPool(instance, pool);
     instance.state = 'loading';
     instance.version = pool.version;
     instance.loadStartedAt = performance.now();
@@ -199,7 +200,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
   }
 
   function run(instance: Instance, job: Job): void {
-    const pool = instance.pool as Pool;
+    const pool = poolOf(instance) as Pool;
     clearTimeout(instance.idleTimer);
     const coldStart = instance.runs === 0;
     instance.runs += 1;
@@ -235,7 +236,7 @@ export function createFunctionHost(options: FunctionHostOptions): FunctionHost {
     tokens.delete(running.token);
     complete(running.record, running.job, outcome, payload, performance.now() - running.startedAt);
 
-    const pool = instance.pool as Pool;
+    const pool = poolOf(instance) as Pool;
     // A thrown error leaves a CloudBase instance alive; a crash or timeout does not, nor does an
     // instance whose code changed since it loaded. One still serving others ends when they are done.
     if (outcome === 'timeout' || outcome === 'crash' || instance.version !== pool.version || closed) {

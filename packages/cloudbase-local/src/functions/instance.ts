@@ -5,7 +5,6 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { HostMessage, LogLevel, WorkerMessage } from './ipc';
-import type { Pool } from './pool';
 import { appendLog, type LogEntry } from './records';
 import { runnerPath } from './runner-path';
 import type { CallerIdentity, InvocationRecord, InvokeOptions, InvokeOutcome } from './types';
@@ -51,7 +50,6 @@ const REMEMBERED_RUNS = 20;
 
 export class Instance {
   state: InstanceState = 'booting';
-  pool?: Pool;
   /** Code version (index.js/config.json stamps) this instance loaded. */
   version = '';
   runs = 0;

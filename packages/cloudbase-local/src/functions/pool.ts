@@ -39,8 +39,17 @@ function versionOf(file: string, configFile: string): string | undefined {
   return `${code.mtimeMs}:${code.size}:${config?.mtimeMs ?? 0}:${config?.size ?? 0}`;
 }
 
+/** Each instance's pool, kept here so an instance knows nothing of pools. */
+const pools = new WeakMap<Instance, Pool>();
+
+export const poolOf = (instance: Instance): Pool | undefined => pools.get(instance);
+
+export function joinPool(instance: Instance, pool: Pool): void {
+  pools.set(instance, pool);
+}
+
 export function removeFromPool(instance: Instance): void {
-  const pool = instance.pool;
+  const pool = pools.get(instance);
   if (!pool) return;
   const index = pool.instances.indexOf(instance);
   if (index >= 0) pool.instances.splice(index, 1);

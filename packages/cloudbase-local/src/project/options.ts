@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalCloudOptions } from '../cloud';
+import type { LocalCloudOptions } from '../options';
 import { FUNCTION_NAME } from '../functions/config';
 import { installDependencies } from '../functions/install';
 import { splitHandler } from '../functions/pool';
