@@ -13,6 +13,7 @@ const profile = (over: Partial<UserProfile> = {}): UserProfile => ({
   createdAt: '2026-05-01T00:00:00.000Z',
   lastLoginAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   loginCount: 4,
+  dailyPlan: null,
   ...over,
 });
 
