@@ -1,4 +1,5 @@
 /** Every word the app shows, in English: the same keys as zh.ts, which the type enforces. */
+import { EN_REPEAT_WORDS } from '../shared/repeat-words';
 import type { Catalogue } from './zh';
 
 export const en: Catalogue = {
@@ -40,8 +41,26 @@ export const en: Catalogue = {
       remove: 'Could not delete it',
       create: 'Could not save it',
       update: 'Could not save the changes',
+      skip: 'Could not skip this one',
+      toggleStep: 'Could not update the step',
     },
     failedWhy: '{what}: {why}',
+    matrix: 'The matrix',
+    openQuadrant: 'Open “{quadrant}”',
+    overdueCount: '{n} overdue',
+    matrixEmpty: 'Nothing here',
+    backToMatrix: 'Back to the matrix',
+    more: 'More',
+    steps: 'Steps done',
+    moveTo: 'Move to “{quadrant}”',
+    skip: 'Skip this one',
+    stopRepeat: 'Stop repeating',
+    chipRemove: 'Tap to remove: {what}',
+    chipRemind: 'Remind {time}',
+    stepsDoneTitle: 'All steps done',
+    stepsDoneContent: 'Mark “{title}” done too?',
+    completeIt: 'Mark done',
+    notNow: 'Not now',
     reminder: {
       pending: 'Reminder set',
       sending: 'Reminding…',
@@ -78,7 +97,20 @@ export const en: Catalogue = {
     subscribeOff:
       'Notifications are off. Tap “···” at the top right > Settings > Notifications, turn them on, then try again.',
     subscribeUnavailable: 'Reminders cannot be turned on right now. Please try again later.',
+    steps: 'Steps',
+    stepPlaceholder: 'Add a step',
+    stepsFull: 'At most {max} steps',
+    removeStep: 'Remove step: {title}',
+    repeat: 'Repeat',
+    repeats: ['Never', 'Daily', 'Weekdays', 'Weekly', 'Every 2 weeks', 'Monthly', 'Yearly'],
+    repeatFromCompletion: 'Count from completion',
+    repeatNeedsDue: 'A repeat needs a due time: set to the next hour',
+    scopeTitle: 'A repeating todo',
+    scopeContent: 'Change only this one, or this one and the ones after it?',
+    scopeThis: 'This one',
+    scopeFollowing: 'This and later',
   },
+  repeat: EN_REPEAT_WORDS,
   chat: {
     title: 'Assistant',
     connecting: 'Connecting…',

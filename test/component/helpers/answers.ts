@@ -81,7 +81,8 @@ export function oneOff(): Pick<Todo, 'repeat' | 'repeatFrom' | 'steps'> {
 export function patched(todo: Todo, patch: Omit<TodoPatch, 'id'> & { action?: string }): Todo {
   const { action: _action, scope: _scope, steps, ...fields } = patch;
   const next: Todo = { ...todo, ...fields };
-  if (steps) next.steps = steps.map((step, i) => ({ id: step.id ?? `s${i}`, title: step.title, done: step.done ?? false }));
+  if (steps)
+    next.steps = steps.map((step, i) => ({ id: step.id ?? `s${i}`, title: step.title, done: step.done ?? false }));
   return next;
 }
 

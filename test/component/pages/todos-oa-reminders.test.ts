@@ -56,7 +56,7 @@ it('says a reminder came from the Official Account, that they unfollowed (43004)
     login: { login: () => loginOk() },
     todo: { list: () => ({ ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } }) },
   });
-  const { stack } = launchApp('pages/todos/index');
+  const { stack } = launchApp('pages/todos/index?view=list');
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');
   const text = textOf(page);

@@ -43,7 +43,8 @@ function serve(all: Todo[], failures: Failure[] = []): Array<EventOf<'todo', 'li
         return { ok: true, data: { items, nextCursor: null, counts } };
       },
       get: ({ id }) => withTodo(id, (found) => found),
-      complete: ({ id }) => withNext(withTodo(id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' }))),
+      complete: ({ id }) =>
+        withNext(withTodo(id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' }))),
       update: ({ id, ...patch }) => withTodo(id, (found) => patched(found, patch)),
       remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
     },
@@ -51,7 +52,7 @@ function serve(all: Todo[], failures: Failure[] = []): Array<EventOf<'todo', 'li
   return lists;
 }
 
-async function openTodos(route = 'pages/todos/index'): Promise<Rendered> {
+async function openTodos(route = 'pages/todos/index?view=list'): Promise<Rendered> {
   const { stack } = launchApp(route);
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');

@@ -64,7 +64,7 @@ function serve(all: Todo[], options: { fail?: { [action: string]: Failure } } = 
 }
 
 async function openTodos(): Promise<{ page: Rendered; stack: ReturnType<typeof launchApp>['stack'] }> {
-  const { stack } = launchApp('pages/todos/index');
+  const { stack } = launchApp('pages/todos/index?view=list');
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');
   return { page, stack };
@@ -229,7 +229,7 @@ describe('Todos page', () => {
         },
       },
     });
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     const page = stack.current!.component;
     await eventually(() => lists === 1, 'the first list call');
     page.querySelector('#quick-add')!.dispatchEvent('input', { detail: { value: '先记下来' } });

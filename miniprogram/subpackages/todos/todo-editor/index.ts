@@ -21,6 +21,13 @@ export interface EditorSave {
   patch?: TodoPatch;
 }
 
+/** A step of a saved todo ticked in the editor: the page saves it at once (toggleStep). */
+export interface EditorStep {
+  id: string;
+  stepId: string;
+  done: boolean;
+}
+
 type PickerColumn = 'year' | 'month' | 'day' | 'hour' | 'minute';
 
 interface Data {
