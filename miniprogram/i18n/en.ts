@@ -1,5 +1,4 @@
 /** Every word the app shows, in English: the same keys as zh.ts, which the type enforces. */
-import { EN_REPEAT_WORDS } from '../shared/repeat-words';
 import type { Catalogue } from './zh';
 
 export const en: Catalogue = {
@@ -57,6 +56,7 @@ export const en: Catalogue = {
     stopRepeat: 'Stop repeating',
     chipRemove: 'Tap to remove: {what}',
     chipRemind: 'Remind {time}',
+    chipRepeat: 'Repeat',
     stepsDoneTitle: 'All steps done',
     stepsDoneContent: 'Mark “{title}” done too?',
     completeIt: 'Mark done',
@@ -110,7 +110,6 @@ export const en: Catalogue = {
     scopeThis: 'This one',
     scopeFollowing: 'This and later',
   },
-  repeat: EN_REPEAT_WORDS,
   chat: {
     title: 'Assistant',
     connecting: 'Connecting…',

@@ -5,7 +5,6 @@
  * A new page adds its own section (the chat page's is `chat`). Sections keyed by a code (errors,
  * quadrants) are indexed by that code's type where they are read, so none can be left out.
  */
-import { ZH_REPEAT_WORDS } from '../shared/repeat-words';
 
 export const zh = {
   /** The tab bar, in app.json's order. */
@@ -66,6 +65,7 @@ export const zh = {
     /** Chips under the quick-add field: what was understood; a tap removes one. */
     chipRemove: '点按移除：{what}',
     chipRemind: '提醒 {time}',
+    chipRepeat: '重复',
     stepsDoneTitle: '步骤都完成了',
     stepsDoneContent: '把“{title}”也标记为完成吗？',
     completeIt: '完成',
@@ -120,8 +120,6 @@ export const zh = {
     scopeThis: '仅这一次',
     scopeFollowing: '这次及以后',
   },
-  /** A repeating todo's rule in words (shared/repeat-words.ts). */
-  repeat: ZH_REPEAT_WORDS,
   chat: {
     title: '助手',
     connecting: '正在连接…',

@@ -8,8 +8,9 @@
  * quadrant switch clears the list first, so a failed load never leaves another quadrant's rows under it.
  */
 import type { ApiError } from '../../../typings/contract';
-import type { Quadrant, QuickAddKind, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
-import type { EditorSave, EditorStep } from '../../subpackages/todos/todo-editor/index';
+import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
+import type { QuickReading } from '../../subpackages/todos/quick-chips/index';
+import type { EditorSave } from '../../subpackages/todos/todo-editor/index';
 import { fill, strings, titlePage } from '../../i18n/index';
 import { auth, isAuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
@@ -21,9 +22,8 @@ import { quadrantIndex, quadrants } from '../../utils/quadrants';
 import { commitDelete, hideRow, undoDelete, type PendingDelete } from './deleting';
 import { Live, liveView } from './live';
 import { matrixOf, opening, type Cell, type TodosView } from './matrix';
-import { QuickAdd, type Chip } from './quick-add';
 import { showRollback } from './rollback';
-import { menuOn, setDone, toggleStep } from './row-actions';
+import { menuOn, setDone } from './row-actions';
 import { changedSince, Saving, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
@@ -35,7 +35,8 @@ interface Custom {
   pendingDelete: PendingDelete | undefined;
   saving: Saving;
   live: Live;
-  quick: QuickAdd;
+  /** The quick-add line as the chips last read it. */
+  reading: QuickReading | undefined;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
@@ -61,7 +62,6 @@ definePage<Custom>()({
     /** When the list was loaded (ms): what "overdue" is measured against. */
     now: 0,
     quickTitle: '',
-    chips: [] as Chip[],
     undo: { show: false, title: '' },
     editor: { show: false, todo: null as Todo | null },
   },
@@ -77,7 +77,7 @@ definePage<Custom>()({
         show: (update) => this.setData(update),
         busy: () => this.saving.busy,
       });
-      this.quick = new QuickAdd((chips) => this.setData({ chips }));
+      this.reading = undefined;
       const words = strings();
       const { active, view } = opening(query, wx.getStorageSync(ACTIVE_TAB_KEY));
       this.setData({ t: words.todos, common: words.common, active, view, quadrants: cells() });
@@ -234,8 +234,16 @@ definePage<Custom>()({
       const row = this.data.items[event.currentTarget.dataset.index];
       if (row) void menuOn(this, row);
     },
-    onStep(event: WechatMiniprogram.CustomEvent<EditorStep>) {
-      void toggleStep(this, event.detail);
+    /** The editor ticked a step (saved there): the row shows it. */
+    onEditorChanged(event: WechatMiniprogram.CustomEvent<{ todo: Todo }>) {
+      const at = this.indexOf(event.detail.todo.id);
+      if (at >= 0) this.setData({ [`items[${at}]`]: event.detail.todo });
+    },
+    /** Its last step ticked, the person chose to complete the todo too. */
+    onEditorComplete(event: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      const at = this.indexOf(event.detail.id);
+      this.setData({ 'editor.show': false });
+      if (at >= 0) void this.setDone(at, true);
     },
 
     /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
@@ -278,22 +286,22 @@ definePage<Custom>()({
 
     onQuickInput(event: WechatMiniprogram.Input) {
       this.setData({ quickTitle: event.detail.value });
-      this.quick.input(event.detail.value);
     },
-    onChip(event: WechatMiniprogram.BaseEvent<Record<string, never>, { kind: QuickAddKind }>) {
-      this.quick.remove(event.currentTarget.dataset.kind, this.data.quickTitle);
+    onRead(event: WechatMiniprogram.CustomEvent<QuickReading>) {
+      this.reading = event.detail;
     },
-    async onQuickAdd() {
+    /** Saves what the chips show for this line; without a reading (typing, offline), the plain text. */
+    onQuickAdd() {
       const text = this.data.quickTitle.trim();
       if (!text) return;
-      const quadrant = this.activeQuadrant();
-      const fields = await this.quick.fields(text);
+      const fields = this.reading?.text === text ? this.reading.fields : { title: text };
       if ([...fields.title].length > TITLE_MAX) {
         wx.showToast({ title: fill(strings().todos.tooLong, { max: TITLE_MAX }), icon: 'none' });
         return;
       }
+      this.reading = undefined;
       this.setData({ quickTitle: '' });
-      void this.create({ ...fields, quadrant });
+      void this.create({ ...fields, quadrant: this.activeQuadrant() });
     },
 
     onSave(event: WechatMiniprogram.CustomEvent<EditorSave>) {

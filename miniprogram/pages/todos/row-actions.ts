@@ -1,12 +1,10 @@
 /**
- * What a row offers beyond a tick, an edit and a delete: its menu (move to another quadrant, skip
- * this occurrence, stop repeating) and its checklist's steps, ticked one at a time; ticking the
- * last one offers to complete the todo. Each shows at once and is rolled back if the cloud refuses.
+ * A row's tick (a repeating todo's next occurrence shows at once) and its menu (move to another
+ * quadrant, skip this occurrence, stop repeating). Each shows at once and is rolled back if the
+ * cloud refuses.
  */
 import type { CallResult } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoPatch } from '../../../typings/todo';
-import type { EditorStep } from '../../subpackages/todos/todo-editor/index';
-import { fill, strings } from '../../i18n/index';
 import { todos } from '../../services/todos';
 import type { Live } from './live';
 import { showRollback } from './rollback';
@@ -65,33 +63,4 @@ export async function menuOn(page: RowHost, row: Row): Promise<void> {
   if (result.ok && at >= 0) page.setData({ [`items[${at}]`]: result.data.todo });
   else if (!result.ok) showRollback(result, 'skip');
   page.live.flush();
-}
-
-export async function toggleStep(page: RowHost, { id, stepId, done }: EditorStep): Promise<void> {
-  const at = page.indexOf(id);
-  const row = page.data.items[at] as Row | undefined;
-  const step = row ? row.steps.findIndex((s) => s.id === stepId) : -1;
-  if (step < 0) return;
-  page.setData({ [`items[${at}].steps[${step}].done`]: done });
-  const result = await page.saving.track(todos.toggleStep(id, stepId, done));
-  page.live.flush();
-  const now = page.indexOf(id);
-  if (!result.ok) {
-    if (now >= 0) page.setData({ [`items[${now}].steps[${step}].done`]: !done });
-    return showRollback(result, 'toggleStep');
-  }
-  const { todo } = result.data;
-  if (now >= 0) page.setData({ [`items[${now}]`]: todo, 'editor.todo': todo });
-  if (!done || todo.done || !todo.steps.every((s) => s.done)) return;
-  const t = strings().todos;
-  const answer = await wx.showModal({
-    title: t.stepsDoneTitle,
-    content: fill(t.stepsDoneContent, { title: todo.title }),
-    confirmText: t.completeIt,
-    cancelText: t.notNow,
-  });
-  const last = page.indexOf(id);
-  if (!answer.confirm || last < 0) return;
-  page.setData({ 'editor.show': false });
-  await page.setDone(last, true);
 }
