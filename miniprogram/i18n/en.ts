@@ -210,6 +210,17 @@ export const en: Catalogue = {
     officialAccount: 'Official Account',
     following: 'Following',
     notFollowing: 'Not following',
+    dailyPlan: 'Daily plan',
+    dailyPlanTitle: 'Morning plan',
+    dailyPlanHint: "A push each morning with today's due and overdue todos and the one to do first",
+    dailyPlanTime: 'Push time',
+    dailyPlanByOa: 'You follow the Official Account: it sends the plan every day.',
+    dailyPlanBySubscription:
+      'Without the Official Account the plan comes as a subscription message. Those are one-time: each "Allow" gives one push, so it has to be allowed again each day. Following the Official Account ends that.',
+    followOa: 'Follow the Official Account to get it every day',
+    followTitle: 'Follow the Official Account',
+    followHow:
+      "Search for this mini-program's Official Account in WeChat and follow it: the morning plan then arrives every day without subscribing each time.",
   },
   privacy: {
     title: 'Your privacy',

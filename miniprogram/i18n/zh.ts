@@ -219,6 +219,16 @@ export const zh = {
     officialAccount: '关注公众号',
     following: '已关注',
     notFollowing: '未关注',
+    dailyPlan: '每日计划',
+    dailyPlanTitle: '早间计划',
+    dailyPlanHint: '每天早上推送今天到期和逾期的待办，以及最该先做的一件',
+    dailyPlanTime: '推送时间',
+    dailyPlanByOa: '你已关注公众号：每天的计划由公众号推送。',
+    dailyPlanBySubscription:
+      '未关注公众号时，计划以订阅消息推送：订阅消息是一次性的，每次允许只能收到一次推送，所以每天需要再允许一次。关注公众号后就不用了。',
+    followOa: '关注公众号，每天自动收到',
+    followTitle: '关注公众号',
+    followHow: '在微信里搜索本小程序的公众号并关注，早间计划就会由公众号每天推送，不必每次订阅。',
   },
   privacy: {
     title: '用户隐私保护提示',
