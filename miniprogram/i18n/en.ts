@@ -41,7 +41,6 @@ export const en: Catalogue = {
       create: 'Could not save it',
       update: 'Could not save the changes',
       skip: 'Could not skip this one',
-      toggleStep: 'Could not update the step',
     },
     failedWhy: '{what}: {why}',
     matrix: 'The matrix',

@@ -49,7 +49,6 @@ export const zh = {
       create: '没能保存',
       update: '没能保存修改',
       skip: '没能跳过这一次',
-      toggleStep: '没能更新步骤',
     },
     failedWhy: '{what}：{why}',
     matrix: '四象限',
