@@ -61,6 +61,10 @@ export interface TodoCard {
   quadrant: Quadrant;
   dueAt: string | null;
   remindAt: string | null;
+  /** The todo's repeat rule, when it repeats (absent on cards made before repeats). */
+  repeat?: string | null;
+  /** Its checklist's step titles, when it has one. */
+  steps?: string[];
   /** Undone from the card: its todo was deleted (the `undo` action). */
   undone?: boolean;
 }

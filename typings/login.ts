@@ -35,8 +35,5 @@ export interface LoginResult {
 export interface LoginActions {
   /** `code` from wx.login; used for jscode2session when an AppSecret is configured. */
   login: Action<{ code?: string }, LoginResult>;
-  updateProfile: Action<
-    { nickname?: string; avatarFileId?: string; dailyPlan?: DailyPlan },
-    { profile: UserProfile }
-  >;
+  updateProfile: Action<{ nickname?: string; avatarFileId?: string; dailyPlan?: DailyPlan }, { profile: UserProfile }>;
 }

@@ -1,89 +1,25 @@
 /**
- * The assistant's tools (OpenAI `tools` / `tool_calls`): add a todo and list what is due. They
- * run the `todo` function's own code: the same draft schema, the same rules across fields, the
- * same repository, for the user the conversation belongs to.
+ * The assistant's tools (OpenAI `tools` / `tool_calls`, specs in tool-specs.ts): add a todo here,
+ * the rest in todo-tools.ts. They run the `todo` function's own code: the same schemas, the same
+ * rules across fields, the same service and store, for the user the conversation belongs to.
  */
-import { QUADRANT_KEYS } from '../../shared/quadrants';
-import { addDays, instantOf, isoInZone, nextMidnight, wallOf } from '../../shared/time';
+import { addDays, instantOf, isoInZone, wallOf } from '../../shared/time';
 import type { ChatCard, TodoCard } from '../../typings/chat';
-import type { Todo } from '../../typings/todo';
+import type { TodoDraft } from '../../typings/todo';
 import { AppError } from '../errors';
 import { check } from '../schema';
-import { newTodo, todoDraftSchema } from '../todo/rules';
+import { parseQuickAdd } from '../todo/parse/index';
+import { firstOccurrence } from '../todo/repeat';
+import { todoDraftSchema } from '../todo/rules';
+import { TodoService } from '../todo/service';
 import { toTodo, type TodoStore } from '../todo/store';
-import type { ModelMessage, ToolCall, ToolSpec } from './model';
+import type { ModelMessage, ToolCall } from './model';
+import { answer, brief, type ToolOutcome, type ToolUser } from './tool-brief';
+import { editTools } from './todo-tools';
 
-/** Whose tools run, when, and in which zone they read "today" and write times. */
-export interface ToolUser {
-  openid: string;
-  now: Date;
-  zone: string;
-}
+export type { ToolOutcome, ToolUser };
 
-export const TOOL_SPECS: ToolSpec[] = [
-  {
-    type: 'function',
-    function: {
-      name: 'add_todo',
-      description:
-        'Create a todo for the user, optionally with a due time and a reminder (a WeChat message at remindAt).',
-      parameters: {
-        type: 'object',
-        properties: {
-          title: { type: 'string', description: 'What to do, at most 100 characters.' },
-          quadrant: {
-            type: 'string',
-            enum: QUADRANT_KEYS,
-            description: 'q1 important and urgent; q2 important, not urgent; q3 urgent, not important; q4 neither.',
-          },
-          dueAt: {
-            type: 'string',
-            description:
-              "Due time, ISO 8601 with the offset of the user's time now (the system prompt's), e.g. 2026-05-01T09:00:00+08:00.",
-          },
-          remindAt: { type: 'string', description: 'When to remind, ISO 8601 with offset; needs dueAt, not after it.' },
-          note: { type: 'string', description: 'Optional details, at most 1000 characters.' },
-        },
-        required: ['title', 'quadrant'],
-      },
-    },
-  },
-  {
-    type: 'function',
-    function: {
-      name: 'list_todos',
-      description: "List the user's open todos, soonest due first.",
-      parameters: {
-        type: 'object',
-        properties: {
-          scope: {
-            type: 'string',
-            enum: ['open', 'today', 'week', 'overdue'],
-            description: 'open: all open todos; today / week: due by the end of today / of the next 7 days; overdue.',
-          },
-        },
-      },
-    },
-  },
-];
-
-export interface ToolOutcome {
-  /** What the model reads back (JSON text). */
-  content: string;
-  card?: ChatCard;
-}
-
-/** A todo as the model reads it: times as the user's wall time with its offset. */
-function brief(todo: Pick<Todo, 'id' | 'title' | 'quadrant' | 'dueAt' | 'remindAt'>, zone: string) {
-  const modelTime = (iso: string | null): string | null => (iso ? isoInZone(Date.parse(iso), zone) : null);
-  return {
-    id: todo.id,
-    title: todo.title,
-    quadrant: todo.quadrant,
-    dueAt: modelTime(todo.dueAt),
-    remindAt: modelTime(todo.remindAt),
-  };
-}
+export { TOOL_SPECS } from './tool-specs';
 
 /**
  * For a time already past: the same wall-clock time on the next day it is still ahead, due and
@@ -106,8 +42,6 @@ function nextSensible(dueAt: string | undefined | null, remindAt: string | undef
   return undefined;
 }
 
-const answer = (value: object): string => JSON.stringify(value);
-
 function parseArguments(text: string): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text || '{}') as unknown;
@@ -121,10 +55,35 @@ function parseArguments(text: string): Record<string, unknown> | undefined {
 
 /** What the model reads of a todo a card stands for (the card holds what it needs). */
 function briefOfCard(card: TodoCard, zone: string) {
-  return brief(
-    { id: card.todoId, title: card.title, quadrant: card.quadrant, dueAt: card.dueAt, remindAt: card.remindAt },
-    zone,
-  );
+  const { todoId: id, title, quadrant, dueAt, remindAt, repeat } = card;
+  return brief({ id, title, quadrant, dueAt, remindAt, repeat: repeat ?? null }, zone);
+}
+
+/**
+ * What the model left as text, read as quick add reads it (the same parser as the Todos page): a
+ * title with date or repeat words and no dueAt gets them as fields; a repeat without a dueAt starts
+ * at its first occurrence, at 09:00 as quick add does for a day without a time.
+ */
+function understood(draft: TodoDraft, user: ToolUser): TodoDraft {
+  let out = draft;
+  if (!out.dueAt && !out.repeat) {
+    const read = parseQuickAdd(out.title, { now: user.now, zone: user.zone });
+    if (read.dueAt || read.repeat) {
+      out = {
+        ...out,
+        title: read.title || out.title,
+        dueAt: read.dueAt,
+        ...(read.repeat ? { repeat: read.repeat } : {}),
+        ...(!out.remindAt && read.remindAt ? { remindAt: read.remindAt } : {}),
+      };
+    }
+  }
+  if (out.repeat && !out.dueAt) {
+    const start = { ...wallOf(user.now, user.zone), hour: 9, minute: 0, second: 0 };
+    const first = firstOccurrence({ rule: out.repeat, start, zone: user.zone, after: user.now });
+    if (first) out = { ...out, dueAt: first.toISOString() };
+  }
+  return out;
 }
 
 async function addTodo(
@@ -135,13 +94,12 @@ async function addTodo(
 ): Promise<ToolOutcome> {
   const parsed = check(todoDraftSchema(), args);
   if (!parsed.ok) return { content: answer({ ok: false, error: 'invalid arguments', fields: parsed.issues }) };
+  const draft = understood(parsed.value, user);
   // A regenerated reply asking again for a todo its earlier version created gets that one back.
-  const same = existing.find((card) => card.title === parsed.value.title);
+  const same = existing.find((card) => card.title === draft.title);
   if (same) return { content: answer({ ok: true, alreadyAdded: true, todo: briefOfCard(same, user.zone) }) };
   try {
-    const doc = newTodo(user.openid, parsed.value, user.now, user.zone);
-    await todos.insert(doc);
-    const todo = toTodo(doc);
+    const todo = toTodo(await new TodoService(todos).create(user.openid, draft, user.now, user.zone));
     const card: ChatCard = {
       type: 'todo',
       todoId: todo.id,
@@ -149,12 +107,14 @@ async function addTodo(
       quadrant: todo.quadrant,
       dueAt: todo.dueAt,
       remindAt: todo.remindAt,
+      ...(todo.repeat ? { repeat: todo.repeat } : {}),
+      ...(todo.steps.length ? { steps: todo.steps.map((step) => step.title) } : {}),
     };
     return { content: answer({ ok: true, todo: brief(todo, user.zone) }), card };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const past = Object.values(error.fields ?? {}).includes('is in the past');
-    const suggestion = past ? nextSensible(parsed.value.dueAt, parsed.value.remindAt, user) : undefined;
+    const suggestion = past ? nextSensible(draft.dueAt, draft.remindAt, user) : undefined;
     return {
       content: answer({
         ok: false,
@@ -165,24 +125,6 @@ async function addTodo(
       }),
     };
   }
-}
-
-async function listTodos(args: Record<string, unknown>, todos: TodoStore, user: ToolUser): Promise<ToolOutcome> {
-  const { openid, now, zone } = user;
-  const scope = typeof args.scope === 'string' ? args.scope : 'open';
-  const endOfToday = nextMidnight(now, zone);
-  const limit: Record<string, number> = {
-    open: Number.POSITIVE_INFINITY,
-    today: endOfToday,
-    // Six more calendar days in the user's zone, however long a DST change makes one of them.
-    week: instantOf(addDays(wallOf(endOfToday, zone), 6), zone),
-    overdue: now.getTime(),
-  };
-  if (!(scope in limit)) return { content: answer({ ok: false, error: `unknown scope ${scope}` }) };
-  const { items } = await todos.list(openid, { status: 'open' });
-  const due = items.filter((t) => scope === 'open' || (t.dueAt !== null && Date.parse(t.dueAt) <= limit[scope]));
-  const list = due.map((todo) => brief(todo, zone));
-  return { content: answer({ ok: true, now: isoInZone(now.getTime(), zone), scope, todos: list }) };
 }
 
 /**
@@ -198,14 +140,10 @@ export async function runTool(
 ): Promise<ToolOutcome> {
   const args = parseArguments(call.arguments);
   if (!args) return { content: answer({ ok: false, error: 'arguments must be a JSON object' }) };
-  switch (call.name) {
-    case 'add_todo':
-      return addTodo(args, todos, user, existing);
-    case 'list_todos':
-      return listTodos(args, todos, user);
-    default:
-      return { content: answer({ ok: false, error: `no tool named ${call.name}` }) };
-  }
+  if (call.name === 'add_todo') return addTodo(args, todos, user, existing);
+  const edit = Object.hasOwn(editTools, call.name) ? editTools[call.name] : undefined;
+  if (!edit) return { content: answer({ ok: false, error: `no tool named ${call.name}` }) };
+  return edit(args, new TodoService(todos), user);
 }
 
 /** The cards whose todos still exist (one the person undid is gone, and may be asked for again). */

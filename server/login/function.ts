@@ -6,6 +6,7 @@ import { defineFunction, type HandlerDeps } from '../handler';
 import { followerFor } from '../oa/followers';
 import { object, optional, string } from '../schema';
 import { checkAvatar, type ReadFile } from './avatar';
+import { dailyPlanSchema, nextPlanAt } from './plan-time';
 import { jscode2session, type WechatApiOptions } from './jscode2session';
 import { toProfile, Users, type UserDoc } from './store';
 
@@ -79,15 +80,21 @@ export function createLogin(
         schema: object({
           nickname: optional(string({ min: 1, max: 32, trim: true })),
           avatarFileId: optional(string({ max: 512, pattern: FILE_ID })),
+          dailyPlan: optional(dailyPlanSchema()),
         }),
-        async run(patch, { identity }): Promise<{ profile: UserProfile }> {
-          if (patch.nickname === undefined && patch.avatarFileId === undefined) {
-            throw new AppError('INVALID_ARGUMENT', 'Nothing to update: send nickname or avatarFileId.', {
-              nickname: 'or avatarFileId is required',
+        async run(patch, { identity, now, zone }): Promise<{ profile: UserProfile }> {
+          const { dailyPlan, ...profile } = patch;
+          if (patch.nickname === undefined && patch.avatarFileId === undefined && dailyPlan === undefined) {
+            throw new AppError('INVALID_ARGUMENT', 'Nothing to update: send nickname, avatarFileId or dailyPlan.', {
+              nickname: 'or avatarFileId or dailyPlan is required',
             });
           }
           if (patch.avatarFileId !== undefined) await checkAvatar(patch.avatarFileId, identity.openid, deps.readFile);
-          const user = await users.updateProfile(identity.openid, patch);
+          // The plan's time is read in the zone the person sets it from, which is also where the timer reads their day.
+          const plan = dailyPlan
+            ? { dailyPlan, zone, planNextAt: dailyPlan.enabled ? nextPlanAt(dailyPlan.time, now, zone) : null }
+            : {};
+          const user = await users.updateProfile(identity.openid, { ...profile, ...plan });
           if (!user) throw new AppError('NOT_FOUND', 'No such user: log in before editing the profile.');
           return { profile: await profileOf(user) };
         },

@@ -2,7 +2,8 @@
 import type { DailyPlan, UserProfile } from '../../typings/login';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, INVALID_DOCUMENT, type Log } from '../documents';
-import { anyString, integer, object, optional, storedDate, type Schema } from '../schema';
+import { anyString, integer, nullable, object, optional, storedDate, type Schema } from '../schema';
+import { dailyPlanSchema } from './plan-time';
 
 export const USERS = 'users';
 
@@ -20,6 +21,21 @@ export interface UserDoc {
   zone?: string;
   /** Absent until the user first sets a morning plan. */
   dailyPlan?: DailyPlan | null;
+  /** When the plan is next due (null when it is off): what the minute timer looks for. */
+  planNextAt?: Date | null;
+  /** The local date ("2026-05-01") of the last plan claimed: one plan per user per day. */
+  planDay?: string;
+  /** How the last plan went. */
+  planLast?: PlanOutcome;
+}
+
+/** How a morning plan went: sent (and by what), or why not. */
+export interface PlanOutcome {
+  day: string;
+  state: 'sent' | 'no_credit' | 'failed' | 'unfollowed';
+  via?: 'subscription' | 'oa';
+  error?: { errcode: number; errmsg: string } | null;
+  at: Date;
 }
 
 function userDocSchema(): Schema<UserDoc> {
@@ -34,6 +50,9 @@ function userDocSchema(): Schema<UserDoc> {
       createdAt: storedDate(),
       lastLoginAt: storedDate(),
       loginCount: integer({ min: 0 }),
+      dailyPlan: optional(nullable(dailyPlanSchema())),
+      planNextAt: optional(nullable(storedDate())),
+      planDay: optional(anyString()),
     },
     { keepUnknown: true },
   );
@@ -165,10 +184,60 @@ export class Users {
 
   async updateProfile(
     openid: string,
-    patch: { nickname?: string; avatarFileId?: string },
+    patch: Partial<Pick<UserDoc, 'nickname' | 'avatarFileId' | 'dailyPlan' | 'planNextAt' | 'zone'>>,
   ): Promise<UserDoc | undefined> {
+    // update() merges a plain object field by field: _.set replaces the plan whole.
+    const data = patch.dailyPlan ? { ...patch, dailyPlan: this.db.command.set(patch.dailyPlan) } : patch;
     // Updating a missing document changes nothing; the read after it tells the caller.
-    await settle(this.db.collection(USERS).doc(openid).update({ data: patch }));
+    await settle(this.db.collection(USERS).doc(openid).update({ data }));
     return this.get(openid);
+  }
+
+  // ---- morning plans, as the minute timer finds and claims them ----
+
+  /** Up to `limit` users whose plan is due at `now`. */
+  async duePlans(now: Date, limit: number): Promise<UserDoc[]> {
+    const { data } = await settle(
+      this.db
+        .collection(USERS)
+        .where({ planNextAt: this.db.command.lte(now), 'dailyPlan.enabled': true })
+        .orderBy('planNextAt', 'asc')
+        .limit(limit)
+        .get(),
+    );
+    return this.check.readAll(data);
+  }
+
+  /**
+   * Claims the user's plan for the local date `day` and moves the next one to `next`; false when
+   * this day's plan was claimed already (by an overlapping run, or before): one plan per day.
+   */
+  async claimPlan(openid: string, day: string, next: Date): Promise<boolean> {
+    const _ = this.db.command;
+    const { stats } = await settle(
+      this.db
+        .collection(USERS)
+        .where({ _id: openid, planDay: _.neq(day) })
+        .update({ data: { planDay: day, planNextAt: next } }),
+    );
+    return stats.updated > 0;
+  }
+
+  async setPlanNext(openid: string, next: Date): Promise<void> {
+    await settle(
+      this.db
+        .collection(USERS)
+        .doc(openid)
+        .update({ data: { planNextAt: next } }),
+    );
+  }
+
+  async recordPlan(openid: string, outcome: PlanOutcome): Promise<void> {
+    await settle(
+      this.db
+        .collection(USERS)
+        .doc(openid)
+        .update({ data: { planLast: this.db.command.set(outcome) } }),
+    );
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A reminder as an Official Account template message (模板消息), for a user with no
- * subscription-message credit who follows the account: linked by unionid (the follower's
- * `oa_followers` record carries it), it opens the todo in the mini-program. 43004 means they no
+ * A push (a reminder, the morning plan) as an Official Account template message (模板消息), for a
+ * user who follows the account: linked by unionid (the follower's
+ * `oa_followers` record carries it), it opens the page given in the mini-program. 43004 means they no
  * longer follow (recorded on the follower too); 40037 that the template is gone.
  */
 import type { Database } from '../db';
@@ -42,7 +42,7 @@ export function createOaPush(db: Database, config: OaPushConfig, fetch?: WechatF
   const users = new Users(db);
   const followers = new Followers(db);
 
-  return async (doc: TodoDoc, message: PushMessage, now: Date): Promise<PushOutcome> => {
+  return async (doc: Pick<TodoDoc, '_openid'>, message: PushMessage, now: Date): Promise<PushOutcome> => {
     const user = await users.get(doc._openid);
     const touser = await followerFor(db, user?.unionid);
     if (!touser) return { kind: 'not_follower' };

@@ -1,13 +1,17 @@
 /** The `todo` cloud function: a user's own todos, and the subscription credits their reminders spend. */
+import { QUICK_ADD_MAX } from '../../shared/limits';
 import type { TodoListResult } from '../../typings/todo';
 import { cursorField } from '../cursor';
-import { isDuplicateWrite, type Database } from '../db';
+import type { Database } from '../db';
 import { AppError } from '../errors';
 import { defineFunction, type HandlerDeps } from '../handler';
 import { keyedId, Requests } from '../requests';
-import { docId, object, oneOf, optional, string } from '../schema';
-import { newTodo, patchFor, quadrant, requireChange, todoDraftSchema, todoPatchSchema } from './rules';
-import { listCursor, TodoStore, toTodo, type TodoDoc } from './store';
+import { array, boolean, docId, object, oneOf, optional, string } from '../schema';
+import { Credits } from './credits';
+import { parseQuickAdd } from './parse/index';
+import { quadrant, todoDraftSchema, todoPatchSchema } from './rules';
+import { TodoService } from './service';
+import { listCursor, TodoStore, toTodo } from './store';
 
 export interface TodoConfig {
   /** The subscription templates reminders are sent with; a credit for any other would never be spent. */
@@ -20,25 +24,13 @@ export function todoConfigFromEnv(env: Record<string, string | undefined>): Todo
   return { templateIds: templateId ? [templateId] : [] };
 }
 
-function notFound(): AppError {
-  return new AppError('NOT_FOUND', 'No such todo.');
-}
+const QUICK_ADD_KINDS = ['due', 'repeat', 'remind'] as const;
 
 export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfig }) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const todos = new TodoStore(deps.db, log);
-
-  async function owned(openid: string, todoId: string): Promise<TodoDoc> {
-    const doc = await todos.get(openid, todoId);
-    if (!doc) throw notFound();
-    return doc;
-  }
-
-  /** Writes `patch` and answers with the todo as it now is, or NOT_FOUND when it vanished meanwhile. */
-  async function save(openid: string, doc: TodoDoc, patch: Partial<TodoDoc>) {
-    if (!(await todos.patch(openid, doc._id, patch))) throw notFound();
-    return { todo: toTodo({ ...doc, ...patch }) };
-  }
+  const service = new TodoService(todos);
+  const credits = new Credits(deps.db);
 
   return defineFunction(
     'todo',
@@ -62,7 +54,7 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
       get: {
         schema: object({ id: docId() }),
         async run(request, { identity }) {
-          return { todo: toTodo(await owned(identity.openid, request.id)) };
+          return { todo: toTodo(await service.owned(identity.openid, request.id)) };
         },
       },
 
@@ -70,26 +62,17 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
         schema: todoDraftSchema(),
         idempotent: true,
         async run(draft, { identity, now, zone, requestKey }) {
-          const doc = newTodo(identity.openid, draft, now, zone, requestKey ? keyedId(requestKey, 'todo') : undefined);
-          try {
-            await todos.insert(doc);
-          } catch (error) {
-            // A retry of a call whose invocation died after the insert: the todo it made is the answer.
-            const made = requestKey && isDuplicateWrite(error) ? await todos.get(identity.openid, doc._id) : undefined;
-            if (!made) throw error;
-            return { todo: toTodo(made) };
-          }
-          return { todo: toTodo(doc) };
+          // A retry of a call whose invocation died after the insert finds the todo it made (keyedId).
+          const id = requestKey ? keyedId(requestKey, 'todo') : undefined;
+          return { todo: toTodo(await service.create(identity.openid, draft, now, zone, id)) };
         },
       },
 
       update: {
         schema: todoPatchSchema(),
         idempotent: true,
-        async run({ id: todoId, ...change }, { identity, now, zone }) {
-          requireChange(change);
-          const doc = await owned(identity.openid, todoId);
-          return save(identity.openid, doc, patchFor(doc, change, now, zone));
+        async run({ id, ...change }, { identity, now, zone }) {
+          return { todo: toTodo(await service.update(identity.openid, id, change, now, zone)) };
         },
       },
 
@@ -97,18 +80,35 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
         schema: object({ id: docId() }),
         idempotent: true,
         async run(request, { identity, now }) {
-          const doc = await owned(identity.openid, request.id);
-          if (doc.done) return { todo: toTodo(doc), next: null };
-          return { ...(await save(identity.openid, doc, { done: true, doneAt: now, updatedAt: now })), next: null };
+          const { todo, next } = await service.complete(identity.openid, request.id, now);
+          return { todo: toTodo(todo), next: next ? toTodo(next) : null };
+        },
+      },
+
+      skip: {
+        schema: object({ id: docId() }),
+        idempotent: true,
+        async run(request, { identity, now }) {
+          return { todo: toTodo(await service.skip(identity.openid, request.id, now)) };
+        },
+      },
+
+      toggleStep: {
+        schema: object({ id: docId(), stepId: docId(), done: boolean() }),
+        idempotent: true,
+        async run({ id, stepId, done }, { identity, now }) {
+          return { todo: toTodo(await service.toggleStep(identity.openid, id, stepId, done, now)) };
         },
       },
 
       reopen: {
         schema: object({ id: docId() }),
         async run(request, { identity, now }) {
-          const doc = await owned(identity.openid, request.id);
+          const doc = await service.owned(identity.openid, request.id);
           if (!doc.done) return { todo: toTodo(doc) };
-          return save(identity.openid, doc, { done: false, doneAt: null, updatedAt: now });
+          const patch = { done: false, doneAt: null, updatedAt: now };
+          if (!(await todos.patch(identity.openid, doc._id, patch))) throw new AppError('NOT_FOUND', 'No such todo.');
+          return { todo: toTodo({ ...doc, ...patch }) };
         },
       },
 
@@ -116,7 +116,7 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
         schema: object({ id: docId() }),
         idempotent: true,
         async run(request, { identity }) {
-          if (!(await todos.remove(identity.openid, request.id))) throw notFound();
+          if (!(await todos.remove(identity.openid, request.id))) throw new AppError('NOT_FOUND', 'No such todo.');
           return { id: request.id };
         },
       },
@@ -129,8 +129,24 @@ export function createTodo(deps: HandlerDeps & { db: Database; config: TodoConfi
               templateId: 'is not a configured reminder template',
             });
           }
-          return { templateId, credits: await todos.addCredit(identity.openid, templateId, now) };
+          return { templateId, credits: await credits.add(identity.openid, templateId, now) };
         },
+      },
+
+      parse: {
+        // `tz` is read by the handler for every call (ctx.zone), so it is not part of the schema.
+        schema: object({
+          text: string({ min: 1, max: QUICK_ADD_MAX }),
+          without: optional(array(oneOf(QUICK_ADD_KINDS), { max: QUICK_ADD_KINDS.length })),
+        }),
+        async run({ text, without }, { now, zone }) {
+          return parseQuickAdd(text, { now, zone, ...(without ? { without } : {}) });
+        },
+      },
+
+      summary: {
+        schema: object({}),
+        run: (_request, { identity, now }) => service.summary(identity.openid, now),
       },
     },
     { ...deps, requests: new Requests(deps.db, log) },

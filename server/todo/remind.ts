@@ -3,134 +3,34 @@
  * claims each one atomically (two overlapping runs never send the same reminder), spends one of
  * the user's subscription credits and sends the subscription message; a user without credit who
  * follows the Official Account gets its template message instead. Every outcome is written back
- * on the todo, where the app shows it.
+ * on the todo, where the app shows it. The same run sends the morning plans that are due (morning.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { wallOf, zoneOrDefault } from '../../shared/time';
 import type { RemindRunSummary } from '../../typings/todo';
 import type { Database } from '../db';
 import { defineTimer, type HandlerDeps } from '../handler';
 import { INVALID_DOCUMENT } from '../documents';
-import type { OaPush } from '../oa/push';
+import { createChannel, MAX_ATTEMPTS, errorOf, type ChannelDeps, type Outcome, type SubscribeMessage } from './channel';
+import { Credits } from './credits';
+import { createMorning } from './morning';
+import { cut, formatIn, messageFor, remindConfigFromEnv, THING_MAX, type RemindConfig } from './remind-text';
 import { TodoStore, type Claimed, type ReminderError, type ReminderOutcomePatch, type TodoDoc } from './store';
 
-export interface RemindConfig {
-  templateId: string;
-  /** Template field keys, e.g. `thing1` for the title and `time2` for the due time. */
-  titleField: string;
-  timeField: string;
-  /** Optional third field for the note (a `thing`, 20 characters). */
-  noteField?: string;
-  /** The page a tap on the message opens; the todo's id is added as `?id=`. */
-  page: string;
-  miniprogramState: 'formal' | 'trial' | 'developer';
-}
-
-/** Reads the function's environment; undefined when no template is configured. */
-export function remindConfigFromEnv(env: Record<string, string | undefined>): RemindConfig | undefined {
-  const templateId = env.REMIND_TEMPLATE_ID?.trim();
-  if (!templateId) return undefined;
-  const state = env.REMIND_MINIPROGRAM_STATE;
-  return {
-    templateId,
-    titleField: env.REMIND_FIELD_TITLE || 'thing1',
-    timeField: env.REMIND_FIELD_TIME || 'time2',
-    ...(env.REMIND_FIELD_NOTE ? { noteField: env.REMIND_FIELD_NOTE } : {}),
-    page: env.REMIND_PAGE || 'pages/todos/index',
-    miniprogramState: state === 'trial' || state === 'developer' ? state : 'formal',
-  };
-}
-
-export interface SubscribeMessage {
-  touser: string;
-  templateId: string;
-  page: string;
-  data: Record<string, { value: string }>;
-  miniprogramState: RemindConfig['miniprogramState'];
-  lang: 'zh_CN';
-}
-
-export interface RemindDeps extends Pick<HandlerDeps, 'getWXContext' | 'log'> {
+export interface RemindDeps extends Pick<HandlerDeps, 'getWXContext' | 'log'>, Omit<ChannelDeps, 'credits'> {
   db: Database;
   config: RemindConfig | undefined;
-  /** `cloud.openapi.subscribeMessage.send`; rejects with `{ errCode, errMsg }` as the SDK does. */
-  send(message: SubscribeMessage): Promise<unknown>;
-  /** The Official Account's template message, for a user without credit who follows it. */
-  pushOfficial?: OaPush;
 }
 
-/** Sends tried per reminder before a transient error (-1, timeouts) becomes `failed`. */
-export const MAX_ATTEMPTS = 3;
-/** A `thing` template value holds at most 20 characters. */
-export const THING_MAX = 20;
+export { MAX_ATTEMPTS, type SubscribeMessage };
+export { cut, formatIn, messageFor, remindConfigFromEnv, THING_MAX, type RemindConfig };
 const BATCH = 100;
 const PARALLEL_SENDS = 8;
-const SEND_TIMEOUT_MS = 5000;
 /** A claim older than this belongs to a run that died mid-send. */
 const STALE_CLAIM_MS = 10 * 60_000;
-const NO_CREDIT = 43101;
 /** Claiming stops this long before the platform would end the run, so sends in flight finish. */
 const FINISH_MS = 15_000;
 /** ...but a run always gets at least this long to claim. */
 const MIN_BUDGET_MS = 5000;
-
-/** Cuts to `max` characters (code points, as WeChat counts them), marking the cut. */
-export function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-/** "2026年5月1日 09:00" on the wall clock of `zone`: the time the person set, as they set it. */
-export function formatIn(date: Date, zone: string): string {
-  const t = wallOf(date, zone);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${t.year}年${t.month}月${t.day}日 ${pad(t.hour)}:${pad(t.minute)}`;
-}
-
-export function messageFor(doc: TodoDoc, config: RemindConfig): SubscribeMessage {
-  const data: SubscribeMessage['data'] = {
-    [config.titleField]: { value: cut(doc.title, THING_MAX) },
-    [config.timeField]: {
-      value: formatIn(new Date(doc.dueAt ?? doc.remindAt ?? doc.createdAt), zoneOrDefault(doc.zone)),
-    },
-  };
-  if (config.noteField) data[config.noteField] = { value: cut(doc.note || '无备注', THING_MAX) };
-  return {
-    touser: doc._openid,
-    templateId: config.templateId,
-    page: `${config.page}?id=${doc._id}`,
-    data,
-    miniprogramState: config.miniprogramState,
-    lang: 'zh_CN',
-  };
-}
-
-type Outcome =
-  | { kind: 'sent'; via: 'subscription' | 'oa' }
-  | { kind: 'no_credit'; error: ReminderError | null }
-  | { kind: 'failed' | 'retry' | 'unfollowed'; error: ReminderError };
-
-function errorOf(error: unknown): ReminderError {
-  const e = (typeof error === 'object' && error !== null ? error : {}) as {
-    errCode?: unknown;
-    errMsg?: unknown;
-    message?: unknown;
-  };
-  const errcode = typeof e.errCode === 'number' ? e.errCode : -1;
-  const errmsg = typeof e.errMsg === 'string' ? e.errMsg : typeof e.message === 'string' ? e.message : String(error);
-  return { errcode, errmsg: errmsg.slice(0, 200) };
-}
-
-/** -1 is WeChat's "system busy"; our own timeouts and network failures carry it too. */
-const isTransient = (error: ReminderError): boolean => error.errcode === -1;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject({ errCode: -1, errMsg: `send timed out after ${ms} ms` }), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Runs `work` over `items`, at most `limit` at a time. */
 async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -149,28 +49,16 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 export function createRemind(deps: RemindDeps) {
   const log = deps.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const store = new TodoStore(deps.db, log);
-
-  /** No credit: the Official Account's template message when the user follows it. */
-  async function official(
-    doc: TodoDoc,
-    config: RemindConfig,
-    now: Date,
-    error: ReminderError | null,
-  ): Promise<Outcome> {
-    const noCredit: Outcome = { kind: 'no_credit', error };
-    if (!deps.pushOfficial) return noCredit;
-    const { page, data } = messageFor(doc, config);
-    const pushed = await deps.pushOfficial(doc, { page, data }, now);
-    if (pushed.kind === 'not_follower') return noCredit;
-    if (pushed.kind === 'sent') return { kind: 'sent', via: 'oa' };
-    if (pushed.kind === 'retry' && doc.remindAttempts + 1 >= MAX_ATTEMPTS) return { ...pushed, kind: 'failed' };
-    return pushed;
-  }
+  const deliver = createChannel({ ...deps, credits: new Credits(deps.db) });
+  const sendPlans = createMorning({ db: deps.db, deliver, log });
 
   /** One reminder, by itself: whatever goes wrong with it is its outcome, never the batch's. */
   async function attempt(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
     try {
-      return await deliver(doc, config, now);
+      return await deliver(
+        { message: messageFor(doc, config), attempts: doc.remindAttempts, prefer: 'subscription' },
+        now,
+      );
     } catch (thrown) {
       log(`remind: reminder for todo ${doc._id} broke`, thrown);
       const error = { ...errorOf(thrown), errcode: -1 };
@@ -184,25 +72,6 @@ export function createRemind(deps: RemindDeps) {
       log(`remind: ${INVALID_DOCUMENT}: todos/${id} is not a todo, its reminder fails: ${reason}`);
       const remindError: ReminderError = { errcode: -1, errmsg: reason.slice(0, 200), code: 'INVALID_DOCUMENT' };
       await store.settleReminders([id], runId, { remindState: 'failed', remindError });
-    }
-  }
-
-  async function deliver(doc: TodoDoc, config: RemindConfig, now: Date): Promise<Outcome> {
-    if (!(await store.spendCredit(doc._openid, config.templateId, now))) return official(doc, config, now, null);
-    try {
-      await withTimeout(deps.send(messageFor(doc, config)), SEND_TIMEOUT_MS);
-      return { kind: 'sent', via: 'subscription' };
-    } catch (thrown) {
-      const error = errorOf(thrown);
-      if (error.errcode === NO_CREDIT) {
-        // WeChat is the authority on credits: the user has none left (or turned them off).
-        await store.clearCredits(doc._openid, config.templateId, now);
-        return official(doc, config, now, error);
-      }
-      // WeChat spends a credit only on a delivered message: give ours back.
-      await store.refundCredit(doc._openid, config.templateId, now);
-      if (isTransient(error) && doc.remindAttempts + 1 < MAX_ATTEMPTS) return { kind: 'retry', error };
-      return { kind: 'failed', error };
     }
   }
 
@@ -261,6 +130,7 @@ export function createRemind(deps: RemindDeps) {
       unfollowed: 0,
       invalid: 0,
       deferred: 0,
+      plans: { due: 0, sent: 0, sentByOfficialAccount: 0, unsent: 0 },
     };
     if (!config) throw new Error('REMIND_TEMPLATE_ID is not set: no reminder can be sent');
     const runId = randomBytes(8).toString('hex');
@@ -296,6 +166,8 @@ export function createRemind(deps: RemindDeps) {
         else summary.retrying++;
       }
     }
+    // The morning plans after the reminders, in the time left: a reminder is due at its minute.
+    summary.plans = await sendPlans(config, now, claimUntil);
     return summary;
   }
 

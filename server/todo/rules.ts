@@ -7,23 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { NOTE_MAX, TITLE_MAX } from '../../shared/limits';
 import { QUADRANT_KEYS } from '../../shared/quadrants';
-import type { ReminderErrorCode, ReminderState, TodoDraft, TodoPatch } from '../../typings/todo';
+import type { TodoDraft, TodoPatch } from '../../typings/todo';
 import { AppError } from '../errors';
-import {
-  anyString,
-  boolean,
-  docId,
-  integer,
-  isoDate,
-  nullable,
-  object,
-  oneOf,
-  optional,
-  storedDate,
-  string,
-  type Issues,
-  type Schema,
-} from '../schema';
+import { docId, isoDate, nullable, object, oneOf, optional, string, type Issues, type Schema } from '../schema';
+import { nextIdOf, repeatSchema, seriesAfter, type Following } from './series';
+import { draftStepsSchema, mergeSteps, newSteps, patchStepsSchema } from './steps';
 import type { TodoDoc } from './store';
 
 /**
@@ -32,8 +20,8 @@ import type { TodoDoc } from './store';
  */
 export const NO_DUE = new Date(Date.UTC(9999, 11, 31));
 
-const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
-const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
+export const title = () => string({ min: 1, max: TITLE_MAX, trim: true });
+export const note = () => string({ max: NOTE_MAX, trim: true, multiline: true });
 export const quadrant = () => oneOf(QUADRANT_KEYS);
 
 /**
@@ -65,8 +53,13 @@ export function todoDraftSchema(): Schema<TodoDraft> {
     quadrant: quadrant(),
     dueAt: when(),
     remindAt: when(),
+    repeat: optional(nullable(repeatSchema())),
+    repeatFrom: optional(repeatFrom()),
+    steps: optional(draftStepsSchema()),
   });
 }
+
+const repeatFrom = () => oneOf(['due', 'completion'] as const);
 
 /** What `update` accepts: the todo's id and any of the draft's fields (null clears a time). */
 export function todoPatchSchema(): Schema<TodoPatch> {
@@ -77,13 +70,25 @@ export function todoPatchSchema(): Schema<TodoPatch> {
     quadrant: optional(quadrant()),
     dueAt: when(),
     remindAt: when(),
+    repeat: optional(nullable(repeatSchema())),
+    repeatFrom: optional(repeatFrom()),
+    steps: optional(patchStepsSchema()),
+    scope: optional(oneOf(['this', 'following'] as const)),
   });
 }
 
 /** The rules across fields, on the todo as it would be after the call. */
-function checkTimes(dueAt: Date | null, remindAt: Date | null, remindChanged: boolean, now: Date): void {
+function checkTimes(
+  dueAt: Date | null,
+  remindAt: Date | null,
+  remindChanged: boolean,
+  now: Date,
+  repeat: string | null = null,
+): void {
   const issues: Issues = {};
   if (dueAt && dueAt.getTime() >= LATEST) issues.dueAt = 'must be before 2100';
+  // The first occurrence is the todo's own due time: a rule without one has nowhere to start.
+  if (repeat && !dueAt) issues.repeat = 'needs a dueAt';
   if (remindAt) {
     if (!dueAt) issues.remindAt = 'needs a dueAt';
     else if (remindAt.getTime() > dueAt.getTime()) issues.remindAt = 'must not be after dueAt';
@@ -137,7 +142,8 @@ export function newTodoId(): string {
 export function newTodo(openid: string, draft: TodoDraft, now: Date, zone: string, id = newTodoId()): TodoDoc {
   const dueAt = toDate(draft.dueAt) ?? null;
   const remindAt = toDate(draft.remindAt) ?? null;
-  checkTimes(dueAt, remindAt, true, now);
+  const repeat = draft.repeat ?? null;
+  checkTimes(dueAt, remindAt, true, now, repeat);
   return {
     _id: id,
     _openid: openid,
@@ -149,15 +155,58 @@ export function newTodo(openid: string, draft: TodoDraft, now: Date, zone: strin
     sortDue: dueAt ?? NO_DUE,
     ...reminderFields(remindAt),
     zone,
+    repeat,
+    repeatFrom: draft.repeatFrom ?? 'due',
+    steps: newSteps(draft.steps),
     createdAt: now,
     updatedAt: now,
     doneAt: null,
   };
 }
 
+/** The document of the occurrence after `doc` (see series.ts), its id derived from `doc`'s. */
+export function nextTodo(doc: TodoDoc, following: Following, now: Date): TodoDoc {
+  return {
+    _id: nextIdOf(doc),
+    _openid: doc._openid,
+    title: following.title,
+    note: following.note,
+    quadrant: following.quadrant,
+    done: false,
+    dueAt: following.dueAt,
+    sortDue: following.dueAt,
+    ...reminderFields(following.remindAt),
+    zone: doc.zone,
+    repeat: following.repeat,
+    repeatFrom: doc.repeatFrom ?? 'due',
+    steps: following.steps,
+    series: null,
+    createdAt: now,
+    updatedAt: now,
+    doneAt: null,
+  };
+}
+
+/** The fields that move `doc` to the occurrence after it in place (skip): a new reminder, steps to do again. */
+export function skipPatch(following: Following, now: Date): Partial<TodoDoc> {
+  return {
+    title: following.title,
+    note: following.note,
+    quadrant: following.quadrant,
+    steps: following.steps,
+    dueAt: following.dueAt,
+    sortDue: following.dueAt,
+    ...reminderFields(following.remindAt),
+    repeat: following.repeat,
+    series: null,
+    updatedAt: now,
+  };
+}
+
 /** A patch must change something; checked before the todo is read. */
 export function requireChange(change: Omit<TodoPatch, 'id'>): void {
-  if (Object.values(change).every((value) => value === undefined)) {
+  const { scope: _scope, ...fields } = change;
+  if (Object.values(fields).every((value) => value === undefined)) {
     throw new AppError('INVALID_ARGUMENT', 'Nothing to update.', { title: 'or another field is required' });
   }
 }
@@ -168,7 +217,13 @@ export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date,
   // Clearing the due time clears the reminder it anchored.
   const remindAt = change.remindAt === undefined ? (dueAt ? doc.remindAt : null) : (toDate(change.remindAt) ?? null);
   const remindChanged = (remindAt?.getTime() ?? null) !== (doc.remindAt ? new Date(doc.remindAt).getTime() : null);
-  checkTimes(dueAt, remindAt, remindChanged, now);
+  const repeat = change.repeat === undefined ? (doc.repeat ?? null) : change.repeat;
+  checkTimes(dueAt, remindAt, remindChanged, now, repeat);
+  if (change.scope === 'this' && (change.repeat !== undefined || change.repeatFrom !== undefined) && doc.repeat) {
+    throw new AppError('INVALID_ARGUMENT', 'The rule belongs to the whole series: change it with scope "following".', {
+      scope: 'must be following to change repeat or repeatFrom',
+    });
+  }
   const patch: Partial<TodoDoc> = { updatedAt: now };
   if (change.title !== undefined) patch.title = change.title;
   if (change.note !== undefined) patch.note = change.note;
@@ -181,56 +236,10 @@ export function patchFor(doc: TodoDoc, change: Omit<TodoPatch, 'id'>, now: Date,
   if (change.dueAt !== undefined || remindChanged) patch.zone = zone;
   // A new reminder time is a new reminder: pending again, whatever the last one did.
   if (remindChanged) Object.assign(patch, reminderFields(remindAt));
+  if (change.repeat !== undefined) patch.repeat = change.repeat;
+  if (change.repeatFrom !== undefined) patch.repeatFrom = change.repeatFrom;
+  if (change.steps !== undefined) patch.steps = mergeSteps(doc.steps ?? [], change.steps);
+  const series = seriesAfter(doc, patch, change.scope ?? 'following');
+  if (series !== undefined) patch.series = series;
   return patch;
-}
-
-const REMINDER_STATES = [
-  'none',
-  'pending',
-  'sending',
-  'sent',
-  'no_credit',
-  'failed',
-  'unfollowed',
-] as const satisfies readonly ReminderState[];
-const REMINDER_ERROR_CODES = ['INVALID_DOCUMENT', 'INTERRUPTED'] as const satisfies readonly ReminderErrorCode[];
-
-/**
- * A stored todo: what newTodo() and patchFor() write, with the same title, note and quadrant rules,
- * checked on every todo the store reads (remind, list, get), so one written by anything else is
- * skipped instead of breaking the run or the list. `remindVia` came later, so it may be absent.
- */
-export function todoDocSchema(): Schema<TodoDoc> {
-  const when = () => nullable(storedDate());
-  return object(
-    {
-      _id: docId(),
-      _openid: string({ min: 1, max: 128 }),
-      title: title(),
-      note: note(),
-      quadrant: quadrant(),
-      done: boolean(),
-      dueAt: when(),
-      remindAt: when(),
-      sortDue: storedDate(),
-      remindState: oneOf(REMINDER_STATES),
-      remindNextAt: when(),
-      remindAttempts: integer({ min: 0 }),
-      remindError: nullable(
-        object(
-          { errcode: integer(), errmsg: anyString(), code: optional(oneOf(REMINDER_ERROR_CODES)) },
-          { keepUnknown: true },
-        ),
-      ),
-      remindSentAt: when(),
-      remindVia: optional(nullable(oneOf(['subscription', 'oa'] as const))),
-      remindClaim: nullable(anyString()),
-      remindClaimedAt: when(),
-      createdAt: storedDate(),
-      updatedAt: storedDate(),
-      doneAt: when(),
-      zone: optional(anyString()),
-    },
-    { keepUnknown: true },
-  );
 }

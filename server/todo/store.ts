@@ -1,5 +1,5 @@
 /**
- * The `todos` and `subscriptions` collections: every read and write of them goes through here,
+ * The `todos` collection: every read and write of it goes through here,
  * for the `todo` function, the `remind` timer and the assistant's tools alike. Every query a user's
  * call makes names the owner's `_openid`, so another user's todo is simply not found: never
  * revealed, never changed.
@@ -10,32 +10,18 @@ import type { Quadrant, ReminderError, Todo, TodoDoc, TodoListResult, TodoStatus
 import { cursorCodec } from '../cursor';
 import { isDuplicateWrite, settle, type Database } from '../db';
 import { consoleLog, documentCheck, readChecked, type Log } from '../documents';
-import { todoDocSchema } from './rules';
+import { todoDocSchema } from './doc-schema';
 
 export { NO_DUE } from './rules';
 
 export const TODOS = 'todos';
-export const SUBSCRIPTIONS = 'subscriptions';
 export const PAGE_SIZE = 20;
-
-export interface SubscriptionDoc {
-  _id: string;
-  _openid: string;
-  templateId: string;
-  credits: number;
-  acceptedAt: Date;
-  updatedAt: Date;
-}
 
 export type { ReminderError, TodoDoc };
 
 /** A stored todo as the client sees it: the one mapping (shared/todos.ts) the Todos page's watch uses too. */
 export function toTodo(doc: TodoDoc): Todo {
   return todoOf(doc);
-}
-
-export function subscriptionId(openid: string, templateId: string): string {
-  return `${openid}:${templateId}`;
 }
 
 /** A list page's position: the last row's sort key (done, due, created, id). */
@@ -79,10 +65,6 @@ export class TodoStore {
     return this.db.collection(TODOS);
   }
 
-  private get subscriptions() {
-    return this.db.collection(SUBSCRIPTIONS);
-  }
-
   // ---- a user's todos ----
 
   async get(openid: string, id: string): Promise<TodoDoc | undefined> {
@@ -94,10 +76,55 @@ export class TodoStore {
     await settle(this.todos.add({ data: doc }));
   }
 
-  /** Applies `patch` when the todo still belongs to `openid`; false when it does not (any more). */
-  async patch(openid: string, id: string, patch: Partial<TodoDoc>): Promise<boolean> {
-    const { stats } = await settle(this.todos.where({ _id: id, _openid: openid }).update({ data: patch }));
+  /**
+   * Inserts `doc` unless a todo with its id is there already (an id derived from a request or from
+   * the occurrence before it), and answers the one stored either way.
+   */
+  async insertOnce(doc: TodoDoc): Promise<TodoDoc> {
+    try {
+      await this.insert(doc);
+      return doc;
+    } catch (error) {
+      const made = isDuplicateWrite(error) ? await this.get(doc._openid, doc._id) : undefined;
+      if (!made) throw error;
+      return made;
+    }
+  }
+
+  /**
+   * Applies `patch` when the todo still belongs to `openid` and matches `when` (e.g. still open);
+   * false when it does not (any more).
+   */
+  async patch(
+    openid: string,
+    id: string,
+    patch: Partial<TodoDoc>,
+    when: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    // update() merges a plain object field by field: _.set replaces `series` whole.
+    const data = patch.series ? { ...patch, series: this.db.command.set(patch.series) } : patch;
+    const { stats } = await settle(this.todos.where({ ...when, _id: id, _openid: openid }).update({ data }));
     return stats.updated > 0;
+  }
+
+  /** Ticks step `index` when it is still the step `stepId` (a checklist edited meanwhile moves it). */
+  async setStep(openid: string, id: string, at: { index: number; stepId: string }, done: boolean, now: Date) {
+    const { stats } = await settle(
+      this.todos
+        .where({ _id: id, _openid: openid, [`steps.${at.index}.id`]: at.stepId })
+        .update({ data: { [`steps.${at.index}.done`]: done, updatedAt: now } }),
+    );
+    return stats.updated > 0;
+  }
+
+  /** Up to `limit` open todos, most urgent first by due time: the matrix and the morning plan read these. */
+  async open(openid: string, limit: number): Promise<TodoDoc[]> {
+    const query = this.todos
+      .where({ _openid: openid, done: false })
+      .orderBy('sortDue', 'asc')
+      .orderBy('createdAt', 'asc')
+      .orderBy('_id', 'asc');
+    return readChecked(query, limit, this.check);
   }
 
   async remove(openid: string, id: string): Promise<boolean> {
@@ -158,68 +185,6 @@ export class TodoStore {
       }),
     );
     return { q1: totals[0], q2: totals[1], q3: totals[2], q4: totals[3] };
-  }
-
-  // ---- subscription credits: one per accepted prompt, spent by a sent reminder ----
-
-  /** One more send allowed for this user and template; credits accumulate across accepts. */
-  async addCredit(openid: string, templateId: string, now: Date): Promise<number> {
-    const _ = this.db.command;
-    const id = subscriptionId(openid, templateId);
-    // Update first, then insert (as the users store does): two racing accepts both count.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const { stats } = await settle(
-        this.subscriptions.doc(id).update({ data: { credits: _.inc(1), acceptedAt: now, updatedAt: now } }),
-      );
-      if (stats.updated === 0) {
-        const fresh: SubscriptionDoc = {
-          _id: id,
-          _openid: openid,
-          templateId,
-          credits: 1,
-          acceptedAt: now,
-          updatedAt: now,
-        };
-        try {
-          await settle(this.subscriptions.add({ data: fresh }));
-          return 1;
-        } catch (error) {
-          if (!isDuplicateWrite(error)) throw error;
-          continue;
-        }
-      }
-      const { data } = await settle(this.subscriptions.doc(id).get());
-      return (data as unknown as SubscriptionDoc).credits;
-    }
-    throw new Error(`subscription ${id} could not be written`);
-  }
-
-  /** True when one credit was taken; the condition makes it atomic, so credits never go negative. */
-  async spendCredit(openid: string, templateId: string, now: Date): Promise<boolean> {
-    const _ = this.db.command;
-    const { stats } = await settle(
-      this.subscriptions
-        .where({ _id: subscriptionId(openid, templateId), credits: _.gt(0) })
-        .update({ data: { credits: _.inc(-1), updatedAt: now } }),
-    );
-    return stats.updated > 0;
-  }
-
-  /** Gives back a credit spent on a message WeChat did not deliver. */
-  async refundCredit(openid: string, templateId: string, now: Date): Promise<void> {
-    const _ = this.db.command;
-    await settle(
-      this.subscriptions
-        .doc(subscriptionId(openid, templateId))
-        .update({ data: { credits: _.inc(1), updatedAt: now } }),
-    );
-  }
-
-  /** WeChat said the user has no credit left (43101): it is the authority, so ours goes to 0. */
-  async clearCredits(openid: string, templateId: string, now: Date): Promise<void> {
-    await settle(
-      this.subscriptions.doc(subscriptionId(openid, templateId)).update({ data: { credits: 0, updatedAt: now } }),
-    );
   }
 
   // ---- reminders, as the remind run claims and settles them ----

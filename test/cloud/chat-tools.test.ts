@@ -9,6 +9,7 @@ import { chat, chatOk, startChatRig, type ChatRig } from '../helpers/chat';
 import { isoInZone } from '../../shared/time';
 import { invoke, startTestCloud } from '../helpers/local-cloud';
 import { textReply, toolReply } from '../helpers/model-server';
+import { TOOL_SPECS } from '../../server/chat/tool-specs';
 
 jest.setTimeout(30_000);
 
@@ -250,7 +251,8 @@ it('stops offering tools after three rounds, so the model must answer in words',
   const result = await chatOk(rig.cloud, 'send', { text: '查一下待办' }, openid);
   expect(result.reply).toMatchObject({ status: 'done', text: '没有待办。' });
   const offered = rig.model.requests.slice(start).map((r) => r.body.tools?.length ?? 0);
-  expect(offered).toEqual([2, 2, 2, 0]);
+  const tools = TOOL_SPECS.length;
+  expect(offered).toEqual([tools, tools, tools, 0]);
 });
 
 describe('with the local dev model', () => {

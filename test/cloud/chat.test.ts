@@ -77,7 +77,15 @@ describe('send', () => {
       ['user', '第二个问题'],
     ]);
     expect(request?.body).toMatchObject({ model: 'scripted-model', stream: true });
-    expect(request?.body.tools?.map((t) => t.function.name)).toEqual(['add_todo', 'list_todos']);
+    expect(request?.body.tools?.map((t) => t.function.name)).toEqual([
+      'add_todo',
+      'add_steps',
+      'move_todo',
+      'reschedule_todo',
+      'complete_todo',
+      'list_todos',
+      'plan_today',
+    ]);
     expect(request?.headers.authorization).toBe('Bearer sk-test');
 
     const checks = rig.cloud.outbox.list({ apiName: 'security.msgSecCheck' });

@@ -179,7 +179,7 @@ describe('updateProfile', () => {
     [{ nickname: '   ' }, { nickname: 'must not be empty' }],
     [{ nickname: 'x'.repeat(33) }, { nickname: 'must be at most 32 characters' }],
     [{ avatarFileId: 'https://evil.example/a.png' }, { avatarFileId: 'has an invalid format' }],
-    [{}, { nickname: 'or avatarFileId is required' }],
+    [{}, { nickname: 'or avatarFileId or dailyPlan is required' }],
     [{ nickname: 'ok', openid: 'o-other' }, { openid: 'is not a known field' }],
   ])('rejects %j and changes nothing', async (patch, fields) => {
     const [before] = await cloud.store.find('users', { _id: 'o-profile' });

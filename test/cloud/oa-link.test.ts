@@ -74,7 +74,7 @@ describe('unionid linking', () => {
       rig()
         .model.requests.at(-1)
         ?.body.tools?.map((t) => t.function.name),
-    ).toEqual(['add_todo', 'list_todos']);
+    ).toEqual(['add_todo', 'add_steps', 'move_todo', 'reschedule_todo', 'complete_todo', 'list_todos', 'plan_today']);
 
     await write(rig().cloud, { openid: 'dev_stranger', event: 'subscribe' });
     await rig().cloud.store.insert('chat_words', [{ word: '违禁词' }]);

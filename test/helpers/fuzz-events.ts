@@ -22,7 +22,17 @@ export type Field =
   | { kind: 'fileId'; optional?: boolean }
   | { kind: 'oneOf'; values: readonly string[]; optional?: boolean }
   | { kind: 'date'; nullable?: boolean; optional?: boolean }
-  | { kind: 'flag'; optional?: boolean };
+  | { kind: 'flag'; optional?: boolean }
+  /** A repeat rule (shared/repeat-rule.ts). */
+  | { kind: 'rule'; nullable?: boolean; optional?: boolean }
+  /** A wall-clock time "HH:MM". */
+  | { kind: 'clock'; optional?: boolean }
+  /** An array of at most `max` items of one kind. */
+  | { kind: 'list'; item: Field; max: number; optional?: boolean }
+  /** An object with exactly these fields. */
+  | { kind: 'record'; fields: Record<string, Field>; optional?: boolean }
+  /** The caller's zone, read by the handler for every call: any value is taken (unknown ones as Asia/Shanghai), none refused. */
+  | { kind: 'zone'; optional: true };
 
 type Fields<F extends FunctionName, A extends ActionName<F>> = { [K in keyof Required<RequestOf<F, A>>]: Field };
 
@@ -34,6 +44,8 @@ const CURSOR: Field = { kind: 'opaque', max: 256, optional: true };
 const WHEN: Field = { kind: 'date', nullable: true, optional: true };
 const QUADRANT: Field = { kind: 'oneOf', values: QUADRANT_KEYS };
 const REQUEST_ID: Field = { kind: 'key', optional: true };
+const RULE: Field = { kind: 'rule', nullable: true, optional: true };
+const REPEAT_FROM: Field = { kind: 'oneOf', values: ['due', 'completion'], optional: true };
 
 export const SPECS: Specs = {
   login: {
@@ -41,7 +53,11 @@ export const SPECS: Specs = {
     updateProfile: {
       nickname: { kind: 'text', min: 1, max: 32, trim: true, optional: true },
       avatarFileId: { kind: 'fileId', optional: true },
-      dailyPlan: { kind: 'opaque', max: 64, optional: true },
+      dailyPlan: {
+        kind: 'record',
+        fields: { enabled: { kind: 'flag' }, time: { kind: 'clock' } },
+        optional: true,
+      },
     },
   },
   todo: {
@@ -57,9 +73,9 @@ export const SPECS: Specs = {
       quadrant: QUADRANT,
       dueAt: WHEN,
       remindAt: WHEN,
-      repeat: { kind: 'opaque', max: 256, optional: true },
-      repeatFrom: { kind: 'oneOf', values: ['due', 'completion'], optional: true },
-      steps: { kind: 'opaque', max: 256, optional: true },
+      repeat: RULE,
+      repeatFrom: REPEAT_FROM,
+      steps: { kind: 'list', item: { kind: 'text', min: 1, max: 100, trim: true }, max: 30, optional: true },
       requestId: REQUEST_ID,
     },
     update: {
@@ -69,9 +85,21 @@ export const SPECS: Specs = {
       quadrant: { ...QUADRANT, optional: true },
       dueAt: WHEN,
       remindAt: WHEN,
-      repeat: { kind: 'opaque', max: 256, optional: true },
-      repeatFrom: { kind: 'oneOf', values: ['due', 'completion'], optional: true },
-      steps: { kind: 'opaque', max: 256, optional: true },
+      repeat: RULE,
+      repeatFrom: REPEAT_FROM,
+      steps: {
+        kind: 'list',
+        item: {
+          kind: 'record',
+          fields: {
+            id: { ...ID, optional: true },
+            title: { kind: 'text', min: 1, max: 100, trim: true },
+            done: { kind: 'flag', optional: true },
+          },
+        },
+        max: 30,
+        optional: true,
+      },
       scope: { kind: 'oneOf', values: ['this', 'following'], optional: true },
       requestId: REQUEST_ID,
     },
@@ -79,9 +107,10 @@ export const SPECS: Specs = {
     skip: { id: ID, requestId: REQUEST_ID },
     toggleStep: { id: ID, stepId: ID, done: { kind: 'flag' }, requestId: REQUEST_ID },
     parse: {
-      text: { kind: 'text', min: 1, max: 200, trim: true },
-      without: { kind: 'opaque', max: 64, optional: true },
-      tz: { kind: 'opaque', max: 64, optional: true },
+      // Not trimmed: the chips' offsets are into the text as typed.
+      text: { kind: 'text', min: 1, max: 200 },
+      without: { kind: 'list', item: { kind: 'oneOf', values: ['due', 'repeat', 'remind'] }, max: 3, optional: true },
+      tz: { kind: 'zone', optional: true },
     },
     summary: {},
     reopen: { id: ID },
@@ -130,7 +159,9 @@ export interface FuzzPools {
 }
 
 const HOUR = 3_600_000;
-const isString = (field: Field): boolean => field.kind !== 'date' && field.kind !== 'flag';
+const NOT_STRINGS: ReadonlySet<Field['kind']> = new Set(['date', 'flag', 'list', 'record', 'zone']);
+const isString = (field: Field): boolean => !NOT_STRINGS.has(field.kind);
+const isNullable = (field: Field): boolean => 'nullable' in field && field.nullable === true;
 
 /** Control characters each kind of field refuses, and unpaired surrogates. */
 function refusedChar(field: Field): fc.Arbitrary<string> {
@@ -170,18 +201,47 @@ function validValue(field: Field, pools: FuzzPools): fc.Arbitrary<unknown> {
       const future = fc.integer({ min: 1, max: 24 * 365 }).map((h) => new Date(Date.now() + h * HOUR).toISOString());
       return field.nullable ? fc.oneof(future, fc.constant(null)) : future;
     }
+    case 'rule': {
+      const rules = fc.constantFrom(
+        'FREQ=DAILY',
+        'FREQ=WEEKLY;BYDAY=MO,WE',
+        'RRULE:FREQ=MONTHLY;BYMONTHDAY=1;COUNT=5',
+        'freq=yearly;until=20301231',
+      );
+      return field.nullable ? fc.oneof(rules, fc.constant(null)) : rules;
+    }
+    case 'clock':
+      return fc
+        .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+        .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    case 'list':
+      return fc.array(validValue(field.item, pools), { maxLength: Math.min(field.max, 3) });
+    case 'record':
+      return eventOf(field.fields, pools);
+    case 'zone':
+      return fc.oneof(
+        fc.constantFrom('Asia/Shanghai', 'America/Los_Angeles', '+05:30', 'Not/AZone', ''),
+        fc.jsonValue({ maxDepth: 1 }),
+      );
   }
 }
 
 /** Any JSON value a field of this kind can never accept. */
 function wrongType(field: Field): fc.Arbitrary<unknown> {
-  return fc
-    .jsonValue({ maxDepth: 3 })
-    .filter((value) =>
-      field.kind === 'flag'
-        ? typeof value !== 'boolean'
-        : typeof value !== 'string' && !(field.kind === 'date' && field.nullable && value === null),
-    );
+  const accepted = (value: unknown): boolean => {
+    if (value === null) return isNullable(field);
+    switch (field.kind) {
+      case 'flag':
+        return typeof value === 'boolean';
+      case 'list':
+        return Array.isArray(value);
+      case 'record':
+        return typeof value === 'object' && !Array.isArray(value);
+      default:
+        return typeof value === 'string';
+    }
+  };
+  return fc.jsonValue({ maxDepth: 3 }).filter((value) => !accepted(value));
 }
 
 /** Something done to one field that the function's schema must refuse. */
@@ -195,7 +255,9 @@ const setField = (key: string, value: unknown, how: string): Mutation => ({
   apply: (event) => Object.defineProperty(event, key, { value, enumerable: true, writable: true, configurable: true }),
 });
 
-function fieldMutations(key: string, field: Field): Array<fc.Arbitrary<Mutation>> {
+function fieldMutations(key: string, field: Field, pools: FuzzPools): Array<fc.Arbitrary<Mutation>> {
+  // The handler reads the zone itself and refuses none: nothing to break.
+  if (field.kind === 'zone') return [];
   const out: Array<fc.Arbitrary<Mutation>> = [wrongType(field).map((v) => setField(key, v, `${key}: wrong type`))];
   if (!field.optional) out.push(fc.constant({ how: `${key}: missing`, apply: (event) => delete event[key] }));
   if (isString(field) || field.kind === 'date') {
@@ -252,6 +314,52 @@ function fieldMutations(key: string, field: Field): Array<fc.Arbitrary<Mutation>
         .map((v) => setField(key, v, `${key}: not an instant`)),
     );
   }
+  if (field.kind === 'rule') {
+    const refused = ['', 'FREQ=HOURLY', 'BYDAY=MO', 'FREQ=DAILY;COUNT=0', 'FREQ=WEEKLY;BYMONTHDAY=1', 'FREQ=DAILY;X=1'];
+    out.push(
+      fc
+        .constantFrom(...refused, `FREQ=DAILY;${'INTERVAL=2;'.repeat(20)}`)
+        .map((v) => setField(key, v, `${key}: ${v}`)),
+    );
+  }
+  if (field.kind === 'clock') {
+    out.push(
+      fc
+        .constantFrom('24:00', '7:30', '07:60', '0730', '07:30:00', ' 07:30', '', '７:30')
+        .map((v) => setField(key, v, `${key}: not HH:MM`)),
+    );
+  }
+  if (field.kind === 'list') {
+    out.push(
+      fc
+        .array(validValue(field.item, pools), { minLength: field.max + 1, maxLength: field.max + 3 })
+        .map((items) => setField(key, items, `${key}: too many`)),
+      // One item broken, as a field of its own is: the list holds the broken one.
+      fc.tuple(validValue(field.item, pools), fc.oneof(...fieldMutations('0', field.item, pools))).map(([item, m]) => ({
+        how: `${key}[0]: ${m.how}`,
+        apply(event: Record<string, unknown>) {
+          const items: unknown[] = [item];
+          m.apply(items as unknown as Record<string, unknown>);
+          setField(key, items, '').apply(event);
+        },
+      })),
+    );
+  }
+  if (field.kind === 'record') {
+    const inner = [
+      unknownKey(Object.keys(field.fields)),
+      ...Object.entries(field.fields).flatMap(([k, f]) => fieldMutations(k, f, pools)),
+    ];
+    out.push(
+      fc.tuple(eventOf(field.fields, pools), fc.oneof(...inner)).map(([record, m]) => ({
+        how: `${key}.${m.how}`,
+        apply(event: Record<string, unknown>) {
+          m.apply(record);
+          setField(key, record, '').apply(event);
+        },
+      })),
+    );
+  }
   return out;
 }
 
@@ -287,7 +395,7 @@ function eventOf(fields: Record<string, Field>, pools: FuzzPools): fc.Arbitrary<
 function broken(fields: Record<string, Field>, pools: FuzzPools) {
   const mutations = [
     unknownKey(Object.keys(fields)),
-    ...Object.entries(fields).flatMap(([key, field]) => fieldMutations(key, field)),
+    ...Object.entries(fields).flatMap(([key, field]) => fieldMutations(key, field, pools)),
   ];
   return fc
     .tuple(eventOf(fields, pools), fc.array(fc.oneof(...mutations), { minLength: 1, maxLength: 3 }))

@@ -122,7 +122,13 @@ export function withModel<C extends { close(): Promise<void> }>(cloud: C, model:
     },
   };
 }
-export async function startModelServer(): Promise<ModelServer> {
+
+/**
+ * `root`: the API root it serves under, as a provider's base URL has it (default `/v1`; CloudBase's
+ * own models are under `/v1/ai/cloudbase/v1`); any other path answers 404.
+ */
+export async function startModelServer(options: { root?: string } = {}): Promise<ModelServer> {
+  const root = options.root ?? '/v1';
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -200,7 +206,7 @@ export async function startModelServer(): Promise<ModelServer> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+    if (req.method !== 'POST' || path !== `${root}/chat/completions`) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${path}` } }));
       return;
@@ -253,7 +259,7 @@ export async function startModelServer(): Promise<ModelServer> {
   const { port } = server.address() as AddressInfo;
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${port}${root}`,
     requests,
     script(...replies) {
       queue.push(...replies);
