@@ -165,6 +165,7 @@ export const en: Catalogue = {
       reminding: 'Reminder {time}',
       remind: 'Allow WeChat notice',
       subscribed: 'Notices allowed',
+      steps: 'Steps {done}/{total}',
     },
   },
   markdown: {

@@ -172,6 +172,7 @@ export const zh = {
       reminding: '{time} 提醒',
       remind: '允许微信通知',
       subscribed: '已允许通知',
+      steps: '步骤 {done}/{total}',
     },
   },
   /** Rendered Markdown in the chat's replies. */
