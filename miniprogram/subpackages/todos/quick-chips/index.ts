@@ -6,7 +6,7 @@
  * plain text. It lives in the todos subpackage, an async component: the field works without it.
  */
 import type { QuickAddKind, QuickAddResult, TodoDraft } from '../../../../typings/todo';
-import { fill, strings, type Catalogue } from '../../../i18n/index';
+import { fill, strings } from '../../../i18n/index';
 import { todos } from '../../../services/todos';
 import { QUICK_ADD_MAX } from '../../../shared/limits';
 import { defineComponent } from '../../../utils/define';
@@ -17,6 +17,8 @@ export interface Chip {
   kind: QuickAddKind;
   label: string;
   rule: string;
+  /** What a screen reader says: the chip, and that a tap removes it. */
+  aria: string;
 }
 
 /** What the page saves for `text`. */
@@ -37,9 +39,16 @@ export function chipsOf(result: QuickAddResult, now: number): Chip[] {
     const time = formatDateTime(Date.parse(at), now, words.time);
     return kind === 'remind' ? fill(words.todos.chipRemind, { time }) : time;
   };
-  return result.spans
-    .map((span) => ({ kind: span.kind, label: label(span.kind), rule: span.kind === 'repeat' ? label('repeat') : '' }))
-    .filter((chip) => chip.label);
+  return (
+    result.spans
+      .map((span) => {
+        const rule = span.kind === 'repeat' ? label('repeat') : '';
+        const what = rule ? words.todos.chipRepeat : label(span.kind);
+        return { kind: span.kind, label: label(span.kind), rule, aria: fill(words.todos.chipRemove, { what }) };
+      })
+      // One chip per kind: "明天" and "9点" may come as two spans of one due time.
+      .filter((chip, i, all) => chip.label && all.findIndex((other) => other.kind === chip.kind) === i)
+  );
 }
 
 /** The fields to save: only date words ("明天9点") keep the whole line as the title. */
@@ -64,7 +73,7 @@ interface Custom {
 type ChipTap = WechatMiniprogram.BaseEvent<Record<string, never>, { kind: QuickAddKind }>;
 
 defineComponent<Custom>()<
-  { chips: Chip[]; t: Catalogue['todos'] },
+  { chips: Chip[] },
   { text: StringConstructor },
   { schedule(delay: number): void; read(): Promise<void>; onChip(event: ChipTap): void }
 >({
@@ -72,7 +81,7 @@ defineComponent<Custom>()<
     /** The quick-add field's text. */
     text: String,
   },
-  data: { chips: [], t: strings().todos },
+  data: { chips: [] },
   observers: {
     text() {
       // A new line reads every kind again.
