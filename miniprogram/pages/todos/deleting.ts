@@ -3,11 +3,11 @@
  * good when the undo time runs out, another row is deleted or the page is left. A refused remove
  * brings the row back with a message.
  */
-import type { Quadrant } from '../../../typings/todo';
 import { config } from '../../config';
 import { todos } from '../../services/todos';
 import { showRollback } from './rollback';
-import type { Row, Saving } from './saving';
+import type { RowHost } from './row-actions';
+import type { Row } from './saving';
 
 export interface PendingDelete {
   id: string;
@@ -15,13 +15,8 @@ export interface PendingDelete {
 }
 
 /** What of the Todos page deleting uses. */
-export interface DeleteHost {
-  data: { items: Row[] };
-  setData(update: Record<string, unknown>): void;
-  indexOf(id: string): number;
-  countPath(quadrant: Quadrant, delta: number): Record<string, number>;
+export interface DeleteHost extends Pick<RowHost, 'data' | 'setData' | 'indexOf' | 'countPath' | 'saving'> {
   commitDelete(): void;
-  saving: Saving;
   pendingDelete: PendingDelete | undefined;
 }
 
