@@ -9,6 +9,7 @@ export default tseslint.config(
       'node_modules/',
       'miniprogram/**/miniprogram_npm/',
       'miniprogram/shared/',
+      'miniprogram/subpackages/*/shared/',
       'cloudfunctions/*/index.js',
       'packages/*/dist/',
       '.cloud/',

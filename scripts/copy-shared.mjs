@@ -20,3 +20,20 @@ for (const name of names) {
   writeFileSync(join(target, name), header + deeper(readFileSync(join(source, name), 'utf8')));
 }
 console.log(`copy-shared: ${names.join(', ')} -> miniprogram/shared`);
+
+// Rules only a subpackage's code runs, copied into it so they weigh on that subpackage, not on the
+// main package (WeChat counts a file where it lies, whoever requires it).
+const SUBPACKAGE_COPIES = { 'subpackages/todos/shared': ['repeat-rule.ts', 'repeat-words.ts'] };
+for (const [folder, files] of Object.entries(SUBPACKAGE_COPIES)) {
+  const into = join(root, 'miniprogram', folder);
+  rmSync(into, { recursive: true, force: true });
+  mkdirSync(into, { recursive: true });
+  for (const name of files) {
+    const text = readFileSync(join(source, name), 'utf8');
+    if (/from\s+'\.\.\//.test(text))
+      throw new Error(`shared/${name} imports outside shared/: it cannot be copied into ${folder}`);
+    const header = `// Generated from shared/${name} by scripts/copy-shared.mjs (npm install, npm run build): do not edit.\n`;
+    writeFileSync(join(into, name), header + text);
+  }
+  console.log(`copy-shared: ${files.join(', ')} -> miniprogram/${folder}`);
+}

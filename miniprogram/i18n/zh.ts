@@ -5,6 +5,7 @@
  * A new page adds its own section (the chat page's is `chat`). Sections keyed by a code (errors,
  * quadrants) are indexed by that code's type where they are read, so none can be left out.
  */
+
 export const zh = {
   /** The tab bar, in app.json's order. */
   tabBar: ['待办', '助手', '我的'],
@@ -47,8 +48,27 @@ export const zh = {
       remove: '没能删除',
       create: '没能保存',
       update: '没能保存修改',
+      skip: '没能跳过这一次',
     },
     failedWhy: '{what}：{why}',
+    matrix: '四象限',
+    openQuadrant: '打开“{quadrant}”',
+    overdueCount: '{n} 项逾期',
+    matrixEmpty: '暂无待办',
+    backToMatrix: '返回四象限',
+    more: '更多',
+    steps: '步骤进度',
+    moveTo: '移到“{quadrant}”',
+    skip: '跳过这一次',
+    stopRepeat: '停止重复',
+    /** Chips under the quick-add field: what was understood; a tap removes one. */
+    chipRemove: '点按移除：{what}',
+    chipRemind: '提醒 {time}',
+    chipRepeat: '重复',
+    stepsDoneTitle: '步骤都完成了',
+    stepsDoneContent: '把“{title}”也标记为完成吗？',
+    completeIt: '完成',
+    notNow: '暂不',
     reminder: {
       pending: '待提醒',
       sending: '提醒中',
@@ -85,6 +105,19 @@ export const zh = {
     subscribeRejected: '你没有允许提醒通知，这条待办不会提醒你。下次打开“提醒我”时选择“允许”即可。',
     subscribeOff: '提醒通知已关闭。请点右上角“···” > “设置” > “通知管理”，打开“接收通知”后再试。',
     subscribeUnavailable: '暂时无法开启提醒，请稍后再试',
+    steps: '步骤',
+    stepPlaceholder: '添加步骤',
+    stepsFull: '最多 {max} 个步骤',
+    removeStep: '删除步骤：{title}',
+    repeat: '重复',
+    /** none, daily, weekdays, weekly, every two weeks, monthly, yearly (the editor's REPEATS order). */
+    repeats: ['不重复', '每天', '工作日', '每周', '每两周', '每月', '每年'],
+    repeatFromCompletion: '从完成时算起',
+    repeatNeedsDue: '重复需要截止时间，已设为下一个整点',
+    scopeTitle: '这是重复待办',
+    scopeContent: '修改只用于这一次，还是这一次及以后？',
+    scopeThis: '仅这一次',
+    scopeFollowing: '这次及以后',
   },
   chat: {
     title: '助手',
@@ -139,6 +172,7 @@ export const zh = {
       reminding: '{time} 提醒',
       remind: '允许微信通知',
       subscribed: '已允许通知',
+      steps: '步骤 {done}/{total}',
     },
   },
   /** Rendered Markdown in the chat's replies. */
@@ -185,6 +219,16 @@ export const zh = {
     officialAccount: '关注公众号',
     following: '已关注',
     notFollowing: '未关注',
+    dailyPlan: '每日计划',
+    dailyPlanTitle: '早间计划',
+    dailyPlanHint: '每天早上推送今天到期和逾期的待办，以及最该先做的一件',
+    dailyPlanTime: '推送时间',
+    dailyPlanByOa: '你已关注公众号：每天的计划由公众号推送。',
+    dailyPlanBySubscription:
+      '未关注公众号时，计划以订阅消息推送：订阅消息是一次性的，每次允许只能收到一次推送，所以每天需要再允许一次。关注公众号后就不用了。',
+    followOa: '关注公众号，每天自动收到',
+    followTitle: '关注公众号',
+    followHow: '在微信里搜索本小程序的公众号并关注，早间计划就会由公众号每天推送，不必每次订阅。',
   },
   privacy: {
     title: '用户隐私保护提示',

@@ -4,6 +4,9 @@
  */
 import type { CallResult } from '../../typings/contract';
 import type {
+  MatrixSummary,
+  QuickAddRequest,
+  QuickAddResult,
   SubscriptionCredit,
   Todo,
   TodoDraft,
@@ -20,7 +23,13 @@ export const todos = {
   get: (id: string): One => callCloud('todo', 'get', { id }),
   create: (draft: TodoDraft): One => callOnce('todo', 'create', draft),
   update: (patch: TodoPatch): One => callOnce('todo', 'update', patch),
-  complete: (id: string): One => callOnce('todo', 'complete', { id }),
+  complete: (id: string): Promise<CallResult<{ todo: Todo; next: Todo | null }>> =>
+    callOnce('todo', 'complete', { id }),
+  skip: (id: string): One => callOnce('todo', 'skip', { id }),
+  toggleStep: (id: string, stepId: string, done: boolean): One => callOnce('todo', 'toggleStep', { id, stepId, done }),
+  /** Quick add's reading of a line (callCloud sends the phone's zone, as every call does). */
+  parse: (request: QuickAddRequest): Promise<CallResult<QuickAddResult>> => callCloud('todo', 'parse', request),
+  summary: (): Promise<CallResult<MatrixSummary>> => callCloud('todo', 'summary', {}),
   reopen: (id: string): One => callCloud('todo', 'reopen', { id }),
   remove: (id: string): Promise<CallResult<{ id: string }>> => callOnce('todo', 'remove', { id }),
   subscribe: (templateId: string): Promise<CallResult<SubscriptionCredit>> =>

@@ -1,15 +1,24 @@
-/** Profile changes: nickname and avatar, saved by the login function and mirrored in the session. */
+/** Profile changes: nickname, avatar and the morning plan, saved by the login function and mirrored in the session. */
 import type { CallResult } from '../../typings/contract';
-import type { UserProfile } from '../../typings/login';
+import type { DailyPlan, UserProfile } from '../../typings/login';
 import { auth } from './auth';
 import { callCloud, platformError } from './cloud';
 
 type ProfileResult = CallResult<{ profile: UserProfile }>;
 
-async function save(patch: { nickname?: string; avatarFileId?: string }): Promise<ProfileResult> {
+async function save(patch: {
+  nickname?: string;
+  avatarFileId?: string;
+  dailyPlan?: DailyPlan;
+}): Promise<ProfileResult> {
   const result = await callCloud('login', 'updateProfile', patch);
   if (result.ok) auth.updateProfile(result.data.profile);
   return result;
+}
+
+/** The morning plan: a push at `time` (the phone's wall clock) every day, while enabled. */
+export function saveDailyPlan(dailyPlan: DailyPlan): Promise<ProfileResult> {
+  return save({ dailyPlan });
 }
 
 export function saveNickname(nickname: string): Promise<ProfileResult> {

@@ -35,12 +35,12 @@ describe('todos and reminders', () => {
   };
 
   it('adds todos in two quadrants', async () => {
-    await gotoApp(page, rig().preview, '/pages/todos/index', 'e2e_todo');
+    await gotoApp(page, rig().preview, '/pages/todos/index?view=list', 'e2e_todo');
     // The empty quadrant's words: the first list has arrived and the page is at rest.
     await page.getByText('这里还没有待办').waitFor();
     await quickAdd('写周报');
     await quickAdd('回邮件');
-    await page.locator('.van-tab', { hasText: '计划做' }).click();
+    await page.locator('.switcher__tab', { hasText: '计划做' }).click();
     await page.getByPlaceholder('添加到“计划做”').waitFor();
     await page.getByText('这里还没有待办').waitFor();
     await quickAdd('学英语');
@@ -50,7 +50,7 @@ describe('todos and reminders', () => {
   });
 
   it('completes one', async () => {
-    await page.locator('.van-tab', { hasText: '马上做' }).click();
+    await page.locator('.switcher__tab', { hasText: '马上做' }).click();
     const row = page.locator('.todo', { hasText: '写周报' });
     await row.locator('.van-checkbox__icon').click();
     await eventually(async () => (await todo('e2e_todo', '写周报'))?.done === true, '写周报 done');
@@ -64,7 +64,7 @@ describe('todos and reminders', () => {
     const y = box.y + box.height / 2;
     await page.mouse.move(box.x + box.width - 20, y);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width - 120, y, { steps: 8 });
+    await page.mouse.move(box.x + box.width - 200, y, { steps: 8 });
     await page.mouse.up();
     await page.locator('van-swipe-cell', { hasText: '回邮件' }).getByText('删除').click();
     await page.getByText('已删除“回邮件”').waitFor();
@@ -112,7 +112,7 @@ describe('todos and reminders', () => {
   it("a second user sees none of the first user's todos", async () => {
     const other = await rig().browser.context.newPage();
     try {
-      await gotoApp(other, rig().preview, '/pages/todos/index', 'e2e_todo_other');
+      await gotoApp(other, rig().preview, '/pages/todos/index?view=list', 'e2e_todo_other');
       await other.getByText('这里还没有待办').waitFor();
       expect(await other.getByText('回邮件').count()).toBe(0);
       expect(await todos('e2e_todo_other')).toEqual([]);

@@ -1,4 +1,4 @@
-import { parseInline, parseMarkdown, plainText } from '../../miniprogram/utils/markdown';
+import { parseInline, parseMarkdown, plainText } from '../../miniprogram/subpackages/chat/markdown/parse';
 
 describe('parseMarkdown', () => {
   it('reads the blocks chat models write', () => {

@@ -1,14 +1,14 @@
 /**
- * The chat page's rows and how they change: a message becomes a row (a reply's text parsed into
- * Markdown blocks), and a changed message becomes the setData paths of what changed in its row
- * only. While a reply streams, only its blocks from the first one that differs are sent
- * (`rows[7].blocks[3]`), so an update costs the paragraph being written, not the conversation.
+ * The chat page's rows and how they change: a message becomes a row, and a changed message becomes
+ * the setData paths of what changed in its row only (`rows[7].text` while a reply streams), so an
+ * update costs that reply, not the conversation. A reply's Markdown is parsed by the chat
+ * subpackage's markdown component, which sends on only the blocks that changed: the parser
+ * weighs on that subpackage, not on the main package.
  */
 import type { ChatCard, ChatMessage, MessageRole, MessageStatus } from '../../../typings/chat';
 import { fill, strings } from '../../i18n/index';
 import { replyErrorMessage } from '../../services/errors';
 import type { MessageChanges } from '../../services/messages';
-import { parseMarkdown, plainText, type Block } from '../../utils/markdown';
 
 /** `sending`: on its way to the cloud; `unsent`: the cloud did not take it (nothing was stored). */
 export type RowStatus = MessageStatus | 'sending' | 'unsent';
@@ -18,9 +18,8 @@ export interface Row {
   id: string;
   role: MessageRole;
   status: RowStatus;
-  /** A question's text (a reply's text is in its blocks). */
+  /** The message's text (a reply's Markdown; empty for a blocked one, whose notice the page words). */
   text: string;
-  blocks: Block[];
   /** Why the reply failed or the question was not sent, in words; empty when nothing went wrong. */
   error: string;
   /** A reply the model stopped at its length limit: it says so, and offers to go on. */
@@ -36,9 +35,8 @@ export function rowOf(message: ChatMessage): Row {
     id: message.id,
     role: message.role,
     status: message.status,
-    text: reply ? '' : message.text,
     // A blocked reply's stored text is a notice in one language; the page words it in the person's.
-    blocks: reply && message.status !== 'blocked' ? parseMarkdown(message.text) : [],
+    text: reply && message.status === 'blocked' ? '' : message.text,
     error: message.status === 'failed' && message.error ? replyErrorMessage(message.error.code) : '',
     cut: reply && message.status === 'done' && message.finishReason === 'length',
     cards: message.cards,
@@ -53,7 +51,6 @@ export function localRow(id: string, text: string, now: number): Row {
     role: 'user',
     status: 'sending',
     text,
-    blocks: [],
     error: '',
     cut: false,
     cards: [],
@@ -65,9 +62,9 @@ export function unsentError(why: string): string {
   return fill(strings().chat.unsent, { why });
 }
 
-/** What is copied: a question as typed, a reply as read (without Markdown's marks). */
+/** What is copied: a question as typed, a reply as written (its Markdown, which other apps read). */
 export function copyableText(row: Row): string {
-  return row.role === 'user' ? row.text : plainText(row.blocks);
+  return row.text;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -80,12 +77,6 @@ export function rowChanges(index: number, before: Row, after: Row): Record<strin
     if (before[key] !== after[key]) changes[`${base}.${key}`] = after[key];
   }
   if (!same(before.cards, after.cards)) changes[`${base}.cards`] = after.cards;
-  const old = before.blocks;
-  const next = after.blocks;
-  let first = 0;
-  while (first < old.length && first < next.length && same(old[first], next[first])) first++;
-  if (next.length < old.length) changes[`${base}.blocks`] = next;
-  else for (let i = first; i < next.length; i++) changes[`${base}.blocks[${i}]`] = next[i];
   return changes;
 }
 

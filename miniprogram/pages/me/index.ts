@@ -1,5 +1,5 @@
 import type { ApiError } from '../../../typings/contract';
-import type { UserProfile } from '../../../typings/login';
+import type { DailyPlan, UserProfile } from '../../../typings/login';
 import {
   fill,
   languageChoice,
@@ -11,7 +11,8 @@ import {
 } from '../../i18n/index';
 import { auth, isAuthError, type Session } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
-import { saveAvatar, saveNickname } from '../../services/user';
+import { askForReminder } from '../../services/reminders';
+import { saveAvatar, saveDailyPlan, saveNickname } from '../../services/user';
 import type { AppGlobalData, AppOption } from '../../types';
 import { definePage } from '../../utils/define';
 
@@ -28,6 +29,9 @@ interface Data {
   theme: AppGlobalData['theme'];
   version: string;
 }
+
+/** The morning plan's time until the person picks one. */
+const DEFAULT_PLAN_TIME = '07:30';
 
 /** The choices the language sheet offers, in its order. */
 const LANGUAGE_CHOICES: LanguageChoice[] = ['system', 'zh', 'en'];
@@ -158,6 +162,34 @@ definePage<{ unsubscribe?: () => void; unfollowTheme?: () => void }>()({
       if (!choice || choice === current) return;
       setLanguage(choice);
       wx.reLaunch({ url: '/pages/me/index' });
+    },
+
+    /**
+     * The morning plan switched on or off. Without the Official Account each push spends one
+     * accepted one-time subscription, so switching it on asks for one (inside the tap, as WeChat requires).
+     */
+    onDailyPlan(event: { detail: { value: boolean } }) {
+      const enabled = event.detail.value;
+      const user = this.data.user;
+      if (!user) return;
+      if (enabled && !user.followsOfficialAccount) void askForReminder();
+      void this.savePlan({ enabled, time: user.dailyPlan?.time ?? DEFAULT_PLAN_TIME });
+    },
+    onDailyTime(event: { detail: { value: string } }) {
+      void this.savePlan({ enabled: true, time: event.detail.value });
+    },
+    /** Shows the plan at once; a refused save puts the saved one back. */
+    async savePlan(plan: DailyPlan) {
+      const before = this.data.user?.dailyPlan ?? null;
+      this.setData({ 'user.dailyPlan': plan });
+      const result = await saveDailyPlan(plan);
+      if (result.ok) return;
+      this.setData({ 'user.dailyPlan': before });
+      showError(result);
+    },
+    onFollow() {
+      const { t, common } = this.data;
+      wx.showModal({ title: t.followTitle, content: t.followHow, showCancel: false, confirmText: common.confirm });
     },
 
     onPrivacy() {

@@ -1,15 +1,16 @@
 /**
- * The todo list, one quadrant per tab, live: the user's todos are watched (live.ts), so a change
+ * The Todos tab: the 2×2 matrix (each quadrant's counts, overdue marks and most urgent todos), and
+ * one quadrant's list behind each cell, live: the user's todos are watched (live.ts), so a change
  * made elsewhere (the assistant, the Official Account, another device, a reminder sent) shows
  * without a refresh. Every change shows at once and is rolled back with a message when the cloud
  * refuses it; setData sends only the rows that changed, by path (`items[3].done`); open todos show
- * before done ones by CSS order, so completing one moves it down without sending the list. A tab
- * switch clears the list first, so a failed load never leaves another quadrant's rows under it.
+ * before done ones by CSS order, so completing one moves it down without sending the list. A
+ * quadrant switch clears the list first, so a failed load never leaves another quadrant's rows under it.
  */
 import type { ApiError } from '../../../typings/contract';
 import type { Quadrant, Todo, TodoDraft, TodoPatch } from '../../../typings/todo';
+import type { QuickReading } from '../../subpackages/todos/quick-chips/index';
 import type { EditorSave } from '../../subpackages/todos/todo-editor/index';
-import { config } from '../../config';
 import { fill, strings, titlePage } from '../../i18n/index';
 import { auth, isAuthError } from '../../services/auth';
 import { showError, userMessage } from '../../services/errors';
@@ -18,16 +19,14 @@ import { TITLE_MAX } from '../../shared/limits';
 import { definePage } from '../../utils/define';
 import { todoToOpen } from '../../utils/handoff';
 import { quadrantIndex, quadrants } from '../../utils/quadrants';
+import { commitDelete, hideRow, undoDelete, type PendingDelete } from './deleting';
 import { Live, liveView } from './live';
+import { matrixOf, opening, type Cell, type TodosView } from './matrix';
 import { showRollback } from './rollback';
+import { menuOn, setDone } from './row-actions';
 import { changedSince, Saving, type Row } from './saving';
 
 const ACTIVE_TAB_KEY = 'todos.activeTab';
-
-interface PendingDelete {
-  id: string;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 interface Custom {
   cursor: string | null;
@@ -36,12 +35,16 @@ interface Custom {
   pendingDelete: PendingDelete | undefined;
   saving: Saving;
   live: Live;
+  /** The quick-add line as the chips last read it. */
+  reading: QuickReading | undefined;
 }
 
 type IndexEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { index: number }>;
 
 const shownRows = (items: Row[]): number => items.filter((row) => !row.removed).length;
 const noop = (): void => undefined;
+const cells = (): Array<ReturnType<typeof quadrants>[number] & Cell> =>
+  quadrants().map((q) => ({ ...q, count: 0, overdue: 0, top: [] }));
 
 definePage<Custom>()({
   data: {
@@ -50,8 +53,10 @@ definePage<Custom>()({
     loading: true,
     loadingMore: false,
     error: '',
+    /** The matrix, or one quadrant's list (`active`). */
+    view: 'matrix' as TodosView,
     active: 0,
-    quadrants: quadrants().map((q) => ({ ...q, count: 0 })),
+    quadrants: cells(),
     items: [] as Row[],
     hasMore: false,
     /** When the list was loaded (ms): what "overdue" is measured against. */
@@ -72,16 +77,10 @@ definePage<Custom>()({
         show: (update) => this.setData(update),
         busy: () => this.saving.busy,
       });
+      this.reading = undefined;
       const words = strings();
-      // Reopen on the quadrant the person was last looking at.
-      const saved = Number(wx.getStorageSync(ACTIVE_TAB_KEY));
-      const active = Number.isInteger(saved) && saved >= 0 && saved < this.data.quadrants.length ? saved : 0;
-      this.setData({
-        t: words.todos,
-        common: words.common,
-        active,
-        quadrants: quadrants().map((q) => ({ ...q, count: 0 })),
-      });
+      const { active, view } = opening(query, wx.getStorageSync(ACTIVE_TAB_KEY));
+      this.setData({ t: words.todos, common: words.common, active, view, quadrants: cells() });
       // A reminder's "open" lands here with the todo's id (a chat card hands it over): show that todo, on its own tab.
       const id = query.id ?? todoToOpen.take();
       if (id) void this.openById(id);
@@ -113,8 +112,19 @@ definePage<Custom>()({
     onShareAppMessage() {
       return { title: strings().todos.share, path: '/pages/todos/index' };
     },
-    onTabChange(event: WechatMiniprogram.CustomEvent<{ name: number }>) {
+    onTabChange(event: { detail: { name: number } }) {
       this.showQuadrant(event.detail.name);
+      void this.load();
+    },
+    /** A matrix cell, or the list's switcher. */
+    onOpenQuadrant(event: IndexEvent) {
+      this.setData({ view: 'list' });
+      this.onTabChange({ detail: { name: event.currentTarget.dataset.index } });
+    },
+    onMatrix() {
+      this.commitDelete();
+      this.generation++;
+      this.setData({ view: 'matrix', items: [], hasMore: false, error: '' });
       void this.load();
     },
     onRetry() {
@@ -156,6 +166,7 @@ definePage<Custom>()({
         failed(isAuthError(error) ? error.error : { code: 'INTERNAL' });
         return;
       }
+      if (this.data.view === 'matrix') return this.loadMatrix(generation, failed);
       const result = await todos.list({ quadrant: this.activeQuadrant() });
       if (generation !== this.generation) return;
       if (!result.ok) {
@@ -168,6 +179,14 @@ definePage<Custom>()({
       const hasMore = result.data.nextCursor !== null;
       this.setData({ loading: false, error: '', items: result.data.items, hasMore, now: Date.now(), ...counts });
       this.live.reconcile();
+    },
+
+    async loadMatrix(generation: number, failed: (error: Pick<ApiError, 'code'>) => void) {
+      const hidden = new Set(this.pendingDelete ? [this.pendingDelete.id] : []);
+      const update = await matrixOf(this.live, { cells: this.data.quadrants, hidden });
+      if (generation !== this.generation || !update) return;
+      if (!update.ok) return failed(update);
+      this.setData({ loading: false, now: Date.now(), ...update.data });
     },
 
     /** The next page, appended by path: rows already shown are not sent again. */
@@ -201,73 +220,42 @@ definePage<Custom>()({
       return { [`quadrants[${i}].count`]: Math.max(0, this.data.quadrants[i].count + delta) };
     },
 
-    async onToggle(event: { detail: boolean; currentTarget: { dataset: { index: number } } }) {
-      const index = event.currentTarget.dataset.index;
-      const row = this.data.items[index];
-      const done = event.detail;
-      if (!row || row.done === done) return;
-      this.setData({ [`items[${index}].done`]: done, ...this.countPath(row.quadrant, done ? -1 : 1) });
-      const saved = await this.saving.savedId(row.id);
-      if (!saved) return;
-      const result = await this.saving.track(done ? todos.complete(saved) : todos.reopen(saved));
-      const at = this.indexOf(saved);
-      if (result.ok) {
-        const { doneAt, updatedAt } = result.data.todo;
-        if (at >= 0) this.setData({ [`items[${at}].doneAt`]: doneAt, [`items[${at}].updatedAt`]: updatedAt });
-        return this.live.flush();
-      }
-      this.live.flush();
-      if (at >= 0) this.setData({ [`items[${at}].done`]: !done, ...this.countPath(row.quadrant, done ? 1 : -1) });
-      showRollback(result, done ? 'complete' : 'reopen');
+    onToggle(event: { detail: boolean; currentTarget: { dataset: { index: number } } }) {
+      void this.setDone(event.currentTarget.dataset.index, event.detail);
+    },
+
+    /** Ticks or unticks row `index`; a repeating todo's next occurrence shows at once, above it. */
+    setDone(index: number, done: boolean) {
+      return setDone(this, index, done);
+    },
+
+    /** The row's menu: move it to another quadrant; skip this occurrence or stop a repeat. */
+    onRowMenu(event: IndexEvent) {
+      const row = this.data.items[event.currentTarget.dataset.index];
+      if (row) void menuOn(this, row);
+    },
+    /** The editor ticked a step (saved there): the row shows it. */
+    onEditorChanged(event: WechatMiniprogram.CustomEvent<{ todo: Todo }>) {
+      const at = this.indexOf(event.detail.todo.id);
+      if (at >= 0) this.setData({ [`items[${at}]`]: event.detail.todo });
+    },
+    /** Its last step ticked, the person chose to complete the todo too. */
+    onEditorComplete(event: WechatMiniprogram.CustomEvent<{ id: string }>) {
+      const at = this.indexOf(event.detail.id);
+      this.setData({ 'editor.show': false });
+      if (at >= 0) void this.setDone(at, true);
     },
 
     /** Hides the row and offers undo; the todo is removed for good when the undo time runs out. */
     onDelete(event: IndexEvent) {
-      const index = event.currentTarget.dataset.index;
-      const row = this.data.items[index];
-      if (!row || row.removed) return;
-      this.commitDelete();
-      const timer = setTimeout(() => this.commitDelete(), config.undoMs);
-      this.pendingDelete = { id: row.id, timer };
-      this.setData({
-        [`items[${index}].removed`]: true,
-        undo: { show: true, title: row.title },
-        ...(row.done ? {} : this.countPath(row.quadrant, -1)),
-      });
+      hideRow(this, event.currentTarget.dataset.index);
     },
-
     onUndo() {
-      const pending = this.pendingDelete;
-      if (!pending) return;
-      clearTimeout(pending.timer);
-      this.pendingDelete = undefined;
-      const at = this.indexOf(pending.id);
-      const row = this.data.items[at];
-      this.setData({
-        undo: { show: false, title: '' },
-        ...(row ? { [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) } : {}),
-      });
+      undoDelete(this);
     },
-
     /** Sends the pending delete now (undo time over, another delete, or leaving the page). */
     commitDelete() {
-      const pending = this.pendingDelete;
-      if (!pending) return;
-      clearTimeout(pending.timer);
-      this.pendingDelete = undefined;
-      this.setData({ undo: { show: false, title: '' } });
-      void (async () => {
-        const id = await this.saving.savedId(pending.id);
-        if (!id) return;
-        const result = await todos.remove(id);
-        // Already gone (removed elsewhere) is what the person wanted.
-        if (result.ok || result.code === 'NOT_FOUND') return;
-        const at = this.indexOf(id);
-        const row = this.data.items[at];
-        if (row)
-          this.setData({ [`items[${at}].removed`]: false, ...(row.done ? {} : this.countPath(row.quadrant, 1)) });
-        showRollback(result, 'remove');
-      })();
+      commitDelete(this);
     },
 
     onEdit(event: IndexEvent) {
@@ -290,6 +278,7 @@ definePage<Custom>()({
         return;
       }
       const { todo } = result.data;
+      this.setData({ view: 'list' });
       this.showQuadrant(quadrantIndex(todo.quadrant));
       this.setData({ editor: { show: true, todo } });
       void this.load();
@@ -298,15 +287,21 @@ definePage<Custom>()({
     onQuickInput(event: WechatMiniprogram.Input) {
       this.setData({ quickTitle: event.detail.value });
     },
+    onRead(event: WechatMiniprogram.CustomEvent<QuickReading>) {
+      this.reading = event.detail;
+    },
+    /** Saves what the chips show for this line; without a reading (typing, offline), the plain text. */
     onQuickAdd() {
-      const title = this.data.quickTitle.trim();
-      if (!title) return;
-      if ([...title].length > TITLE_MAX) {
+      const text = this.data.quickTitle.trim();
+      if (!text) return;
+      const fields = this.reading?.text === text ? this.reading.fields : { title: text };
+      if ([...fields.title].length > TITLE_MAX) {
         wx.showToast({ title: fill(strings().todos.tooLong, { max: TITLE_MAX }), icon: 'none' });
         return;
       }
+      this.reading = undefined;
       this.setData({ quickTitle: '' });
-      void this.create({ title, quadrant: this.activeQuadrant() });
+      void this.create({ ...fields, quadrant: this.activeQuadrant() });
     },
 
     onSave(event: WechatMiniprogram.CustomEvent<EditorSave>) {

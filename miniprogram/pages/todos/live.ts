@@ -1,20 +1,21 @@
 /**
  * The Todos page's live view of the user's todos (services/todo-watch): what every todo's quadrant
- * and state is (for the tab badges), and how a change becomes the page's setData, by path: a
+ * and state is (for the matrix and the switcher's badges), and how a change becomes the page's setData, by path: a
  * changed row sends only its changed fields (`items[3].reminder`), a new one is appended
  * (`items[12]`), a deleted or moved one is hidden (`items[5].removed`).
  */
-import { QUADRANT_KEYS } from '../../shared/quadrants';
 import type { Quadrant, Todo } from '../../../typings/todo';
 import { watchTodos, type TodoChanges, type TodoWatch } from '../../services/todo-watch';
+import { summarize } from '../../shared/matrix';
+import { matrixPaths, type Cell } from './matrix';
 import type { Row } from './saving';
 
 /** What the page shows that a change is applied to. */
 export interface View {
   items: Row[];
   active: Quadrant;
-  /** The badge counts shown, in QUADRANT_KEYS order. */
-  counts: number[];
+  /** The matrix cells shown (counts, overdue, most urgent), in QUADRANT_KEYS order. */
+  cells: Cell[];
   /** Rows whose list is still coming (a load in flight): nothing is added to it meanwhile. */
   loading: boolean;
   /** More pages to come: a todo not shown may be on one, so it is not appended. */
@@ -31,7 +32,7 @@ export function liveView(
   data: {
     items: Row[];
     active: number;
-    quadrants: Array<{ key: Quadrant; count: number }>;
+    quadrants: Cell[];
     loading: boolean;
     hasMore: boolean;
   },
@@ -39,7 +40,7 @@ export function liveView(
 ): View {
   const { items, active, quadrants, loading, hasMore } = data;
   const hidden = new Set(hiddenId ? [hiddenId] : []);
-  return { items, active: quadrants[active].key, counts: quadrants.map((q) => q.count), loading, hasMore, hidden };
+  return { items, active: quadrants[active].key, cells: quadrants, loading, hasMore, hidden };
 }
 
 /** What the page gives the live view: what it shows, how to show a change, and whether its own save is in flight. */
@@ -136,17 +137,18 @@ export class Live {
         update[`items[${length++}]`] = todo;
       }
     }
-    QUADRANT_KEYS.forEach((quadrant, i) => {
-      const count = this.openCount(quadrant, view.hidden);
-      if (count !== view.counts[i]) update[`quadrants[${i}].count`] = count;
-    });
+    Object.assign(update, this.matrix(view));
     return Object.keys(update).length > 0 ? update : undefined;
   }
 
-  private openCount(quadrant: Quadrant, hidden: ReadonlySet<string>): number {
-    let n = 0;
-    for (const [id, todo] of this.known) if (todo.quadrant === quadrant && !todo.done && !hidden.has(id)) n++;
-    return n;
+  /**
+   * The matrix over every todo known, those hidden while their delete can be undone left out;
+   * undefined before the watch's first snapshot (nothing known yet).
+   */
+  matrix(view: Pick<View, 'cells' | 'hidden'>, now = Date.now()): Record<string, unknown> | undefined {
+    if (!this.started) return undefined;
+    const todos = [...this.known.values()].filter((todo) => !view.hidden.has(todo.id));
+    return matrixPaths(summarize(todos, now), view.cells);
   }
 }
 

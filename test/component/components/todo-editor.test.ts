@@ -3,7 +3,7 @@ import type { Todo } from '../../../typings/todo';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf } from '../helpers/dom';
 import { launchApp, renderComponent, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { answering, loginOk, type Answer, type Fake } from '../helpers/answers';
+import { answering, loginOk, oneOff, type Answer, type Fake } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
 const TEMPLATE = 'local-remind-template';
@@ -143,6 +143,7 @@ describe('todo editor', () => {
       dueAt: '2030-05-01T01:00:00.000Z',
       remindAt: '2030-05-01T00:50:00.000Z',
       reminder: { state: 'pending', attempts: 0, error: null, sentAt: null },
+      ...oneOff(),
       createdAt: '2026-05-01T00:00:00.000Z',
       updatedAt: '2026-05-01T00:00:00.000Z',
       doneAt: null,
@@ -188,6 +189,7 @@ describe('todo editor', () => {
       dueAt: '2030-05-01T01:00:00.000Z',
       remindAt: '2030-05-01T01:00:00.000Z',
       reminder: { state: 'sent', attempts: 1, error: null, sentAt: '2030-05-01T01:00:05.000Z' },
+      ...oneOff(),
       createdAt: '2026-05-01T00:00:00.000Z',
       updatedAt: '2026-05-01T00:00:00.000Z',
       doneAt: null,
@@ -222,6 +224,7 @@ describe('todo editor', () => {
       dueAt: new Date(Date.now() + 26 * HOUR).toISOString(),
       remindAt: null,
       reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
+      ...oneOff(),
       createdAt: '2026-05-01T00:00:00.000Z',
       updatedAt: '2026-05-01T00:00:00.000Z',
       doneAt: null,

@@ -6,7 +6,7 @@
  */
 import type { ApiResult, ApiSuccess } from '../../../typings/contract';
 import type { ActionName, EventOf, FunctionName, ResponseOf } from '../../../typings/functions';
-import type { Todo } from '../../../typings/todo';
+import type { Todo, TodoPatch } from '../../../typings/todo';
 import type { CloudHandler } from './wx';
 
 /** What `F.A` answers: the contract's result, now or later. Throw `{ errCode, errMsg }` to fail as the platform does. */
@@ -42,6 +42,7 @@ export function loginOk(openid = 'o-1', isNewUser = false): ApiSuccess<ResponseO
         createdAt: '2026-05-01T00:00:00.000Z',
         lastLoginAt: '2026-05-01T00:00:00.000Z',
         loginCount: 1,
+        dailyPlan: null,
       },
     },
   };
@@ -63,9 +64,31 @@ export function todoOf(i: number, fields: Partial<Todo> = {}): Todo {
     dueAt: null,
     remindAt: null,
     reminder: { state: 'none', attempts: 0, error: null, sentAt: null },
+    ...oneOff(),
     createdAt: '2026-05-01T00:00:00.000Z',
     updatedAt: '2026-05-01T00:00:00.000Z',
     doneAt: null,
     ...fields,
   };
+}
+
+/** What a todo written before repeats and steps carries: no repeat, no steps. */
+export function oneOff(): Pick<Todo, 'repeat' | 'repeatFrom' | 'steps'> {
+  return { repeat: null, repeatFrom: 'due', steps: [] };
+}
+
+/** `todo` with a patch's fields applied as the todo function does (new steps get ids). */
+export function patched(todo: Todo, patch: Omit<TodoPatch, 'id'> & { action?: string }): Todo {
+  const { action: _action, scope: _scope, steps, ...fields } = patch;
+  const next: Todo = { ...todo, ...fields };
+  if (steps)
+    next.steps = steps.map((step, i) => ({ id: step.id ?? `s${i}`, title: step.title, done: step.done ?? false }));
+  return next;
+}
+
+/** A one-off todo's complete answer: the todo, and no next occurrence. */
+export function withNext<R extends { ok: true; data: { todo: Todo } } | { ok: false }>(
+  answer: R,
+): R extends { ok: true } ? { ok: true; data: { todo: Todo; next: null } } : R {
+  return (answer.ok ? { ...answer, data: { ...answer.data, next: null } } : answer) as never;
 }

@@ -13,6 +13,7 @@ const profile = (over: Partial<UserProfile> = {}): UserProfile => ({
   createdAt: '2026-05-01T00:00:00.000Z',
   lastLoginAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   loginCount: 4,
+  dailyPlan: null,
   ...over,
 });
 
@@ -45,6 +46,9 @@ describe('Me page', () => {
     expect(page.data.user?.nickname).toBe('小明');
     expect(textOf(page)).toBe(
       '设置头像 ID oAbCdE…0xyz 设置 语言 跟随系统 外观 随微信的深色模式设置自动切换 跟随系统 · 浅色 ' +
+        '每日计划 早间计划 每天早上推送今天到期和逾期的待办，以及最该先做的一件 ' +
+        '未关注公众号时，计划以订阅消息推送：订阅消息是一次性的，每次允许只能收到一次推送，所以每天需要再允许一次。关注公众号后就不用了。 ' +
+        '关注公众号，每天自动收到 ' +
         '账号 上次登录 5 分钟前 登录次数 4 关注公众号 未关注 隐私保护指引 意见反馈 关于四象限 开发版',
     );
   });

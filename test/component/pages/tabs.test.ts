@@ -26,7 +26,7 @@ describe('Todos page', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('shows the four quadrants and an empty state once signed in, each heading the name of its tab', async () => {
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     const page = stack.current!.component;
     await eventually(() => !page.data.loading, 'loading to end');
     for (const label of ['马上做', '计划做', '交给别人', '以后再说', '重要且紧急', '这里还没有待办']) {
@@ -46,12 +46,12 @@ describe('Todos page', () => {
 
   it('reopens on the quadrant last looked at', async () => {
     wxDouble.storage.set('todos.activeTab', 2);
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     expect(stack.current!.component.data.active).toBe(2);
   });
 
   it('remembers a tab change', () => {
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     (
       stack.current!.component.instance as unknown as { onTabChange(e: { detail: { name: number } }): void }
     ).onTabChange({
@@ -65,7 +65,7 @@ describe('Todos page', () => {
     wxDouble.cloudHandler = answering({
       login: { login: () => ({ ok: false, code: 'PERMISSION_DENIED', message: 'no' }) },
     });
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     const page = stack.current!.component;
     await waitForText(page, '没有权限进行此操作');
 
@@ -76,7 +76,7 @@ describe('Todos page', () => {
   });
 
   it('stops the pull-down spinner after refreshing, and shares the home page', async () => {
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     await stack.trigger('onPullDownRefresh');
     expect(wxDouble.api.stopPullDownRefresh).toHaveBeenCalledTimes(1);
     expect(stack.trigger('onShareAppMessage', { from: 'menu' })).toEqual({

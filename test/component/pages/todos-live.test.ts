@@ -43,7 +43,7 @@ async function elsewhere<T>(data: Record<string, unknown>): Promise<T> {
 
 async function openTodos(openid: string): Promise<Rendered> {
   connectToLocalCloud(cloud, { openid });
-  const { stack } = launchApp('pages/todos/index');
+  const { stack } = launchApp('pages/todos/index?view=list');
   const page = stack.current!.component;
   await eventually(
     () => !page.data.loading && page.instance.live.following,

@@ -1,6 +1,6 @@
 /** The todos page's words for reminders the Official Account carried, or could not. */
 import type { Todo } from '../../../typings/todo';
-import { answering, loginOk } from '../helpers/answers';
+import { answering, loginOk, oneOff } from '../helpers/answers';
 import { eventually } from '../../helpers/eventually';
 import { textOf } from '../helpers/dom';
 import { launchApp, resetMiniProgram } from '../helpers/miniprogram';
@@ -17,6 +17,7 @@ const reminded = (id: string, title: string, reminder: Todo['reminder']): Todo =
   dueAt: '2099-01-01T01:00:00.000Z',
   remindAt: '2099-01-01T00:00:00.000Z',
   reminder,
+  ...oneOff(),
   createdAt: '2026-05-01T00:00:00.000Z',
   updatedAt: '2026-05-01T00:00:00.000Z',
   doneAt: null,
@@ -55,7 +56,7 @@ it('says a reminder came from the Official Account, that they unfollowed (43004)
     login: { login: () => loginOk() },
     todo: { list: () => ({ ok: true, data: { items, nextCursor: null, counts: { q1: 3, q2: 0, q3: 0, q4: 0 } } }) },
   });
-  const { stack } = launchApp('pages/todos/index');
+  const { stack } = launchApp('pages/todos/index?view=list');
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');
   const text = textOf(page);

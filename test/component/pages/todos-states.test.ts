@@ -9,7 +9,7 @@ import type { Todo } from '../../../typings/todo';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { answering, loginOk, todoOf } from '../helpers/answers';
+import { answering, loginOk, todoOf, patched, withNext } from '../helpers/answers';
 import { wxDouble } from '../helpers/wx';
 
 const todo = todoOf;
@@ -43,15 +43,16 @@ function serve(all: Todo[], failures: Failure[] = []): Array<EventOf<'todo', 'li
         return { ok: true, data: { items, nextCursor: null, counts } };
       },
       get: ({ id }) => withTodo(id, (found) => found),
-      complete: ({ id }) => withTodo(id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
-      update: ({ action: _, id, ...patch }) => withTodo(id, (found) => ({ ...found, ...patch })),
+      complete: ({ id }) =>
+        withNext(withTodo(id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' }))),
+      update: ({ id, ...patch }) => withTodo(id, (found) => patched(found, patch)),
       remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
     },
   });
   return lists;
 }
 
-async function openTodos(route = 'pages/todos/index'): Promise<Rendered> {
+async function openTodos(route = 'pages/todos/index?view=list'): Promise<Rendered> {
   const { stack } = launchApp(route);
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');

@@ -3,7 +3,7 @@ import type { Todo } from '../../../typings/todo';
 import { eventually } from '../../helpers/eventually';
 import { tap, textOf, waitForText } from '../helpers/dom';
 import { launchApp, resetMiniProgram, type Rendered } from '../helpers/miniprogram';
-import { answering, loginOk, todoOf } from '../helpers/answers';
+import { answering, loginOk, todoOf, patched, withNext } from '../helpers/answers';
 import { wxDouble, type CloudHandler } from '../helpers/wx';
 
 const todo = todoOf;
@@ -53,10 +53,10 @@ function serve(all: Todo[], options: { fail?: { [action: string]: Failure } } = 
       get: ({ id }) => withTodo(all, id, (found) => found),
       create: () => NOT_FOUND,
       complete: ({ id }) =>
-        withTodo(all, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+        withNext(withTodo(all, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' }))),
       reopen: ({ id }) => withTodo(all, id, (found) => ({ ...found, done: false })),
       remove: ({ id }) => (all.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
-      update: ({ action: _, id, ...patch }) => withTodo(all, id, (found) => ({ ...found, ...patch })),
+      update: ({ id, ...patch }) => withTodo(all, id, (found) => patched(found, patch)),
     },
   });
   wxDouble.cloudHandler = recording(calls, fakes, options.fail);
@@ -64,7 +64,7 @@ function serve(all: Todo[], options: { fail?: { [action: string]: Failure } } = 
 }
 
 async function openTodos(): Promise<{ page: Rendered; stack: ReturnType<typeof launchApp>['stack'] }> {
-  const { stack } = launchApp('pages/todos/index');
+  const { stack } = launchApp('pages/todos/index?view=list');
   const page = stack.current!.component;
   await eventually(() => !page.data.loading, 'the first page');
   return { page, stack };
@@ -229,7 +229,7 @@ describe('Todos page', () => {
         },
       },
     });
-    const { stack } = launchApp('pages/todos/index');
+    const { stack } = launchApp('pages/todos/index?view=list');
     const page = stack.current!.component;
     await eventually(() => lists === 1, 'the first list call');
     page.querySelector('#quick-add')!.dispatchEvent('input', { detail: { value: '先记下来' } });
@@ -262,9 +262,9 @@ describe('Todos page', () => {
             return { ok: true, data: { todo: saved } };
           },
           complete: ({ id }) =>
-            withTodo(stored, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' })),
+            withNext(withTodo(stored, id, (found) => ({ ...found, done: true, doneAt: '2026-05-02T00:00:00.000Z' }))),
           remove: ({ id }) => (stored.some((t) => t.id === id) ? { ok: true, data: { id } } : NOT_FOUND),
-          update: ({ action: _, id, ...patch }) => withTodo(stored, id, (found) => ({ ...found, ...patch })),
+          update: ({ id, ...patch }) => withTodo(stored, id, (found) => patched(found, patch)),
         },
       });
       wxDouble.cloudHandler = recording(calls, fakes);

@@ -13,6 +13,7 @@ const result = (openid: string): LoginResult => ({
     avatarFileId: '',
     createdAt: '2026-01-01T00:00:00.000Z',
     lastLoginAt: '2026-01-01T00:00:00.000Z',
+    dailyPlan: null,
     loginCount: 1,
   },
 });

@@ -15,7 +15,14 @@ import { defineComponent } from '../../../utils/define';
 type State = 'shown' | 'undoing' | 'undone';
 
 defineComponent()<
-  { t: Catalogue['chat']['card']; quadrant: string; reminding: string; state: State; subscribed: boolean },
+  {
+    t: Catalogue['chat']['card'];
+    quadrant: string;
+    reminding: string;
+    stepsText: string;
+    state: State;
+    subscribed: boolean;
+  },
   { card: ObjectConstructor; messageId: StringConstructor },
   { onOpen(): void; onUndo(): Promise<void>; onRemind(): void }
 >({
@@ -25,13 +32,15 @@ defineComponent()<
     /** The reply it belongs to, which remembers an undo. */
     messageId: String,
   },
-  data: { t: strings().chat.card, quadrant: '', reminding: '', state: 'shown', subscribed: false },
+  data: { t: strings().chat.card, quadrant: '', reminding: '', stepsText: '', state: 'shown', subscribed: false },
   observers: {
     card(card: TodoCard | null) {
       const words = strings();
       this.setData({
         t: words.chat.card,
         quadrant: card ? words.quadrants[card.quadrant].short : '',
+        // Steps as the card knows them: titles, none done yet.
+        stepsText: card?.steps?.length ? fill(words.chat.card.steps, { done: 0, total: card.steps.length }) : '',
         reminding: card?.remindAt
           ? fill(words.chat.card.reminding, {
               time: formatDateTime(Date.parse(card.remindAt), Date.now(), words.time),
