@@ -117,7 +117,7 @@ describe('the client database in the preview', () => {
 
   beforeAll(async () => {
     page = await rig().browser.context.newPage();
-    await gotoApp(page, rig().preview, '/pages/todos/index', user);
+    await gotoApp(page, rig().preview, '/pages/todos/index?view=list', user);
     await page.getByText('这里还没有待办').waitFor();
   });
   afterAll(() => page.close());

@@ -86,7 +86,13 @@ describe('callOnce: a write sent with a requestId, retried once when its answer 
       data: { todo },
     });
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toEqual({ action: 'create', title: 'Pay rent', quadrant: 'q1', requestId: expect.any(String) });
+    expect(seen[0]).toEqual({
+      action: 'create',
+      title: 'Pay rent',
+      quadrant: 'q1',
+      requestId: expect.any(String),
+      tz: expect.any(String),
+    });
     expect(seen[1]).toEqual(seen[0]);
     expect(String(seen[0].requestId)).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
   });
