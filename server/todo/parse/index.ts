@@ -25,32 +25,14 @@
  */
 import { zoneOrDefault } from '../../../shared/time';
 import { englishMentions } from './en';
+import type { QuickAddKind, QuickAddResult, QuickAddSpan } from '../../../typings/todo';
 import { Scanner, type Mention } from './mentions';
 import { resolve } from './resolve';
 import { chineseMentions } from './zh';
 
-/** What a chip stands for: the due time, the repeat, or the reminder. */
-export type QuickAddKind = 'due' | 'repeat' | 'remind';
-
-export interface QuickAddSpan {
-  kind: QuickAddKind;
-  /** UTF-16 offsets into the text given, end exclusive. */
-  start: number;
-  end: number;
-  text: string;
-}
-
-export interface QuickAdd {
-  /** The text without the words understood; may be empty. */
-  title: string;
-  /** ISO 8601 in UTC, or null. */
-  dueAt: string | null;
-  /** A rule in the normal form of shared/repeat-rule.ts, or null. */
-  repeat: string | null;
-  remindAt: string | null;
-  /** The words understood, in text order, one chip per kind. */
-  spans: QuickAddSpan[];
-}
+export type { QuickAddKind, QuickAddSpan };
+/** What quick add understood: the contract's answer of `todo.parse`. */
+export type QuickAdd = QuickAddResult;
 
 export interface QuickAddOptions {
   now: Date;
