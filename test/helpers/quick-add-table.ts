@@ -33,6 +33,9 @@ const SHANGHAI: Row[] = [
   ['周六上午十点', '', z('02:00', '2026-12-12')],
   ['每天早上7点半', '', z('23:30'), 'FREQ=DAILY'],
   ['每周一', '', z('01:00', '2026-12-14'), 'FREQ=WEEKLY;BYDAY=MO'],
+  // "weekly" before a noun names the thing, not the repeat.
+  ['send the weekly report every Monday', 'send the weekly report', z('01:00', '2026-12-14'), 'FREQ=WEEKLY;BYDAY=MO'],
+  ['water the plants weekly', 'water the plants', z('01:00', '2026-12-14'), 'FREQ=WEEKLY'],
   ['工作日每天9点', '', z('01:00', '2026-12-08'), WORKDAYS],
   ['每两周周五', '', z('01:00', '2026-12-11'), 'FREQ=WEEKLY;INTERVAL=2;BYDAY=FR'],
   ['每月1号', '', z('01:00', '2027-01-01'), 'FREQ=MONTHLY;BYMONTHDAY=1'],

@@ -64,7 +64,7 @@ function repeats(s: Scanner): void {
   );
   s.scan(
     new RegExp(
-      `\\b(?:every\\s+${COUNT}\\s+(day|week|month|year)s?|every\\s+(day|week|month|year)|(daily|everyday|weekly|monthly|yearly|annually))\\b` +
+      `\\b(?:every\\s+${COUNT}\\s+(day|week|month|year)s?|every\\s+(day|week|month|year)|(daily|everyday|weekly|monthly|yearly|annually)(?=\\s*$|\\s*[,.;!?]|\\s+(?:on|at|in|from|until|starting|by|for)\\b|\\s+\\d))\\b` +
         `(?:\\s+on\\s+(?:(${days})|(${monthDays})|${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?))?`,
       'gi',
     ),
