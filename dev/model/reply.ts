@@ -39,29 +39,36 @@ function label(iso: string, zh: boolean, zone: string): string {
   return zh ? `${d.month}月${d.day}日 ${time}` : `${month} ${d.day}, ${time}`;
 }
 
-/** A request read as quick add reads it (the product's own parser), in the user's zone. */
-const quickAdd = (text: string, now: number, zone: string) => parseQuickAdd(text, { now: new Date(now), zone });
+/** A request as quick add reads it (the product's own parser), in the user's zone. */
+type Read = ReturnType<typeof parseQuickAdd>;
+const read = (text: string, now: number, zone: string): Read => parseQuickAdd(text, { now: new Date(now), zone });
 
-/** The instant a message names, on the user's wall clock; tomorrow 09:00 when it names none. */
-export function parseWhen(text: string, now: number, zone = DEFAULT_ZONE): number {
-  const { dueAt } = quickAdd(text, now, zone);
+/** The instant a request names; tomorrow 09:00 on the user's wall clock when it names none. */
+function whenOf({ dueAt }: Read, now: number, zone: string): number {
   if (dueAt) return Date.parse(dueAt);
   const today = wallOf(now, zone);
   return instantOf({ year: today.year, month: today.month, day: today.day + 1, hour: 9, minute: 0 }, zone);
 }
 
-/** What to do, cut out of the request: "明天上午9点提醒我交报告" → "交报告". */
-export function parseTitle(text: string, now = Date.now(), zone = DEFAULT_ZONE): string {
-  const zh = hasChinese(text);
-  const title = quickAdd(text, now, zone)
-    .title.replace(/^(?:记得|添加待办|加个待办)[：:，,\s]*/, '')
+/** What to do: the title quick add left, without the words that asked for a todo. */
+function titleOf({ title }: Read, zh: boolean): string {
+  const what = title
+    .replace(/^(?:记得|添加待办|加个待办)[：:，,\s]*/, '')
     .replace(/^(?:add (?:a )?todo(?: to)?|remind me(?: to)?)\b[:,\s]*/i, '')
     .replace(/^(?:要|去|to)\s+/i, '')
     .replace(/[。.!！?？，,\s]+$/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return [...title].slice(0, 100).join('') || (zh ? '待办事项' : 'Todo');
+  return [...what].slice(0, 100).join('') || (zh ? '待办事项' : 'Todo');
 }
+
+/** The instant a message names, on the user's wall clock; tomorrow 09:00 when it names none. */
+export const parseWhen = (text: string, now: number, zone = DEFAULT_ZONE): number =>
+  whenOf(read(text, now, zone), now, zone);
+
+/** What to do, cut out of the request: "明天上午9点提醒我交报告" → "交报告". */
+export const parseTitle = (text: string, now = Date.now(), zone = DEFAULT_ZONE): string =>
+  titleOf(read(text, now, zone), hasChinese(text));
 
 const WANTS_PLAN =
   /先做什么|先干什么|今天.{0,4}(计划|安排)|what should i do (?:first|today)|\bplan (?:for )?(?:my )?today\b/i;
@@ -191,13 +198,15 @@ export function plan(messages: readonly DevMessage[], tools: readonly string[], 
   if (last?.role === 'tool') return { kind: 'text', text: afterTool(last.content ?? '', zh, zone, now) };
   if (WANTS_PLAN.test(said) && tools.includes('plan_today')) return { kind: 'tool', name: 'plan_today', arguments: {} };
   if (WANTS_REMINDER.test(said) && tools.includes('add_todo')) {
-    const at = parseWhen(said, now, zone);
-    const { repeat } = quickAdd(said, now, zone);
+    // One reading of the request for its time, title and repeat.
+    const request = read(said, now, zone);
+    const at = whenOf(request, now, zone);
+    const { repeat } = request;
     return {
       kind: 'tool',
       name: 'add_todo',
       arguments: {
-        title: parseTitle(said, now, zone),
+        title: titleOf(request, zh),
         // Due within a day: urgent as well as important.
         quadrant: at - now <= DAY ? 'q1' : 'q2',
         dueAt: isoInZone(at, zone),
