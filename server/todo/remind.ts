@@ -159,8 +159,8 @@ export function createRemind(deps: RemindDeps) {
     return deps.config;
   }
 
-  /** The minute timer's run: every due reminder, in batches, until the time to claim runs out; then the morning plans. */
-  async function run(now: Date, claimUntil: number, plans = true): Promise<RemindRunSummary> {
+  /** Every due reminder, in batches, until the time to claim runs out. */
+  async function sendDue(now: Date, claimUntil: number): Promise<RemindRunSummary> {
     const summary = emptySummary();
     const config = configured();
     const runId = randomBytes(8).toString('hex');
@@ -179,8 +179,13 @@ export function createRemind(deps: RemindDeps) {
       summary.due += ids.length;
       await sendClaimed(runId, await store.claim(ids, runId, now), config, now, summary);
     }
-    // The morning plans after the reminders, in the time left: a reminder is due at its minute.
-    if (plans) summary.plans = await sendPlans(config, now, claimUntil);
+    return summary;
+  }
+
+  /** The minute timer's run: the due reminders, then the morning plans in the time left (a reminder is due at its minute). */
+  async function run(now: Date, claimUntil: number): Promise<RemindRunSummary> {
+    const summary = await sendDue(now, claimUntil);
+    summary.plans = await sendPlans(configured(), now, claimUntil);
     return summary;
   }
 
@@ -191,23 +196,25 @@ export function createRemind(deps: RemindDeps) {
    */
   async function runTask(task: ReminderTask, now: Date, claimUntil: number): Promise<RemindRunSummary> {
     await releaseSlot(deps.db, task.at);
-    return run(now, claimUntil, false);
+    return sendDue(now, claimUntil);
   }
 
-  const timer = defineTimer(
-    'remind',
-    ({ now, deadline }) => run(now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
-    { getWXContext: deps.getWXContext, log },
-  );
+  const timer = defineTimer('remind', ({ now, deadline }) => run(now, claimUntil(deadline)), {
+    getWXContext: deps.getWXContext,
+    log,
+  });
   const task = defineDeferred(
     'remind',
     reminderTaskSchema(),
     (t) => t.at,
-    (t, { now, deadline }) => runTask(t, now, Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS)),
+    (t, { now, deadline }) => runTask(t, now, claimUntil(deadline)),
     { getWXContext: deps.getWXContext, log },
   );
   return withTimer(task, timer);
 }
+
+/** When a run stops claiming: before the platform would end it, but never sooner than a minimum. */
+const claimUntil = (deadline: number): number => Math.max(Date.now() + MIN_BUDGET_MS, deadline - FINISH_MS);
 
 function emptySummary(): RemindRunSummary {
   return {
